@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages taskshare needs: to build and run it, and with --test also to test it.
+# Packages already present are skipped, so a second run installs nothing.
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libssl-dev libcli11-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,75 @@
+#include "api/errors.h"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace taskshare::api {
+namespace {
+
+struct ErrorKind {
+  std::string_view code;
+  std::string_view kind;
+};
+
+ErrorKind KindOf(Code code) {
+  switch (code) {
+    case Code::kInvalidArgument: return {"invalid_request", "invalid request"};
+    case Code::kUnauthenticated: return {"unauthorized", "unauthorized request"};
+    case Code::kForbidden: return {"forbidden", "forbidden request"};
+    case Code::kNotFound: return {"not_exists", "not found"};
+    case Code::kAlreadyExists: return {"already_exists", "conflict"};
+    case Code::kTooLarge: return {"payload_too_large", "payload too large"};
+    case Code::kUnavailable: return {"unavailable", "service unavailable"};
+    case Code::kOk:
+    case Code::kInternal: break;
+  }
+  return {"internal", "internal error"};
+}
+
+}  // namespace
+
+int HttpStatus(Code code) {
+  switch (code) {
+    case Code::kOk: return 200;
+    case Code::kInvalidArgument: return 400;
+    case Code::kUnauthenticated: return 401;
+    case Code::kForbidden: return 403;
+    case Code::kNotFound: return 404;
+    case Code::kAlreadyExists: return 409;
+    case Code::kTooLarge: return 413;
+    case Code::kUnavailable: return 503;
+    case Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response ErrorResponse(const Status& status, int http_status) {
+  const ErrorKind k = KindOf(status.code());
+  const int code = http_status != 0 ? http_status : HttpStatus(status.code());
+  boost::json::object o;
+  o["error"] = status.message();
+  o["code"] = k.code;
+  o["kind"] = k.kind;
+  o["message"] = std::string(k.kind) + ": " + status.message();
+  if (code >= 500) {
+    std::string error_id = NewErrorId();
+    LogError("error_id=" + error_id + " status=" + std::to_string(code) + " " + status.message() +
+             (status.detail().empty() ? "" : ": " + status.detail()));
+    o["error_id"] = std::move(error_id);
+  }
+  Response r = JsonResponse(boost::json::serialize(o), code);
+  if (code == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+Response JsonResponse(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace taskshare::api

@@ -1,0 +1,37 @@
+// The authenticated task operations. Each handler parses its input, applies the access rules, calls
+// the store and serializes the result; errors come back as ErrorResponse bodies. `raw_id` is the
+// task id as it appeared in the path. Blocking (they call the store); thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/http_types.h"
+#include "domain/user.h"
+#include "storage/store.h"
+
+namespace taskshare::api {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken.
+Response CreateTask(Store& store, const User& caller, std::string_view body);
+
+// GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks.
+Response ListTasks(Store& store, const User& caller, const QueryParams& params);
+
+// GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it.
+Response GetTask(Store& store, const User& caller, std::string_view raw_id);
+
+// PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.
+Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body);
+
+// DELETE /api/v1/tasks/{id} (owner): 204.
+Response DeleteTask(Store& store, const User& caller, std::string_view raw_id);
+
+// POST /api/v1/tasks/{id}/messages (owner): 200 {"appended", "message_count"}.
+Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body);
+
+}  // namespace taskshare::api

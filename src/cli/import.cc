@@ -1,0 +1,70 @@
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/task_requests.h"
+#include "cli/commands.h"
+#include "storage/store.h"
+
+namespace taskshare::cli {
+namespace {
+
+struct ImportFlags {
+  std::string file;
+  std::string owner;
+  std::string db = "sqlite:taskshare.db";
+};
+
+int Import(const ImportFlags& f) {
+  std::ifstream in(f.file, std::ios::binary);
+  if (!in) {
+    std::cerr << "taskshare: cannot read " << f.file << "\n";
+    return 1;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto imported = api::ParseImportedTask(text.str());
+  if (!imported.ok()) {
+    std::cerr << "taskshare: " << f.file << ": " << imported.status().message() << "\n";
+    return 1;
+  }
+  const std::string owner = !f.owner.empty() ? f.owner : imported->created_by.value_or("");
+  if (owner.empty()) {
+    std::cerr << "taskshare: the file has no task.created_by; name the owner with --owner\n";
+    return 1;
+  }
+  auto store = OpenStore({.url = f.db, .connections = 1});
+  if (!store.ok()) {
+    std::cerr << "taskshare: cannot open " << f.db << ": " << store.status().message() << "\n";
+    return 1;
+  }
+  auto user = (*store)->FindUserByEmail(owner);
+  if (!user.ok()) {
+    std::cerr << "taskshare: no user " << owner << " (create it with: taskshare user add --email " << owner
+              << ")\n";
+    return 1;
+  }
+  imported->task.owner_id = user->id;
+  if (Status s = (*store)->CreateTask(imported->task, imported->messages); !s.ok()) {
+    std::cerr << "taskshare: " << s.message() << " (" << imported->task.id << ")\n";
+    return 1;
+  }
+  std::cout << imported->task.id << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void AddImport(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<ImportFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "import", "Store a task from a SharedTaskResponse or Get-task-details JSON file; prints its id");
+  cmd->add_option("FILE", flags->file, "The JSON file")->required();
+  cmd->add_option("--owner", flags->owner, "Owner's email (default: the file's task.created_by)");
+  cmd->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
+  cmd->callback([flags, &exit_code] { exit_code = Import(*flags); });
+}
+
+}  // namespace taskshare::cli

@@ -1,0 +1,67 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/ids.h"
+#include "domain/enums.h"
+#include "domain/user.h"
+#include "storage/store.h"
+
+namespace taskshare::cli {
+namespace {
+
+struct UserFlags {
+  std::string email;
+  std::string team;
+  std::string role = "user";
+  std::string db = "sqlite:taskshare.db";
+};
+
+bool LooksLikeEmail(const std::string& e) {
+  const size_t at = e.find('@');
+  return e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
+         e.find_first_of(" \t\r\n<>\"") == std::string::npos;
+}
+
+int AddUserNow(const UserFlags& f) {
+  if (!LooksLikeEmail(f.email)) {
+    std::cerr << "taskshare: --email must be an email address, got \"" << f.email << "\"\n";
+    return 2;
+  }
+  auto role = Parse<Role>(f.role);
+  if (!role) {
+    std::cerr << "taskshare: --role must be one of " << Spellings<Role>() << "\n";
+    return 2;
+  }
+  auto store = OpenStore({.url = f.db, .connections = 1});
+  if (!store.ok()) {
+    std::cerr << "taskshare: cannot open " << f.db << ": " << store.status().message() << "\n";
+    return 1;
+  }
+  User user{.id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};
+  if (!f.team.empty()) user.team = f.team;
+  const std::string key = NewApiKey();
+  if (Status s = (*store)->CreateUser(user, Sha256Hex(key)); !s.ok()) {
+    std::cerr << "taskshare: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << key << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void AddUser(CLI::App& app, int& exit_code) {
+  auto flags = std::make_shared<UserFlags>();
+  CLI::App* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  CLI::App* add = user->add_subcommand("add", "Create a user and print its new API key on stdout");
+  add->add_option("--email", flags->email, "The user's email")->required();
+  add->add_option("--team", flags->team, "The user's team (at most one)");
+  add->add_option("--role", flags->role, "user, support or admin")->capture_default_str();
+  add->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
+  add->callback([flags, &exit_code] { exit_code = AddUserNow(*flags); });
+}
+
+}  // namespace taskshare::cli

@@ -1,0 +1,31 @@
+// Identifiers and secrets: UUIDs, API keys, hashing. Thread-safe; randomness comes from OpenSSL's
+// CSPRNG (RAND_bytes), which aborts the process if it cannot be seeded rather than return weak bytes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taskshare {
+
+// A random (version 4, RFC 4122 variant) UUID in lower case.
+std::string NewUuidV4();
+
+// Returns the canonical lower-case form of a UUID written as 8-4-4-4-12 hex digits in either case,
+// or nullopt if `text` is not of that form. Any version and variant are accepted, as in the spec's
+// `format: uuid`.
+std::optional<std::string> CanonicalUuid(std::string_view text);
+
+// A new API key: "neo_sk_" followed by 32 random characters from [a-z0-9].
+std::string NewApiKey();
+
+// True if `key` has the shape NewApiKey() produces.
+bool IsWellFormedApiKey(std::string_view key);
+
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
+// 16 random bytes as 32 lower-case hex characters (for error ids).
+std::string NewErrorId();
+
+}  // namespace taskshare

@@ -1,0 +1,83 @@
+// Status and Result: expected failures as values.
+//
+// A Status is either ok or one of a small closed set of error codes, with a message meant for the
+// client (safe to show to anyone who made the request) and, optionally, a detail meant only for the
+// log. Result<T> holds either a T or a non-ok Status. Exceptions are reserved for bugs and start-up.
+// Both types are plain values: copyable, movable, no shared state.
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace taskshare {
+
+enum class Code {
+  kOk,
+  kInvalidArgument,   // the request is malformed or names something impossible (400)
+  kUnauthenticated,   // no usable credentials (401)
+  kForbidden,         // the caller may not do this (403)
+  kNotFound,          // no such thing (404)
+  kAlreadyExists,     // a unique key is taken (409)
+  kTooLarge,          // a body or header is over its limit (413/431)
+  kUnavailable,       // a dependency is down; retrying later may work (503)
+  kInternal,          // a bug or corrupt data (500)
+};
+
+class Status {
+ public:
+  Status() = default;  // ok
+
+  static Status Ok() { return {}; }
+  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status Unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
+  static Status Forbidden(std::string msg) { return {Code::kForbidden, std::move(msg)}; }
+  static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
+  static Status TooLarge(std::string msg) { return {Code::kTooLarge, std::move(msg)}; }
+  static Status Unavailable(std::string msg, std::string detail = {}) {
+    return {Code::kUnavailable, std::move(msg), std::move(detail)};
+  }
+  // `msg` is what the client sees; `detail` goes to the log only.
+  static Status Internal(std::string msg, std::string detail = {}) {
+    return {Code::kInternal, std::move(msg), std::move(detail)};
+  }
+
+  bool ok() const { return code_ == Code::kOk; }
+  Code code() const { return code_; }
+  const std::string& message() const { return message_; }
+  const std::string& detail() const { return detail_; }
+
+ private:
+  Status(Code code, std::string message, std::string detail = {})
+      : code_(code), message_(std::move(message)), detail_(std::move(detail)) {}
+
+  Code code_ = Code::kOk;
+  std::string message_;
+  std::string detail_;
+};
+
+template <typename T>
+class Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
+    assert(!std::get<Status>(v_).ok());
+  }
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  // The error; only valid when !ok().
+  const Status& status() const { return std::get<Status>(v_); }
+  T& value() { return std::get<T>(v_); }
+  const T& value() const { return std::get<T>(v_); }
+  T& operator*() { return value(); }
+  const T& operator*() const { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace taskshare

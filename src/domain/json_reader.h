@@ -1,0 +1,71 @@
+// JsonReader: strict, field-by-field reading of a JSON object from a request body or an imported file.
+//
+// Each accessor reads one member, checks its type (and enum, UUID or time format) and returns its value;
+// on the first mismatch the reader records a kInvalidArgument Status that names the field as
+// "<where>.<key>" and says what was expected, and later accessors return nullopt. Finish() then
+// reports that error, or an unknown member if any member was never read. Not thread-safe; a reader is
+// a short-lived local.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "common/status.h"
+#include "common/time.h"
+#include "domain/enums.h"
+
+namespace taskshare {
+
+// Whether a member must be present, and whether null means "absent".
+enum class Need { kOptional, kRequired, kNullable };
+
+class JsonReader {
+ public:
+  // `where` prefixes field names in error messages ("task", "body"); empty for none.
+  JsonReader(const boost::json::object& object, std::string where);
+
+  std::optional<std::string> String(std::string_view key, Need need = Need::kOptional);
+  // A string that must not be empty and at most `max_chars` bytes.
+  std::optional<std::string> Text(std::string_view key, size_t max_chars, Need need = Need::kOptional);
+  std::optional<bool> Bool(std::string_view key, Need need = Need::kOptional);
+  std::optional<std::int64_t> Int(std::string_view key, Need need = Need::kOptional);
+  std::optional<std::string> Uuid(std::string_view key, Need need = Need::kOptional);
+  std::optional<UnixMicros> Time(std::string_view key, Need need = Need::kOptional);
+  std::optional<std::vector<std::string>> StringArray(std::string_view key, Need need = Need::kOptional);
+  // The raw member, for the caller to interpret; marks it as read.
+  const boost::json::value* Value(std::string_view key, Need need = Need::kOptional);
+
+  template <typename E>
+  std::optional<E> Enum(std::string_view key, Need need = Need::kOptional) {
+    auto text = String(key, need);
+    if (!text) return std::nullopt;
+    auto v = Parse<E>(*text);
+    if (!v) Fail(key, "must be one of " + std::string(Spellings<E>()));
+    return v;
+  }
+
+  // Records an error about `key` unless one is recorded already.
+  void Fail(std::string_view key, std::string_view what);
+  bool ok() const { return status_.ok(); }
+
+  // The first error, else kInvalidArgument for a member no accessor read, else ok.
+  Status Finish();
+
+ private:
+  // The member if present and not null (for kNullable); records "is required" when missing.
+  const boost::json::value* Find(std::string_view key, Need need);
+  std::string Name(std::string_view key) const;
+
+  const boost::json::object& object_;
+  std::string where_;
+  std::set<std::string, std::less<>> read_;
+  Status status_;
+};
+
+}  // namespace taskshare

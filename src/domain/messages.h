@@ -1,0 +1,54 @@
+// Messages: arbitrary JSON objects, stored and served as the exact text they arrived in.
+//
+// Boost.JSON's DOM does not keep the source text of numbers and strings (1.50 would come back as
+// 1.5E0), so messages are cut out of the request text instead: the body is first parsed and validated
+// as a whole, and the functions here then walk that already-valid text to find the span of each
+// message, dropping only the whitespace between tokens. Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "common/status.h"
+#include "domain/task.h"
+
+namespace taskshare {
+
+// Most messages one append may carry.
+inline constexpr size_t kMaxMessagesPerAppend = 1000;
+
+// `text` with the whitespace between tokens removed. `text` must be valid JSON.
+std::string CompactJson(std::string_view text);
+
+// The raw text of the member `key` of the top-level object in `object_text` (the last one if the key
+// repeats), or nullopt if the object has no such member. `object_text` must be valid JSON.
+std::optional<std::string_view> RawMember(std::string_view object_text, std::string_view key);
+
+// The raw text of each element of the array `array_text`. `array_text` must be a valid JSON array.
+std::vector<std::string_view> RawElements(std::string_view array_text);
+
+// Turns `parsed` (a JSON array, the DOM of `raw`, its source text) into messages to store: each
+// element must be an object; its compact source text is kept, and its `id` member, when present and
+// not null, becomes its idempotency key. kInvalidArgument naming `where` ("messages[3]") otherwise.
+Result<std::vector<NewMessage>> MessagesFromJson(const boost::json::value& parsed, std::string_view raw,
+                                                 std::string_view where);
+
+// One message from an object's source text (see MessagesFromJson).
+NewMessage MessageFromJson(const boost::json::object& parsed, std::string_view raw);
+
+// The readable text of a message: its `content` when that is a string, else the `text` of its parts
+// (or of its `content` array) joined by spaces; empty if it has none.
+std::string MessageText(const boost::json::object& message);
+
+// A title from free text: whitespace runs folded to one space, trimmed, cut to 80 characters (code
+// points, never inside one). `text` must be valid UTF-8.
+std::string DeriveTitle(std::string_view text);
+
+// True if `text` is one complete JSON object: used to refuse a corrupt stored message.
+bool IsJsonObject(std::string_view text);
+
+}  // namespace taskshare

@@ -1,0 +1,494 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "domain/enums.h"
+#include "domain/task_json.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/migrations.h"
+
+namespace taskshare {
+namespace {
+
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TxMode;
+
+// ---- Rows to values ----
+
+// The columns every task query selects, in the order of TaskColumn. A macro so that each query
+// stays one compile-time string literal.
+#define TASKSHARE_TASK_COLUMNS                                                            \
+  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
+  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
+  "t.secret_names, t.schedule_info, t.created_at, t.updated_at, t.message_count "         \
+  "FROM tasks t JOIN users u ON u.id = t.owner_id "
+
+// clang-format off
+enum TaskColumn : int {
+  kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
+  kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
+  kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
+  kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+};
+// clang-format on
+
+struct StoredTask {
+  Task task;
+  std::int64_t message_count = 0;
+};
+
+Status CorruptTask(std::string_view task_id, std::string_view column, std::string_view problem) {
+  return Status::Internal("Failed to load snapshot", "task " + std::string(task_id) + ": column " +
+                                                         std::string(column) + " " +
+                                                         std::string(problem));
+}
+
+std::string SecretNamesToText(const std::vector<std::string>& names) {
+  boost::json::array array;
+  for (const std::string& name : names) array.emplace_back(name);
+  return boost::json::serialize(array);
+}
+
+// Decodes the columns of a task row that can be corrupt, keeping the first problem found.
+class TaskRowDecoder {
+ public:
+  TaskRowDecoder(const Statement& row, std::string_view task_id) : row_(row), task_id_(task_id) {}
+
+  template <typename E>
+  void Enum(int column, std::string_view name, E* out) {
+    const std::string text = row_.ColumnText(column);
+    std::optional<E> value = Parse<E>(text);
+    if (value && !row_.IsNull(column)) {
+      *out = *value;
+    } else {
+      Fail(name, "holds '" + text + "'");
+    }
+  }
+  template <typename E>
+  void OptionalEnum(int column, std::string_view name, std::optional<E>* out) {
+    if (row_.IsNull(column)) return;
+    E value{};
+    Enum(column, name, &value);
+    *out = value;
+  }
+  void Bool(int column, std::string_view name, bool* out) {
+    const std::int64_t value = row_.ColumnInt64(column);
+    if (row_.IsNull(column) || (value != 0 && value != 1)) Fail(name, "is not 0 or 1");
+    *out = value == 1;
+  }
+  void SecretNames(int column, std::vector<std::string>* out) {
+    boost::system::error_code ec;
+    const boost::json::value value = boost::json::parse(row_.ColumnText(column), ec);
+    if (ec || !value.is_array()) return Fail("secret_names", "is not a JSON array");
+    for (const boost::json::value& name : value.get_array()) {
+      if (!name.is_string()) return Fail("secret_names", "holds a non-string");
+      out->emplace_back(name.get_string());
+    }
+  }
+  void Schedule(int column, std::optional<ScheduleInfo>* out) {
+    if (row_.IsNull(column)) return;
+    Result<ScheduleInfo> info = ScheduleInfoFromText(row_.ColumnText(column));
+    if (!info.ok()) return Fail("schedule_info", "is unreadable: " + info.status().detail());
+    *out = std::move(*info);
+  }
+
+  const Status& status() const { return status_; }
+
+ private:
+  void Fail(std::string_view column, std::string_view problem) {
+    if (status_.ok()) status_ = CorruptTask(task_id_, column, problem);
+  }
+
+  const Statement& row_;
+  std::string_view task_id_;
+  Status status_;
+};
+
+Result<StoredTask> ReadTaskRow(const Statement& row) {
+  StoredTask stored;
+  Task& t = stored.task;
+  t.seq = row.ColumnInt64(kSeqColumn);
+  t.id = row.ColumnText(kIdColumn);
+  t.owner_id = row.ColumnText(kOwnerIdColumn);
+  t.created_by = row.ColumnText(kEmailColumn);
+  t.owner_team = row.ColumnOptionalText(kTeamColumn);
+  t.title = row.ColumnText(kTitleColumn);
+  t.model = row.ColumnOptionalText(kModelColumn);
+  t.project_id = row.ColumnOptionalText(kProjectIdColumn);
+  t.created_at = row.ColumnInt64(kCreatedAtColumn);
+  t.updated_at = row.ColumnInt64(kUpdatedAtColumn);
+  stored.message_count = row.ColumnInt64(kMessageCountColumn);
+
+  TaskRowDecoder decode(row, t.id);
+  decode.Enum(kStatusColumn, "status", &t.status);
+  decode.Enum(kVisibilityColumn, "visibility", &t.visibility);
+  decode.Enum(kSourceColumn, "source", &t.source);
+  decode.OptionalEnum(kCompletionDeliveryColumn, "completion_delivery", &t.completion_delivery);
+  decode.Bool(kIsIsolatedColumn, "is_isolated", &t.is_isolated);
+  decode.Bool(kIsScheduledColumn, "is_scheduled", &t.is_scheduled);
+  decode.SecretNames(kSecretNamesColumn, &t.secret_names);
+  decode.Schedule(kScheduleInfoColumn, &t.schedule_info);
+  if (!decode.status().ok()) return decode.status();
+  return stored;
+}
+
+// Users are read as (id, email, role, team, created_at).
+Result<User> ReadUserRow(const Statement& row) {
+  User user;
+  user.id = row.ColumnText(0);
+  user.email = row.ColumnText(1);
+  const std::string role = row.ColumnText(2);
+  std::optional<Role> parsed = Parse<Role>(role);
+  if (!parsed) {
+    return Status::Internal("storage error",
+                            "user " + user.id + ": column role holds '" + role + "'");
+  }
+  user.role = *parsed;
+  user.team = row.ColumnOptionalText(3);
+  user.created_at = row.ColumnInt64(4);
+  return user;
+}
+
+std::optional<std::string_view> OptionalEnumText(const auto& value) {
+  if (!value) return std::nullopt;
+  return ToString(*value);
+}
+
+std::int64_t BoolInt(bool value) { return value ? 1 : 0; }
+
+// ---- Queries shared by several operations, run inside the caller's transaction ----
+
+constexpr std::string_view kTaskByIdSql = "SELECT " TASKSHARE_TASK_COLUMNS "WHERE t.id = ?1";
+
+Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
+  Result<Statement> stmt = conn.Query(kTaskByIdSql, id);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("Task not found");
+  return ReadTaskRow(*stmt);
+}
+
+// The seq and message_count of task `id`.
+constexpr std::string_view kTaskRefSql = "SELECT seq, message_count FROM tasks WHERE id = ?1";
+
+struct TaskRef {
+  std::int64_t seq = 0;
+  std::int64_t message_count = 0;
+};
+
+Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
+  Result<Statement> stmt = conn.Query(kTaskRefSql, id);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("Task not found");
+  return TaskRef{stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
+}
+
+// A message whose key is already stored for the task is skipped by the partial unique index's
+// conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
+// are already inserted when a later one arrives.
+constexpr std::string_view kInsertMessageSql =
+    "INSERT INTO messages(task_seq, position, msg_key, body) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
+
+// Inserts `messages` after position `first_position - 1`; returns how many were stored.
+Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
+                                    std::int64_t first_position,
+                                    const std::vector<NewMessage>& messages) {
+  if (messages.empty()) return std::int64_t{0};
+  Result<Statement> stmt = conn.Prepare(kInsertMessageSql);
+  if (!stmt.ok()) return stmt.status();
+  std::int64_t appended = 0;
+  for (const NewMessage& message : messages) {
+    stmt->Reset();
+    stmt->BindAll(task_seq, first_position + appended, message.key, message.json);
+    if (Status s = stmt->Run(); !s.ok()) return s;
+    appended += conn.Changes();
+  }
+  return appended;
+}
+
+// ---- The store ----
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+
+  Status CreateUser(const User& user, std::string_view key_hash) override;
+  Result<User> FindUserByKeyHash(std::string_view key_hash) override;
+  Result<User> FindUserByEmail(std::string_view email) override;
+  Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
+  Result<Task> GetTask(std::string_view id) override;
+  Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
+  Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
+                                      UnixMicros now) override;
+  Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
+  Status DeleteTask(std::string_view id) override;
+  Result<TaskPage> ListTasks(const TaskQuery& query) override;
+
+ private:
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+// Runs a query of one parameter: true if it returns a row.
+Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view param) {
+  Result<Statement> stmt = conn.Query(sql, param);
+  if (!stmt.ok()) return stmt.status();
+  return stmt->Step();
+}
+
+constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = ?1";
+constexpr std::string_view kInsertUserSql =
+    "INSERT INTO users(id, email, role, team, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view kInsertApiKeySql =
+    "INSERT INTO api_keys(key_hash, user_id, created_at) VALUES (?1, ?2, ?3)";
+
+Status SqliteStore::CreateUser(const User& user, std::string_view key_hash) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<bool> taken = Exists(*conn, kEmailTakenSql, user.email);
+  if (!taken.ok()) return taken.status();
+  if (*taken) return Status::AlreadyExists("User already exists");
+  Status s = conn->Run(kInsertUserSql, user.id, user.email, ToString(user.role), user.team,
+                       user.created_at);
+  if (s.ok()) s = conn->Run(kInsertApiKeySql, key_hash, user.id, user.created_at);
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
+constexpr std::string_view kUserByKeyHashSql =
+    "SELECT u.id, u.email, u.role, u.team, u.created_at "
+    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?1";
+constexpr std::string_view kUserByEmailSql =
+    "SELECT id, email, role, team, created_at FROM users WHERE email = ?1";
+
+// One statement is its own consistent snapshot, so single-query reads need no explicit transaction.
+Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_view param) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Statement> stmt = conn->Query(sql, param);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("User not found");
+  return ReadUserRow(*stmt);
+}
+
+Result<User> SqliteStore::FindUserByKeyHash(std::string_view key_hash) {
+  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
+}
+
+Result<User> SqliteStore::FindUserByEmail(std::string_view email) {
+  return FindUser(*pool_, kUserByEmailSql, email);
+}
+
+constexpr std::string_view kTaskIdTakenSql = "SELECT 1 FROM tasks WHERE id = ?1";
+constexpr std::string_view kUserExistsSql = "SELECT 1 FROM users WHERE id = ?1";
+constexpr std::string_view kInsertTaskSql =
+    "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
+    "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
+    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+constexpr std::string_view kSetMessageCountSql =
+    "UPDATE tasks SET message_count = ?2 WHERE seq = ?1";
+
+Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<bool> taken = Exists(*conn, kTaskIdTakenSql, task.id);
+  if (!taken.ok()) return taken.status();
+  if (*taken) return Status::AlreadyExists("Task already exists");
+  Result<bool> owner = Exists(*conn, kUserExistsSql, task.owner_id);
+  if (!owner.ok()) return owner.status();
+  if (!*owner) return Status::NotFound("User not found");
+
+  std::optional<std::string> schedule_info;
+  if (task.schedule_info) schedule_info = ScheduleInfoToText(*task.schedule_info);
+  Status s = conn->Run(
+      kInsertTaskSql, task.id, task.owner_id, task.title, ToString(task.status),
+      ToString(task.visibility), ToString(task.source), OptionalEnumText(task.completion_delivery),
+      BoolInt(task.is_isolated), BoolInt(task.is_scheduled), task.model, task.project_id,
+      SecretNamesToText(task.secret_names), schedule_info, task.created_at, task.updated_at);
+  if (!s.ok()) return s;
+  const std::int64_t seq = conn->LastInsertRowId();
+  Result<std::int64_t> stored = InsertMessages(*conn, seq, 0, messages);
+  if (!stored.ok()) return stored.status();
+  if (*stored > 0) s = conn->Run(kSetMessageCountSql, seq, *stored);
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
+Result<Task> SqliteStore::GetTask(std::string_view id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<StoredTask> stored = LoadTask(*conn, id);
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->task);
+}
+
+constexpr std::string_view kMessagesSql =
+    "SELECT position, body FROM messages WHERE task_seq = ?1 ORDER BY position";
+
+Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  // The task row and its messages must come from the same snapshot, or a concurrent append could
+  // show messages the task's counters do not account for.
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  Result<StoredTask> stored = LoadTask(*conn, id);
+  if (!stored.ok()) return stored.status();
+  TaskSnapshot snapshot{std::move(stored->task), {}};
+  {
+    Result<Statement> stmt = conn->Query(kMessagesSql, snapshot.task.seq);
+    if (!stmt.ok()) return stmt.status();
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      // Positions are dense from 0; a gap means rows were lost or edited behind the store's back.
+      const auto expected = static_cast<std::int64_t>(snapshot.messages.size());
+      if (stmt->ColumnInt64(0) != expected) {
+        return CorruptTask(id, "messages.position", "skips position " + std::to_string(expected));
+      }
+      snapshot.messages.push_back(stmt->ColumnText(1));
+    }
+  }
+  if (static_cast<std::int64_t>(snapshot.messages.size()) != stored->message_count) {
+    return CorruptTask(id, "message_count",
+                       "says " + std::to_string(stored->message_count) + " but " +
+                           std::to_string(snapshot.messages.size()) + " messages are stored");
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return snapshot;
+}
+
+constexpr std::string_view kAddMessagesSql =
+    "UPDATE tasks SET message_count = ?2, updated_at = ?3 WHERE seq = ?1";
+
+Result<AppendResult> SqliteStore::AppendMessages(std::string_view id,
+                                                 const std::vector<NewMessage>& messages,
+                                                 UnixMicros now) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<TaskRef> ref = FindTaskRef(*conn, id);
+  if (!ref.ok()) return ref.status();
+  Result<std::int64_t> appended = InsertMessages(*conn, ref->seq, ref->message_count, messages);
+  if (!appended.ok()) return appended.status();
+  const AppendResult result{*appended, ref->message_count + *appended};
+  Status s;
+  if (result.appended > 0) s = conn->Run(kAddMessagesSql, ref->seq, result.message_count, now);
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return result;
+}
+
+constexpr std::string_view kPatchTaskSql =
+    "UPDATE tasks SET title = COALESCE(?2, title), status = COALESCE(?3, status), "
+    "visibility = COALESCE(?4, visibility), model = COALESCE(?5, model), updated_at = ?6 "
+    "WHERE id = ?1";
+
+Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Status s = conn->Run(kPatchTaskSql, id, patch.title, OptionalEnumText(patch.status),
+                       OptionalEnumText(patch.visibility), patch.model, now);
+  if (!s.ok()) return s;
+  if (conn->Changes() == 0) return Status::NotFound("Task not found");
+  Result<StoredTask> stored = LoadTask(*conn, id);
+  if (!stored.ok()) return stored.status();
+  if (s = tx->Commit(); !s.ok()) return s;
+  return std::move(stored->task);
+}
+
+constexpr std::string_view kDeleteMessagesSql = "DELETE FROM messages WHERE task_seq = ?1";
+constexpr std::string_view kDeleteTaskSql = "DELETE FROM tasks WHERE seq = ?1";
+
+Status SqliteStore::DeleteTask(std::string_view id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<TaskRef> ref = FindTaskRef(*conn, id);
+  if (!ref.ok()) return ref.status();
+  Status s = conn->Run(kDeleteMessagesSql, ref->seq);
+  if (s.ok()) s = conn->Run(kDeleteTaskSql, ref->seq);
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
+// Keyset pagination: rows strictly after (?2, ?3) in (created_at DESC, seq DESC) order, which the
+// tasks_by_owner_newest index serves directly. The first page binds the largest possible position
+// rather than making the bound optional, so the range stays usable by the index. Each filter is
+// skipped when its parameter is NULL.
+constexpr std::string_view kListTasksSql =
+    "SELECT " TASKSHARE_TASK_COLUMNS
+    "WHERE t.owner_id = ?1 AND (t.created_at, t.seq) < (?2, ?3) "
+    "AND (?4 IS NULL OR t.status = ?4) AND (?5 IS NULL OR t.visibility = ?5) "
+    "AND (?6 IS NULL OR t.is_scheduled = ?6) "
+    "ORDER BY t.created_at DESC, t.seq DESC LIMIT ?7";
+
+constexpr int kMaxListLimit = 100;
+
+Result<TaskPage> SqliteStore::ListTasks(const TaskQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxListLimit) {
+    return Status::InvalidArgument("limit must be between 1 and 100");
+  }
+  constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
+  const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
+  ConnectionPool::Lease conn = pool_->Acquire();
+  std::optional<std::int64_t> is_scheduled;
+  if (query.is_scheduled) is_scheduled = BoolInt(*query.is_scheduled);
+  // One row more than the page decides whether another page follows.
+  Result<Statement> stmt = conn->Query(
+      kListTasksSql, query.owner_id, after.created_at, after.seq, OptionalEnumText(query.status),
+      OptionalEnumText(query.visibility), is_scheduled, std::int64_t{query.limit} + 1);
+  if (!stmt.ok()) return stmt.status();
+
+  TaskPage page;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int>(page.tasks.size()) == query.limit) {
+      const Task& last = page.tasks.back();
+      page.next = ListPosition{last.created_at, last.seq};
+      break;
+    }
+    Result<StoredTask> stored = ReadTaskRow(*stmt);
+    if (!stored.ok()) return stored.status();
+    page.tasks.push_back(std::move(stored->task));
+  }
+  return page;
+}
+
+#undef TASKSHARE_TASK_COLUMNS
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
+  if (options.busy_timeout_ms < 0) {
+    return Status::InvalidArgument("the SQLite busy timeout must not be negative");
+  }
+  Result<std::unique_ptr<ConnectionPool>> pool =
+      ConnectionPool::Open(options.path, options.connections, options.busy_timeout_ms);
+  if (!pool.ok()) return pool.status();
+  {
+    ConnectionPool::Lease conn = (*pool)->Acquire();
+    if (Status s = sqlite::ApplyMigrations(*conn); !s.ok()) return s;
+  }
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*pool)));
+}
+
+}  // namespace taskshare

@@ -1,0 +1,62 @@
+#include "storage/store.h"
+
+#include <cctype>
+#include <string>
+
+#include "storage/sqlite/sqlite_store.h"
+
+namespace taskshare {
+namespace {
+
+constexpr std::string_view kSqliteScheme = "sqlite";
+
+// The scheme of `url` ("sqlite" in "sqlite:x.db"), or "" when it has none. A scheme is a letter
+// followed by letters, digits, '+', '-' or '.', then ':' (RFC 3986); anything else is a bare path.
+std::string_view SchemeOf(std::string_view url) {
+  const std::size_t colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {};
+  if (std::isalpha(static_cast<unsigned char>(url[0])) == 0) return {};
+  for (char c : url.substr(0, colon)) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '+' && c != '-' && c != '.') {
+      return {};
+    }
+  }
+  return url.substr(0, colon);
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
+  const std::string_view url = options.url;
+  const std::string_view scheme = SchemeOf(url);
+  std::string_view path = url;
+  if (!scheme.empty()) {
+    if (EqualsIgnoringCase(scheme, "postgresql") || EqualsIgnoringCase(scheme, "postgres")) {
+      return Status::InvalidArgument("PostgreSQL is not supported yet");
+    }
+    if (!EqualsIgnoringCase(scheme, kSqliteScheme)) {
+      return Status::InvalidArgument("unsupported database URL scheme \"" + std::string(scheme) +
+                                     "\" (expected sqlite:PATH or a file path)");
+    }
+    path = url.substr(scheme.size() + 1);
+  }
+  if (path.empty()) return Status::InvalidArgument("the database URL names no file");
+
+  SqliteOptions sqlite;
+  sqlite.path = std::string(path);
+  sqlite.connections = options.connections;
+  return OpenSqliteStore(sqlite);
+}
+
+}  // namespace taskshare

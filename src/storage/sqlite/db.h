@@ -60,7 +60,7 @@ class Statement {
   void Bind(int index, const std::string& value) { BindText(index, value); }
   void Bind(int index, const char* value) { BindText(index, value); }
   void Bind(int index, std::int64_t value) { BindInt64(index, value); }
-  void Bind(int index, std::nullopt_t) { BindNull(index); }
+  void Bind(int index, std::nullopt_t /*null*/) { BindNull(index); }
   void Bind(int index, std::optional<std::string_view> value) { BindOptionalText(index, value); }
   void Bind(int index, const std::optional<std::string>& value) { BindOptionalText(index, value); }
   void Bind(int index, std::optional<std::int64_t> value) { BindOptionalInt64(index, value); }

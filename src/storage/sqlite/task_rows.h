@@ -1,0 +1,76 @@
+// The mapping between the SQLite backend's rows and the domain's values: decoding task and user
+// rows read by a Statement, and encoding the values that are stored as text or integers.
+//
+// The database is trusted no more than any other input: a task column whose value the domain cannot
+// represent (an unknown enum spelling, a boolean other than 0 or 1, unreadable JSON) is reported as
+// kInternal "Failed to load snapshot" naming the task and the column, never returned as a value.
+//
+// Everything here is a pure function of its arguments and safe to call from any thread; a Statement
+// passed in is only read, under the thread rules of storage/sqlite/db.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/enums.h"
+#include "domain/task.h"
+#include "domain/user.h"
+#include "storage/sqlite/db.h"
+
+// The columns every task query selects, in the order of TaskColumn, followed by the FROM clause
+// that provides them: "SELECT " TASKSHARE_TASK_COLUMNS "WHERE ...". A macro so that each query
+// stays one compile-time string literal.
+#define TASKSHARE_TASK_COLUMNS                                                            \
+  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
+  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
+  "t.secret_names, t.schedule_info, t.created_at, t.updated_at, t.message_count "         \
+  "FROM tasks t JOIN users u ON u.id = t.owner_id "
+
+namespace taskshare::sqlite {
+
+// The index of each column of TASKSHARE_TASK_COLUMNS; the two must change together.
+// clang-format off
+enum TaskColumn : int {
+  kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
+  kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
+  kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
+  kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+};
+// clang-format on
+
+// A task row together with the message count it records, which GetSnapshot checks against the
+// messages actually stored.
+struct StoredTask {
+  Task task;
+  std::int64_t message_count = 0;
+};
+
+// Decodes the current row of `row`, a query selecting TASKSHARE_TASK_COLUMNS. On failure, kInternal
+// "Failed to load snapshot" for the first corrupt column found (see CorruptTask).
+Result<StoredTask> ReadTaskRow(const Statement& row);
+
+// Decodes the current row of `row`, a query selecting (id, email, role, team, created_at). On
+// failure, kInternal "storage error" if the role is not one the domain knows.
+Result<User> ReadUserRow(const Statement& row);
+
+// kInternal "Failed to load snapshot", with a detail naming task `task_id`, its `column` and what
+// is wrong with it (`problem`, e.g. "holds 'x'").
+Status CorruptTask(std::string_view task_id, std::string_view column, std::string_view problem);
+
+// The text stored in tasks.secret_names: a JSON array of the names, in order.
+std::string SecretNamesToText(const std::vector<std::string>& names);
+
+// The stored spelling of an optional enum value, or std::nullopt (bound as NULL) if it is unset.
+std::optional<std::string_view> OptionalEnumText(const auto& value) {
+  if (!value) return std::nullopt;
+  return ToString(*value);
+}
+
+// The stored form of a boolean: 1 or 0.
+inline std::int64_t BoolInt(bool value) { return value ? 1 : 0; }
+
+}  // namespace taskshare::sqlite

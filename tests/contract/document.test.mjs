@@ -1,0 +1,125 @@
+// src/api/openapi.json documents every operation of the README: its operationId, tag, security,
+// request body, success response and the error statuses the README gives it, all errors as
+// ErrorResponse.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { deref, loadServerDocument, operations } from './support/documents.mjs';
+
+const AUTH = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
+
+// The README's API table. `errors` are the statuses that each operation can answer according to the
+// README: 400 for a malformed id, body or query; 401 without a valid key; 403 when the caller may not
+// read or change the task; 404 for an unknown task; 409 for a taken id; 413 for an oversized body;
+// 431 for oversized headers (any request); 500 for a bug or a corrupt row.
+const README_OPERATIONS = [
+  { method: 'get', path: '/api/v1/tasks/{id}/share', id: 'get-v1-tasks-id-share', auth: false,
+    success: ['200', 'SharedTaskResponse'], errors: [400, 403, 404, 431, 500] },
+  { method: 'post', path: '/api/v1/tasks', id: 'post-v1-tasks', auth: true, body: 'CreateTaskRequest',
+    success: ['202', 'CreateTaskResponse'], errors: [400, 401, 409, 413, 431, 500] },
+  { method: 'get', path: '/api/v1/tasks', id: 'get-v1-tasks', auth: true,
+    success: ['200', 'TaskListResponse'], errors: [400, 401, 431, 500] },
+  { method: 'get', path: '/api/v1/tasks/{id}', id: 'get-v1-tasks-id', auth: true,
+    success: ['200', 'TaskDetailsResponse'], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'patch', path: '/api/v1/tasks/{id}', id: 'patch-v1-tasks-id', auth: true, body: 'PatchTaskRequest',
+    success: ['200', 'PatchTaskResponse'], errors: [400, 401, 403, 404, 413, 431, 500] },
+  { method: 'delete', path: '/api/v1/tasks/{id}', id: 'delete-v1-tasks-id', auth: true,
+    success: ['204', null], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'post', path: '/api/v1/tasks/{id}/messages', id: 'post-v1-tasks-id-messages', auth: true,
+    body: 'AppendMessagesRequest', success: ['200', 'AppendMessagesResponse'],
+    errors: [400, 401, 403, 404, 413, 431, 500] },
+  { method: 'get', path: '/api/openapi.json', id: 'get-openapi-json', auth: false,
+    success: ['200', undefined], errors: [431] },
+  { method: 'get', path: '/healthz', id: 'get-healthz', auth: false,
+    success: ['200', 'HealthResponse'], errors: [431] },
+];
+
+const schemaRef = (name) => ({ $ref: `#/components/schemas/${name}` });
+
+describe('coverage of the README API', () => {
+  const doc = loadServerDocument();
+
+  it('documents exactly the operations of the README', () => {
+    const documented = operations(doc).map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    const readme = README_OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    assert.deepStrictEqual(documented, readme);
+  });
+
+  for (const expected of README_OPERATIONS) {
+    describe(`${expected.method.toUpperCase()} ${expected.path}`, () => {
+      const op = doc.paths[expected.path]?.[expected.method] ?? {};
+
+      it(`has operationId ${expected.id}, a summary and a declared tag`, () => {
+        assert.equal(op.operationId, expected.id);
+        assert.ok(op.summary, 'summary');
+        assert.ok(op.tags?.length > 0, 'tags');
+        for (const tag of op.tags) assert.ok(doc.tags.some((t) => t.name === tag), `tag ${tag} is declared`);
+      });
+
+      it(expected.auth ? 'takes X-Api-Key or a bearer token' : 'needs no credentials', () => {
+        assert.deepStrictEqual(op.security ?? doc.security, expected.auth ? AUTH : []);
+      });
+
+      it(expected.body ? `takes a required ${expected.body} body` : 'takes no body', () => {
+        if (!expected.body) return assert.equal(op.requestBody, undefined);
+        assert.equal(op.requestBody?.required, true);
+        assert.deepStrictEqual(op.requestBody?.content, { 'application/json': { schema: schemaRef(expected.body) } });
+      });
+
+      it(`answers ${expected.success[0]} and the README's error statuses`, () => {
+        const [status, schema] = expected.success;
+        const statuses = Object.keys(op.responses ?? {}).map(Number).filter((s) => s >= 400);
+        assert.deepStrictEqual(statuses.sort(), [...expected.errors].sort());
+        const success = deref(doc, op.responses?.[status]);
+        assert.ok(success, `documents ${status}`);
+        assert.deepStrictEqual(Object.keys(op.responses).filter((s) => s < 400), [status], 'one success status');
+        if (schema === null) assert.equal(success.content, undefined, `${status} has no body`);
+        else if (schema) assert.deepStrictEqual(success.content?.['application/json']?.schema, schemaRef(schema));
+        else assert.ok(success.content?.['application/json']?.schema, `${status} is JSON`);
+      });
+
+      it('answers every error as an ErrorResponse', () => {
+        for (const [status, response] of Object.entries(op.responses ?? {})) {
+          if (Number(status) < 400) continue;
+          const r = deref(doc, response);
+          assert.ok(r.description, `${status} has a description`);
+          assert.deepStrictEqual(r.content, { 'application/json': { schema: schemaRef('ErrorResponse') } },
+            `${status} body`);
+        }
+      });
+    });
+  }
+
+  it('declares the API key in X-Api-Key and as a bearer token', () => {
+    const { ApiKeyAuth, BearerAuth } = doc.components.securitySchemes;
+    assert.deepStrictEqual({ type: ApiKeyAuth.type, in: ApiKeyAuth.in, name: ApiKeyAuth.name },
+      { type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    assert.deepStrictEqual({ type: BearerAuth.type, scheme: BearerAuth.scheme }, { type: 'http', scheme: 'bearer' });
+  });
+
+  it('uses the enums of TaskInfo in requests and query parameters', () => {
+    const { schemas } = doc.components;
+    const task = schemas.TaskInfo.properties;
+    const create = schemas.CreateTaskRequest.properties;
+    const patch = schemas.PatchTaskRequest.properties;
+    const query = Object.fromEntries(doc.paths['/api/v1/tasks'].get.parameters.map((p) => [p.name, p.schema]));
+    assert.deepStrictEqual(create.visibility.enum, task.visibility.enum);
+    assert.deepStrictEqual(create.source.enum, task.source.enum);
+    assert.deepStrictEqual(create.completion_delivery.enum, task.completion_delivery.enum);
+    assert.deepStrictEqual(patch.status.enum, task.status.enum);
+    assert.deepStrictEqual(patch.visibility.enum, task.visibility.enum);
+    assert.deepStrictEqual(query.status.enum, task.status.enum);
+    assert.deepStrictEqual(query.visibility.enum, task.visibility.enum);
+  });
+
+  it('refuses unknown fields in request bodies, as the README says', () => {
+    for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest']) {
+      assert.equal(doc.components.schemas[name].additionalProperties, false, name);
+    }
+  });
+
+  it('names the local server and a license', () => {
+    assert.ok(doc.servers.some((s) => s.url === 'http://localhost:8080'));
+    assert.ok(doc.info.license?.name);
+  });
+});

@@ -1,0 +1,118 @@
+// Behaviour of the SQLite backend beyond the storage contract: database URLs, WAL and migrations
+// under concurrent opens, schema versions, lock timeouts and failures inside a write.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/ids.h"
+#include "storage/store.h"
+#include "store_test_support.h"
+
+namespace taskshare::testing {
+namespace {
+
+SqliteOptions SqliteAt(const std::string& path, int connections = 4, int busy_timeout_ms = 5000) {
+  SqliteOptions options;
+  options.path = path;
+  options.connections = connections;
+  options.busy_timeout_ms = busy_timeout_ms;
+  return options;
+}
+
+TEST(OpenStoreTest, ParsesDatabaseUrls) {
+  TempDir dir;
+  const std::string path = (dir.path() / "a.db").string();
+  ASSERT_OK(OpenStore(UrlOptions("sqlite:" + path)));
+  ASSERT_OK(OpenStore(UrlOptions(path)));
+  for (const char* url : {"postgresql://u@localhost/db", "postgres://localhost/db"}) {
+    const Status s = StatusOf(OpenStore(UrlOptions(url)));
+    EXPECT_EQ(s.code(), Code::kInvalidArgument);
+    EXPECT_EQ(s.message(), "PostgreSQL is not supported yet");
+  }
+  const Status mysql = StatusOf(OpenStore(UrlOptions("mysql://localhost/db")));
+  EXPECT_EQ(mysql.code(), Code::kInvalidArgument);
+  EXPECT_NE(mysql.message().find("mysql"), std::string::npos) << mysql.message();
+  EXPECT_EQ(StatusOf(OpenStore(UrlOptions("sqlite:"))).code(), Code::kInvalidArgument);
+  EXPECT_EQ(StatusOf(OpenStore(UrlOptions(path, 0))).code(), Code::kInvalidArgument);
+}
+
+TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
+  TempDir dir;
+  const std::string path = (dir.path() / "m.db").string();
+  std::vector<std::thread> openers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i) {
+    openers.emplace_back([&] {
+      if (!OpenSqliteStore(SqliteAt(path, 2)).ok()) ++failures;
+    });
+  }
+  for (std::thread& t : openers) t.join();
+  EXPECT_EQ(failures, 0);
+  ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
+  RawSqlite raw(path);
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(raw.QueryText("SELECT version FROM schema_migrations"), "1");
+  EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {
+  TempDir dir;
+  const std::string path = (dir.path() / "n.db").string();
+  ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
+  RawSqlite(path).Exec("INSERT INTO schema_migrations(version, applied_at) VALUES (999, 0)");
+  EXPECT_EQ(StatusOf(OpenSqliteStore(SqliteAt(path))).code(), Code::kInternal);
+}
+
+TEST(SqliteStoreTest, LockedDatabaseIsUnavailable) {
+  TempDir dir;
+  const std::string path = (dir.path() / "b.db").string();
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path, 1, 50));
+  ASSERT_OK(store);
+  const User user = NewUser("a@example.com");
+  ASSERT_OK((*store)->CreateUser(user, "h"));
+  RawSqlite locker(path);
+  locker.Exec("BEGIN IMMEDIATE");
+  const Status s = (*store)->CreateUser(NewUser("b@example.com"), "h2");
+  EXPECT_EQ(s.code(), Code::kUnavailable);
+  EXPECT_EQ(s.message(), "database is busy");
+  ASSERT_OK((*store)->FindUserByEmail("a@example.com"));  // WAL readers are not blocked
+  locker.Exec("ROLLBACK");
+  ASSERT_OK((*store)->CreateUser(NewUser("b@example.com"), "h2"));
+}
+
+TEST(SqliteStoreTest, AppendIsAllOrNothingWhenAnInsertFails) {
+  TempDir dir;
+  const std::string path = (dir.path() / "f.db").string();
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path));
+  ASSERT_OK(store);
+  const User user = NewUser("a@example.com");
+  ASSERT_OK((*store)->CreateUser(user, "h"));
+  Task task;
+  task.id = NewUuidV4();
+  task.owner_id = user.id;
+  task.updated_at = 10;
+  ASSERT_OK((*store)->CreateTask(task, {Keyed("a")}));
+  RawSqlite(path).Exec(
+      "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.msg_key = '\"boom\"' "
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  const Status s = StatusOf((*store)->AppendMessages(task.id, {Keyed("b"), Keyed("boom")}, 20));
+  EXPECT_EQ(s.code(), Code::kInternal);
+  EXPECT_EQ(s.message(), "storage error");
+  Result<TaskSnapshot> got = (*store)->GetSnapshot(task.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->messages, std::vector<std::string>{Keyed("a").json});
+  EXPECT_EQ(got->task.updated_at, 10);
+  // The connection is usable again afterwards.
+  Result<AppendResult> ok = (*store)->AppendMessages(task.id, {Keyed("b")}, 30);
+  ASSERT_OK(ok);
+  EXPECT_EQ(ok->message_count, 2);
+}
+
+}  // namespace
+}  // namespace taskshare::testing

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libssl-dev libcli11-dev)
+  libsqlite3-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -61,6 +61,8 @@ Response ErrorResponse(const Status& status, int http_status) {
     o["error_id"] = std::move(error_id);
   }
   Response r = JsonResponse(boost::json::serialize(o), code);
+  // An error is about this moment: a task refused now may be shared a minute later.
+  r.headers.emplace_back("Cache-Control", "no-store");
   if (code == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }

@@ -2,27 +2,50 @@
 // library, so that handlers and their tests never see a socket.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "cache/cached_response.h"
+
 namespace taskshare::api {
 
-enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOther };
+enum class Method { kGet, kPost, kPut, kPatch, kDelete, kOther };
 
+// The network layer reuses one Request per connection, so its strings keep their capacity from one
+// request to the next; clear() empties it for the next one.
 struct Request {
   Method method = Method::kGet;
+  bool head = false;          // a HEAD request, handled as GET and answered without the body
   std::string target;         // origin-form, as received: "/api/v1/tasks?limit=5"
   std::string api_key;        // the X-Api-Key header, if any
   std::string authorization;  // the Authorization header, if any
+  std::string if_none_match;  // the If-None-Match header, if any
+  std::string accept_encoding;  // the Accept-Encoding header, if any
   std::string body;
+
+  void clear() {
+    method = Method::kGet;
+    head = false;
+    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &body}) {
+      s->clear();
+    }
+  }
 };
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // always a string literal
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
+
+  // When set, the response is this ready-made one instead, in `variant`, or its 304 when
+  // `not_modified`; the fields above are ignored.
+  std::shared_ptr<const CachedResponse> cached;
+  CachedResponse::Variant variant = CachedResponse::Variant::kIdentity;
+  bool not_modified = false;
 };
 
 }  // namespace taskshare::api

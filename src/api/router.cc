@@ -10,6 +10,7 @@
 #include "api/openapi.h"
 #include "api/share_api.h"
 #include "api/tasks_api.h"
+#include "common/ids.h"
 
 namespace taskshare::api {
 namespace {
@@ -36,6 +37,20 @@ Response MethodNotAllowed(std::string allow) {
 
 }  // namespace
 
+std::optional<Response> Router::TryHandleNow(const Request& request) const {
+  constexpr std::string_view kPrefix = "/api/v1/tasks/";
+  constexpr std::string_view kSuffix = "/share";
+  constexpr std::size_t kUuidLength = 36;
+  const std::string_view target = request.target;
+  if (request.method != Method::kGet || target.size() != kPrefix.size() + kUuidLength + kSuffix.size() ||
+      !target.starts_with(kPrefix) || !target.ends_with(kSuffix)) {
+    return std::nullopt;
+  }
+  const std::string_view id = target.substr(kPrefix.size(), kUuidLength);
+  if (!IsCanonicalUuid(id)) return std::nullopt;
+  return GetSharedTaskCached(cache_, request, id);
+}
+
 Response Router::Handle(const Request& request) const {
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return ErrorResponse(Status::InvalidArgument("malformed request target"));
@@ -55,7 +70,7 @@ Response Router::Handle(const Request& request) const {
       return OpenApiDocument();
     case Route::kShare:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
-      return GetSharedTask(store_, segments[3]);
+      return GetSharedTask(store_, cache_, request, segments[3]);
     case Route::kTasks:
       if (m != Method::kGet && m != Method::kPost) return MethodNotAllowed("GET, HEAD, POST");
       break;

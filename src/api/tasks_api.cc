@@ -89,7 +89,7 @@ Response DeleteTask(Store& store, const User& caller, std::string_view raw_id) {
   if (Status s = store.DeleteTask(task->id); !s.ok()) return ErrorResponse(TaskLookupError(s));
   Response r;
   r.status = 204;
-  r.content_type.clear();
+  r.content_type = {};
   return r;
 }
 

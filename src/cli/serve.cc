@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "api/router.h"
+#include "cache/invalidating_store.h"
+#include "cache/response_cache.h"
 #include "cli/commands.h"
 #include "common/log.h"
 #include "http/server.h"
@@ -20,6 +22,7 @@ struct ServeFlags {
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;
+  std::size_t cache_bytes = std::size_t{256} << 20;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -50,14 +53,17 @@ int Serve(const ServeFlags& f) {
   options.max_body_bytes = f.max_body_bytes;
   options.max_header_bytes = f.max_header_bytes;
 
-  auto store = OpenStore({.url = f.db, .connections = f.db_threads});
-  if (!store.ok()) {
-    std::cerr << "taskshare: cannot open " << f.db << ": " << store.status().message() << " "
-              << store.status().detail() << "\n";
+  auto opened = OpenStore({.url = f.db, .connections = f.db_threads});
+  if (!opened.ok()) {
+    std::cerr << "taskshare: cannot open " << f.db << ": " << opened.status().message() << " "
+              << opened.status().detail() << "\n";
     return 1;
   }
-  api::Router router(**store);
-  http::Server server(options, [&router](const api::Request& r) { return router.Handle(r); });
+  ResponseCache cache(f.cache_bytes);
+  InvalidatingStore store(std::move(*opened), cache);
+  api::Router router(store, cache);
+  http::Server server(options, {.now = [&router](const api::Request& r) { return router.TryHandleNow(r); },
+                                .blocking = [&router](const api::Request& r) { return router.Handle(r); }});
   auto port = server.Listen();
   if (!port.ok()) {
     std::cerr << "taskshare: " << port.status().message() << "\n";
@@ -66,7 +72,8 @@ int Serve(const ServeFlags& f) {
   const bool v6 = options.host.find(':') != std::string::npos;
   const std::string bound = (v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port);
   LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
-          std::to_string(options.blocking_threads) + " database threads");
+          std::to_string(options.blocking_threads) + " database threads, " + std::to_string(f.cache_bytes >> 20) +
+          " MiB response cache");
   const std::string public_url = f.public_url.empty() ? "http://" + bound : f.public_url;
   LogInfo("share links: " + public_url + "/api/v1/tasks/{id}/share");
   std::cerr << "taskshare listening on http://" << bound << std::endl;
@@ -93,6 +100,8 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-header-bytes", flags->max_header_bytes, "Largest request header block; larger get 431")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20));
+  cmd->add_option("--cache-bytes", flags->cache_bytes, "Memory budget of the share response cache; 0 disables it")
+      ->capture_default_str();
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

@@ -59,6 +59,16 @@ std::optional<std::string> CanonicalUuid(std::string_view text) {
   return out;
 }
 
+bool IsCanonicalUuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 std::string NewApiKey() {
   constexpr std::string_view kAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";  // 36 symbols
   std::string key(kApiKeyPrefix);

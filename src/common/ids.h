@@ -16,6 +16,9 @@ std::string NewUuidV4();
 // `format: uuid`.
 std::optional<std::string> CanonicalUuid(std::string_view text);
 
+// True if `text` is already a canonical (lower-case 8-4-4-4-12) UUID. Allocates nothing.
+bool IsCanonicalUuid(std::string_view text);
+
 // A new API key: "neo_sk_" followed by 32 random characters from [a-z0-9].
 std::string NewApiKey();
 

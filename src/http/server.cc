@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <array>
 #include <thread>
 #include <vector>
 
@@ -9,176 +10,186 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
 
 #include "api/errors.h"
 #include "common/log.h"
+#include "http/request_parser.h"
+#include "http/wire.h"
 
 namespace taskshare::http {
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
+constexpr std::string_view kCrlf = "\r\n";
 
-api::Method ToMethod(bhttp::verb v) {
-  switch (v) {
-    case bhttp::verb::get: return api::Method::kGet;
-    case bhttp::verb::head: return api::Method::kGet;  // answered as GET without the body
-    case bhttp::verb::post: return api::Method::kPost;
-    case bhttp::verb::put: return api::Method::kPut;
-    case bhttp::verb::patch: return api::Method::kPatch;
-    case bhttp::verb::delete_: return api::Method::kDelete;
-    default: return api::Method::kOther;
+asio::const_buffer Buf(std::string_view s) { return {s.data(), s.size()}; }
+
+// Writes `response` in one gathered write: status line, Date, Server, headers, Connection, blank line,
+// body. A cached response's header block and body are written from the cache entry itself.
+awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api::Response& response,
+                                           bool keep_alive, unsigned version, bool head) {
+  std::string own_headers;  // only for responses built per request
+  std::string_view headers;
+  std::string_view body;
+  int status = response.status;
+  if (const auto& c = response.cached) {
+    status = response.not_modified ? 304 : c->status();
+    headers = response.not_modified ? c->not_modified_headers(response.variant) : c->headers(response.variant);
+    if (!response.not_modified) body = c->body(response.variant);
+  } else {
+    AppendHeaders(response, own_headers);
+    headers = own_headers;
+    body = response.body;
   }
-}
-
-api::Request ToApiRequest(bhttp::request<bhttp::string_body>&& req) {
-  api::Request r;
-  r.method = ToMethod(req.method());
-  r.target = std::string(req.target());
-  r.api_key = std::string(req["X-Api-Key"]);
-  r.authorization = std::string(req[bhttp::field::authorization]);
-  r.body = std::move(req.body());
-  return r;
-}
-
-bhttp::response<bhttp::string_body> ToBeastResponse(api::Response&& in, unsigned version, bool keep_alive,
-                                                     bool head) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(in.status), version};
-  res.set(bhttp::field::server, "taskshare");
-  if (!in.content_type.empty()) res.set(bhttp::field::content_type, in.content_type);
-  for (auto& [name, value] : in.headers) res.set(name, value);
-  res.keep_alive(keep_alive);
-  const std::size_t length = in.body.size();
-  if (!head) res.body() = std::move(in.body);
-  res.content_length(length);
-  return res;
+  if (head || HasNoBody(status)) body = {};
+  const std::array<asio::const_buffer, 7> buffers{
+      Buf(StatusLine(status)), Buf(DateLine()), Buf(kServerLine), Buf(headers),
+      Buf(ConnectionLine(keep_alive, version)), Buf(kCrlf), Buf(body)};
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
+  co_return ec;
 }
 
 }  // namespace
 
+// One network thread: its event loop and its listening socket.
+struct Loop {
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+};
+
 struct Server::Impl {
   ServerOptions options;
-  Handler handler;
-  asio::io_context ioc;
+  Handlers handlers;
+  std::vector<std::unique_ptr<Loop>> loops;
   asio::thread_pool blocking;
-  tcp::acceptor acceptor{ioc};
 
-  Impl(ServerOptions o, Handler h)
-      : options(std::move(o)), handler(std::move(h)), ioc(options.threads), blocking(options.blocking_threads) {}
+  Impl(ServerOptions o, Handlers h)
+      : options(std::move(o)), handlers(std::move(h)), blocking(static_cast<std::size_t>(options.blocking_threads)) {
+    for (int i = 0; i < options.threads; ++i) loops.push_back(std::make_unique<Loop>());
+  }
 
-  awaitable<api::Response> RunHandler(const api::Request& request) {
-    // Runs on the blocking pool; the co_spawn result resumes this session on its own strand.
+  awaitable<api::Response> Handle(const api::Request& request) {
+    if (auto now = handlers.now(request)) co_return std::move(*now);
+    // On the blocking pool; co_spawn's completion resumes this connection on its own loop.
     co_return co_await asio::co_spawn(
-        blocking,
-        [this, &request]() -> awaitable<api::Response> { co_return handler(request); },
+        blocking, [this, &request]() -> awaitable<api::Response> { co_return handlers.blocking(request); },
         use_awaitable);
   }
 
   awaitable<void> WriteError(beast::tcp_stream& stream, const Status& status, int http_status) {
-    auto res = ToBeastResponse(api::ErrorResponse(status, http_status), 11, false, false);
-    co_await bhttp::async_write(stream, res, kNoThrow);
+    co_await WriteResponse(stream, api::ErrorResponse(status, http_status), false, 11, false);
   }
 
   awaitable<void> Session(tcp::socket socket) {
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    api::Request request;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
+      request.clear();
+      RequestParser parser(request);
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
       stream.expires_after(options.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
-      if (!ec && parser.get()[bhttp::field::expect] == "100-continue") {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-        std::tie(ec, n) = co_await bhttp::async_write(stream, cont, kNoThrow);
+      std::size_t n = 0;
+      std::tie(ec, n) = co_await beast::http::async_read_header(stream, buffer, parser, kNoThrow);
+      if (!ec && parser.expects_continue() && !parser.is_done()) {
+        std::tie(ec, n) = co_await asio::async_write(stream, Buf("HTTP/1.1 100 Continue\r\n\r\n"), kNoThrow);
       }
-      if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
-      if (ec == bhttp::error::end_of_stream || ec == asio::error::eof) break;
-      if (ec == bhttp::error::header_limit) {
+      if (!ec && !parser.is_done()) {
+        std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kNoThrow);
+      }
+      if (ec == beast::http::error::end_of_stream || ec == asio::error::eof) break;
+      if (ec == beast::http::error::header_limit) {
         co_await WriteError(stream, Status::TooLarge("request headers are larger than " +
-                                                     std::to_string(options.max_header_bytes) + " bytes"),
-                            431);
+                                                     std::to_string(options.max_header_bytes) + " bytes"), 431);
         break;
       }
-      if (ec == bhttp::error::body_limit) {
+      if (ec == beast::http::error::body_limit) {
         co_await WriteError(stream, Status::TooLarge("request body is larger than " +
-                                                     std::to_string(options.max_body_bytes) + " bytes"),
-                            413);
+                                                     std::to_string(options.max_body_bytes) + " bytes"), 413);
         break;
       }
-      if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      if (ec && ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) {
         co_await WriteError(stream, Status::InvalidArgument("malformed HTTP request: " + ec.message()), 400);
         break;
       }
-      if (ec) break;  // timeout or reset: nothing to answer
+      if (ec) break;  // timeout or reset: nobody to answer
 
-      bhttp::request<bhttp::string_body> req = parser.release();
-      const bool keep_alive = req.keep_alive();
-      const bool head = req.method() == bhttp::verb::head;
-      const unsigned version = req.version();
-      api::Request request = ToApiRequest(std::move(req));
-      api::Response response = co_await RunHandler(request);
-      auto res = ToBeastResponse(std::move(response), version, keep_alive, head);
-      std::tie(ec, n) = co_await bhttp::async_write(stream, res, kNoThrow);
+      const bool keep_alive = parser.keep_alive();
+      const api::Response response = co_await Handle(request);
+      ec = co_await WriteResponse(stream, response, keep_alive, parser.version(), request.head);
       if (ec || !keep_alive) break;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  awaitable<void> Listener() {
+  awaitable<void> Accept(Loop& loop) {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+      auto [ec, socket] = co_await loop.acceptor.async_accept(kNoThrow);
       if (ec == asio::error::operation_aborted) co_return;
-      if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
-      auto executor = socket.get_executor();
-      asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+      if (ec) continue;  // e.g. EMFILE: keep serving the connections already open
+      asio::co_spawn(loop.ioc, Session(std::move(socket)), asio::detached);
     }
   }
 };
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::Server(ServerOptions options, Handlers handlers)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers))) {}
 
 Server::~Server() = default;
 
 Result<std::uint16_t> Server::Listen() {
   beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host, ec);
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
   if (ec) return Status::InvalidArgument("invalid listen address " + impl_->options.host);
   tcp::endpoint endpoint{address, impl_->options.port};
-  auto& a = impl_->acceptor;
-  if (a.open(endpoint.protocol(), ec); !ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(endpoint, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Unavailable("cannot listen on " + impl_->options.host + ":" +
-                                     std::to_string(impl_->options.port) + ": " + ec.message());
-  return a.local_endpoint().port();
+  for (auto& loop : impl_->loops) {
+    auto& a = loop->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Status::Unavailable("cannot listen on " + impl_->options.host + ":" +
+                                 std::to_string(endpoint.port()) + ": " + ec.message());
+    }
+    endpoint = a.local_endpoint();  // the others bind the port the first one got
+  }
+  return endpoint.port();
 }
 
 void Server::Run() {
   Impl& s = *impl_;
-  asio::signal_set signals(s.ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(s.loops.front()->ioc, SIGINT, SIGTERM);
   signals.async_wait([&s](beast::error_code, int) {
     LogInfo("shutting down");
-    beast::error_code ignored;
-    s.acceptor.close(ignored);
-    s.ioc.stop();
+    for (auto& loop : s.loops) {
+      asio::post(loop->ioc, [&loop] {
+        beast::error_code ignored;
+        loop->acceptor.close(ignored);
+        loop->ioc.stop();
+      });
+    }
   });
-  asio::co_spawn(s.ioc, s.Listener(), asio::detached);
+  for (auto& loop : s.loops) asio::co_spawn(loop->ioc, s.Accept(*loop), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (std::size_t i = 1; i < s.loops.size(); ++i) threads.emplace_back([&loop = *s.loops[i]] { loop.ioc.run(); });
+  s.loops.front()->ioc.run();
   for (auto& t : threads) t.join();
   s.blocking.join();  // handlers already running finish their database work
 }

@@ -1,11 +1,15 @@
-// The network layer: an HTTP/1.1 server on Boost.Beast with C++20 coroutines.
+// The network layer: an HTTP/1.1 server on Boost.Asio and Beast's parser, with C++20 coroutines.
 //
-// Three layers, as in Beast's awaitable examples: a listener coroutine accepts connections; one session
-// coroutine per connection reads requests in order (keep-alive and pipelining fall out of reading the
-// next request only after the previous response is written), enforces the header and body limits and
-// an idle timeout, and writes responses; the request handler is a plain function that never sees a
-// socket. Because the handler blocks on the database, sessions run it on a separate pool of
-// `blocking_threads` threads and await its result, so network threads never block.
+// One event loop per network thread, each with its own listening socket on the same port
+// (SO_REUSEPORT), so the kernel spreads connections over threads and a connection stays on the thread
+// that accepted it: nothing is shared between network threads. Per connection, one coroutine reads
+// requests in order, answers each before reading the next (so keep-alive and pipelining are answered
+// in order), enforces the header and body limits and an idle timeout, and writes responses with a
+// single gathered write: cached responses go out straight from their ready-made bytes.
+//
+// The handler comes in two halves: `now`, called on the network thread, which must not block and
+// answers what it can from memory; and `blocking`, run on a separate pool of `blocking_threads`
+// threads for everything else, whose result the connection awaits.
 //
 // Beast and Asio are included only by the .cc files of this folder.
 #pragma once
@@ -15,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http_types.h"
@@ -24,29 +29,34 @@ namespace taskshare::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;          // 0 picks a free port
-  int threads = 1;                    // network threads
-  int blocking_threads = 4;           // threads that run the handler
+  std::uint16_t port = 8080;                // 0 picks a free port
+  int threads = 1;                          // network threads, one event loop each
+  int blocking_threads = 4;                 // threads that run the blocking handler
   std::size_t max_body_bytes = 8 << 20;     // larger bodies answer 413
   std::size_t max_header_bytes = 16 << 10;  // larger headers answer 431
   std::chrono::seconds idle_timeout{60};    // a connection silent this long is closed
 };
 
-// Blocking; called on a blocking-pool thread. Must be thread-safe.
-using Handler = std::function<api::Response(const api::Request&)>;
+struct Handlers {
+  // Must not block; nullopt passes the request to `blocking`. Thread-safe.
+  std::function<std::optional<api::Response>(const api::Request&)> now;
+  // May block. Thread-safe.
+  std::function<api::Response(const api::Request&)> blocking;
+};
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handlers handlers);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens. Returns the bound port (useful when options.port is 0), or kUnavailable if the
-  // address cannot be bound.
+  // Binds and listens on every network thread's socket. Returns the bound port (useful when
+  // options.port is 0), or kUnavailable if the address cannot be bound.
   Result<std::uint16_t> Listen();
 
-  // Serves until SIGINT or SIGTERM, then stops accepting, lets in-flight handlers finish, and returns.
+  // Serves until SIGINT or SIGTERM, then stops accepting, lets handlers already running on the
+  // blocking pool finish, and returns.
   void Run();
 
  private:

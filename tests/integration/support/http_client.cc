@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "beast_response.h"
+
 namespace taskshare::testing {
 namespace {
 
@@ -65,19 +67,6 @@ class Watchdog {
   std::thread thread_;  // last: started once the other members exist
 };
 
-Response ToResponse(http::response<http::string_body>&& res) {
-  Response out;
-  out.status = static_cast<int>(res.result_int());
-  out.body = std::move(res.body());
-  for (const auto& field : res) {
-    std::string name = Lower(std::string(field.name_string()));
-    std::string value(field.value());
-    auto [it, inserted] = out.headers.emplace(name, value);
-    if (!inserted) it->second += ", " + value;
-  }
-  return out;
-}
-
 // The first response in `bytes`, if they hold a complete one (`eof`: nothing more will come).
 std::optional<Response> TryParse(std::string_view bytes, bool eof) {
   http::response_parser<http::string_body> parser;
@@ -106,9 +95,31 @@ tcp::endpoint Loopback(int port) {
 
 }  // namespace
 
+Response ToResponse(http::response<http::string_body>&& res) {
+  Response out;
+  out.status = static_cast<int>(res.result_int());
+  out.keep_alive = res.keep_alive();
+  out.body = std::move(res.body());
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    std::string value(field.value());
+    out.fields.emplace_back(name, value);
+    auto [it, inserted] = out.headers.emplace(Lower(name), value);
+    if (!inserted) it->second += ", " + value;
+  }
+  return out;
+}
+
 std::string Response::Header(std::string_view name) const {
   const auto it = headers.find(Lower(name));
   return it == headers.end() ? std::string() : it->second;
+}
+
+size_t Response::Count(std::string_view name) const {
+  const std::string wanted = Lower(name);
+  return static_cast<size_t>(std::count_if(fields.begin(), fields.end(), [&](const auto& field) {
+    return Lower(field.first) == wanted;
+  }));
 }
 
 Headers Auth(const std::string& key, bool bearer) {
@@ -150,6 +161,7 @@ Response HttpClient::Request(std::string_view method, std::string_view target,
   boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::uint64_t{1} << 26);
+  parser.skip(verb == http::verb::head);
   boost::beast::error_code ec;
   http::read(socket, buffer, parser, ec);
   const bool timed_out = watchdog.Finish();

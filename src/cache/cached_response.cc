@@ -1,0 +1,109 @@
+#include "cache/cached_response.h"
+
+#include <libdeflate.h>
+#include <xxhash.h>
+
+#include <cstdio>
+
+namespace taskshare {
+namespace {
+
+// libdeflate's level 6 compresses transcripts about as well as zlib's 9, several times faster.
+constexpr int kGzipLevel = 6;
+// Bookkeeping charged per response besides its strings: the object, control blocks, allocator slack.
+constexpr std::size_t kOverheadBytes = 256;
+
+std::string ComputeEtag(const std::string& body) {
+  const XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "\"%016llx%016llx\"", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return buf;
+}
+
+std::shared_ptr<const std::string> Gzip(const std::string& body) {
+  struct Deleter {
+    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+  };
+  std::unique_ptr<libdeflate_compressor, Deleter> c(libdeflate_alloc_compressor(kGzipLevel));
+  if (!c) return nullptr;
+  std::string out(libdeflate_gzip_compress_bound(c.get(), body.size()), '\0');
+  const std::size_t n = libdeflate_gzip_compress(c.get(), body.data(), body.size(), out.data(), out.size());
+  if (n == 0 || n >= body.size()) return nullptr;
+  out.resize(n);
+  out.shrink_to_fit();
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+// Strips optional whitespace and a weak-validator prefix from one entity tag of a list.
+std::string_view OpaqueTag(std::string_view tag) {
+  while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+  if (tag.starts_with("W/")) tag.remove_prefix(2);
+  return tag;
+}
+
+}  // namespace
+
+std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::string_view content_type,
+                                                           std::string body, Policy policy) {
+  auto r = std::make_shared<CachedResponse>();
+  r->status_ = status;
+  r->policy_ = policy;
+  r->content_type_ = content_type;
+  r->body_ = std::make_shared<const std::string>(std::move(body));
+  if (policy == Policy::kRevalidate) r->etag_ = ComputeEtag(*r->body_);
+  r->RenderHeaders(content_type, policy);
+  return r;
+}
+
+std::shared_ptr<const CachedResponse> CachedResponse::WithGzip() const {
+  auto r = std::make_shared<CachedResponse>(*this);
+  // Only responses that intermediaries may keep are worth a compressed copy; the others are small.
+  if (policy_ == Policy::kRevalidate) r->gzip_ = Gzip(*body_);
+  r->gzip_attempted_ = true;
+  r->RenderHeaders(content_type_, policy_);
+  return r;
+}
+
+void CachedResponse::RenderHeaders(std::string_view content_type, Policy policy) {
+  const std::string type = "Content-Type: " + std::string(content_type) + "\r\n";
+  if (policy == Policy::kNoStore) {
+    identity_headers_ = type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n";
+    return;
+  }
+  // A cache may store a share response but must revalidate it before each reuse, so that a revoked
+  // task is never served from an intermediary; Vary keeps the gzip and identity variants apart.
+  auto validators = [](const std::string& etag) {
+    return "Cache-Control: no-cache\r\nVary: Accept-Encoding\r\nETag: " + etag + "\r\n";
+  };
+  identity_headers_ = type + validators(etag_) + "Content-Length: " + std::to_string(body_->size()) + "\r\n";
+  not_modified_headers_ = validators(etag_);
+  if (gzip_) {
+    gzip_etag_ = etag_.substr(0, etag_.size() - 1) + "-gzip\"";
+    gzip_headers_ = type + validators(gzip_etag_) + "Content-Encoding: gzip\r\nContent-Length: " +
+                    std::to_string(gzip_->size()) + "\r\n";
+    gzip_not_modified_headers_ = validators(gzip_etag_);
+  }
+}
+
+bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const {
+  const std::string_view etag = this->etag(v);
+  if (etag.empty()) return false;
+  while (!value.empty()) {
+    const std::size_t comma = value.find(',');
+    const std::string_view tag = OpaqueTag(value.substr(0, comma));
+    if (tag == "*" || tag == etag) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+std::size_t CachedResponse::bytes() const {
+  return kOverheadBytes + body_->capacity() + (gzip_ ? gzip_->capacity() : 0) + etag_.capacity() +
+         gzip_etag_.capacity() + content_type_.capacity() + identity_headers_.capacity() +
+         gzip_headers_.capacity() + not_modified_headers_.capacity() + gzip_not_modified_headers_.capacity();
+}
+
+}  // namespace taskshare

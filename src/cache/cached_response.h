@@ -1,0 +1,83 @@
+// CachedResponse: one response, ready to send many times.
+//
+// It holds the body, a strong ETag computed from the body (XXH3-128), an optional gzip variant with an
+// ETag of its own (a strong validator names one representation: `"<hash>-gzip"`), and the header lines
+// of each variant already rendered, so that serving it costs no formatting and no
+// allocation: the network layer writes a status line, its own Date and Connection lines, one of these
+// header blocks and the body, straight from this object. Immutable once made, so it is shared between
+// threads freely through std::shared_ptr<const CachedResponse>; adding the gzip variant makes a new
+// object that shares the identity body.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace taskshare {
+
+class CachedResponse {
+ public:
+  // How intermediaries may keep the response: kRevalidate ("no-cache", with ETag and Vary: a cache may
+  // store it but must ask again before each reuse, so a revoke is honoured at once) for 200s; kNoStore
+  // for everything else.
+  enum class Policy { kRevalidate, kNoStore };
+
+  // A response with `status` and an identity `body`.
+  static std::shared_ptr<const CachedResponse> Make(int status, std::string_view content_type, std::string body,
+                                                    Policy policy);
+
+  // A copy that also carries the body gzip-compressed (libdeflate). The copy has no gzip variant if
+  // compression does not make the body smaller, or for a kNoStore response.
+  std::shared_ptr<const CachedResponse> WithGzip() const;
+
+  int status() const { return status_; }
+  const std::string& body() const { return *body_; }
+  // The gzip variant's bytes, or nullptr when there is none.
+  const std::string* gzip() const { return gzip_.get(); }
+  bool has_gzip_attempted() const { return gzip_attempted_; }
+  // The variants: identity, or gzip when the client accepts it and gzip() is set.
+  enum class Variant { kIdentity, kGzip };
+
+  // The variant's ETag with its quotes; empty for kNoStore responses.
+  std::string_view etag(Variant v = Variant::kIdentity) const {
+    return v == Variant::kGzip ? gzip_etag_ : etag_;
+  }
+  // The variant's bytes.
+  const std::string& body(Variant v) const { return v == Variant::kGzip ? *gzip_ : *body_; }
+
+  // Header lines, each ending in CRLF, of a variant and of a 304 for it; without the status line, Date,
+  // Connection and the blank line that ends the header.
+  std::string_view headers(Variant v) const { return v == Variant::kGzip ? gzip_headers_ : identity_headers_; }
+  std::string_view not_modified_headers(Variant v) const {
+    return v == Variant::kGzip ? gzip_not_modified_headers_ : not_modified_headers_;
+  }
+
+  // True if an If-None-Match header value matches the variant's ETag (weak comparison, as RFC 9110
+  // requires for If-None-Match; "*" matches any).
+  bool MatchesIfNoneMatch(std::string_view if_none_match, Variant v) const;
+
+  // The memory this response holds, charged against the cache budget.
+  std::size_t bytes() const;
+
+  // Use Make().
+  CachedResponse() = default;
+
+ private:
+  void RenderHeaders(std::string_view content_type, Policy policy);
+
+  int status_ = 200;
+  std::shared_ptr<const std::string> body_;
+  std::shared_ptr<const std::string> gzip_;
+  bool gzip_attempted_ = false;
+  std::string etag_;
+  std::string gzip_etag_;
+  std::string content_type_;
+  Policy policy_ = Policy::kNoStore;
+  std::string identity_headers_;
+  std::string gzip_headers_;
+  std::string not_modified_headers_;
+  std::string gzip_not_modified_headers_;
+};
+
+}  // namespace taskshare

@@ -1,0 +1,150 @@
+#include "cache/response_cache.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace taskshare {
+namespace {
+
+// Bookkeeping charged per slot besides its responses: the key, the list node, the map node.
+constexpr std::size_t kSlotOverheadBytes = 128;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace
+
+struct ResponseCache::Slot {
+  std::string id;
+  std::array<std::shared_ptr<const CachedResponse>, kCachedViewCount> views;
+  std::size_t bytes = 0;  // charged: overhead, key and every view
+};
+
+struct ResponseCache::Shard {
+  std::mutex mu;
+  std::uint64_t epoch = 0;  // bumped by every invalidation in this shard
+  std::list<Slot> lru;      // most recently used first
+  std::unordered_map<std::string_view, std::list<Slot>::iterator, StringHash, std::equal_to<>> index;
+  std::size_t bytes = 0;
+  std::uint64_t hits = 0, misses = 0, evictions = 0;
+};
+
+ResponseCache::ResponseCache(std::size_t budget_bytes, std::size_t shards)
+    : budget_(budget_bytes), shard_budget_(budget_bytes / std::max<std::size_t>(shards, 1)) {
+  shards = std::max<std::size_t>(shards, 1);
+  shards_.reserve(shards);
+  for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+ResponseCache::~ResponseCache() = default;
+
+ResponseCache::Shard& ResponseCache::ShardOf(std::string_view id, std::size_t* index) {
+  const std::size_t i = std::hash<std::string_view>{}(id) % shards_.size();
+  if (index != nullptr) *index = i;
+  return *shards_[i];
+}
+
+std::shared_ptr<const CachedResponse> ResponseCache::Get(std::string_view id, CachedView view) {
+  if (budget_ == 0) return nullptr;
+  Shard& s = ShardOf(id);
+  std::lock_guard lock(s.mu);
+  auto it = s.index.find(id);
+  if (it == s.index.end() || !it->second->views[static_cast<std::size_t>(view)]) {
+    ++s.misses;
+    return nullptr;
+  }
+  ++s.hits;
+  s.lru.splice(s.lru.begin(), s.lru, it->second);
+  return it->second->views[static_cast<std::size_t>(view)];
+}
+
+ResponseCache::Ticket ResponseCache::BeginFill(std::string_view id) {
+  Ticket t;
+  Shard& s = ShardOf(id, &t.shard);
+  std::lock_guard lock(s.mu);
+  t.epoch = s.epoch;
+  return t;
+}
+
+void ResponseCache::EvictFor(Shard& s, std::size_t needed) {
+  while (!s.lru.empty() && s.bytes + needed > shard_budget_) {
+    Slot& victim = s.lru.back();
+    s.bytes -= victim.bytes;
+    s.index.erase(victim.id);
+    s.lru.pop_back();
+    ++s.evictions;
+  }
+}
+
+void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView view,
+                         std::shared_ptr<const CachedResponse> response) {
+  if (budget_ == 0 || !response) return;
+  Shard& s = *shards_[ticket.shard];
+  std::lock_guard lock(s.mu);
+  if (s.epoch != ticket.epoch) return;  // invalidated while the response was being built
+  // Take the slot out (or start one), update it, and put it back at the hot end once it fits.
+  Slot slot{std::string(id), {}, 0};
+  if (auto it = s.index.find(id); it != s.index.end()) {
+    const auto node = it->second;
+    s.index.erase(it);  // before the move: the index key views the slot's own id
+    slot = std::move(*node);
+    s.lru.erase(node);
+    s.bytes -= slot.bytes;
+  }
+  slot.views[static_cast<std::size_t>(view)] = std::move(response);
+  slot.bytes = kSlotOverheadBytes + slot.id.size();
+  for (const auto& v : slot.views) slot.bytes += v ? v->bytes() : 0;
+  if (slot.bytes > shard_budget_) {
+    // Together the views do not fit: keep the new one alone, if it fits by itself.
+    for (std::size_t i = 0; i < slot.views.size(); ++i) {
+      if (i != static_cast<std::size_t>(view) && slot.views[i]) {
+        slot.bytes -= slot.views[i]->bytes();
+        slot.views[i].reset();
+        ++s.evictions;
+      }
+    }
+    if (slot.bytes > shard_budget_) return;
+  }
+  EvictFor(s, slot.bytes);
+  s.bytes += slot.bytes;
+  s.lru.push_front(std::move(slot));
+  s.index.emplace(s.lru.front().id, s.lru.begin());
+}
+
+void ResponseCache::Invalidate(std::string_view id) {
+  Shard& s = ShardOf(id);
+  std::lock_guard lock(s.mu);
+  ++s.epoch;
+  auto it = s.index.find(id);
+  if (it == s.index.end()) return;
+  s.bytes -= it->second->bytes;
+  s.lru.erase(it->second);
+  s.index.erase(it);
+}
+
+void ResponseCache::Clear() {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mu);
+    ++shard->epoch;
+    shard->index.clear();
+    shard->lru.clear();
+    shard->bytes = 0;
+  }
+}
+
+ResponseCache::Stats ResponseCache::stats() const {
+  Stats out;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard->mu);
+    out.hits += shard->hits;
+    out.misses += shard->misses;
+    out.evictions += shard->evictions;
+    out.entries += shard->index.size();
+    out.bytes += shard->bytes;
+  }
+  return out;
+}
+
+}  // namespace taskshare

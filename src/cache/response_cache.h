@@ -1,0 +1,95 @@
+// ResponseCache: ready-to-send responses by task id, within a memory budget.
+//
+// Each task id has one slot holding one CachedResponse per view (the JSON share response, and the web
+// page once it exists), so that a write to a task drops every view of it at once. Slots are spread over
+// shards by a hash of the id; each shard has its own mutex, its own share of the byte budget and its own
+// least-recently-used list, and evicts from the cold end of that list until a new response fits.
+//
+// Invalidation and filling race, and the rule that keeps a revoked task from coming back is this: a
+// filler takes a Ticket (the shard's invalidation epoch) *before* it reads the database, and Fill()
+// drops its response if the shard's epoch has moved since. Invalidate() bumps the epoch and erases the
+// slot under the shard lock, and writers call it after their transaction commits and before they
+// acknowledge the write. So a response built from data read before a write can never be stored after
+// that write's invalidation, and any request that starts after the write is acknowledged either misses
+// or finds a response built from data at least as new as the write.
+//
+// Thread-safe. Get() and Fill() hold one shard lock for a map lookup and a list splice; nothing is
+// allocated on a hit.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/cached_response.h"
+
+namespace taskshare {
+
+enum class CachedView : std::uint8_t { kShareJson = 0, kSharePage = 1 };
+inline constexpr std::size_t kCachedViewCount = 2;
+
+class ResponseCache {
+ public:
+  struct Ticket {
+    std::size_t shard = 0;
+    std::uint64_t epoch = 0;
+  };
+
+  struct Stats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
+    std::uint64_t evictions = 0;
+    std::size_t entries = 0;  // slots
+    std::size_t bytes = 0;    // charged against the budget
+  };
+
+  // `budget_bytes` 0 disables the cache: Get() always misses and Fill() stores nothing. `shards` below 1
+  // counts as 1.
+  explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = 64);
+  ~ResponseCache();
+  ResponseCache(const ResponseCache&) = delete;
+  ResponseCache& operator=(const ResponseCache&) = delete;
+
+  // The cached view of task `id`, or nullptr. A hit makes the slot the most recently used.
+  std::shared_ptr<const CachedResponse> Get(std::string_view id, CachedView view);
+
+  // Call before reading what a Fill() will store.
+  Ticket BeginFill(std::string_view id);
+
+  // Stores `response` as the view of `id` unless `id` was invalidated since `ticket` was taken or the
+  // response is larger than a shard's budget. Evicts least recently used slots as needed, and the
+  // slot's other views when they and `response` do not fit in a shard's budget together.
+  void Fill(const Ticket& ticket, std::string_view id, CachedView view,
+            std::shared_ptr<const CachedResponse> response);
+
+  // Drops every view of `id`, and makes fills begun before now drop theirs.
+  void Invalidate(std::string_view id);
+
+  // Drops everything, and makes every fill begun before now drop its response.
+  void Clear();
+
+  Stats stats() const;
+  std::size_t budget_bytes() const { return budget_; }
+
+ private:
+  struct Slot;
+  struct Shard;
+
+  Shard& ShardOf(std::string_view id, std::size_t* index = nullptr);
+  // Erases slots from the cold end of the shard's list until `needed` more bytes fit. Shard lock held.
+  void EvictFor(Shard& shard, std::size_t needed);
+
+  std::size_t budget_;
+  std::size_t shard_budget_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace taskshare

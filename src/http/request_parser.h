@@ -1,0 +1,45 @@
+// RequestParser: a Boost.Beast parser that reads a request straight into an api::Request.
+//
+// Beast's own request_parser builds a header container with one heap node per field; this one keeps
+// only what the handlers use (method, target, the API key, Authorization, If-None-Match,
+// Accept-Encoding, Expect and the body) in the connection's reused Request, so a request costs no
+// allocation once the connection's strings have grown. One parser per request, as Beast requires; not
+// thread-safe.
+#pragma once
+
+#include <boost/beast/http/basic_parser.hpp>
+
+#include "api/http_types.h"
+
+namespace taskshare::http {
+
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+ public:
+  explicit RequestParser(api::Request& out) : out_(out) {}
+
+  unsigned version() const { return version_; }
+  bool expects_continue() const { return expect_continue_; }
+
+ private:
+  using field = boost::beast::http::field;
+  using verb = boost::beast::http::verb;
+  using string_view = boost::beast::string_view;
+  using error_code = boost::beast::error_code;
+
+  void on_request_impl(verb method, string_view method_str, string_view target, int version,
+                       error_code& ec) override;
+  void on_response_impl(int, string_view, int, error_code&) override {}
+  void on_field_impl(field name, string_view name_string, string_view value, error_code& ec) override;
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code& ec) override;
+  std::size_t on_body_impl(string_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override;
+  void on_finish_impl(error_code&) override {}
+
+  api::Request& out_;
+  unsigned version_ = 11;
+  bool expect_continue_ = false;
+};
+
+}  // namespace taskshare::http

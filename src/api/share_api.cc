@@ -1,7 +1,7 @@
 #include "api/share_api.h"
 
+#include "api/cached_serving.h"
 #include "api/errors.h"
-#include "api/negotiation.h"
 #include "common/ids.h"
 #include "domain/access.h"
 #include "domain/task_views.h"
@@ -11,9 +11,23 @@ namespace {
 
 constexpr std::string_view kJson = "application/json";
 
-// The share response of task `id` as the store has it now: a 200 or a 403 to cache, or the error
-// response of anything else (never cached).
-Result<std::shared_ptr<const CachedResponse>> BuildSharedTask(Store& store, const std::string& id) {
+BuiltResponse ErrorBuilt(const Status& status) {
+  Response error = ErrorResponse(status);
+  return {CachedResponse::Make(error.status, kJson, std::move(error.body), CachedResponse::Policy::kNoStore),
+          status.code() == Code::kForbidden};
+}
+
+BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
+  auto snapshot = LoadSharedSnapshot(store, id);
+  if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
+  auto body = SharedTaskBody(*snapshot);
+  if (!body.ok()) return ErrorBuilt(body.status());
+  return {CachedResponse::Make(200, kJson, std::move(*body), CachedResponse::Policy::kRevalidate), true};
+}
+
+}  // namespace
+
+Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) {
     if (snapshot.status().code() == Code::kNotFound) return Status::NotFound("Task not found");
@@ -22,46 +36,19 @@ Result<std::shared_ptr<const CachedResponse>> BuildSharedTask(Store& store, cons
     }
     return snapshot.status();
   }
-  if (!IsShared(snapshot->task.visibility)) {
-    Response forbidden = ErrorResponse(Status::Forbidden("Task is not shared"));
-    return CachedResponse::Make(forbidden.status, kJson, std::move(forbidden.body), CachedResponse::Policy::kNoStore);
-  }
-  auto body = SharedTaskBody(*snapshot);
-  if (!body.ok()) return body.status();
-  return CachedResponse::Make(200, kJson, std::move(*body), CachedResponse::Policy::kRevalidate);
+  if (!IsShared(snapshot->task.visibility)) return Status::Forbidden("Task is not shared");
+  return snapshot;
 }
-
-bool NeedsGzip(const CachedResponse& cached, const Request& request) {
-  return cached.status() == 200 && !cached.has_gzip_attempted() && AcceptsGzip(request.accept_encoding);
-}
-
-}  // namespace
 
 std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request, std::string_view id) {
-  auto cached = cache.Get(id, CachedView::kShareJson);
-  if (!cached || NeedsGzip(*cached, request)) return std::nullopt;
-  return Serve(std::move(cached), request);
+  return ServeFromCache(cache, CachedView::kShareJson, id, request);
 }
 
 Response GetSharedTask(Store& store, ResponseCache& cache, const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  // The ticket comes first: whatever is read after it is dropped by Fill() if a write lands meanwhile.
-  const ResponseCache::Ticket ticket = cache.BeginFill(*id);
-  auto cached = cache.Get(*id, CachedView::kShareJson);
-  bool fresh = false;
-  if (!cached) {
-    auto built = BuildSharedTask(store, *id);
-    if (!built.ok()) return ErrorResponse(built.status());
-    cached = std::move(*built);
-    fresh = true;
-  }
-  if (NeedsGzip(*cached, request)) {
-    cached = cached->WithGzip();
-    fresh = true;
-  }
-  if (fresh) cache.Fill(ticket, *id, CachedView::kShareJson, cached);
-  return Serve(std::move(cached), request);
+  return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
+                           [&store, &id] { return BuildSharedTask(store, *id); });
 }
 
 }  // namespace taskshare::api

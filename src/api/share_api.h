@@ -1,12 +1,13 @@
-// GET /api/v1/tasks/{id}/share: the unauthenticated, read-only view of a shared task.
+// GET /api/v1/tasks/{id}/share: the unauthenticated, read-only view of a shared task, as JSON.
 //
 // Between two writes the share response of a task is a fixed string of bytes, so it is built once,
-// kept in the ResponseCache as a CachedResponse (the 200 with its ETag and gzip variant, or the 403 of a
-// task that is not shared), and served from there until a write invalidates it. Credentials are never
-// looked at. Thread-safe.
+// kept in the ResponseCache (the 200 with its ETag and gzip variant, or the 403 of a task that is not
+// shared), and served from there until a write invalidates it. Credentials are never looked at.
+// Thread-safe.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "api/http_types.h"
@@ -15,13 +16,16 @@
 
 namespace taskshare::api {
 
-// The response from the cache alone, without blocking: nullopt on a miss, or when the request wants a
-// gzip variant that has not been made yet. `id` must be canonical.
+// The snapshot of task `id` as a share link may show it: kNotFound "Task not found", kForbidden "Task is
+// not shared" unless the task is public or unlisted, kInternal "Failed to load snapshot" if it cannot
+// be read back intact. The one place that decides what a share link serves.
+Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id);
+
+// From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.
 std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request, std::string_view id);
 
-// The full path (blocking: reads the store on a miss): 200 SharedTaskResponse for public and unlisted
-// tasks; 400 for a malformed id; 403 "Task is not shared"; 404 "Task not found"; 500 "Failed to load
-// snapshot" if the transcript cannot be read back intact. 200 and 403 are cached.
+// The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404 or 500
+// as LoadSharedSnapshot decides, in the spec's ErrorResponse shape.
 Response GetSharedTask(Store& store, ResponseCache& cache, const Request& request, std::string_view raw_id);
 
 }  // namespace taskshare::api

@@ -46,14 +46,16 @@ std::string_view OpaqueTag(std::string_view tag) {
 }  // namespace
 
 std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::string_view content_type,
-                                                           std::string body, Policy policy) {
+                                                           std::string body, Policy policy,
+                                                           std::string_view extra_headers) {
   auto r = std::make_shared<CachedResponse>();
   r->status_ = status;
   r->policy_ = policy;
   r->content_type_ = content_type;
+  r->extra_headers_ = extra_headers;
   r->body_ = std::make_shared<const std::string>(std::move(body));
   if (policy == Policy::kRevalidate) r->etag_ = ComputeEtag(*r->body_);
-  r->RenderHeaders(content_type, policy);
+  r->RenderHeaders();
   return r;
 }
 
@@ -62,13 +64,13 @@ std::shared_ptr<const CachedResponse> CachedResponse::WithGzip() const {
   // Only responses that intermediaries may keep are worth a compressed copy; the others are small.
   if (policy_ == Policy::kRevalidate) r->gzip_ = Gzip(*body_);
   r->gzip_attempted_ = true;
-  r->RenderHeaders(content_type_, policy_);
+  r->RenderHeaders();
   return r;
 }
 
-void CachedResponse::RenderHeaders(std::string_view content_type, Policy policy) {
-  const std::string type = "Content-Type: " + std::string(content_type) + "\r\n";
-  if (policy == Policy::kNoStore) {
+void CachedResponse::RenderHeaders() {
+  const std::string type = "Content-Type: " + content_type_ + "\r\n" + extra_headers_;
+  if (policy_ == Policy::kNoStore) {
     identity_headers_ = type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n";
     return;
   }
@@ -102,7 +104,7 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 
 std::size_t CachedResponse::bytes() const {
   return kOverheadBytes + body_->capacity() + (gzip_ ? gzip_->capacity() : 0) + etag_.capacity() +
-         gzip_etag_.capacity() + content_type_.capacity() + identity_headers_.capacity() +
+         gzip_etag_.capacity() + content_type_.capacity() + extra_headers_.capacity() + identity_headers_.capacity() +
          gzip_headers_.capacity() + not_modified_headers_.capacity() + gzip_not_modified_headers_.capacity();
 }
 

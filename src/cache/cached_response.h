@@ -23,9 +23,10 @@ class CachedResponse {
   // for everything else.
   enum class Policy { kRevalidate, kNoStore };
 
-  // A response with `status` and an identity `body`.
+  // A response with `status` and an identity `body`. `extra_headers` (complete lines, each ending in
+  // CRLF) go out with every variant of it, but not with its 304s.
   static std::shared_ptr<const CachedResponse> Make(int status, std::string_view content_type, std::string body,
-                                                    Policy policy);
+                                                    Policy policy, std::string_view extra_headers = {});
 
   // A copy that also carries the body gzip-compressed (libdeflate). The copy has no gzip variant if
   // compression does not make the body smaller, or for a kNoStore response.
@@ -64,7 +65,7 @@ class CachedResponse {
   CachedResponse() = default;
 
  private:
-  void RenderHeaders(std::string_view content_type, Policy policy);
+  void RenderHeaders();
 
   int status_ = 200;
   std::shared_ptr<const std::string> body_;
@@ -73,6 +74,7 @@ class CachedResponse {
   std::string etag_;
   std::string gzip_etag_;
   std::string content_type_;
+  std::string extra_headers_;
   Policy policy_ = Policy::kNoStore;
   std::string identity_headers_;
   std::string gzip_headers_;

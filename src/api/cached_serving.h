@@ -1,0 +1,34 @@
+// Serving a task's view through the ResponseCache: the one place where a cache miss is filled, a gzip
+// variant is added, and the ticket rule of ResponseCache is followed. Used by the JSON share endpoint
+// and the share page alike. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/http_types.h"
+#include "cache/response_cache.h"
+
+namespace taskshare::api {
+
+// What a view's builder made from the store: the response, and whether it may be cached (the 200 and
+// the 403 of a task are fixed until the next write; a 404 or a 500 is not kept).
+struct BuiltResponse {
+  std::shared_ptr<const CachedResponse> response;
+  bool cacheable = false;
+};
+
+// The cached `view` of task `id` served to `request`, without blocking; nullopt on a miss or when the
+// request wants a gzip variant not made yet.
+std::optional<Response> ServeFromCache(ResponseCache& cache, CachedView view, std::string_view id,
+                                       const Request& request);
+
+// The `view` of task `id` served to `request`, built by `build` (which may block) on a miss and cached
+// when cacheable. `id` must be canonical.
+Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::string& id, const Request& request,
+                           const std::function<BuiltResponse()>& build);
+
+}  // namespace taskshare::api

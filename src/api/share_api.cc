@@ -20,9 +20,7 @@ BuiltResponse ErrorBuilt(const Status& status) {
 BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
   auto snapshot = LoadSharedSnapshot(store, id);
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
-  auto body = SharedTaskBody(*snapshot);
-  if (!body.ok()) return ErrorBuilt(body.status());
-  return {CachedResponse::Make(200, kJson, std::move(*body), CachedResponse::Policy::kRevalidate), true};
+  return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate), true};
 }
 
 }  // namespace
@@ -37,6 +35,7 @@ Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
     return snapshot.status();
   }
   if (!IsShared(snapshot->task.visibility)) return Status::Forbidden("Task is not shared");
+  if (Status s = CheckMessages(*snapshot); !s.ok()) return s;
   return snapshot;
 }
 

@@ -68,9 +68,8 @@ Response GetTask(Store& store, const User& caller, std::string_view raw_id) {
   auto snapshot = store.GetSnapshot(*id);
   if (!snapshot.ok()) return ErrorResponse(TaskLookupError(snapshot.status()));
   if (!CanRead(caller, snapshot->task)) return ErrorResponse(Status::Forbidden("you may not read this task"));
-  auto body = TaskDetailsBody(*snapshot, !IsOwner(caller, snapshot->task));
-  if (!body.ok()) return ErrorResponse(body.status());
-  return JsonResponse(std::move(*body));
+  if (Status s = CheckMessages(*snapshot); !s.ok()) return ErrorResponse(s);
+  return JsonResponse(TaskDetailsBody(*snapshot, !IsOwner(caller, snapshot->task)));
 }
 
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {

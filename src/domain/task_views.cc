@@ -8,50 +8,42 @@
 namespace taskshare {
 namespace {
 
-// Appends `"messages":[...]` to `out`, checking each stored message on the way.
-Status AppendMessages(const TaskSnapshot& snapshot, std::string& out) {
-  out += "\"messages\":[";
-  for (size_t i = 0; i < snapshot.messages.size(); ++i) {
-    const std::string& m = snapshot.messages[i];
-    if (!IsJsonObject(m)) {
-      return Status::Internal("Failed to load snapshot",
-                              "task " + snapshot.task.id + ": message " + std::to_string(i) +
-                                  " is not a JSON object");
-    }
-    if (i != 0) out += ',';
-    out += m;
-  }
-  out += ']';
-  return Status::Ok();
-}
-
-size_t MessagesSize(const TaskSnapshot& snapshot) {
-  size_t n = 0;
-  for (const auto& m : snapshot.messages) n += m.size() + 1;
-  return n;
-}
-
-Result<std::string> Body(const TaskSnapshot& snapshot, TaskView view, std::string_view tail) {
-  std::string task = boost::json::serialize(TaskInfoToJson(snapshot.task, view));
+std::string Body(const TaskSnapshot& snapshot, TaskView view, std::string_view tail) {
+  const std::string task = boost::json::serialize(TaskInfoToJson(snapshot.task, view));
+  std::size_t size = task.size() + tail.size() + 32;
+  for (const auto& m : snapshot.messages) size += m.size() + 1;
   std::string out;
-  out.reserve(task.size() + MessagesSize(snapshot) + 64);
+  out.reserve(size);
   out += "{\"task\":";
   out += task;
-  out += ',';
-  if (Status s = AppendMessages(snapshot, out); !s.ok()) return s;
+  out += ",\"messages\":[";
+  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+    if (i != 0) out += ',';
+    out += snapshot.messages[i];
+  }
+  out += ']';
   out += tail;
   return out;
 }
 
 }  // namespace
 
-Result<std::string> SharedTaskBody(const TaskSnapshot& snapshot) {
+Status CheckMessages(const TaskSnapshot& snapshot) {
+  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+    if (!IsJsonObject(snapshot.messages[i])) {
+      return Status::Internal("Failed to load snapshot", "task " + snapshot.task.id + ": message " +
+                                                             std::to_string(i) + " is not a JSON object");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string SharedTaskBody(const TaskSnapshot& snapshot) {
   return Body(snapshot, TaskView::kAnonymous, ",\"is_shared\":true,\"read_only\":true}");
 }
 
-Result<std::string> TaskDetailsBody(const TaskSnapshot& snapshot, bool read_only) {
-  return Body(snapshot, TaskView::kFull,
-              read_only ? ",\"read_only\":true}" : ",\"read_only\":false}");
+std::string TaskDetailsBody(const TaskSnapshot& snapshot, bool read_only) {
+  return Body(snapshot, TaskView::kFull, read_only ? ",\"read_only\":true}" : ",\"read_only\":false}");
 }
 
 }  // namespace taskshare

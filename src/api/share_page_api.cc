@@ -1,0 +1,73 @@
+#include "api/share_page_api.h"
+
+#include "api/cached_serving.h"
+#include "api/negotiation.h"
+#include "api/share_api.h"
+#include "common/ids.h"
+#include "common/log.h"
+
+namespace taskshare::api {
+namespace {
+
+constexpr std::string_view kHtml = "text/html; charset=utf-8";
+
+// The security headers of every page; `index` drops the noindex line.
+std::string PageHeaders(bool index) {
+  std::string h = "Content-Security-Policy: default-src 'none'; style-src " + web::StyleCspSource() +
+                  "; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'\r\n"
+                  "X-Content-Type-Options: nosniff\r\n"
+                  "Referrer-Policy: no-referrer\r\n"
+                  "X-Frame-Options: DENY\r\n";
+  if (!index) h += "X-Robots-Tag: noindex, nofollow\r\n";
+  return h;
+}
+
+BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options) {
+  int code = 500;
+  std::string title = "Something went wrong";
+  std::string message = status.message();
+  switch (status.code()) {
+    case Code::kInvalidArgument: code = 400; title = "Not a share link"; break;
+    case Code::kForbidden: code = 403; title = "This task is not shared"; break;
+    case Code::kNotFound: code = 404; title = "Task not found"; break;
+    case Code::kUnavailable: code = 503; title = "Temporarily unavailable"; break;
+    default: {
+      const std::string error_id = NewErrorId();
+      LogError("error_id=" + error_id + " status=500 " + status.message() +
+               (status.detail().empty() ? "" : ": " + status.detail()));
+      message += " (error id " + error_id + ")";
+      break;
+    }
+  }
+  web::PageOptions noindex = options;
+  noindex.index = false;
+  return {CachedResponse::Make(code, kHtml, web::RenderErrorPage(code, title, message, noindex),
+                               CachedResponse::Policy::kNoStore, PageHeaders(false)),
+          code == 403};
+}
+
+BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std::string& id) {
+  auto snapshot = LoadSharedSnapshot(store, id);
+  if (!snapshot.ok()) return ErrorPage(snapshot.status(), options);
+  web::PageOptions page = options;
+  page.index = options.index && snapshot->task.visibility == Visibility::kPublic;
+  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page), CachedResponse::Policy::kRevalidate,
+                               PageHeaders(page.index)),
+          true};
+}
+
+}  // namespace
+
+std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request, std::string_view id) {
+  return ServeFromCache(cache, CachedView::kSharePage, id, request);
+}
+
+Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options, const Request& request,
+                      std::string_view raw_id) {
+  auto id = CanonicalUuid(raw_id);
+  if (!id) return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response, request);
+  return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
+                           [&] { return BuildPage(store, options, *id); });
+}
+
+}  // namespace taskshare::api

@@ -1,0 +1,25 @@
+// GET /share/{id}: the shared task as a web page, with the access rules and status codes of the JSON
+// share endpoint (LoadSharedSnapshot decides both) and styled 400, 403, 404 and 500 pages. Pages are
+// cached like the JSON response, as the task's kSharePage view. Every page carries a Content-Security-
+// Policy that allows no script at all, nosniff, no-referrer and DENY framing; X-Robots-Tag: noindex for
+// unlisted tasks, errors, and public tasks unless the operator opted in. Thread-safe.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "api/http_types.h"
+#include "cache/response_cache.h"
+#include "storage/store.h"
+#include "web/share_page.h"
+
+namespace taskshare::api {
+
+// From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.
+std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request, std::string_view id);
+
+// The full path (blocking on a miss).
+Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options, const Request& request,
+                      std::string_view raw_id);
+
+}  // namespace taskshare::api

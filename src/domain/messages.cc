@@ -1,5 +1,6 @@
 #include "domain/messages.h"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -183,10 +184,45 @@ std::string DeriveTitle(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// A handler that accepts every event: the parser alone validates, and nothing is built or allocated.
+struct NullHandler {
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+  using ec = boost::system::error_code;
+  using sv = boost::json::string_view;
+  bool on_document_begin(ec&) { return true; }
+  bool on_document_end(ec&) { return true; }
+  bool on_array_begin(ec&) { return true; }
+  bool on_array_end(std::size_t, ec&) { return true; }
+  bool on_object_begin(ec&) { return true; }
+  bool on_object_end(std::size_t, ec&) { return true; }
+  bool on_string_part(sv, std::size_t, ec&) { return true; }
+  bool on_string(sv, std::size_t, ec&) { return true; }
+  bool on_key_part(sv, std::size_t, ec&) { return true; }
+  bool on_key(sv, std::size_t, ec&) { return true; }
+  bool on_number_part(sv, ec&) { return true; }
+  bool on_int64(std::int64_t, sv, ec&) { return true; }
+  bool on_uint64(std::uint64_t, sv, ec&) { return true; }
+  bool on_double(double, sv, ec&) { return true; }
+  bool on_bool(bool, ec&) { return true; }
+  bool on_null(ec&) { return true; }
+  bool on_comment_part(sv, ec&) { return true; }
+  bool on_comment(sv, ec&) { return true; }
+};
+
+}  // namespace
+
 bool IsJsonObject(std::string_view text) {
+  const size_t first = SkipSpace(text, 0);
+  if (first == text.size() || text[first] != '{') return false;
+  boost::json::basic_parser<NullHandler> parser{boost::json::parse_options{}};
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  return !ec && v.is_object();
+  const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  return !ec && parser.done() && SkipSpace(text, used) == text.size();
 }
 
 }  // namespace taskshare

@@ -2,7 +2,6 @@
 
 #include <boost/json/serialize.hpp>
 
-#include "domain/messages.h"
 #include "domain/task_json.h"
 
 namespace taskshare {
@@ -27,16 +26,6 @@ std::string Body(const TaskSnapshot& snapshot, TaskView view, std::string_view t
 }
 
 }  // namespace
-
-Status CheckMessages(const TaskSnapshot& snapshot) {
-  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
-    if (!IsJsonObject(snapshot.messages[i])) {
-      return Status::Internal("Failed to load snapshot", "task " + snapshot.task.id + ": message " +
-                                                             std::to_string(i) + " is not a JSON object");
-    }
-  }
-  return Status::Ok();
-}
 
 std::string SharedTaskBody(const TaskSnapshot& snapshot) {
   return Body(snapshot, TaskView::kAnonymous, ",\"is_shared\":true,\"read_only\":true}");

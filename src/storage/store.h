@@ -73,7 +73,9 @@ class Store {
   // The task without its messages. kNotFound if there is no such task.
   virtual Result<Task> GetTask(std::string_view id) = 0;
 
-  // The task and all of its messages. kNotFound if there is no such task.
+  // The task and all of its messages. kNotFound if there is no such task; kInternal "Failed to load
+  // snapshot" if any stored row was damaged (each message body is checked against the checksum
+  // stored with it), so a corrupt transcript is never served in part.
   virtual Result<TaskSnapshot> GetSnapshot(std::string_view id) = 0;
 
   // Appends `messages` in order, skipping any whose key is already stored for the task or appears

@@ -49,15 +49,20 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   std::atomic<int> failures{0};
   for (int i = 0; i < 4; ++i) {
     openers.emplace_back([&] {
-      if (!OpenSqliteStore(SqliteAt(path, 2)).ok()) ++failures;
+      auto opened = OpenSqliteStore(SqliteAt(path, 2));
+      if (!opened.ok()) {
+        ++failures;
+        ADD_FAILURE() << opened.status().message() << " " << opened.status().detail();
+      }
     });
   }
   for (std::thread& t : openers) t.join();
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "1");
-  EXPECT_EQ(raw.QueryText("SELECT version FROM schema_migrations"), "1");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
+            "1,2");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
@@ -112,6 +117,32 @@ TEST(SqliteStoreTest, AppendIsAllOrNothingWhenAnInsertFails) {
   Result<AppendResult> ok = (*store)->AppendMessages(task.id, {Keyed("b")}, 30);
   ASSERT_OK(ok);
   EXPECT_EQ(ok->message_count, 2);
+}
+
+TEST(SqliteStoreTest, AMessageBodyChangedBehindTheStoresBackIsRefused) {
+  TempDir dir;
+  const std::string path = (dir.path() / "f.db").string();
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path));
+  ASSERT_OK(store);
+  const User user = NewUser("a@example.com");
+  ASSERT_OK((*store)->CreateUser(user, "h"));
+  Task task;
+  task.id = NewUuidV4();
+  task.owner_id = user.id;
+  ASSERT_OK((*store)->CreateTask(task, {Keyed("a"), Keyed("b")}));
+  RawSqlite raw(path);
+
+  // Still valid JSON, but not the bytes that were stored: the checksum catches it.
+  raw.Exec(R"(UPDATE messages SET body = '{"id":"b","text":"hi!"}' WHERE position = 1)");
+  const Status changed = StatusOf((*store)->GetSnapshot(task.id));
+  EXPECT_EQ(changed.code(), Code::kInternal);
+  EXPECT_EQ(changed.message(), "Failed to load snapshot");
+
+  // A row without a checksum (written before schema version 2) is checked by parsing instead.
+  raw.Exec(R"(UPDATE messages SET checksum = NULL WHERE position = 1)");
+  ASSERT_OK((*store)->GetSnapshot(task.id));
+  raw.Exec(R"(UPDATE messages SET body = '{broken' WHERE position = 1)");
+  EXPECT_EQ(StatusOf((*store)->GetSnapshot(task.id)).code(), Code::kInternal);
 }
 
 }  // namespace

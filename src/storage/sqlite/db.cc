@@ -1,5 +1,8 @@
 #include "storage/sqlite/db.h"
 
+#include <chrono>
+#include <thread>
+
 #include <utility>
 
 namespace taskshare::sqlite {
@@ -10,6 +13,7 @@ constexpr std::string_view kBeginImmediateSql = "BEGIN IMMEDIATE";
 constexpr std::string_view kCommitSql = "COMMIT";
 constexpr std::string_view kRollbackSql = "ROLLBACK";
 constexpr std::string_view kJournalModeSql = "PRAGMA journal_mode = WAL";
+constexpr int kJournalRetryMs = 10;
 // Per-connection settings: FULL syncs the WAL on every commit, so an acknowledged write survives
 // power loss; foreign keys are off by default in SQLite and must be enabled on each connection.
 constexpr std::string_view kConnectionSettingsSql =
@@ -128,11 +132,20 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, in
 
   std::unique_ptr<Connection> conn(new Connection(std::move(db)));
   {
-    Result<Statement> journal = conn->Prepare(kJournalModeSql);
-    if (!journal.ok()) return journal.status();
-    Result<bool> row = journal->Step();
-    if (!row.ok()) return row.status();
-    const std::string mode = *row ? journal->ColumnText(0) : std::string();
+    // Switching a new file to WAL needs an exclusive lock, and SQLite may report a concurrent
+    // opener's lock at once rather than through the busy handler: retry within the busy timeout.
+    std::string mode;
+    for (int waited_ms = 0;; waited_ms += kJournalRetryMs) {
+      Result<Statement> journal = conn->Prepare(kJournalModeSql);
+      if (!journal.ok()) return journal.status();
+      Result<bool> row = journal->Step();
+      if (row.ok()) {
+        mode = *row ? journal->ColumnText(0) : std::string();
+        break;
+      }
+      if (row.status().code() != Code::kUnavailable || waited_ms >= busy_timeout_ms) return row.status();
+      std::this_thread::sleep_for(std::chrono::milliseconds(kJournalRetryMs));
+    }
     if (mode != "wal") {
       return Status::Internal("storage error", "cannot use WAL journaling on " + path +
                                                    " (journal_mode is '" + mode + "')");

@@ -59,7 +59,14 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Version 2. messages.checksum is XXH3-64 of body (as a signed 64-bit integer), written with the row
+// and checked whenever the row is read, so that a body changed behind the store's back is refused as
+// corrupt instead of served. Rows written before version 2 have none and are checked by parsing.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE messages ADD COLUMN checksum INTEGER;
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

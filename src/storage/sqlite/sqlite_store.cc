@@ -1,11 +1,14 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <xxhash.h>
+
 #include <limits>
 #include <span>
 #include <string>
 #include <utility>
 
 #include "domain/enums.h"
+#include "domain/messages.h"
 #include "domain/task_json.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/group_commit.h"
@@ -61,8 +64,13 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
 // A message whose key is already stored for the task is skipped by the partial unique index's
 // conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
 // are already inserted when a later one arrives.
+// The checksum stored beside each message body (schema version 2).
+std::int64_t BodyChecksum(std::string_view body) {
+  return static_cast<std::int64_t>(XXH3_64bits(body.data(), body.size()));
+}
+
 constexpr std::string_view kInsertMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body) VALUES (?1, ?2, ?3, ?4) "
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
 
 // Inserts `messages` after position `first_position - 1`; returns how many were stored.
@@ -75,7 +83,7 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
   std::int64_t appended = 0;
   for (const NewMessage& message : messages) {
     stmt->Reset();
-    stmt->BindAll(task_seq, first_position + appended, message.key, message.json);
+    stmt->BindAll(task_seq, first_position + appended, message.key, message.json, BodyChecksum(message.json));
     if (Status s = stmt->Run(); !s.ok()) return s;
     appended += conn.Changes();
   }
@@ -209,7 +217,7 @@ Result<Task> SqliteStore::GetTask(std::string_view id) {
 }
 
 constexpr std::string_view kMessagesSql =
-    "SELECT position, body FROM messages WHERE task_seq = ?1 ORDER BY position";
+    "SELECT position, body, checksum FROM messages WHERE task_seq = ?1 ORDER BY position";
 
 Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   ConnectionPool::Lease conn = pool_->Acquire();
@@ -232,7 +240,10 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
       if (stmt->ColumnInt64(0) != expected) {
         return CorruptTask(id, "messages.position", "skips position " + std::to_string(expected));
       }
-      snapshot.messages.push_back(stmt->ColumnText(1));
+      std::string body = stmt->ColumnText(1);
+      const bool intact = stmt->IsNull(2) ? IsJsonObject(body) : stmt->ColumnInt64(2) == BodyChecksum(body);
+      if (!intact) return CorruptTask(id, "messages.body", "of position " + std::to_string(expected) + " is damaged");
+      snapshot.messages.push_back(std::move(body));
     }
   }
   if (static_cast<std::int64_t>(snapshot.messages.size()) != stored->message_count) {

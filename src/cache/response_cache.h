@@ -53,7 +53,7 @@ class ResponseCache {
 
   // `budget_bytes` 0 disables the cache: Get() always misses and Fill() stores nothing. `shards` below 1
   // counts as 1.
-  explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = 64);
+  explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = 16);
   ~ResponseCache();
   ResponseCache(const ResponseCache&) = delete;
   ResponseCache& operator=(const ResponseCache&) = delete;

@@ -17,7 +17,8 @@ base="http://127.0.0.1:$port"
 cat <<MSG
 
   Owner API key:  $key
-  Share URL:      $base/api/v1/tasks/$id/share
+  Share URL:      $base/share/$id
+  Share JSON:     $base/api/v1/tasks/$id/share
 
   Try:  curl -s $base/api/v1/tasks/$id/share
         curl -s -H "X-Api-Key: $key" $base/api/v1/tasks

@@ -5,9 +5,10 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev)
+  libsqlite3-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev)
+  packages+=(libgtest-dev chromium)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

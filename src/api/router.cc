@@ -9,6 +9,7 @@
 #include "api/errors.h"
 #include "api/openapi.h"
 #include "api/share_api.h"
+#include "api/share_page_api.h"
 #include "api/tasks_api.h"
 #include "common/ids.h"
 
@@ -16,11 +17,12 @@ namespace taskshare::api {
 namespace {
 
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
-enum class Route { kNone, kHealth, kOpenApi, kTasks, kTask, kShare, kMessages };
+enum class Route { kNone, kHealth, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage };
 
 Route Match(const std::vector<std::string>& s) {
   if (s.size() == 1 && s[0] == "healthz") return Route::kHealth;
   if (s.size() == 2 && s[0] == "api" && s[1] == "openapi.json") return Route::kOpenApi;
+  if (s.size() == 2 && s[0] == "share") return Route::kSharePage;
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
   if (s.size() == 3) return Route::kTasks;
   if (s.size() == 4) return Route::kTask;
@@ -37,18 +39,28 @@ Response MethodNotAllowed(std::string allow) {
 
 }  // namespace
 
-std::optional<Response> Router::TryHandleNow(const Request& request) const {
-  constexpr std::string_view kPrefix = "/api/v1/tasks/";
-  constexpr std::string_view kSuffix = "/share";
+namespace {
+
+// The canonical task id in `target` if it is exactly prefix + id + suffix, else empty.
+std::string_view IdBetween(std::string_view target, std::string_view prefix, std::string_view suffix) {
   constexpr std::size_t kUuidLength = 36;
-  const std::string_view target = request.target;
-  if (request.method != Method::kGet || target.size() != kPrefix.size() + kUuidLength + kSuffix.size() ||
-      !target.starts_with(kPrefix) || !target.ends_with(kSuffix)) {
-    return std::nullopt;
+  if (target.size() != prefix.size() + kUuidLength + suffix.size() || !target.starts_with(prefix) ||
+      !target.ends_with(suffix)) {
+    return {};
   }
-  const std::string_view id = target.substr(kPrefix.size(), kUuidLength);
-  if (!IsCanonicalUuid(id)) return std::nullopt;
-  return GetSharedTaskCached(cache_, request, id);
+  const std::string_view id = target.substr(prefix.size(), kUuidLength);
+  return IsCanonicalUuid(id) ? id : std::string_view();
+}
+
+}  // namespace
+
+std::optional<Response> Router::TryHandleNow(const Request& request) const {
+  if (request.method != Method::kGet) return std::nullopt;
+  if (auto id = IdBetween(request.target, "/api/v1/tasks/", "/share"); !id.empty()) {
+    return GetSharedTaskCached(cache_, request, id);
+  }
+  if (auto id = IdBetween(request.target, "/share/", ""); !id.empty()) return GetSharePageCached(cache_, request, id);
+  return std::nullopt;
 }
 
 Response Router::Handle(const Request& request) const {
@@ -71,6 +83,9 @@ Response Router::Handle(const Request& request) const {
     case Route::kShare:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       return GetSharedTask(store_, cache_, request, segments[3]);
+    case Route::kSharePage:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      return GetSharePage(store_, cache_, page_options_, request, segments[1]);
     case Route::kTasks:
       if (m != Method::kGet && m != Method::kPost) return MethodNotAllowed("GET, HEAD, POST");
       break;

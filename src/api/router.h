@@ -6,16 +6,19 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
 #include "storage/store.h"
+#include "web/share_page.h"
 
 namespace taskshare::api {
 
 class Router {
  public:
-  Router(Store& store, ResponseCache& cache) : store_(store), cache_(cache) {}
+  Router(Store& store, ResponseCache& cache, web::PageOptions page_options)
+      : store_(store), cache_(cache), page_options_(std::move(page_options)) {}
 
   // The response if it can be given without blocking (a cached share response), else nullopt.
   // Allocates nothing.
@@ -28,6 +31,7 @@ class Router {
  private:
   Store& store_;
   ResponseCache& cache_;
+  web::PageOptions page_options_;
 };
 
 }  // namespace taskshare::api

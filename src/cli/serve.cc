@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "api/router.h"
@@ -23,6 +24,7 @@ struct ServeFlags {
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;
   std::size_t cache_bytes = std::size_t{256} << 20;
+  bool index_public = false;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -61,9 +63,10 @@ int Serve(const ServeFlags& f) {
   }
   ResponseCache cache(f.cache_bytes);
   InvalidatingStore store(std::move(*opened), cache);
-  api::Router router(store, cache);
-  http::Server server(options, {.now = [&router](const api::Request& r) { return router.TryHandleNow(r); },
-                                .blocking = [&router](const api::Request& r) { return router.Handle(r); }});
+  // The router needs the public URL, which needs the bound port; no request is read before Run().
+  std::unique_ptr<api::Router> router;
+  http::Server server(options, {.now = [&router](const api::Request& r) { return router->TryHandleNow(r); },
+                                .blocking = [&router](const api::Request& r) { return router->Handle(r); }});
   auto port = server.Listen();
   if (!port.ok()) {
     std::cerr << "taskshare: " << port.status().message() << "\n";
@@ -71,11 +74,14 @@ int Serve(const ServeFlags& f) {
   }
   const bool v6 = options.host.find(':') != std::string::npos;
   const std::string bound = (v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port);
+  web::PageOptions page{.public_url = f.public_url, .site_name = "taskshare", .index = f.index_public};
+  if (page.public_url.empty()) page.public_url = "http://" + bound;
+  while (page.public_url.ends_with('/')) page.public_url.pop_back();
+  router = std::make_unique<api::Router>(store, cache, page);
   LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
           std::to_string(options.blocking_threads) + " database threads, " + std::to_string(f.cache_bytes >> 20) +
           " MiB response cache");
-  const std::string public_url = f.public_url.empty() ? "http://" + bound : f.public_url;
-  LogInfo("share links: " + public_url + "/api/v1/tasks/{id}/share");
+  LogInfo("share links: " + page.public_url + "/share/{id}");
   std::cerr << "taskshare listening on http://" << bound << std::endl;
   server.Run();
   return 0;
@@ -102,6 +108,8 @@ void AddServe(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20));
   cmd->add_option("--cache-bytes", flags->cache_bytes, "Memory budget of the share response cache; 0 disables it")
       ->capture_default_str();
+  cmd->add_flag("--index-public", flags->index_public,
+                "Let search engines index the pages of public tasks (unlisted ones are never indexed)");
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

@@ -82,10 +82,10 @@ NORMAL.messages = [
   { id: 'normal-6', role: 'assistant', parts: [{ type: 'text', text: NORMAL.assistant3 }] },
 ];
 
-// Script payloads. The first four are the classics; the tagged ones leave a trace that can be looked
-// for if they ever run (document.title, a data attribute on <body>, a CSS custom property) or if
-// they are ever parsed as markup (an element with a known id). `tag` names where the payload is put,
-// so that each place can be checked for showing it as text.
+// Script payloads: links to javascript: and data: URLs, the classic tags, and tagged ones that leave a
+// trace that can be looked for if they ever run (document.title, a data attribute on <body>, a CSS
+// custom property) or are ever parsed as markup (an element with a known id). `tag` names where the
+// payload is put, so that each place can be checked for showing it as text.
 const LINK_PAYLOADS = [
   '[click](javascript:alert(1))',
   '[caps](JaVaScRiPt:alert(1))',
@@ -145,7 +145,7 @@ XSS.messages = [
   { id: 'xss-3', role: 'tool', parts: [{ type: 'tool-result', tool: XSS.toolResultName, output: XSS.toolOutput }] },
   { id: 'xss-4', role: XSS.role, content: 'A message whose role is a payload.' },
 ];
-// Every trace a payload would leave if it ran.
+// Every document.title a payload would set if it ran.
 const SIDE_EFFECT_TITLES = ['title', 'toolname', 'resultname', 'role', ...TAGS].flatMap((t) => [
   `XSS-RAN-${t}`, `XSS-RAN-srcdoc-${t}`,
 ]);
@@ -360,6 +360,17 @@ async function openAllDetails(page) {
   throw new Error('more than 200 <details> to open');
 }
 
+// Activates a link as Enter on it would (a click event, whatever the CSS says of the pointer) and waits
+// for the page it loads, if it loads one: any href but a fragment or a javascript: URL.
+async function activateLink(page, link) {
+  const href = await link.getAttribute('href');
+  if (href === null || href.startsWith('#') || /^[\u0000-\u0020]*javascript:/i.test(href)) {
+    await link.dispatchEvent('click');
+  } else {
+    await Promise.all([page.waitForEvent('load'), link.dispatchEvent('click')]);
+  }
+}
+
 async function screenshot(page, name) {
   const path = join(artifactsDir, name);
   await page.screenshot({ path, fullPage: true });
@@ -378,7 +389,7 @@ describe('share page of a normal transcript', () => {
       assert.ok((await v.page.title()).includes(NORMAL.title), `title ${JSON.stringify(await v.page.title())}`);
       await assertQuietPage(v, url);
 
-      // The visible text has every message in order; the tool call shows as its name only.
+      // The visible text has every message in order, the tool call by its name in a summary line.
       const text = await v.page.locator('body').innerText();
       assertInOrder(text, [
         NORMAL.user1,
@@ -469,11 +480,14 @@ describe('share page of a normal transcript', () => {
         const summary = details.locator(':scope > summary');
         assert.ok(await summary.isVisible(), `the <details> of ${marker} has no visible <summary>`);
         assert.match(await summary.innerText(), new RegExp(NORMAL.toolName), 'the summary does not name the tool');
-        const content = v.page.getByText(marker);
-        assert.equal(await content.isVisible(), false, `${marker} is visible while collapsed`);
+        // The body of the <details> (what is not its summary) holds the call or result in full.
+        const body = details.locator(':scope > :not(summary)', { hasText: marker }).first();
+        assert.equal(await body.count(), 1, `${marker} is not in the body of its <details>`);
+        assert.equal(await body.isVisible(), false, `the body holding ${marker} is visible while collapsed`);
         await summary.click();
         assert.equal(await details.evaluate((d) => d.open), true, `the <details> of ${marker} did not open`);
-        assert.ok(await content.isVisible(), `${marker} is not visible once opened`);
+        assert.ok(await body.isVisible(), `the body holding ${marker} is not visible once opened`);
+        assert.ok((await body.innerText()).includes(marker), `${marker} is not shown once opened`);
       }
       await assertQuietPage(v, url);
     } finally {
@@ -563,6 +577,15 @@ describe('share page of a transcript full of script payloads', () => {
       await assertNothingRan(v, url, cspReport);
       await openAllDetails(v.page);
       await assertNothingRan(v, url, cspReport);
+      // The links made of javascript: and data: URLs, clicked where they are shown (the page may make
+      // them inert to the pointer) and activated as a keyboard user would.
+      for (const name of ['click', 'caps', 'javascript:alert(1)', 'data']) {
+        const link = v.page.getByRole('link', { name, exact: true }).first();
+        await link.click({ force: true });
+        await assertNothingRan(v, url, cspReport);
+        await activateLink(v.page, link);
+        await assertNothingRan(v, url, cspReport);
+      }
       const violations = await cspViolations(v.page);
       if (violations.length > 0) t.diagnostic(`CSP violations: ${JSON.stringify(violations)}`);
     } finally {
@@ -603,7 +626,7 @@ describe('share page of a transcript full of script payloads', () => {
     }
   });
 
-  test('shows the payloads as text', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('shows the payloads as text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const url = shareUrl(taskIds.xss);
     const v = await visit(url);
     try {
@@ -620,6 +643,8 @@ describe('share page of a transcript full of script payloads', () => {
         if (!text.includes(payload)) missing.push(payload);
       }
       assert.deepEqual(missing, [], `payloads not shown as text; the page's text is:\n${text}`);
+      const path = await screenshot(v.page, 'share-page-xss.png');
+      t.diagnostic(`screenshot: ${path}`);
     } finally {
       await v.close();
     }

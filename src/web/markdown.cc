@@ -1,0 +1,188 @@
+#include "web/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "web/html.h"
+#include "web/markdown_guard.h"
+
+namespace taskshare::web {
+namespace {
+
+struct ParserDeleter {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+struct BufferDeleter {
+  void operator()(char* s) const { cmark_get_default_mem_allocator()->free(s); }
+};
+using ParserPtr = std::unique_ptr<cmark_parser, ParserDeleter>;
+using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
+using IterPtr = std::unique_ptr<cmark_iter, IterDeleter>;
+using BufferPtr = std::unique_ptr<char, BufferDeleter>;
+
+constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist"};
+constexpr std::string_view kLinkOpen = "<a href=\"";
+constexpr std::string_view kSafeLinkOpen = "<a rel=\"nofollow noopener ugc\" href=\"";
+
+// cmark_gfm_core_extensions_ensure_registered writes a global registry without a lock.
+void RegisterExtensionsOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+}
+
+// A new unlinked node of `type` holding `literal`.
+cmark_node* NewLiteralNode(cmark_node_type type, const char* literal) {
+  cmark_node* node = cmark_node_new(type);
+  cmark_node_set_literal(node, literal != nullptr ? literal : "");
+  return node;
+}
+
+// cmark-gfm lets data:image/png and the like through, for images. As links they would only open the
+// picture, but nothing needs them.
+bool IsDataUrl(const char* url) {
+  if (url == nullptr) return false;
+  const std::string_view u(url);
+  if (u.size() < 5) return false;
+  for (size_t i = 0; i < 5; ++i) {
+    if (static_cast<char>(u[i] | 0x20) != "data:"[i]) return false;
+  }
+  return true;
+}
+
+// Puts `new_node` where `old_node` was and frees `old_node`. If the parent refuses the new node (it
+// never should: each replacement is of the same kind, inline for inline, block for block),
+// `new_node` is freed and `old_node` stays.
+bool ReplaceAndFree(cmark_node* old_node, cmark_node* new_node) {
+  if (cmark_node_replace(old_node, new_node) == 0) {
+    cmark_node_free(new_node);
+    return false;
+  }
+  cmark_node_free(old_node);
+  return true;
+}
+
+// Raw HTML becomes visible text: inline HTML a text node, block HTML a code block. Without
+// CMARK_OPT_UNSAFE cmark-gfm would only drop it, hiding what a transcript is about (the payload).
+// Images become links to their source (or, inside a link, their alt text), so nothing is fetched.
+// The nodes are collected first because the tree cannot change under a running iterator.
+void MakeInert(cmark_node* root) {
+  std::vector<cmark_node*> html_inline;
+  std::vector<cmark_node*> html_block;
+  std::vector<std::pair<cmark_node*, bool>> images;  // with whether it sits inside a link
+  int link_depth = 0;
+  IterPtr iter(cmark_iter_new(root));
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_HTML_INLINE: html_inline.push_back(node); break;
+      case CMARK_NODE_HTML_BLOCK: html_block.push_back(node); break;
+      case CMARK_NODE_LINK:
+        if (ev == CMARK_EVENT_ENTER && IsDataUrl(cmark_node_get_url(node))) cmark_node_set_url(node, "");
+        link_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        break;
+      case CMARK_NODE_IMAGE:
+        // An image becomes a link, so what it contains counts as inside one.
+        if (ev == CMARK_EVENT_ENTER) images.emplace_back(node, link_depth > 0);
+        link_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        break;
+      default: break;
+    }
+  }
+  iter.reset();
+
+  for (cmark_node* node : html_inline) {
+    ReplaceAndFree(node, NewLiteralNode(CMARK_NODE_TEXT, cmark_node_get_literal(node)));
+  }
+  for (cmark_node* node : html_block) {
+    cmark_node* code = NewLiteralNode(CMARK_NODE_CODE_BLOCK, cmark_node_get_literal(node));
+    cmark_node_set_fence_info(code, "html");
+    ReplaceAndFree(node, code);
+  }
+  // Images are handled innermost first (the iterator met outer ones first), so that a node is never
+  // freed while a later entry still points into it.
+  for (auto it = images.rbegin(); it != images.rend(); ++it) {
+    cmark_node* image = it->first;
+    cmark_node* link = cmark_node_new(it->second ? CMARK_NODE_EMPH : CMARK_NODE_LINK);
+    if (!it->second) {
+      const char* url = cmark_node_get_url(image);
+      cmark_node_set_url(link, IsDataUrl(url) ? "" : url);
+      cmark_node_set_title(link, cmark_node_get_title(image));
+    }
+    cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, "[image] "));
+    if (cmark_node_first_child(image) == nullptr) {
+      cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, cmark_node_get_url(image)));
+    }
+    if (cmark_node_replace(image, link) == 0) {
+      // Never expected; an image that cannot be replaced is dropped rather than rendered as <img>.
+      cmark_node_free(link);
+      cmark_node_unlink(image);
+    } else {
+      while (cmark_node* child = cmark_node_first_child(image)) cmark_node_append_child(link, child);
+    }
+    cmark_node_free(image);
+  }
+}
+
+// Adds rel="nofollow noopener ugc" to every link. cmark-gfm writes each link as `<a href="` and
+// escapes '<' in text and '"' in attribute values, so that sequence occurs nowhere else.
+std::string AddLinkRel(std::string_view html) {
+  std::string out;
+  out.reserve(html.size() + html.size() / 16);
+  size_t pos = 0;
+  for (size_t hit; (hit = html.find(kLinkOpen, pos)) != std::string_view::npos; pos = hit + kLinkOpen.size()) {
+    out.append(html.substr(pos, hit - pos));
+    out.append(kSafeLinkOpen);
+  }
+  out.append(html.substr(pos));
+  return out;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(std::string_view text, const MarkdownOptions& options) {
+  if (text.size() > kMaxMarkdownBytes || !MarkdownIsTame(text)) return RenderPlainText(text);
+  RegisterExtensionsOnce();
+
+  // No CMARK_OPT_UNSAFE: raw HTML (already turned into text by MakeInert) and dangerous URLs are
+  // refused by the renderer as well. CMARK_OPT_VALIDATE_UTF8 replaces invalid bytes with U+FFFD.
+  int flags = CMARK_OPT_VALIDATE_UTF8;
+  if (options.hard_breaks) flags |= CMARK_OPT_HARDBREAKS;
+  ParserPtr parser(cmark_parser_new(flags));
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name)) {
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+    }
+  }
+  cmark_parser_feed(parser.get(), text.data(), text.size());
+  NodePtr root(cmark_parser_finish(parser.get()));
+  if (!root) return RenderPlainText(text);
+  MakeInert(root.get());
+  BufferPtr html(cmark_render_html(root.get(), flags, cmark_parser_get_syntax_extensions(parser.get())));
+  if (!html) return RenderPlainText(text);
+
+  std::string out = "<div class=\"md\">";
+  out += AddLinkRel(html.get());
+  out += "</div>";
+  ReplaceControlCharacters(out);
+  return out;
+}
+
+std::string RenderPlainText(std::string_view text) {
+  std::string out = "<div class=\"md\"><pre class=\"plain\">";
+  AppendEscaped(out, text);
+  out += "</pre></div>";
+  return out;
+}
+
+}  // namespace taskshare::web

@@ -1,0 +1,30 @@
+// One message of a transcript as HTML. Messages are arbitrary JSON objects; the shapes understood are
+//   {"role", "content": "markdown"}
+//   {"role", "content" or "parts": [part, ...]} with parts
+//     {"type": "text", "text": "markdown"}
+//     {"type": "tool-call" | "tool_call" | "tool_use", "tool" | "name", "input" | "args" | "arguments"}
+//     {"type": "tool-result" | "tool_result", "tool" | "name", "output" | "result" | "content"}
+//   {"role", "tool_calls": [{"function": {"name", "arguments"}}]} (OpenAI's form)
+// and anything else is shown as pretty JSON: nothing is dropped. Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+namespace taskshare::web {
+
+// Appends <article class="msg r-ROLE" id="mINDEX"> for the message whose JSON text is `json`.
+// `parsed` is its parse (see ParseJson), or null if it did not parse: the raw text is then shown,
+// escaped. `index` is the message's 1-based position, used for its anchor. `markdown_budget` is the
+// number of bytes of text still to be rendered as markdown on this page (kMaxMarkdownBytesPerPage at
+// first); each text rendered as markdown takes its size from it, and texts that no longer fit are
+// shown as plain text.
+void AppendMessage(std::string& out, std::string_view json, const boost::json::value* parsed, size_t index,
+                   size_t& markdown_budget);
+
+// The CSS class suffix for a message role: user, assistant, tool, system or other.
+std::string_view RoleClass(std::string_view role);
+
+}  // namespace taskshare::web

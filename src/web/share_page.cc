@@ -1,0 +1,178 @@
+#include "web/share_page.h"
+
+#include <optional>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "domain/enums.h"
+#include "domain/messages.h"
+#include "web/html.h"
+#include "web/json_pretty.h"
+#include "web/markdown.h"
+#include "web/message_view.h"
+
+namespace taskshare::web {
+namespace {
+
+constexpr size_t kDescriptionChars = 200;
+constexpr std::string_view kUntitled = "Untitled task";
+
+struct Head {
+  std::string_view title;        // of the document
+  std::string_view description;  // for search results and link previews
+  std::string url;               // the page's own address; empty for error pages
+  bool index = false;
+};
+
+void AppendMeta(std::string& out, std::string_view attr, std::string_view key, std::string_view content) {
+  out += "<meta ";
+  out += attr;
+  out += "=\"";
+  AppendEscaped(out, key);
+  out += "\" content=\"";
+  AppendEscaped(out, content);
+  out += "\">\n";
+}
+
+void AppendDocumentStart(std::string& out, const Head& head, const PageOptions& options) {
+  out += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  // Share links of unlisted tasks are secrets: never send them to the sites a transcript links to.
+  out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
+  if (!head.index) out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
+  out += "<title>";
+  AppendEscaped(out, head.title);
+  out += " \xC2\xB7 ";  // ·
+  AppendEscaped(out, options.site_name);
+  out += "</title>\n";
+  AppendMeta(out, "name", "description", head.description);
+  if (!head.url.empty()) {
+    AppendMeta(out, "property", "og:title", head.title);
+    AppendMeta(out, "property", "og:description", head.description);
+    AppendMeta(out, "property", "og:site_name", options.site_name);
+    AppendMeta(out, "property", "og:type", "article");
+    AppendMeta(out, "property", "og:url", head.url);
+    AppendMeta(out, "name", "twitter:card", "summary");
+    AppendMeta(out, "name", "twitter:title", head.title);
+    AppendMeta(out, "name", "twitter:description", head.description);
+  }
+  out += "<style>";
+  out += Stylesheet();
+  out += "</style>\n</head>\n<body>\n<div class=\"wrap\">\n";
+}
+
+void AppendDocumentEnd(std::string& out) { out += "</div>\n</body>\n</html>\n"; }
+
+// "<span>Label <b>value</b></span>" with both escaped.
+void AppendFact(std::string& out, std::string_view label, std::string_view value) {
+  out += "<span>";
+  AppendEscaped(out, label);
+  out += " <b>";
+  AppendEscaped(out, value);
+  out += "</b></span>";
+}
+
+void AppendTimeFact(std::string& out, std::string_view label, UnixMicros t) {
+  out += "<span>";
+  AppendEscaped(out, label);
+  out += ' ';
+  AppendTime(out, t);
+  out += "</span>";
+}
+
+void AppendSchedule(std::string& out, const ScheduleInfo& s) {
+  out += "<div class=\"sched\"><span class=\"kind\">Schedule</span>";
+  if (s.schedule_name) AppendFact(out, "Name", *s.schedule_name);
+  AppendFact(out, "Type", ToString(s.schedule_type));
+  if (s.scan_frequency) AppendFact(out, "Every", ToString(*s.scan_frequency));
+  AppendFact(out, "Status", ToString(s.schedule_status));
+  if (s.next_execution_at) AppendTimeFact(out, "Next run", *s.next_execution_at);
+  if (s.last_executed_at) AppendTimeFact(out, "Last run", *s.last_executed_at);
+  AppendFact(out, "Runs", std::to_string(s.execution_count));
+  out += "</div>\n";
+}
+
+void AppendTaskHeader(std::string& out, const Task& task, std::string_view title, size_t message_count,
+                      const PageOptions& options) {
+  out += "<header class=\"task\">\n<p class=\"site\">";
+  AppendEscaped(out, options.site_name);
+  out += "</p>\n<h1>";
+  AppendEscaped(out, title);
+  out += "</h1>\n<div class=\"meta\"><span class=\"badge s-";
+  AppendEscaped(out, ToString(task.status));
+  out += "\">";
+  AppendEscaped(out, ToString(task.status));
+  out += "</span>";
+  if (task.model) AppendFact(out, "Model", *task.model);
+  AppendTimeFact(out, "Created", task.created_at);
+  AppendTimeFact(out, "Updated", task.updated_at);
+  AppendFact(out, "Messages", std::to_string(message_count));
+  out += "</div>\n";
+  if (task.schedule_info) AppendSchedule(out, *task.schedule_info);
+  out += "</header>\n";
+}
+
+// The text of the first user message, folded and cut, for link previews.
+std::string Description(const std::vector<std::optional<boost::json::value>>& parsed, std::string_view title) {
+  for (const auto& message : parsed) {
+    const boost::json::object* object = message ? message->if_object() : nullptr;
+    if (object == nullptr) continue;
+    const boost::json::value* role = object->if_contains("role");
+    if (role == nullptr || !role->is_string() || role->get_string() != "user") continue;
+    std::string text = Excerpt(MessageText(*object), kDescriptionChars);
+    if (!text.empty()) return text;
+  }
+  return Excerpt(title, kDescriptionChars);
+}
+
+}  // namespace
+
+std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& options) {
+  const Task& task = snapshot.task;
+  std::vector<std::optional<boost::json::value>> parsed;
+  parsed.reserve(snapshot.messages.size());
+  size_t bytes = 0;
+  for (const std::string& message : snapshot.messages) {
+    parsed.push_back(ParseJson(message));
+    bytes += message.size();
+  }
+  const std::string title = task.title.empty() ? std::string(kUntitled) : Excerpt(task.title, 300);
+  const std::string description = Description(parsed, title);
+
+  std::string out;
+  out.reserve(bytes + bytes / 4 + 16384);
+  AppendDocumentStart(out, {title, description, options.public_url + "/share/" + task.id, options.index}, options);
+  AppendTaskHeader(out, task, title, snapshot.messages.size(), options);
+  out += "<main>\n";
+  size_t markdown_budget = kMaxMarkdownBytesPerPage;
+  for (size_t i = 0; i < snapshot.messages.size(); ++i) {
+    AppendMessage(out, snapshot.messages[i], parsed[i] ? &*parsed[i] : nullptr, i + 1, markdown_budget);
+  }
+  if (snapshot.messages.empty()) out += "<p class=\"empty\">This task has no messages yet.</p>\n";
+  out += "</main>\n<footer class=\"foot\">Shared read-only on ";
+  AppendEscaped(out, options.site_name);
+  out += ".</footer>\n";
+  AppendDocumentEnd(out);
+  return out;
+}
+
+std::string RenderErrorPage(int status, std::string_view title, std::string_view message,
+                            const PageOptions& options) {
+  std::string out;
+  AppendDocumentStart(out, {title, message, std::string(), false}, options);
+  out += "<header class=\"task\">\n<p class=\"site\">";
+  AppendEscaped(out, options.site_name);
+  out += "</p>\n<p class=\"status\">";
+  out += std::to_string(status);
+  out += "</p>\n<h1>";
+  AppendEscaped(out, title);
+  out += "</h1>\n</header>\n<main>\n<p>";
+  AppendEscaped(out, message);
+  out += "</p>\n</main>\n";
+  AppendDocumentEnd(out);
+  return out;
+}
+
+}  // namespace taskshare::web

@@ -1,0 +1,440 @@
+#!/usr/bin/env bash
+# HTTP benchmark of the share endpoint (and of message ingest): taskshare against nginx serving the
+# identical response bytes from files, both pinned to CPU 0, wrk pinned to CPU 1, in one run.
+#
+#   bench/share.sh            (Debian 12, as root or with sudo, from the repository root or anywhere)
+#
+# Installs what it needs, builds Release into build-bench/, loads the data through the public API,
+# runs the cases below against both servers and prints one table. Raw wrk outputs and the table are
+# kept in build-bench/results/<date>/.
+#
+#   a hot      one shared 30-message task (~16 KB)
+#   b gzip     the same with Accept-Encoding: gzip (nginx: share.gz through gzip_static)
+#   c spread   SPREAD_TASKS shared 30-message tasks, a random one per request, with a response cache
+#              budget of about a third of their bytes (when taskshare has --cache-bytes)
+#   d large    one LARGE_MESSAGES-message task (~5 MB)
+#   e refused  a private task (taskshare answers 403; nginx serves the same body as a file, with 200)
+#   f ingest   POST /api/v1/tasks/{id}/messages, 100 fresh messages a request, across INGEST_TASKS
+#              tasks; reported in messages/s, taskshare only
+#
+# Settings (environment): DURATION (seconds or wrk syntax, default 10), WARMUP (seconds of unrecorded
+# load before each measured run, default 2, 0 for none), CONNECTIONS (64), SPREAD_TASKS (100000),
+# LARGE_MESSAGES (10000), INGEST_TASKS (16), INGEST_CONNECTIONS (16), LOAD_THREADS (16), WRK_TIMEOUT
+# (10s), SHARED_BENCH (the folder of gen_task.py and nginx-baseline.conf, default ../shared/bench),
+# LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
+# default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
+# requests/s; 0: load straight onto disk), KEEP_TMP=1 (keep the temporary folder with the database
+# and nginx's files).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+BENCH="$REPO/bench"
+BUILD="$REPO/build-bench"
+BIN="$BUILD/taskshare"
+
+DURATION=${DURATION:-10}
+[[ $DURATION =~ ^[0-9]+$ ]] && DURATION="${DURATION}s"
+WARMUP=${WARMUP:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+SPREAD_TASKS=${SPREAD_TASKS:-100000}
+LARGE_MESSAGES=${LARGE_MESSAGES:-10000}
+INGEST_TASKS=${INGEST_TASKS:-16}
+INGEST_CONNECTIONS=${INGEST_CONNECTIONS:-16}
+INGEST_BATCH=100
+LOAD_THREADS=${LOAD_THREADS:-16}
+WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
+SHARED_BENCH=${SHARED_BENCH:-"$REPO/../shared/bench"}
+KEEP_TMP=${KEEP_TMP:-0}
+LOAD_ON_TMPFS=${LOAD_ON_TMPFS:-auto}
+
+WORK=""
+LOAD_DIR=""
+TS_PID=""
+NGINX_PID=""
+SAMPLER_PID=""
+CHILD_PID=""
+
+log() { printf '\n== %s\n' "$*"; }
+die() {
+  printf 'share.sh: %s\n' "$*" >&2
+  exit 1
+}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
+
+stop_pid() {
+  local pid=$1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# Runs a command as a child that cleanup can stop, so that INT or TERM end the run at once.
+run_child() {
+  "$@" &
+  CHILD_PID=$!
+  wait "$CHILD_PID"
+  CHILD_PID=""
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$CHILD_PID"
+  stop_pid "$SAMPLER_PID"
+  stop_pid "$TS_PID"
+  stop_pid "$NGINX_PID"
+  if [[ -n $LOAD_DIR && $LOAD_DIR != "$WORK" ]]; then
+    rm -rf "$LOAD_DIR"
+  fi
+  if [[ -n $WORK && -d $WORK ]]; then
+    if [[ $KEEP_TMP == 1 ]]; then
+      echo "kept $WORK"
+    else
+      rm -rf "$WORK"
+    fi
+  fi
+  exit "$rc"
+}
+
+install_packages() {
+  log "packages"
+  "$REPO/scripts/install-deps.sh"
+  local missing=() p
+  for p in wrk nginx-light python3 util-linux; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    echo "Installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  (($(nproc) >= 2)) || die "needs at least 2 CPUs (servers on CPU 0, wrk on CPU 1)"
+}
+
+build() {
+  log "build (Release, build-bench/)"
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTASKSHARE_BUILD_TESTS=OFF >/dev/null
+  ninja -C "$BUILD" taskshare
+}
+
+find_inputs() {
+  GEN_TASK="$SHARED_BENCH/gen_task.py"
+  [[ -f $GEN_TASK ]] || die "$GEN_TASK not found (set SHARED_BENCH to the folder holding gen_task.py)"
+  NGINX_CONF_SRC="$SHARED_BENCH/nginx-baseline.conf"
+  [[ -f $NGINX_CONF_SRC ]] || NGINX_CONF_SRC="$BENCH/nginx-baseline.conf"
+  echo "transcripts from $GEN_TASK, nginx configuration from $NGINX_CONF_SRC"
+}
+
+make_workdir() {
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/taskshare-bench.XXXXXX")
+  chmod 755 "$WORK"  # nginx's worker runs as nobody
+  WWW="$WORK/www"
+  DATA="$WORK/data"
+  mkdir -p "$WWW" "$DATA"
+  LOAD_DIR=$WORK
+  if [[ $LOAD_ON_TMPFS == auto ]]; then
+    LOAD_ON_TMPFS=0
+    local need_kib=$((SPREAD_TASKS * 40 + 200 * 1024))
+    if [[ -d /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > need_kib)); then
+      LOAD_ON_TMPFS=1
+    fi
+  fi
+  if [[ $LOAD_ON_TMPFS == 1 ]]; then
+    LOAD_DIR=$(mktemp -d /dev/shm/taskshare-bench-load.XXXXXX)
+  fi
+  RESULTS="$BUILD/results/$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$RESULTS"
+  : >"$RESULTS/rows.tsv"
+}
+
+# Waits until something accepts connections on 127.0.0.1:$1 while process $2 lives.
+wait_for_port() {
+  local port=$1 pid=$2 _
+  for _ in $(seq 200); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+has_cache_flag() { "$BIN" serve --help 2>&1 | grep -q -- '--cache-bytes'; }
+
+# start_taskshare DB [CACHE_BYTES]: serves DB on a free port, pinned to CPU 0 with one network thread.
+start_taskshare() {
+  local args=(serve --threads 1 --listen 127.0.0.1:0 --db "$1")
+  [[ -n ${2:-} ]] && args+=(--cache-bytes "$2")
+  local log="$WORK/taskshare.log"
+  : >"$log"
+  taskset -c 0 "$BIN" "${args[@]}" 2>>"$log" &
+  TS_PID=$!
+  local line="" _
+  for _ in $(seq 200); do
+    line=$(grep -m1 -o 'taskshare listening on http://[^ ]*' "$log" || true)
+    [[ -n $line ]] && break
+    kill -0 "$TS_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ -n $line ]] || {
+    cat "$log" >&2
+    die "taskshare did not start"
+  }
+  TS_URL=${line#taskshare listening on }
+  echo "taskshare $TS_URL (pid $TS_PID): ${args[*]}"
+}
+
+stop_taskshare() {
+  stop_pid "$TS_PID"
+  TS_PID=""
+}
+
+load_data() {
+  log "load through the API"
+  if [[ $LOAD_DIR != "$WORK" ]]; then
+    echo "loading into $LOAD_DIR (tmpfs); the database moves to $WORK before the benchmark"
+  fi
+  local db="sqlite:$LOAD_DIR/bench.db"
+  API_KEY=$("$BIN" user add --email bench@example.com --db "$db")
+  start_taskshare "$db"
+  local t0
+  t0=$(now)
+  run_child taskset -c 1 python3 "$BENCH/load.py" load --base "$TS_URL" --key "$API_KEY" --gen "$GEN_TASK" \
+    --out "$DATA" --spread "$SPREAD_TASKS" --large-messages "$LARGE_MESSAGES" \
+    --ingest-tasks "$INGEST_TASKS" --threads "$LOAD_THREADS"
+  LOAD_SECONDS=$(since "$t0")
+  echo "loading took ${LOAD_SECONDS}s"
+  HOT_ID=$(json_field "$DATA/ids.json" hot)
+  LARGE_ID=$(json_field "$DATA/ids.json" large)
+  PRIVATE_ID=$(json_field "$DATA/ids.json" private)
+}
+
+fetch_for_nginx() {
+  log "share responses for nginx"
+  local t0
+  t0=$(now)
+  run_child taskset -c 1 python3 "$BENCH/load.py" fetch --base "$TS_URL" --out "$DATA" --root "$WWW" \
+    --threads "$LOAD_THREADS"
+  FETCH_SECONDS=$(since "$t0")
+  local sizes="$DATA/sizes.json"
+  WORKING_SET=$(json_field "$sizes" spread_bytes)
+  GZIP_NATIVE=$(json_field "$sizes" hot_gzip_native)
+  echo "hot $(json_field "$sizes" hot) bytes (gzip $(json_field "$sizes" hot_gzip))," \
+    "large $(json_field "$sizes" large) bytes ($(json_field "$sizes" large_messages) messages)," \
+    "refused $(json_field "$sizes" refused) bytes," \
+    "spread working set $WORKING_SET bytes ($(mib "$WORKING_SET"), $SPREAD_TASKS tasks)"
+  if [[ $GZIP_NATIVE != True ]]; then
+    echo "note: taskshare answers Accept-Encoding: gzip uncompressed; nginx's share.gz is gzip -6 of its body"
+  fi
+}
+
+restart_taskshare_with_budget() {
+  log "taskshare for the benchmark"
+  stop_taskshare
+  if [[ $LOAD_DIR != "$WORK" ]]; then
+    mv "$LOAD_DIR"/bench.db* "$WORK/"
+    echo "moved the database to $WORK ($(du -sh "$WORK/bench.db" | cut -f1))"
+  fi
+  sync  # nothing left to write back while measuring
+  CACHE_BYTES=""
+  if has_cache_flag; then
+    CACHE_BYTES=$((WORKING_SET / 3))
+    echo "cache budget $CACHE_BYTES bytes ($(mib "$CACHE_BYTES")) = 1/3 of the spread working set" \
+      "$WORKING_SET bytes ($(mib "$WORKING_SET"))"
+  else
+    echo "note: taskshare serve has no --cache-bytes: no response cache budget is set" \
+      "(spread working set $WORKING_SET bytes, $(mib "$WORKING_SET"))"
+  fi
+  start_taskshare "sqlite:$WORK/bench.db" "$CACHE_BYTES"
+}
+
+start_nginx() {
+  log "nginx"
+  local port
+  port=$(free_port)
+  sed -e "s|@ROOT@|$WWW|g" -e "s|@PORT@|$port|g" "$NGINX_CONF_SRC" >"$WORK/nginx.conf"
+  taskset -c 0 nginx -c "$WORK/nginx.conf" -e "$WWW/error.log" -g 'daemon off;' &
+  NGINX_PID=$!
+  wait_for_port "$port" "$NGINX_PID" || {
+    cat "$WWW/error.log" >&2 || true
+    die "nginx did not start"
+  }
+  NGINX_URL="http://127.0.0.1:$port"
+  echo "nginx $NGINX_URL (pid $NGINX_PID), $(nginx -v 2>&1)"
+  python3 "$BENCH/load.py" verify --base "$TS_URL" --nginx "$NGINX_URL" --out "$DATA"
+}
+
+# CPU time in clock ticks used so far by process $1 and its child processes (nginx's worker).
+cpu_ticks() {
+  local total=0 p
+  for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# Busy (user, nice, system, irq, softirq) and stolen clock ticks of CPU $1 so far.
+cpu_stat() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
+
+# CPU time in clock ticks of this script's waited-for children (wrk, once it has ended).
+own_children_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+
+# other_cpu_use BEFORE AFTER, each "busy0 steal0 busy1 steal1 server_ticks children_ticks time":
+# how busy CPU 0 was with anything but the server, CPU 1 with anything but wrk, and how much time the
+# hypervisor stole from each, in percent of the run.
+other_cpu_use() {
+  awk -v hz="$(getconf CLK_TCK)" -v b="$1" -v a="$2" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); ticks = (y[7] - x[7]) * hz
+    printf "%.0f %.0f %.0f %.0f", 100 * ((y[1] - x[1]) - (y[5] - x[5])) / ticks,
+      100 * ((y[3] - x[3]) - (y[6] - x[6])) / ticks, 100 * (y[2] - x[2]) / ticks, 100 * (y[4] - x[4]) / ticks
+  }'
+}
+
+# Waits (up to 60 s) until process $1 has gone quiet: requests that wrk abandoned when it stopped are
+# still being answered, and must not eat into the next run.
+wait_idle() {
+  local before after _
+  for _ in $(seq 240); do
+    before=$(cpu_ticks "$1")
+    sleep 0.25
+    after=$(cpu_ticks "$1")
+    ((after - before <= 1)) && return 0
+  done
+  echo "  warning: process $1 still busy after 60 s" >&2
+}
+
+# run_wrk CASE SERVER CONNECTIONS URL EXPECT [wrk options...]: one warm-up, one measured run. The
+# measured runs of both servers draw the same random ids (spread.lua), the warm-up other ones.
+run_wrk() {
+  local case=$1 server=$2 conns=$3 url=$4 expect=$5
+  shift 5
+  local out="$RESULTS/${case// /-}-$server.txt" mult=1 pid=$TS_PID
+  [[ $server == nginx ]] && pid=$NGINX_PID
+  [[ $case == *ingest* ]] && mult=$INGEST_BATCH
+  if [[ $WARMUP != 0 ]]; then
+    BENCH_SEED=$((RANDOM + 2)) run_child taskset -c 1 wrk -t1 -c"$conns" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
+    wait_idle "$pid"
+  fi
+  local before after
+  before="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks "$pid") $(own_children_ticks) $(now)"
+  BENCH_SEED=1 run_child taskset -c 1 wrk -t1 -c"$conns" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency "$@" "$url" >"$out"
+  after="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks "$pid") $(own_children_ticks) $(now)"
+  wait_idle "$pid"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$server" "$out" "$mult" "$expect" \
+    "$(other_cpu_use "$before" "$after")" >>"$RESULTS/rows.tsv"
+  printf '  %-10s %-9s %s\n' "$case" "$server" "$(grep -h '^Requests/sec' "$out" || echo 'no result')"
+}
+
+json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+
+rss_kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
+
+# Records the highest VmRSS of $1 into $2 every 0.2 s until killed.
+sample_memory() {
+  local pid=$1 out=$2 max=0 rss
+  while rss=$(rss_kib "$pid" VmRSS 2>/dev/null) && [[ -n $rss ]]; do
+    ((rss > max)) && max=$rss && echo "$max" >"$out"
+    sleep 0.2
+  done
+}
+
+base_url() { [[ $1 == taskshare ]] && echo "$TS_URL" || echo "$NGINX_URL"; }
+
+share_url() { echo "$(base_url "$1")/api/v1/tasks/$2/share"; }
+
+run_cases() {
+  log "wrk: $DURATION per run (warm-up ${WARMUP}s), -t1, wrk on CPU 1, servers on CPU 0"
+  local server
+  for server in taskshare nginx; do
+    run_wrk "a hot" "$server" "$CONNECTIONS" "$(share_url "$server" "$HOT_ID")" 200
+  done
+  for server in taskshare nginx; do
+    run_wrk "b gzip" "$server" "$CONNECTIONS" "$(share_url "$server" "$HOT_ID")" 200 -H "Accept-Encoding: gzip"
+  done
+
+  RSS_BEFORE_C=$(rss_kib "$TS_PID" VmRSS)
+  sample_memory "$TS_PID" "$WORK/rss-max" &
+  SAMPLER_PID=$!
+  BENCH_IDS="$DATA/spread_ids.txt" run_wrk "c spread" taskshare "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/spread.lua"
+  stop_pid "$SAMPLER_PID"
+  SAMPLER_PID=""
+  RSS_MAX_C=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)
+  RSS_AFTER_C=$(rss_kib "$TS_PID" VmRSS)
+  HWM_AFTER_C=$(rss_kib "$TS_PID" VmHWM)
+  BENCH_IDS="$DATA/spread_ids.txt" run_wrk "c spread" nginx "$CONNECTIONS" "$NGINX_URL" 200 -s "$BENCH/spread.lua"
+
+  for server in taskshare nginx; do
+    run_wrk "d large" "$server" "$CONNECTIONS" "$(share_url "$server" "$LARGE_ID")" 200
+  done
+  run_wrk "e refused" taskshare "$CONNECTIONS" "$(share_url taskshare "$PRIVATE_ID")" 403
+  run_wrk "e refused" nginx "$CONNECTIONS" "$(share_url nginx "$PRIVATE_ID")" 200
+
+  local before after
+  before=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$API_KEY" --out "$DATA")
+  BENCH_IDS="$DATA/ingest_ids.txt" BENCH_MESSAGES="$DATA/ingest_messages.txt" BENCH_BATCH=$INGEST_BATCH \
+    BENCH_NONCE=$(printf '%08x' $((RANDOM * 32768 + RANDOM))) WARMUP=0 \
+    run_wrk "f ingest" taskshare "$INGEST_CONNECTIONS" "$TS_URL" 200 -s "$BENCH/ingest.lua" \
+    -H "X-Api-Key: $API_KEY" -H "Content-Type: application/json"
+  after=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$API_KEY" --out "$DATA")
+  INGEST_STORED=$((after - before))
+  INGEST_ACKED=$(($(awk '/ requests in /{ print $1 }' "$RESULTS/f-ingest-taskshare.txt") * INGEST_BATCH))
+}
+
+report() {
+  log "results ($RESULTS)"
+  {
+    echo "taskshare $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?'), $(nginx -v 2>&1)," \
+      "wrk -t1 -d$DURATION, $CONNECTIONS connections ($INGEST_CONNECTIONS for ingest), $(nproc) CPUs"
+    echo
+    python3 "$BENCH/report.py" "$RESULTS/rows.tsv" "$DURATION"
+    echo
+    if [[ -n $CACHE_BYTES ]]; then
+      echo "c spread: cache budget $CACHE_BYTES bytes ($(mib "$CACHE_BYTES")), working set $WORKING_SET bytes" \
+        "($(mib "$WORKING_SET"), $SPREAD_TASKS tasks)"
+    else
+      echo "c spread: no cache budget (serve has no --cache-bytes), working set $WORKING_SET bytes" \
+        "($(mib "$WORKING_SET"), $SPREAD_TASKS tasks)"
+    fi
+    echo "c spread: taskshare VmRSS $(mib $((RSS_BEFORE_C * 1024))) before, max $(mib $((RSS_MAX_C * 1024)))" \
+      "during, $(mib $((RSS_AFTER_C * 1024))) after; VmHWM $(mib $((HWM_AFTER_C * 1024)))"
+    [[ $GZIP_NATIVE == True ]] || echo "b gzip: taskshare answered uncompressed (no gzip support yet)"
+    echo "f ingest: $INGEST_ACKED messages acknowledged to wrk, $INGEST_STORED stored (the difference is" \
+      "requests in flight when wrk stopped), batches of $INGEST_BATCH over $INGEST_TASKS tasks, no warm-up"
+    echo "load: ${LOAD_SECONDS}s through the API ($SPREAD_TASKS spread tasks, $LOAD_THREADS client threads," \
+      "database on $([[ $LOAD_DIR != "$WORK" ]] && echo tmpfs || echo disk)); fetch for nginx: ${FETCH_SECONDS}s"
+  } | tee "$RESULTS/table.txt"
+}
+
+main() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  local t0
+  t0=$(now)
+  install_packages
+  build
+  find_inputs
+  make_workdir
+  load_data
+  fetch_for_nginx
+  restart_taskshare_with_budget
+  start_nginx
+  run_cases
+  report
+  echo "total $(since "$t0")s"
+}
+
+main "$@"

@@ -19,7 +19,7 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string db = "sqlite:taskshare.db";
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int db_threads = 8;
+  int db_threads = 4;
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;

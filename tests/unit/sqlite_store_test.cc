@@ -91,58 +91,65 @@ TEST(SqliteStoreTest, LockedDatabaseIsUnavailable) {
   ASSERT_OK((*store)->CreateUser(NewUser("b@example.com"), "h2"));
 }
 
-TEST(SqliteStoreTest, AppendIsAllOrNothingWhenAnInsertFails) {
+// A store on a fresh file that holds one task with `messages`.
+struct OneTask {
   TempDir dir;
-  const std::string path = (dir.path() / "f.db").string();
-  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path));
-  ASSERT_OK(store);
-  const User user = NewUser("a@example.com");
-  ASSERT_OK((*store)->CreateUser(user, "h"));
+  std::string path = (dir.path() / "f.db").string();
+  std::unique_ptr<Store> store;
   Task task;
-  task.id = NewUuidV4();
-  task.owner_id = user.id;
-  task.updated_at = 10;
-  ASSERT_OK((*store)->CreateTask(task, {Keyed("a")}));
-  RawSqlite(path).Exec(
+};
+
+void OpenWithOneTask(OneTask& t, const std::vector<NewMessage>& messages, UnixMicros updated_at) {
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(t.path));
+  ASSERT_OK(store);
+  t.store = std::move(*store);
+  const User user = NewUser("a@example.com");
+  ASSERT_OK(t.store->CreateUser(user, "h"));
+  t.task.id = NewUuidV4();
+  t.task.owner_id = user.id;
+  t.task.updated_at = updated_at;
+  ASSERT_OK(t.store->CreateTask(t.task, messages));
+}
+
+TEST(SqliteStoreTest, AppendIsAllOrNothingWhenAnInsertFails) {
+  OneTask t;
+  ASSERT_NO_FATAL_FAILURE(OpenWithOneTask(t, {Keyed("a")}, 10));
+  Store* store = t.store.get();
+  const Task& task = t.task;
+  RawSqlite(t.path).Exec(
       "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.msg_key = '\"boom\"' "
       "BEGIN SELECT RAISE(ABORT, 'refused'); END");
-  const Status s = StatusOf((*store)->AppendMessages(task.id, {Keyed("b"), Keyed("boom")}, 20));
+  const Status s = StatusOf(store->AppendMessages(task.id, {Keyed("b"), Keyed("boom")}, 20));
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(s.message(), "storage error");
-  Result<TaskSnapshot> got = (*store)->GetSnapshot(task.id);
+  Result<TaskSnapshot> got = store->GetSnapshot(task.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->messages, std::vector<std::string>{Keyed("a").json});
   EXPECT_EQ(got->task.updated_at, 10);
   // The connection is usable again afterwards.
-  Result<AppendResult> ok = (*store)->AppendMessages(task.id, {Keyed("b")}, 30);
+  Result<AppendResult> ok = store->AppendMessages(task.id, {Keyed("b")}, 30);
   ASSERT_OK(ok);
   EXPECT_EQ(ok->message_count, 2);
 }
 
 TEST(SqliteStoreTest, AMessageBodyChangedBehindTheStoresBackIsRefused) {
-  TempDir dir;
-  const std::string path = (dir.path() / "f.db").string();
-  Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path));
-  ASSERT_OK(store);
-  const User user = NewUser("a@example.com");
-  ASSERT_OK((*store)->CreateUser(user, "h"));
-  Task task;
-  task.id = NewUuidV4();
-  task.owner_id = user.id;
-  ASSERT_OK((*store)->CreateTask(task, {Keyed("a"), Keyed("b")}));
-  RawSqlite raw(path);
+  OneTask t;
+  ASSERT_NO_FATAL_FAILURE(OpenWithOneTask(t, {Keyed("a"), Keyed("b")}, 0));
+  Store* store = t.store.get();
+  const Task& task = t.task;
+  RawSqlite raw(t.path);
 
   // Still valid JSON, but not the bytes that were stored: the checksum catches it.
   raw.Exec(R"(UPDATE messages SET body = '{"id":"b","text":"hi!"}' WHERE position = 1)");
-  const Status changed = StatusOf((*store)->GetSnapshot(task.id));
+  const Status changed = StatusOf(store->GetSnapshot(task.id));
   EXPECT_EQ(changed.code(), Code::kInternal);
   EXPECT_EQ(changed.message(), "Failed to load snapshot");
 
   // A row without a checksum (written before schema version 2) is checked by parsing instead.
   raw.Exec(R"(UPDATE messages SET checksum = NULL WHERE position = 1)");
-  ASSERT_OK((*store)->GetSnapshot(task.id));
+  ASSERT_OK(store->GetSnapshot(task.id));
   raw.Exec(R"(UPDATE messages SET body = '{broken' WHERE position = 1)");
-  EXPECT_EQ(StatusOf((*store)->GetSnapshot(task.id)).code(), Code::kInternal);
+  EXPECT_EQ(StatusOf(store->GetSnapshot(task.id)).code(), Code::kInternal);
 }
 
 }  // namespace

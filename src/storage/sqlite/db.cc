@@ -16,10 +16,9 @@ constexpr std::string_view kJournalModeSql = "PRAGMA journal_mode = WAL";
 constexpr int kJournalRetryMs = 10;
 // Per-connection settings: FULL syncs the WAL on every commit, so an acknowledged write survives
 // power loss; foreign keys are off by default in SQLite and must be enabled on each connection. Reads
-// go through a memory map of the file (up to SQLite's 2 GB cap) rather than a read() per page: a cache
-// miss reads dozens of pages, and the system calls were most of its cost.
-constexpr std::string_view kConnectionSettingsSql =
-    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 2147418112;";
+// stay on read(): memory-mapping the file would be faster for cache misses, but every connection's map
+// counts in the process's resident size, several times the database, which breaks the memory budget.
+constexpr std::string_view kConnectionSettingsSql = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 }  // namespace
 

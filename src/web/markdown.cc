@@ -151,7 +151,14 @@ std::string AddLinkRel(std::string_view html) {
 }  // namespace
 
 std::string RenderMarkdown(std::string_view text, const MarkdownOptions& options) {
-  if (text.size() > kMaxMarkdownBytes || !MarkdownIsTame(text)) return RenderPlainText(text);
+  if (text.size() > kMaxMarkdownBytes) return RenderPlainText(text);
+  const MarkdownCost cost = EstimateMarkdownCost(text);
+  if (!MarkdownIsTame(cost, text.size())) return RenderPlainText(text);
+  // Called alone, a text may spend what a whole page may.
+  double own_budget_ns = kMarkdownPageBudgetNs;
+  double& budget_ns = options.budget_ns != nullptr ? *options.budget_ns : own_budget_ns;
+  if (cost.total() > budget_ns) return RenderPlainText(text);
+  budget_ns -= cost.total();
   RegisterExtensionsOnce();
 
   // No CMARK_OPT_UNSAFE: raw HTML (already turned into text by MakeInert) and dangerous URLs are

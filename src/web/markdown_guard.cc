@@ -10,7 +10,9 @@
 //   - containers: every line is matched against every open block container, and a lazy continuation
 //     or blank line keeps a deep nesting open at no cost in bytes (`> > > ... a` then many lines);
 //   - tables: each row is split in time quadratic in its pipes, and every row is padded with empty
-//     cells to the header's width (a 5,000-column header over 5,000 one-character rows);
+//     cells to the header's width (a 5,000-column header over 5,000 one-character rows); and every
+//     line that starts like a delimiter row (`-:`, `|-`) but opens no table re-parses the whole
+//     paragraph above it as a header row;
 //   - brackets: each link that closes walks back over every unclosed image opener `![` before it
 //     (`![[]()` repeated); a plain `[` opener stops the walk, so only `![` counts;
 //   - raw HTML: each `<!` or `<?` without its terminator is scanned to the end of its paragraph;
@@ -24,24 +26,56 @@
 // only means a text is shown as plain text; an under-estimate would be a hole, so every count errs
 // high (escaped characters, code spans and fences are not recognised, only counted).
 //
-// The weights are nanoseconds per unit measured on this library; the budget in MarkdownIsTame is
-// per byte of input, so the time spent on the markdown of a whole page stays linear in its size.
+// The linear part prices what an ordinary parse does per byte, line, block and inline element. Even
+// that varies twentyfold: prose costs ~20 ns a byte, while text made only of emphasis delimiters,
+// list markers or e-mail addresses costs up to ~1 µs a byte. The prices are the worst measured per
+// element, so the estimate errs high; the page spends them from one budget (see markdown.h).
 
 namespace taskshare::web {
 namespace {
 
+// Super-linear paths, per unit of their bound.
 constexpr double kNsPerOpenContainerLine = 20;
 constexpr double kNsPerPipeSquared = 5;
 constexpr double kNsPerPaddedCell = 500;
+constexpr double kNsPerHeaderRetryByte = 1;
 constexpr double kNsPerBracketStep = 4;
 constexpr double kNsPerHtmlScanByte = 1;
 constexpr double kNsPerAutolinkScanByte = 0.5;
 
+// An ordinary parse, per element.
+constexpr double kNsPerByte = 20;
+constexpr double kNsPerLine = 400;
+constexpr double kNsPerBlankLine = 500;
+constexpr double kNsPerContainerMarker = 800;
+constexpr double kNsPerHeadingLine = 1000;  // `#` headings and `===`/`---` underlines
+constexpr double kNsPerDelimiterRow = 1000;  // each may open a table
+constexpr double kNsPerDelimiter = 1500;  // * _ ~
+constexpr double kNsPerBacktick = 150;
+constexpr double kNsPerBracket = 400;
+constexpr double kNsPerPipe = 300;
+constexpr double kNsPerAngle = 300;
+constexpr double kNsPerEscapeOrEntity = 150;
+constexpr double kNsPerSpecialCharacter = 150;  // ! " ' . : w each end a text node
+constexpr double kNsPerAutolink = 1000;
+constexpr double kNsPerEmail = 8000;  // each is split out of its text node after parsing
+
+// The super-linear part may add this much per byte.
 constexpr double kBudgetNsPerByte = 60;
 constexpr double kBudgetFloorNs = 4096;
 
 bool IsBlankLine(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+// A line that may be an ATX heading or a setext underline (or a thematic break).
+bool MayBeHeadingLine(std::string_view line) {
+  const size_t first = line.find_first_not_of(" \t>");
+  if (first == std::string_view::npos) return false;
+  const char c = line[first];
+  if (c == '#') return true;
+  if (c != '=' && c != '-') return false;
+  return line.find_first_not_of(std::string_view(c == '=' ? "= \t" : "- \t"), first) == std::string_view::npos;
 }
 
 // The deepest container nesting the line could open or sit in: each '>', list marker, and two columns
@@ -97,26 +131,48 @@ size_t DelimiterColumns(std::string_view line) {
   return columns + (dash_in_cell ? 1 : 0);
 }
 
-// The fewest cells a table row could be split into: its unescaped pipes plus one, less a leading and a
-// trailing pipe.
-size_t MinRowCells(std::string_view line) {
+// Whether the '|' at line[i] separates cells: it does unless an odd run of backslashes precedes it.
+bool IsCellPipe(std::string_view line, size_t i) {
+  if (line[i] != '|') return false;
+  size_t backslashes = 0;
+  while (backslashes < i && line[i - 1 - backslashes] == '\\') ++backslashes;
+  return backslashes % 2 == 0;
+}
+
+// The number of cells a table row splits into: its cell pipes plus one, less a leading and a trailing
+// pipe (the rule cmark-gfm applies, which escapes are all that can change).
+size_t RowCells(std::string_view line) {
   size_t pipes = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++pipes;
-  }
+  for (size_t i = 0; i < line.size(); ++i) pipes += IsCellPipe(line, i) ? 1 : 0;
   const size_t first = line.find_first_not_of(" \t>");
   const size_t last = line.find_last_not_of(" \t");
   const bool leading = first != std::string_view::npos && line[first] == '|';
-  const bool trailing = last != std::string_view::npos && line[last] == '|' && last != first &&
-                        (last == 0 || line[last - 1] != '\\');
+  const bool trailing = last != std::string_view::npos && last != first && IsCellPipe(line, last);
   const size_t cells = pipes + 1 - (leading ? 1 : 0) - (trailing ? 1 : 0);
   return std::max<size_t>(cells, 1);
+}
+
+// Whether cmark-gfm's delimiter-row scanner could accept the start of the line (`|? *:?-`), leaving
+// out list items and lines of dashes, which other block starts take first.
+bool MayStartDelimiterRow(std::string_view line) {
+  size_t i = line.find_first_not_of(" \t>");
+  if (i == std::string_view::npos) return false;
+  const size_t start = i;
+  if (line[i] == '|') i = line.find_first_not_of(" \t", i + 1);
+  if (i == std::string_view::npos) return false;
+  if (line[i] == ':') ++i;
+  if (i >= line.size() || line[i] != '-') return false;
+  if (i == start && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t')) return false;
+  return line.find_first_not_of("- \t", start) != std::string_view::npos;
 }
 
 // Per block of non-blank lines: the counts whose products bound the work inside it.
 struct Block {
   double bytes = 0;
   double pipes_squared = 0;
+  double header_retries = 0;  // bytes re-parsed as a header row
+  bool table_opened = false;
+  size_t previous_cells = 0;
   double padded_cells = 0;
   bool has_delimiter = false;
   size_t columns = 0;  // the widest delimiter row seen so far in the block
@@ -125,6 +181,16 @@ struct Block {
   double link_closers = 0;     // "](" and "]["
   double html_openers = 0;     // "<!" and "<?"
 };
+
+bool IsAlnum(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+// An '@' that could be inside an e-mail address: a local-part character before it, an alphanumeric
+// after it.
+bool MayBeEmailAt(std::string_view line, size_t i) {
+  if (i == 0 || i + 1 >= line.size() || !IsAlnum(line[i + 1])) return false;
+  const char before = line[i - 1];
+  return IsAlnum(before) || before == '.' || before == '+' || before == '-' || before == '_';
+}
 
 bool IsCmarkSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
@@ -157,11 +223,13 @@ MarkdownCost EstimateMarkdownCost(std::string_view text) {
   MarkdownCost cost;
   const bool has_reference_definitions = text.find("]:") != std::string_view::npos;
   double lines = 0;
+  double elements = 0;  // the linear part, but for bytes
   Block block;
   auto close_block = [&] {
     if (block.has_delimiter) {
       cost.tables += block.pipes_squared * kNsPerPipeSquared + block.padded_cells * kNsPerPaddedCell;
     }
+    cost.tables += block.header_retries * kNsPerHeaderRetryByte;
     const double closers = has_reference_definitions ? block.bracket_closers : block.link_closers;
     cost.brackets += block.image_openers * closers * kNsPerBracketStep;
     cost.html += block.html_openers * block.bytes * kNsPerHtmlScanByte;
@@ -179,30 +247,70 @@ MarkdownCost EstimateMarkdownCost(std::string_view text) {
     ++lines;
 
     if (IsBlankLine(line)) {
+      elements += kNsPerBlankLine;
       close_block();
     } else {
-      cost.max_nesting = std::max(cost.max_nesting, LineNesting(line));
+      const size_t nesting = LineNesting(line);
+      cost.max_nesting = std::max(cost.max_nesting, nesting);
+      elements += static_cast<double>(nesting) * kNsPerContainerMarker;
+      if (MayBeHeadingLine(line)) elements += kNsPerHeadingLine;
+      // Until a table opens, every line the delimiter scanner accepts re-parses the block so far. A
+      // table opens on a delimiter row as wide as the row above it.
+      if (!block.table_opened && MayStartDelimiterRow(line)) {
+        block.header_retries += block.bytes;
+        const size_t columns = DelimiterColumns(line);
+        block.table_opened = columns > 0 && columns == block.previous_cells;
+      }
+      block.previous_cells = RowCells(line);
       block.bytes += static_cast<double>(line.size() + 1);
       const auto pipes = static_cast<double>(std::count(line.begin(), line.end(), '|'));
       block.pipes_squared += pipes * pipes;
       if (block.columns > 0) {
-        const size_t cells = MinRowCells(line);
+        const size_t cells = RowCells(line);
         if (cells < block.columns) block.padded_cells += static_cast<double>(block.columns - cells);
       }
       if (const size_t columns = DelimiterColumns(line); columns > 0) {
+        elements += kNsPerDelimiterRow;
         block.has_delimiter = true;
         block.columns = std::max(block.columns, columns);
       }
       for (size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         const char after = i + 1 < line.size() ? line[i + 1] : '\0';
-        if (c == '!' && after == '[') {
-          ++block.image_openers;
-        } else if (c == ']') {
-          ++block.bracket_closers;
-          if (after == '(' || after == '[') ++block.link_closers;
-        } else if (c == '<' && (after == '!' || after == '?')) {
-          ++block.html_openers;
+        switch (c) {
+          case '*': case '_': case '~': elements += kNsPerDelimiter; break;
+          case '`': elements += kNsPerBacktick; break;
+          case '|': elements += kNsPerPipe; break;
+          case '&': case '\\': elements += kNsPerEscapeOrEntity; break;
+          case '[':
+            elements += kNsPerBracket;
+            break;
+          case '"': case '\'': case '.': elements += kNsPerSpecialCharacter; break;
+          case '!':
+            elements += kNsPerSpecialCharacter;
+            if (after == '[') ++block.image_openers;
+            break;
+          case ']':
+            elements += kNsPerBracket;
+            ++block.bracket_closers;
+            if (after == '(' || after == '[') ++block.link_closers;
+            break;
+          case '<':
+            elements += kNsPerAngle;
+            if (after == '!' || after == '?') ++block.html_openers;
+            break;
+          case '@':
+            if (MayBeEmailAt(line, i)) elements += kNsPerEmail;
+            break;
+          case ':':
+            elements += kNsPerSpecialCharacter;
+            if (line.substr(i + 1, 2) == "//") elements += kNsPerAutolink;
+            break;
+          case 'w':
+            elements += kNsPerSpecialCharacter;
+            if (line.substr(i, 4) == "www.") elements += kNsPerAutolink;
+            break;
+          default: break;
         }
       }
     }
@@ -210,15 +318,17 @@ MarkdownCost EstimateMarkdownCost(std::string_view text) {
     pos = next;
   }
   close_block();
+  cost.linear = elements + lines * kNsPerLine + static_cast<double>(text.size()) * kNsPerByte;
   cost.containers = static_cast<double>(cost.max_nesting) * lines * kNsPerOpenContainerLine;
   cost.autolinks = AutolinkCost(text);
   return cost;
 }
 
-bool MarkdownIsTame(std::string_view text) {
-  const MarkdownCost cost = EstimateMarkdownCost(text);
+bool MarkdownIsTame(const MarkdownCost& cost, size_t size) {
   if (cost.max_nesting > kMaxMarkdownNesting) return false;
-  return cost.total() <= kBudgetFloorNs + kBudgetNsPerByte * static_cast<double>(text.size());
+  return cost.superlinear() <= kBudgetFloorNs + kBudgetNsPerByte * static_cast<double>(size);
 }
+
+bool MarkdownIsTame(std::string_view text) { return MarkdownIsTame(EstimateMarkdownCost(text), text.size()); }
 
 }  // namespace taskshare::web

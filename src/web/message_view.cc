@@ -134,17 +134,14 @@ void AppendJson(std::string& out, std::string_view label, std::string_view raw) 
 struct MessageContext {
   std::string_view role_class;
   std::string_view name;  // the tool's name, for tool messages
-  size_t* markdown_budget;
+  double* markdown_budget_ns;
 };
 
 void AppendText(std::string& out, const MessageContext& ctx, std::string_view text) {
   if (ctx.role_class == "tool") {
     AppendToolResult(out, ctx.name, std::string(text), false);
-  } else if (text.size() > *ctx.markdown_budget) {
-    out += RenderPlainText(text);
   } else {
-    *ctx.markdown_budget -= text.size();
-    out += RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user"});
+    out += RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user", .budget_ns = ctx.markdown_budget_ns});
   }
 }
 
@@ -267,11 +264,11 @@ std::string_view RoleClass(std::string_view role) {
 }
 
 void AppendMessage(std::string& out, std::string_view json_text, const json::value* parsed, size_t index,
-                   size_t& markdown_budget) {
+                   double& markdown_budget_ns) {
   const json::object* message = parsed != nullptr ? parsed->if_object() : nullptr;
   const std::string_view role = message != nullptr ? StringOr(*message, {"role"}) : std::string_view();
   const MessageContext ctx{RoleClass(role), message != nullptr ? StringOr(*message, {"name", "tool"}) : "",
-                           &markdown_budget};
+                           &markdown_budget_ns};
 
   out += "<article class=\"msg r-";
   out += ctx.role_class;

@@ -17,12 +17,11 @@ namespace taskshare::web {
 
 // Appends <article class="msg r-ROLE" id="mINDEX"> for the message whose JSON text is `json`.
 // `parsed` is its parse (see ParseJson), or null if it did not parse: the raw text is then shown,
-// escaped. `index` is the message's 1-based position, used for its anchor. `markdown_budget` is the
-// number of bytes of text still to be rendered as markdown on this page (kMaxMarkdownBytesPerPage at
-// first); each text rendered as markdown takes its size from it, and texts that no longer fit are
-// shown as plain text.
+// escaped. `index` is the message's 1-based position, used for its anchor. `markdown_budget_ns` is
+// the page's markdown allowance (kMarkdownPageBudgetNs at first), spent by each text rendered as
+// markdown (see MarkdownOptions::budget_ns).
 void AppendMessage(std::string& out, std::string_view json, const boost::json::value* parsed, size_t index,
-                   size_t& markdown_budget);
+                   double& markdown_budget_ns);
 
 // The CSS class suffix for a message role: user, assistant, tool, system or other.
 std::string_view RoleClass(std::string_view role);

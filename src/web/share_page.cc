@@ -146,9 +146,9 @@ std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& opt
   AppendDocumentStart(out, {title, description, options.public_url + "/share/" + task.id, options.index}, options);
   AppendTaskHeader(out, task, title, snapshot.messages.size(), options);
   out += "<main>\n";
-  size_t markdown_budget = kMaxMarkdownBytesPerPage;
+  double markdown_budget_ns = kMarkdownPageBudgetNs;
   for (size_t i = 0; i < snapshot.messages.size(); ++i) {
-    AppendMessage(out, snapshot.messages[i], parsed[i] ? &*parsed[i] : nullptr, i + 1, markdown_budget);
+    AppendMessage(out, snapshot.messages[i], parsed[i] ? &*parsed[i] : nullptr, i + 1, markdown_budget_ns);
   }
   if (snapshot.messages.empty()) out += "<p class=\"empty\">This task has no messages yet.</p>\n";
   out += "</main>\n<footer class=\"foot\">Shared read-only on ";

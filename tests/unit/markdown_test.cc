@@ -151,6 +151,11 @@ TEST(MarkdownGuardTest, OrdinaryMarkdownIsTame) {
   EXPECT_FALSE(MarkdownIsTame(std::string(kMaxMarkdownNesting + 1, '>') + " x"));
   EXPECT_EQ(EstimateMarkdownCost("- a\n  - b\n    - c\n").max_nesting, 3u);
   EXPECT_EQ(EstimateMarkdownCost("> - > 1. x").max_nesting, 4u);
+  // A long table is linear: only its delimiter row re-parses what is above it.
+  std::string table = "| a | b |\n|---|---|\n";
+  while (table.size() < 500000) table += "| -1 | x \\| y |\n";
+  EXPECT_TRUE(MarkdownIsTame(table));
+  EXPECT_LT(EstimateMarkdownCost(table).tables, 10.0 * static_cast<double>(table.size()));
 }
 
 // Inputs that take cmark-gfm 0.29.0.gfm.6 seconds to minutes, or that nest deeply: each must render
@@ -187,10 +192,15 @@ const Pathological kPathological[] = {
     {"cdata", [] { return Repeat("a <![CDATA[", 30000); }},
     {"www underscores", [] { return Repeat("www.a_", 50000); }},
     {"email at signs", [] { return Repeat("a@", 100000); }},
+    {"dense emails", [] { return Repeat("  +\"x@y.z", 120000); }},
+    {"dense emails and images", [] { return "=---" + Repeat("/> ![x@y.z", 90000); }},
     {"url closers", [] { return "http://a.b/" + std::string(50000, ')'); }},
     {"wide table, short rows", [] { return "|" + Repeat("a|", 5000) + "\n|" + Repeat("-|", 5000) + "\n" + Repeat("x\n", 5000); }},
     {"row with many cells", [] { return "a|b\n-|-\n" + Repeat("a|", 50000); }},
     {"row with emphasis cells", [] { return "a|b\n-|-\n" + Repeat("*a **a|", 50000); }},
+    {"backslashes", [] { return std::string(1 << 20, '\\'); }},
+    {"escaped pipes", [] { return "a|b\n-|-\n" + Repeat("\\\\\\|", 200000); }},
+    {"delimiter rows that open no table", [] { return "\"*" + Repeat("  (\n-:", 100000); }},
     {"backticks", [] { std::string s; for (int i = 1; i < 1500; ++i) s += "e" + std::string(i, '`'); return s; }},
     {"unclosed links", [] { return Repeat("[a](<b", 50000); }},
     {"reference collisions", [] { return Repeat("[a]: u\n", 20000) + Repeat("[a] ", 20000); }},

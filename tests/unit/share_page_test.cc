@@ -7,6 +7,9 @@
 #include <string>
 
 #include "html_audit.h"
+#include "web/json_pretty.h"
+#include "web/markdown.h"
+#include "web/markdown_guard.h"
 
 namespace taskshare::web {
 namespace {
@@ -159,15 +162,20 @@ TEST(SharePageTest, FiveMegabyteMessagesRenderInUnderTwoSeconds) {
 TEST(SharePageTest, DenseMarkdownIsBoundedPerPage) {
   // Emphasis, list items and links as densely as markdown allows: linear, but the slowest per byte.
   std::string dense;
-  while (dense.size() < 900 * 1024) dense += "- *a* [b](c) _d_\\n";
-  std::vector<std::string> messages(4, R"({"role":"assistant","content":")" + dense + "\"}");
+  while (dense.size() < 200 * 1024) dense += "- *a* [b](c) _d_\\n";
+  const std::string text(std::string_view(ParseJson("\"" + dense + "\"")->as_string()));
+  const double estimate = EstimateMarkdownCost(text).total();
+  const auto fitting = static_cast<size_t>(kMarkdownPageBudgetNs / estimate);
+  ASSERT_GE(fitting, 1u);
+  ASSERT_LT(fitting, 6u);
+  std::vector<std::string> messages(6, R"({"role":"assistant","content":")" + dense + "\"}");
   const auto start = std::chrono::steady_clock::now();
   const std::string html = Render(messages);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took.count(), 2.0);
-  // The first two fit in kMaxMarkdownBytesPerPage; the others are shown whole, as plain text.
-  EXPECT_EQ(Count(html, "<div class=\"md\"><ul>"), 2u);
-  EXPECT_EQ(Count(html, "<div class=\"md\"><pre class=\"plain\">- *a* [b](c) _d_\n"), 2u);
+  EXPECT_LT(took.count(), 1.0);
+  // The first ones fit in the page's budget; the others are shown whole, as plain text.
+  EXPECT_EQ(Count(html, "<div class=\"md\"><ul>"), fitting);
+  EXPECT_EQ(Count(html, "<div class=\"md\"><pre class=\"plain\">- *a* [b](c) _d_\n"), 6 - fitting);
 }
 
 TEST(SharePageTest, OpenGraphAndTwitterTagsCarryEscapedValues) {

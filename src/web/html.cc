@@ -53,12 +53,23 @@ void AppendEscaped(std::string& out, std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::string_view entity;
     switch (c) {
-      case '&': entity = "&amp;"; break;
-      case '<': entity = "&lt;"; break;
-      case '>': entity = "&gt;"; break;
-      case '"': entity = "&quot;"; break;
-      case '\'': entity = "&#39;"; break;
-      default: break;
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '"':
+        entity = "&quot;";
+        break;
+      case '\'':
+        entity = "&#39;";
+        break;
+      default:
+        break;
     }
     if (!entity.empty()) {
       flush();
@@ -138,7 +149,7 @@ std::string Excerpt(std::string_view text, size_t max_chars) {
 
 std::string HumanUtc(UnixMicros t) {
   // FormatRfc3339 gives "YYYY-MM-DDTHH:MM:SS[.f]Z"; people read the date and the time to the second.
-  const std::string rfc = FormatRfc3339(t);
+  std::string rfc = FormatRfc3339(t);
   const size_t tee = rfc.find('T');
   if (tee == std::string::npos || rfc.size() < tee + 9) return rfc;
   return rfc.substr(0, tee) + " " + rfc.substr(tee + 1, 8) + " UTC";

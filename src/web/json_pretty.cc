@@ -1,7 +1,6 @@
 #include "web/json_pretty.h"
 
 #include <algorithm>
-
 #include <boost/json/parse.hpp>
 
 namespace taskshare::web {

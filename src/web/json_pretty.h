@@ -3,11 +3,10 @@
 // as written). Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace taskshare::web {
 

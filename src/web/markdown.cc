@@ -3,8 +3,10 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
+#include <array>
 #include <memory>
 #include <mutex>
+#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -31,7 +33,7 @@ using NodePtr = std::unique_ptr<cmark_node, NodeDeleter>;
 using IterPtr = std::unique_ptr<cmark_iter, IterDeleter>;
 using BufferPtr = std::unique_ptr<char, BufferDeleter>;
 
-constexpr const char* kExtensions[] = {"table", "strikethrough", "autolink", "tasklist"};
+constexpr std::array<const char*, 4> kExtensions = {"table", "strikethrough", "autolink", "tasklist"};
 constexpr std::string_view kLinkOpen = "<a href=\"";
 constexpr std::string_view kSafeLinkOpen = "<a rel=\"nofollow noopener ugc\" href=\"";
 
@@ -72,65 +74,83 @@ bool ReplaceAndFree(cmark_node* old_node, cmark_node* new_node) {
   return true;
 }
 
-// Raw HTML becomes visible text: inline HTML a text node, block HTML a code block. Without
-// CMARK_OPT_UNSAFE cmark-gfm would only drop it, hiding what a transcript is about (the payload).
-// Images become links to their source (or, inside a link, their alt text), so nothing is fetched.
-// The nodes are collected first because the tree cannot change under a running iterator.
-void MakeInert(cmark_node* root) {
+// The nodes MakeInert changes, collected first because the tree cannot change under a running
+// iterator. Links with a data: URL are emptied on the way.
+struct InertTargets {
   std::vector<cmark_node*> html_inline;
   std::vector<cmark_node*> html_block;
   std::vector<std::pair<cmark_node*, bool>> images;  // with whether it sits inside a link
+};
+
+InertTargets CollectTargets(cmark_node* root) {
+  InertTargets targets;
   int link_depth = 0;
   IterPtr iter(cmark_iter_new(root));
   for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
     cmark_node* node = cmark_iter_get_node(iter.get());
+    const bool enter = ev == CMARK_EVENT_ENTER;
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_HTML_INLINE: html_inline.push_back(node); break;
-      case CMARK_NODE_HTML_BLOCK: html_block.push_back(node); break;
+      case CMARK_NODE_HTML_INLINE:
+        targets.html_inline.push_back(node);
+        break;
+      case CMARK_NODE_HTML_BLOCK:
+        targets.html_block.push_back(node);
+        break;
       case CMARK_NODE_LINK:
-        if (ev == CMARK_EVENT_ENTER && IsDataUrl(cmark_node_get_url(node))) cmark_node_set_url(node, "");
-        link_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        if (enter && IsDataUrl(cmark_node_get_url(node))) cmark_node_set_url(node, "");
+        link_depth += enter ? 1 : -1;
         break;
       case CMARK_NODE_IMAGE:
         // An image becomes a link, so what it contains counts as inside one.
-        if (ev == CMARK_EVENT_ENTER) images.emplace_back(node, link_depth > 0);
-        link_depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        if (enter) targets.images.emplace_back(node, link_depth > 0);
+        link_depth += enter ? 1 : -1;
         break;
-      default: break;
+      default:
+        break;
     }
   }
-  iter.reset();
+  return targets;
+}
 
-  for (cmark_node* node : html_inline) {
+// An image becomes a link to its source labelled "[image] " and its alt text, or, inside a link
+// (links do not nest), that label emphasised.
+void ReplaceImage(cmark_node* image, bool inside_link) {
+  cmark_node* link = cmark_node_new(inside_link ? CMARK_NODE_EMPH : CMARK_NODE_LINK);
+  if (!inside_link) {
+    const char* url = cmark_node_get_url(image);
+    cmark_node_set_url(link, IsDataUrl(url) ? "" : url);
+    cmark_node_set_title(link, cmark_node_get_title(image));
+  }
+  cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, "[image] "));
+  if (cmark_node_first_child(image) == nullptr) {
+    cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, cmark_node_get_url(image)));
+  }
+  if (cmark_node_replace(image, link) == 0) {
+    // Never expected; an image that cannot be replaced is dropped rather than rendered as <img>.
+    cmark_node_free(link);
+  } else {
+    while (cmark_node* child = cmark_node_first_child(image)) cmark_node_append_child(link, child);
+  }
+  cmark_node_free(image);
+}
+
+// Raw HTML becomes visible text: inline HTML a text node, block HTML a code block. Without
+// CMARK_OPT_UNSAFE cmark-gfm would only drop it, hiding what a transcript is about (the payload).
+// Images become links to their source, so nothing is fetched.
+void MakeInert(cmark_node* root) {
+  const InertTargets targets = CollectTargets(root);
+  for (cmark_node* node : targets.html_inline) {
     ReplaceAndFree(node, NewLiteralNode(CMARK_NODE_TEXT, cmark_node_get_literal(node)));
   }
-  for (cmark_node* node : html_block) {
+  for (cmark_node* node : targets.html_block) {
     cmark_node* code = NewLiteralNode(CMARK_NODE_CODE_BLOCK, cmark_node_get_literal(node));
     cmark_node_set_fence_info(code, "html");
     ReplaceAndFree(node, code);
   }
-  // Images are handled innermost first (the iterator met outer ones first), so that a node is never
-  // freed while a later entry still points into it.
-  for (auto it = images.rbegin(); it != images.rend(); ++it) {
-    cmark_node* image = it->first;
-    cmark_node* link = cmark_node_new(it->second ? CMARK_NODE_EMPH : CMARK_NODE_LINK);
-    if (!it->second) {
-      const char* url = cmark_node_get_url(image);
-      cmark_node_set_url(link, IsDataUrl(url) ? "" : url);
-      cmark_node_set_title(link, cmark_node_get_title(image));
-    }
-    cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, "[image] "));
-    if (cmark_node_first_child(image) == nullptr) {
-      cmark_node_append_child(link, NewLiteralNode(CMARK_NODE_TEXT, cmark_node_get_url(image)));
-    }
-    if (cmark_node_replace(image, link) == 0) {
-      // Never expected; an image that cannot be replaced is dropped rather than rendered as <img>.
-      cmark_node_free(link);
-      cmark_node_unlink(image);
-    } else {
-      while (cmark_node* child = cmark_node_first_child(image)) cmark_node_append_child(link, child);
-    }
-    cmark_node_free(image);
+  // Innermost first (the iterator met outer ones first), so that no image is freed while a later
+  // entry still points into it.
+  for (const auto& [image, inside_link] : std::views::reverse(targets.images)) {
+    ReplaceImage(image, inside_link);
   }
 }
 
@@ -140,7 +160,8 @@ std::string AddLinkRel(std::string_view html) {
   std::string out;
   out.reserve(html.size() + html.size() / 16);
   size_t pos = 0;
-  for (size_t hit; (hit = html.find(kLinkOpen, pos)) != std::string_view::npos; pos = hit + kLinkOpen.size()) {
+  for (size_t hit; (hit = html.find(kLinkOpen, pos)) != std::string_view::npos;
+       pos = hit + kLinkOpen.size()) {
     out.append(html.substr(pos, hit - pos));
     out.append(kSafeLinkOpen);
   }

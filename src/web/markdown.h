@@ -15,8 +15,8 @@ inline constexpr size_t kMaxMarkdownBytes = 1 << 20;
 // The estimated cmark-gfm time (see markdown_guard.h) one page may spend on markdown. Ordinary prose
 // is estimated at 50 to 100 ns a byte, so megabytes of it fit; text made of nothing but delimiters,
 // list markers or links exhausts it after a few hundred kilobytes, and the rest of the page is then
-// shown as plain text. On thousands of generated inputs the measured time stayed within 4x of the
-// estimate (mostly well under it), so no page spends much more than ~1 s in cmark-gfm.
+// shown as plain text. On thousands of generated inputs, those that cost more than ~100 ns a byte
+// took at most ~3x their estimate (most took less), so no page spends much more than ~1 s in cmark-gfm.
 inline constexpr double kMarkdownPageBudgetNs = 250e6;
 
 struct MarkdownOptions {

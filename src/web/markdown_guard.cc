@@ -48,9 +48,9 @@ constexpr double kNsPerByte = 20;
 constexpr double kNsPerLine = 400;
 constexpr double kNsPerBlankLine = 500;
 constexpr double kNsPerContainerMarker = 800;
-constexpr double kNsPerHeadingLine = 1000;  // `#` headings and `===`/`---` underlines
+constexpr double kNsPerHeadingLine = 1000;   // `#` headings and `===`/`---` underlines
 constexpr double kNsPerDelimiterRow = 1000;  // each may open a table
-constexpr double kNsPerDelimiter = 1500;  // * _ ~
+constexpr double kNsPerDelimiter = 1500;     // * _ ~
 constexpr double kNsPerBacktick = 150;
 constexpr double kNsPerBracket = 400;
 constexpr double kNsPerPipe = 300;
@@ -75,7 +75,8 @@ bool MayBeHeadingLine(std::string_view line) {
   const char c = line[first];
   if (c == '#') return true;
   if (c != '=' && c != '-') return false;
-  return line.find_first_not_of(std::string_view(c == '=' ? "= \t" : "- \t"), first) == std::string_view::npos;
+  return line.find_first_not_of(std::string_view(c == '=' ? "= \t" : "- \t"), first) ==
+         std::string_view::npos;
 }
 
 // The deepest container nesting the line could open or sit in: each '>', list marker, and two columns
@@ -175,7 +176,7 @@ struct Block {
   size_t previous_cells = 0;
   double padded_cells = 0;
   bool has_delimiter = false;
-  size_t columns = 0;  // the widest delimiter row seen so far in the block
+  size_t columns = 0;          // the widest delimiter row seen so far in the block
   double image_openers = 0;    // "!["
   double bracket_closers = 0;  // every ']'
   double link_closers = 0;     // "](" and "]["
@@ -206,7 +207,8 @@ double AutolinkCost(std::string_view text) {
     double closers = 0;
     for (; i < text.size() && !IsCmarkSpace(text[i]); ++i) {
       const char c = text[i];
-      if (c == '@' || (c == ':' && text.substr(i + 1, 2) == "//") || (c == 'w' && text.substr(i, 4) == "www.")) {
+      if (c == '@' || (c == ':' && text.substr(i + 1, 2) == "//") ||
+          (c == 'w' && text.substr(i, 4) == "www.")) {
         ++triggers;
       } else if (c == ')' || c == ']' || c == '}' || c == '"' || c == '\'' || c == ';') {
         ++closers;
@@ -217,13 +219,103 @@ double AutolinkCost(std::string_view text) {
   return cost * kNsPerAutolinkScanByte;
 }
 
+// The block-level facts of one non-blank line: its nesting, and what the table extension does with it.
+// Returns the line's price in the linear part.
+double CountLineStructure(std::string_view line, Block& block, size_t& max_nesting) {
+  const size_t nesting = LineNesting(line);
+  max_nesting = std::max(max_nesting, nesting);
+  double price = static_cast<double>(nesting) * kNsPerContainerMarker;
+  if (MayBeHeadingLine(line)) price += kNsPerHeadingLine;
+
+  const size_t cells = RowCells(line);
+  // Until a table opens, every line the delimiter scanner accepts re-parses the block so far. A table
+  // opens on a delimiter row as wide as the row above it.
+  if (!block.table_opened && MayStartDelimiterRow(line)) {
+    block.header_retries += block.bytes;
+    const size_t columns = DelimiterColumns(line);
+    block.table_opened = columns > 0 && columns == block.previous_cells;
+  }
+  block.previous_cells = cells;
+  block.bytes += static_cast<double>(line.size() + 1);
+  const auto pipes = static_cast<double>(std::count(line.begin(), line.end(), '|'));
+  block.pipes_squared += pipes * pipes;
+  if (block.columns > cells) block.padded_cells += static_cast<double>(block.columns - cells);
+  if (const size_t columns = DelimiterColumns(line); columns > 0) {
+    price += kNsPerDelimiterRow;
+    block.has_delimiter = true;
+    block.columns = std::max(block.columns, columns);
+  }
+  return price;
+}
+
+// The inline elements of one line: their price in the linear part, and the bracket and raw HTML
+// openers the block's super-linear bounds need.
+double CountInlines(std::string_view line, Block& block) {
+  double price = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char after = i + 1 < line.size() ? line[i + 1] : '\0';
+    switch (line[i]) {
+      case '*':
+      case '_':
+      case '~':
+        price += kNsPerDelimiter;
+        break;
+      case '`':
+        price += kNsPerBacktick;
+        break;
+      case '|':
+        price += kNsPerPipe;
+        break;
+      case '&':
+      case '\\':
+        price += kNsPerEscapeOrEntity;
+        break;
+      case '"':
+      case '\'':
+      case '.':
+        price += kNsPerSpecialCharacter;
+        break;
+      case '[':
+        price += kNsPerBracket;
+        break;
+      case ']':
+        price += kNsPerBracket;
+        ++block.bracket_closers;
+        if (after == '(' || after == '[') ++block.link_closers;
+        break;
+      case '!':
+        price += kNsPerSpecialCharacter;
+        if (after == '[') ++block.image_openers;
+        break;
+      case '<':
+        price += kNsPerAngle;
+        if (after == '!' || after == '?') ++block.html_openers;
+        break;
+      case '@':
+        if (MayBeEmailAt(line, i)) price += kNsPerEmail;
+        break;
+      case ':':
+        price += kNsPerSpecialCharacter;
+        if (line.substr(i + 1, 2) == "//") price += kNsPerAutolink;
+        break;
+      case 'w':
+        price += kNsPerSpecialCharacter;
+        if (line.substr(i, 4) == "www.") price += kNsPerAutolink;
+        break;
+      default:
+        break;
+    }
+  }
+  return price;
+}
+
 }  // namespace
 
 MarkdownCost EstimateMarkdownCost(std::string_view text) {
   MarkdownCost cost;
   const bool has_reference_definitions = text.find("]:") != std::string_view::npos;
   double lines = 0;
-  double elements = 0;  // the linear part, but for bytes
+  double elements = 0;  // the linear part, but for lines and bytes
   Block block;
   auto close_block = [&] {
     if (block.has_delimiter) {
@@ -236,86 +328,20 @@ MarkdownCost EstimateMarkdownCost(std::string_view text) {
     block = Block{};
   };
 
-  size_t pos = 0;
-  while (pos <= text.size()) {
+  for (size_t pos = 0; pos <= text.size();) {
     // Lines end at "\n", "\r\n" or "\r", as cmark splits them.
     size_t end = text.find_first_of("\r\n", pos);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(pos, end - pos);
-    size_t next = end + 1;
-    if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++next;
     ++lines;
-
     if (IsBlankLine(line)) {
       elements += kNsPerBlankLine;
       close_block();
     } else {
-      const size_t nesting = LineNesting(line);
-      cost.max_nesting = std::max(cost.max_nesting, nesting);
-      elements += static_cast<double>(nesting) * kNsPerContainerMarker;
-      if (MayBeHeadingLine(line)) elements += kNsPerHeadingLine;
-      // Until a table opens, every line the delimiter scanner accepts re-parses the block so far. A
-      // table opens on a delimiter row as wide as the row above it.
-      if (!block.table_opened && MayStartDelimiterRow(line)) {
-        block.header_retries += block.bytes;
-        const size_t columns = DelimiterColumns(line);
-        block.table_opened = columns > 0 && columns == block.previous_cells;
-      }
-      block.previous_cells = RowCells(line);
-      block.bytes += static_cast<double>(line.size() + 1);
-      const auto pipes = static_cast<double>(std::count(line.begin(), line.end(), '|'));
-      block.pipes_squared += pipes * pipes;
-      if (block.columns > 0) {
-        const size_t cells = RowCells(line);
-        if (cells < block.columns) block.padded_cells += static_cast<double>(block.columns - cells);
-      }
-      if (const size_t columns = DelimiterColumns(line); columns > 0) {
-        elements += kNsPerDelimiterRow;
-        block.has_delimiter = true;
-        block.columns = std::max(block.columns, columns);
-      }
-      for (size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        const char after = i + 1 < line.size() ? line[i + 1] : '\0';
-        switch (c) {
-          case '*': case '_': case '~': elements += kNsPerDelimiter; break;
-          case '`': elements += kNsPerBacktick; break;
-          case '|': elements += kNsPerPipe; break;
-          case '&': case '\\': elements += kNsPerEscapeOrEntity; break;
-          case '[':
-            elements += kNsPerBracket;
-            break;
-          case '"': case '\'': case '.': elements += kNsPerSpecialCharacter; break;
-          case '!':
-            elements += kNsPerSpecialCharacter;
-            if (after == '[') ++block.image_openers;
-            break;
-          case ']':
-            elements += kNsPerBracket;
-            ++block.bracket_closers;
-            if (after == '(' || after == '[') ++block.link_closers;
-            break;
-          case '<':
-            elements += kNsPerAngle;
-            if (after == '!' || after == '?') ++block.html_openers;
-            break;
-          case '@':
-            if (MayBeEmailAt(line, i)) elements += kNsPerEmail;
-            break;
-          case ':':
-            elements += kNsPerSpecialCharacter;
-            if (line.substr(i + 1, 2) == "//") elements += kNsPerAutolink;
-            break;
-          case 'w':
-            elements += kNsPerSpecialCharacter;
-            if (line.substr(i, 4) == "www.") elements += kNsPerAutolink;
-            break;
-          default: break;
-        }
-      }
+      elements += CountLineStructure(line, block, cost.max_nesting) + CountInlines(line, block);
     }
     if (end == text.size()) break;
-    pos = next;
+    pos = end + (text.substr(end, 2) == "\r\n" ? 2 : 1);
   }
   close_block();
   cost.linear = elements + lines * kNsPerLine + static_cast<double>(text.size()) * kNsPerByte;

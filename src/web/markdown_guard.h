@@ -12,15 +12,15 @@ struct MarkdownCost {
   // An ordinary parse: bytes, lines, blocks and inline elements, each at its measured price.
   double linear = 0;
   // The library's super-linear paths (see markdown_guard.cc), each bounded from above.
-  double containers = 0;  // open block containers carried over lines
-  double tables = 0;      // table row splitting and cells filled in to the header's width
-  double brackets = 0;    // image openers walked each time a link closes
-  double html = 0;        // raw HTML constructs scanned to the end of their paragraph
-  double autolinks = 0;   // autolink candidates scanned to the end of their word
+  double containers = 0;   // open block containers carried over lines
+  double tables = 0;       // table row splitting and cells filled in to the header's width
+  double brackets = 0;     // image openers walked each time a link closes
+  double html = 0;         // raw HTML constructs scanned to the end of their paragraph
+  double autolinks = 0;    // autolink candidates scanned to the end of their word
   size_t max_nesting = 0;  // the deepest container nesting any line could reach
 
-  double superlinear() const { return containers + tables + brackets + html + autolinks; }
-  double total() const { return linear + superlinear(); }
+  [[nodiscard]] double superlinear() const { return containers + tables + brackets + html + autolinks; }
+  [[nodiscard]] double total() const { return linear + superlinear(); }
 };
 
 MarkdownCost EstimateMarkdownCost(std::string_view text);

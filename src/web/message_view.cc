@@ -1,11 +1,11 @@
 #include "web/message_view.h"
 
-#include <optional>
-#include <vector>
-
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
+#include <optional>
+#include <vector>
 
 #include "common/time.h"
 #include "domain/messages.h"
@@ -29,7 +29,8 @@ struct Field {
 };
 
 // The first of `keys` that `object` (whose source text is `raw`) has.
-Field FindField(const json::object& object, std::string_view raw, std::initializer_list<std::string_view> keys) {
+Field FindField(const json::object& object, std::string_view raw,
+                std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
     if (const json::value* v = object.if_contains(key)) {
       return {v, RawMember(raw, key).value_or(std::string_view())};
@@ -48,10 +49,7 @@ std::string_view StringOr(const json::object& object, std::initializer_list<std:
 }
 
 bool IsOneOf(std::string_view s, std::initializer_list<std::string_view> options) {
-  for (std::string_view o : options) {
-    if (s == o) return true;
-  }
-  return false;
+  return std::ranges::any_of(options, [&](std::string_view o) { return s == o; });
 }
 
 // What a tool was given: a string that holds JSON (OpenAI's `arguments`) is pretty-printed too.
@@ -113,10 +111,10 @@ void AppendCollapsed(std::string& out, std::string_view details_class, std::stri
 
 void AppendToolCall(std::string& out, std::string_view name, const Field& input) {
   const std::string text = InputText(input);
-  const std::string preview = input ? Excerpt(input.value->is_string() ? std::string_view(input.value->get_string())
-                                                                        : input.raw,
-                                              kPreviewChars)
-                                    : std::string();
+  const std::string preview =
+      input ? Excerpt(input.value->is_string() ? std::string_view(input.value->get_string()) : input.raw,
+                      kPreviewChars)
+            : std::string();
   AppendCollapsed(out, "tool call", "Tool call", name, preview, text, "json");
 }
 
@@ -141,7 +139,8 @@ void AppendText(std::string& out, const MessageContext& ctx, std::string_view te
   if (ctx.role_class == "tool") {
     AppendToolResult(out, ctx.name, std::string(text), false);
   } else {
-    out += RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user", .budget_ns = ctx.markdown_budget_ns});
+    out +=
+        RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user", .budget_ns = ctx.markdown_budget_ns});
   }
 }
 
@@ -165,7 +164,8 @@ void AppendPart(std::string& out, const MessageContext& ctx, const json::value& 
       AppendJson(out, "Text part", raw);
     }
   } else if (IsOneOf(type, {"tool-call", "tool_call", "tool_use"})) {
-    AppendToolCall(out, StringOr(*object, {"tool", "name"}), FindField(*object, raw, {"input", "args", "arguments"}));
+    AppendToolCall(out, StringOr(*object, {"tool", "name"}),
+                   FindField(*object, raw, {"input", "args", "arguments"}));
   } else if (IsOneOf(type, {"tool-result", "tool_result"})) {
     const json::value* is_error = object->if_contains("is_error");
     AppendToolResult(out, StringOr(*object, {"tool", "name"}, ctx.name),
@@ -176,7 +176,8 @@ void AppendPart(std::string& out, const MessageContext& ctx, const json::value& 
   }
 }
 
-void AppendParts(std::string& out, const MessageContext& ctx, const json::array& parts, std::string_view raw) {
+void AppendParts(std::string& out, const MessageContext& ctx, const json::array& parts,
+                 std::string_view raw) {
   const std::vector<std::string_view> raws = RawElements(raw);
   for (size_t i = 0; i < parts.size(); ++i) {
     AppendPart(out, ctx, parts[i], i < raws.size() ? raws[i] : std::string_view());
@@ -229,7 +230,8 @@ void AppendHead(std::string& out, std::string_view role_label, size_t index, con
   out += "</div>";
 }
 
-void AppendBody(std::string& out, const MessageContext& ctx, const json::object& message, std::string_view raw) {
+void AppendBody(std::string& out, const MessageContext& ctx, const json::object& message,
+                std::string_view raw) {
   const json::value* content = message.if_contains("content");
   const json::value* parts = message.if_contains("parts");
   const json::value* tool_calls = message.if_contains("tool_calls");
@@ -247,7 +249,8 @@ void AppendBody(std::string& out, const MessageContext& ctx, const json::object&
     shown = true;
   }
   if (tool_calls != nullptr && tool_calls->is_array()) {
-    AppendOpenAiToolCalls(out, tool_calls->get_array(), RawMember(raw, "tool_calls").value_or(std::string_view()));
+    AppendOpenAiToolCalls(out, tool_calls->get_array(),
+                          RawMember(raw, "tool_calls").value_or(std::string_view()));
     shown = true;
   }
   if (!shown) AppendPreBlock(out, PrettyJson(raw), "json");
@@ -275,7 +278,7 @@ void AppendMessage(std::string& out, std::string_view json_text, const json::val
   out += "\" id=\"m";
   out += std::to_string(index);
   out += "\">";
-  const std::string label = message != nullptr ? RoleLabel(role, ctx.role_class)
+  const std::string label = message != nullptr  ? RoleLabel(role, ctx.role_class)
                             : parsed != nullptr ? "Message"
                                                 : "Unreadable message";
   AppendHead(out, label, index, message);

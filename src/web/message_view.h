@@ -8,10 +8,9 @@
 // and anything else is shown as pretty JSON: nothing is dropped. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace taskshare::web {
 

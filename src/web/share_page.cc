@@ -1,10 +1,9 @@
 #include "web/share_page.h"
 
-#include <optional>
-#include <vector>
-
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <optional>
+#include <vector>
 
 #include "domain/enums.h"
 #include "domain/messages.h"
@@ -115,7 +114,8 @@ void AppendTaskHeader(std::string& out, const Task& task, std::string_view title
 }
 
 // The text of the first user message, folded and cut, for link previews.
-std::string Description(const std::vector<std::optional<boost::json::value>>& parsed, std::string_view title) {
+std::string Description(const std::vector<std::optional<boost::json::value>>& parsed,
+                        std::string_view title) {
   for (const auto& message : parsed) {
     const boost::json::object* object = message ? message->if_object() : nullptr;
     if (object == nullptr) continue;
@@ -143,7 +143,8 @@ std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& opt
 
   std::string out;
   out.reserve(bytes + bytes / 4 + 16384);
-  AppendDocumentStart(out, {title, description, options.public_url + "/share/" + task.id, options.index}, options);
+  AppendDocumentStart(out, {title, description, options.public_url + "/share/" + task.id, options.index},
+                      options);
   AppendTaskHeader(out, task, title, snapshot.messages.size(), options);
   out += "<main>\n";
   double markdown_budget_ns = kMarkdownPageBudgetNs;

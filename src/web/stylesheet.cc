@@ -77,7 +77,8 @@ details.more>pre{margin:.3rem 0 0}
 std::string ComputeCspSource() {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int digest_len = 0;
-  if (EVP_Digest(kStylesheet.data(), kStylesheet.size(), digest.data(), &digest_len, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(kStylesheet.data(), kStylesheet.size(), digest.data(), &digest_len, EVP_sha256(), nullptr) !=
+      1) {
     return "'none'";
   }
   std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> base64{};

@@ -20,13 +20,18 @@ inline std::string Lower(std::string_view s) {
 inline bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
     if (n == 0 || i + n > s.size()) return false;
     for (size_t k = 1; k < n; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
     }
     const auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+        (c == 0xF4 && c1 > 0x8F)) {
       return false;
     }
     i += n;
@@ -35,7 +40,7 @@ inline bool IsValidUtf8(std::string_view s) {
 }
 
 struct Tag {
-  std::string name;                                       // lower case; "/p" for an end tag
+  std::string name;                                        // lower case; "/p" for an end tag
   std::vector<std::pair<std::string, std::string>> attrs;  // lower-case names, raw values
 };
 
@@ -94,10 +99,11 @@ inline std::vector<Tag> Tags(std::string_view html) {
 // Problems found in `html`; empty if it is safe to serve under the page's CSP.
 inline std::vector<std::string> AuditHtml(std::string_view html) {
   static const std::set<std::string> kAllowed = {
-      "!doctype", "html", "head", "meta", "title", "style", "body", "div", "header", "footer", "main",
-      "article", "p", "h1", "h2", "h3", "h4", "h5", "h6", "span", "b", "a", "time", "pre", "code",
-      "details", "summary", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "em",
-      "strong", "del", "blockquote", "hr", "br", "input", "!--"};
+      "!doctype", "html",   "head",    "meta",       "title", "style", "body",  "div",     "header",
+      "footer",   "main",   "article", "p",          "h1",    "h2",    "h3",    "h4",      "h5",
+      "h6",       "span",   "b",       "a",          "time",  "pre",   "code",  "details", "summary",
+      "ul",       "ol",     "li",      "table",      "thead", "tbody", "tr",    "th",      "td",
+      "em",       "strong", "del",     "blockquote", "hr",    "br",    "input", "!--"};
   std::vector<std::string> problems;
   if (!IsValidUtf8(html)) problems.push_back("invalid UTF-8");
   const std::string lower = Lower(html);
@@ -137,7 +143,8 @@ inline std::vector<std::string> AuditHtml(std::string_view html) {
 }
 
 // Every value of attribute `attr` on tags named `tag` ("a", "href").
-inline std::vector<std::string> AttrValues(std::string_view html, std::string_view tag, std::string_view attr) {
+inline std::vector<std::string> AttrValues(std::string_view html, std::string_view tag,
+                                           std::string_view attr) {
   std::vector<std::string> out;
   for (const Tag& t : Tags(html)) {
     if (t.name != tag) continue;

@@ -34,14 +34,17 @@ double SecondsToRender(const std::string& text, std::string* html = nullptr) {
 
 TEST(MarkdownTest, RendersGithubFlavoredMarkdown) {
   const std::string html = RenderMarkdown(
-      "# Finding\n\n| field | leaked |\n|---|:---:|\n| email | yes |\n\n```bash\ncurl -s https://x.example\n```\n\n"
+      "# Finding\n\n| field | leaked |\n|---|:---:|\n| email | yes |\n\n```bash\ncurl -s "
+      "https://x.example\n```\n\n"
       "- [x] scanned\n- [ ] exploited\n\nSee https://target.example/a?b=1 and ~~old~~ **new** _it_.\n");
   EXPECT_NE(html.find("<h1>Finding</h1>"), std::string::npos);
   EXPECT_NE(html.find("<table>"), std::string::npos);
   EXPECT_NE(html.find("<th align=\"center\">leaked</th>"), std::string::npos);
-  EXPECT_NE(html.find("<pre><code class=\"language-bash\">curl -s https://x.example\n</code></pre>"), std::string::npos);
+  EXPECT_NE(html.find("<pre><code class=\"language-bash\">curl -s https://x.example\n</code></pre>"),
+            std::string::npos);
   EXPECT_NE(html.find("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"), std::string::npos);
-  EXPECT_NE(html.find("<a rel=\"nofollow noopener ugc\" href=\"https://target.example/a?b=1\">"), std::string::npos);
+  EXPECT_NE(html.find("<a rel=\"nofollow noopener ugc\" href=\"https://target.example/a?b=1\">"),
+            std::string::npos);
   EXPECT_NE(html.find("<del>old</del>"), std::string::npos);
   EXPECT_NE(html.find("<strong>new</strong>"), std::string::npos);
   EXPECT_EQ(html.rfind("<div class=\"md\">", 0), 0u);
@@ -51,14 +54,16 @@ TEST(MarkdownTest, RendersGithubFlavoredMarkdown) {
 TEST(MarkdownTest, RawHtmlIsShownAsTextNeverAsMarkup) {
   const std::string html = RenderMarkdown(
       "Payload <img src=x onerror=alert(1)> and <script>alert(1)</script> inline.\n\n"
-      "<div onclick=\"alert(2)\">\n<script>alert(3)</script>\n</div>\n\n<iframe src=\"https://evil.example\"></iframe>\n");
+      "<div onclick=\"alert(2)\">\n<script>alert(3)</script>\n</div>\n\n<iframe "
+      "src=\"https://evil.example\"></iframe>\n");
   EXPECT_EQ(Lower(html).find("<img"), std::string::npos);
   EXPECT_EQ(Lower(html).find("<script"), std::string::npos);
   EXPECT_EQ(Lower(html).find("<iframe"), std::string::npos);
   EXPECT_EQ(html.find("<div onclick"), std::string::npos);
   EXPECT_NE(html.find("Payload &lt;img src=x onerror=alert(1)&gt; and &lt;script&gt;alert(1)&lt;/script&gt;"),
             std::string::npos);
-  EXPECT_NE(html.find("<pre><code class=\"language-html\">&lt;div onclick=&quot;alert(2)&quot;&gt;"), std::string::npos);
+  EXPECT_NE(html.find("<pre><code class=\"language-html\">&lt;div onclick=&quot;alert(2)&quot;&gt;"),
+            std::string::npos);
   EXPECT_TRUE(AuditHtml(html).empty()) << ::testing::PrintToString(AuditHtml(html));
 }
 
@@ -118,7 +123,8 @@ TEST(MarkdownTest, EntitiesInCodeStayLiteral) {
 }
 
 TEST(MarkdownTest, BrokenUtf8AndControlCharactersBecomeVisibleValidText) {
-  const std::string text = std::string("ok \xC3\xA9 bad \xFF\xC0\x80 cut \xE2\x82 nul ") + '\0' + " esc \x1b[31m red\n";
+  const std::string text =
+      std::string("ok \xC3\xA9 bad \xFF\xC0\x80 cut \xE2\x82 nul ") + '\0' + " esc \x1b[31m red\n";
   const std::string html = RenderMarkdown(text);
   EXPECT_TRUE(IsValidUtf8(html));
   EXPECT_NE(html.find("ok \xC3\xA9 bad \xEF\xBF\xBD"), std::string::npos);
@@ -143,7 +149,8 @@ TEST(MarkdownGuardTest, OrdinaryMarkdownIsTame) {
   const std::string prose = Repeat(
       "Some **bold** text with `code`, a [link](https://x.example/a) and me@x.example.\n\n"
       "| a | b | c |\n|---|---|---|\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n\n"
-      "> quoted\n> > twice\n\n- item\n  - nested [x](y)\n    1. deep\n\n```json\n{\"a\": [[1, 2], [3]]}\n```\n\n",
+      "> quoted\n> > twice\n\n- item\n  - nested [x](y)\n    1. deep\n\n```json\n{\"a\": [[1, 2], "
+      "[3]]}\n```\n\n",
       2000);
   EXPECT_TRUE(MarkdownIsTame(prose));
   EXPECT_TRUE(MarkdownIsTame(""));
@@ -182,7 +189,12 @@ const Pathological kPathological[] = {
     {"open brackets", [] { return std::string(10000, '['); }},
     {"nested stars", [] { return std::string(10000, '*') + "x" + std::string(10000, '*'); }},
     {"nested lists", [] { return Repeat("- ", 10000) + "x"; }},
-    {"list pyramid", [] { std::string s; for (int i = 0; i < 2000; ++i) s += std::string(2 * i, ' ') + "- a\n"; return s; }},
+    {"list pyramid",
+     [] {
+       std::string s;
+       for (int i = 0; i < 2000; ++i) s += std::string(2 * i, ' ') + "- a\n";
+       return s;
+     }},
     {"deep quote then lazy lines", [] { return Repeat("> ", 5000) + "a\n" + Repeat("b\n", 100000); }},
     {"deep list then blank lines", [] { return Repeat("- ", 32) + "a\n" + std::string(1 << 20, '\n'); }},
     {"quote list mix", [] { return Repeat("> - ", 2500) + "a\n" + Repeat("b\n", 5000); }},
@@ -195,13 +207,19 @@ const Pathological kPathological[] = {
     {"dense emails", [] { return Repeat("  +\"x@y.z", 120000); }},
     {"dense emails and images", [] { return "=---" + Repeat("/> ![x@y.z", 90000); }},
     {"url closers", [] { return "http://a.b/" + std::string(50000, ')'); }},
-    {"wide table, short rows", [] { return "|" + Repeat("a|", 5000) + "\n|" + Repeat("-|", 5000) + "\n" + Repeat("x\n", 5000); }},
+    {"wide table, short rows",
+     [] { return "|" + Repeat("a|", 5000) + "\n|" + Repeat("-|", 5000) + "\n" + Repeat("x\n", 5000); }},
     {"row with many cells", [] { return "a|b\n-|-\n" + Repeat("a|", 50000); }},
     {"row with emphasis cells", [] { return "a|b\n-|-\n" + Repeat("*a **a|", 50000); }},
     {"backslashes", [] { return std::string(1 << 20, '\\'); }},
     {"escaped pipes", [] { return "a|b\n-|-\n" + Repeat("\\\\\\|", 200000); }},
     {"delimiter rows that open no table", [] { return "\"*" + Repeat("  (\n-:", 100000); }},
-    {"backticks", [] { std::string s; for (int i = 1; i < 1500; ++i) s += "e" + std::string(i, '`'); return s; }},
+    {"backticks",
+     [] {
+       std::string s;
+       for (int i = 1; i < 1500; ++i) s += "e" + std::string(i, '`');
+       return s;
+     }},
     {"unclosed links", [] { return Repeat("[a](<b", 50000); }},
     {"reference collisions", [] { return Repeat("[a]: u\n", 20000) + Repeat("[a] ", 20000); }},
     {"emphasis openers", [] { return Repeat("*a _b ", 50000); }},

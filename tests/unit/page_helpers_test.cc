@@ -18,22 +18,30 @@ TEST(PageEscapeTest, EscapesTheFiveSpecialCharacters) {
 
 TEST(PageEscapeTest, InvalidUtf8BecomesReplacementCharacters) {
   const std::string fffd = "\xEF\xBF\xBD";
-  EXPECT_EQ(HtmlEscape("a\xFF" "b"), "a" + fffd + "b");
-  EXPECT_EQ(HtmlEscape("\xC0\x80"), fffd + fffd);          // overlong NUL
-  EXPECT_EQ(HtmlEscape("\xED\xA0\x80"), fffd + fffd + fffd);  // UTF-16 surrogate
+  EXPECT_EQ(HtmlEscape("a\xFF"
+                       "b"),
+            "a" + fffd + "b");
+  EXPECT_EQ(HtmlEscape("\xC0\x80"), fffd + fffd);                        // overlong NUL
+  EXPECT_EQ(HtmlEscape("\xED\xA0\x80"), fffd + fffd + fffd);             // UTF-16 surrogate
   EXPECT_EQ(HtmlEscape("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // past U+10FFFF
-  EXPECT_EQ(HtmlEscape("x\xE2\x82"), "x" + fffd + fffd);   // cut short at the end
+  EXPECT_EQ(HtmlEscape("x\xE2\x82"), "x" + fffd + fffd);                 // cut short at the end
   EXPECT_EQ(HtmlEscape("\xE2\x82<"), fffd + fffd + "&lt;");  // a special character is never swallowed
   EXPECT_TRUE(testing::IsValidUtf8(HtmlEscape("\xF0\x9F\x98\x80\xF0\x9F\x98")));
 }
 
 TEST(PageEscapeTest, ControlCharactersBecomeVisiblePictures) {
-  EXPECT_EQ(HtmlEscape(std::string("a\0b", 3)), "a\xE2\x90\x80" "b");  // ␀
+  EXPECT_EQ(HtmlEscape(std::string("a\0b", 3)),
+            "a\xE2\x90\x80"
+            "b");                                                       // ␀
   EXPECT_EQ(HtmlEscape("\x1b[1m\x7f"), "\xE2\x90\x9B[1m\xE2\x90\xA1");  // ␛ ␡
   EXPECT_EQ(HtmlEscape("tab\tlf\ncr\r"), "tab\tlf\ncr\r");
-  std::string html = "<p>a\x1b" "b</p>";
+  std::string html =
+      "<p>a\x1b"
+      "b</p>";
   ReplaceControlCharacters(html);
-  EXPECT_EQ(html, "<p>a\xE2\x90\x9B" "b</p>");
+  EXPECT_EQ(html,
+            "<p>a\xE2\x90\x9B"
+            "b</p>");
 }
 
 TEST(PageEscapeTest, ExcerptFoldsWhitespaceAndCutsOnCharacters) {
@@ -67,11 +75,13 @@ TEST(PageEscapeTest, LongPreBlocksKeepEveryByteAcrossTheCut) {
   for (int i = 0; i < 120; ++i) text += "<" + std::to_string(i) + ">\n";
   std::string out;
   AppendPreBlock(out, text, "out");
-  const std::string summary = "</pre><details class=\"more\"><summary>Show all 120 lines (1 KB)</summary><pre class=\"out\">";
+  const std::string summary =
+      "</pre><details class=\"more\"><summary>Show all 120 lines (1 KB)</summary><pre class=\"out\">";
   const size_t cut = out.find(summary);
   ASSERT_NE(cut, std::string::npos);
   EXPECT_EQ(out.substr(0, cut), "<pre class=\"out\">" + HtmlEscape(text.substr(0, text.find("<80>"))));
-  EXPECT_EQ(out.substr(cut + summary.size()), HtmlEscape(text.substr(text.find("<80>"))) + "</pre></details>");
+  EXPECT_EQ(out.substr(cut + summary.size()),
+            HtmlEscape(text.substr(text.find("<80>"))) + "</pre></details>");
 
   // Cut by size inside a long line: at a line end in the second half when there is one.
   std::string lines = std::string(3000, 'a') + "\n" + std::string(3000, 'b');

@@ -32,32 +32,43 @@ std::string First(const std::string& html) {
 bool Has(const std::string& html, std::string_view needle) { return html.find(needle) != std::string::npos; }
 
 TEST(SharePageMessagesTest, EachRoleHasItsClassLabelAndAnchor) {
-  const std::string html = Render({R"({"role":"user","content":"a"})", R"({"role":"assistant","content":"b"})",
-                                   R"({"role":"tool","content":"c"})", R"({"role":"system","content":"d"})",
-                                   R"({"role":"critic","content":"e"})", R"({"content":"f"})"});
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-user\" id=\"m1\"><div class=\"msg-head\"><span class=\"role\">User</span>"
-                        "<a class=\"n\" href=\"#m1\">#1</a>"));
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-assistant\" id=\"m2\"><div class=\"msg-head\"><span class=\"role\">Assistant"));
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-tool\" id=\"m3\"><div class=\"msg-head\"><span class=\"role\">Tool"));
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-system\" id=\"m4\"><div class=\"msg-head\"><span class=\"role\">System"));
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-other\" id=\"m5\"><div class=\"msg-head\"><span class=\"role\">critic"));
-  EXPECT_TRUE(Has(html, "<article class=\"msg r-other\" id=\"m6\"><div class=\"msg-head\"><span class=\"role\">Message"));
+  const std::string html =
+      Render({R"({"role":"user","content":"a"})", R"({"role":"assistant","content":"b"})",
+              R"({"role":"tool","content":"c"})", R"({"role":"system","content":"d"})",
+              R"({"role":"critic","content":"e"})", R"({"content":"f"})"});
+  EXPECT_TRUE(
+      Has(html,
+          "<article class=\"msg r-user\" id=\"m1\"><div class=\"msg-head\"><span class=\"role\">User</span>"
+          "<a class=\"n\" href=\"#m1\">#1</a>"));
+  EXPECT_TRUE(Has(
+      html,
+      "<article class=\"msg r-assistant\" id=\"m2\"><div class=\"msg-head\"><span class=\"role\">Assistant"));
+  EXPECT_TRUE(
+      Has(html, "<article class=\"msg r-tool\" id=\"m3\"><div class=\"msg-head\"><span class=\"role\">Tool"));
+  EXPECT_TRUE(Has(
+      html, "<article class=\"msg r-system\" id=\"m4\"><div class=\"msg-head\"><span class=\"role\">System"));
+  EXPECT_TRUE(Has(
+      html, "<article class=\"msg r-other\" id=\"m5\"><div class=\"msg-head\"><span class=\"role\">critic"));
+  EXPECT_TRUE(Has(
+      html, "<article class=\"msg r-other\" id=\"m6\"><div class=\"msg-head\"><span class=\"role\">Message"));
   // In order.
   EXPECT_LT(html.find("id=\"m1\""), html.find("id=\"m2\""));
   EXPECT_LT(html.find("id=\"m5\""), html.find("id=\"m6\""));
 }
 
 TEST(SharePageMessagesTest, CreatedAtIsShownAsATime) {
-  const std::string html = Render({R"({"role":"user","created_at":"2026-11-20T11:00:05+01:00","content":"a"})",
-                                   R"({"role":"user","created_at":"yesterday","content":"b"})"});
+  const std::string html =
+      Render({R"({"role":"user","created_at":"2026-11-20T11:00:05+01:00","content":"a"})",
+              R"({"role":"user","created_at":"yesterday","content":"b"})"});
   EXPECT_TRUE(Has(html, "<time datetime=\"2026-11-20T10:00:05Z\">2026-11-20 10:00:05 UTC</time>"));
   EXPECT_TRUE(Has(html, "<span class=\"time\">yesterday</span>"));
 }
 
 TEST(SharePageMessagesTest, ContentStringAndTextPartsAreMarkdown) {
-  const std::string html = Render({R"({"role":"assistant","content":"**a**"})",
-                                   R"({"role":"assistant","content":[{"type":"text","text":"*b*"},"plain *c*"]})",
-                                   R"({"role":"assistant","parts":[{"type":"text","text":"~~d~~"}]})"});
+  const std::string html =
+      Render({R"({"role":"assistant","content":"**a**"})",
+              R"({"role":"assistant","content":[{"type":"text","text":"*b*"},"plain *c*"]})",
+              R"({"role":"assistant","parts":[{"type":"text","text":"~~d~~"}]})"});
   EXPECT_TRUE(Has(html, "<strong>a</strong>"));
   EXPECT_TRUE(Has(html, "<em>b</em>"));
   EXPECT_TRUE(Has(html, "plain <em>c</em>"));
@@ -73,15 +84,20 @@ TEST(SharePageMessagesTest, ToolCallsAndResultsAreCollapsedWithNameAndKind) {
       R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"line 1"},{"type":"text","text":"line 2"}],"is_error":true}]})",
       R"({"role":"tool","parts":[{"type":"tool_result","name":"q","result":{"rows":[1,2]}}]})",
   });
-  EXPECT_TRUE(Has(html, "<details class=\"tool call\"><summary><span class=\"kind\">Tool call</span> <code class=\"name\">nmap</code>"));
-  EXPECT_TRUE(Has(html, "<pre class=\"json\">{\n  &quot;target&quot;: &quot;a.example&quot;,\n  &quot;n&quot;: 1.50,\n"
-                        "  &quot;e&quot;: {},\n  &quot;l&quot;: []\n}</pre>"));
+  EXPECT_TRUE(Has(html,
+                  "<details class=\"tool call\"><summary><span class=\"kind\">Tool call</span> <code "
+                  "class=\"name\">nmap</code>"));
+  EXPECT_TRUE(
+      Has(html,
+          "<pre class=\"json\">{\n  &quot;target&quot;: &quot;a.example&quot;,\n  &quot;n&quot;: 1.50,\n"
+          "  &quot;e&quot;: {},\n  &quot;l&quot;: []\n}</pre>"));
   EXPECT_TRUE(Has(html, "<code class=\"name\">http</code>"));
   EXPECT_TRUE(Has(html, "{\n  &quot;u&quot;: &quot;x&quot;\n}"));
   EXPECT_TRUE(Has(html, "{\n  &quot;k&quot;: [\n    1,\n    2\n  ]\n}"));  // JSON in a string, pretty-printed
-  EXPECT_TRUE(Has(html, "<details class=\"tool result\"><summary><span class=\"kind\">Result</span> "
-                        "<code class=\"name\">nmap</code> <span class=\"preview\">2 lines</span></summary>"
-                        "<pre class=\"out\">22/tcp open\n443/tcp open</pre></details>"));
+  EXPECT_TRUE(Has(html,
+                  "<details class=\"tool result\"><summary><span class=\"kind\">Result</span> "
+                  "<code class=\"name\">nmap</code> <span class=\"preview\">2 lines</span></summary>"
+                  "<pre class=\"out\">22/tcp open\n443/tcp open</pre></details>"));
   EXPECT_TRUE(Has(html, "<details class=\"tool result error\"><summary><span class=\"kind\">Error</span>"));
   EXPECT_TRUE(Has(html, "<pre class=\"out\">line 1\nline 2</pre>"));
   EXPECT_TRUE(Has(html, "{\n  &quot;rows&quot;: [\n    1,\n    2\n  ]\n}"));
@@ -93,10 +109,13 @@ TEST(SharePageMessagesTest, OpenAiToolCallsAndToolMessagesAreUnderstood) {
       R"({"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"scan","arguments":"{\"host\":\"a\"}"}}]})",
       R"({"role":"tool","tool_call_id":"c1","name":"scan","content":"open ports: 22"})",
   });
-  EXPECT_TRUE(Has(html, "<code class=\"name\">scan</code> <span class=\"preview\">{&quot;host&quot;:&quot;a&quot;}</span>"));
+  EXPECT_TRUE(Has(
+      html,
+      "<code class=\"name\">scan</code> <span class=\"preview\">{&quot;host&quot;:&quot;a&quot;}</span>"));
   EXPECT_TRUE(Has(html, "{\n  &quot;host&quot;: &quot;a&quot;\n}"));
-  EXPECT_TRUE(Has(html, "<code class=\"name\">scan</code> <span class=\"preview\">1 line</span></summary>"
-                        "<pre class=\"out\">open ports: 22</pre>"));
+  EXPECT_TRUE(Has(html,
+                  "<code class=\"name\">scan</code> <span class=\"preview\">1 line</span></summary>"
+                  "<pre class=\"out\">open ports: 22</pre>"));
 }
 
 TEST(SharePageMessagesTest, UnknownPartsAndShapelessMessagesAreShownAsJson) {
@@ -105,19 +124,26 @@ TEST(SharePageMessagesTest, UnknownPartsAndShapelessMessagesAreShownAsJson) {
       R"({"role":"assistant","data":{"x":[1e400,"\u00e9"]}})",
       R"({"role":"assistant","content":{"k":"v"}})",
   });
-  EXPECT_TRUE(Has(html, "<span class=\"kind\">reasoning part</span></summary><pre class=\"json\">{\n  &quot;type&quot;: "
-                        "&quot;reasoning&quot;,\n  &quot;text&quot;: &quot;hmm&quot;,\n  &quot;n&quot;: 1.50\n}</pre>"));
-  EXPECT_TRUE(Has(html, "<span class=\"kind\">Part</span></summary><pre class=\"json\">{\n  &quot;no&quot;: &quot;type&quot;\n}"));
+  EXPECT_TRUE(
+      Has(html,
+          "<span class=\"kind\">reasoning part</span></summary><pre class=\"json\">{\n  &quot;type&quot;: "
+          "&quot;reasoning&quot;,\n  &quot;text&quot;: &quot;hmm&quot;,\n  &quot;n&quot;: 1.50\n}</pre>"));
+  EXPECT_TRUE(Has(html,
+                  "<span class=\"kind\">Part</span></summary><pre class=\"json\">{\n  &quot;no&quot;: "
+                  "&quot;type&quot;\n}"));
   EXPECT_TRUE(Has(html, "<pre class=\"json\">42</pre>"));
   // Numbers and escapes as they were sent.
-  EXPECT_TRUE(Has(html, "&quot;data&quot;: {\n    &quot;x&quot;: [\n      1e400,\n      &quot;\\u00e9&quot;\n    ]\n  }"));
+  EXPECT_TRUE(
+      Has(html,
+          "&quot;data&quot;: {\n    &quot;x&quot;: [\n      1e400,\n      &quot;\\u00e9&quot;\n    ]\n  }"));
   EXPECT_TRUE(Has(html, "&quot;content&quot;: {\n    &quot;k&quot;: &quot;v&quot;\n  }"));
 }
 
 TEST(SharePageMessagesTest, UnparseableMessagesAreShownRawNotDropped) {
   const std::string html = Render({R"({"role":"user","content":"a")", "[1,2]", ""});
   EXPECT_TRUE(Has(html, "<span class=\"role\">Unreadable message</span>"));
-  EXPECT_TRUE(Has(html, "<pre class=\"raw\">{&quot;role&quot;:&quot;user&quot;,&quot;content&quot;:&quot;a&quot;</pre>"));
+  EXPECT_TRUE(Has(
+      html, "<pre class=\"raw\">{&quot;role&quot;:&quot;user&quot;,&quot;content&quot;:&quot;a&quot;</pre>"));
   EXPECT_TRUE(Has(html, "<pre class=\"json\">[\n  1,\n  2\n]</pre>"));
   EXPECT_EQ(html.find("id=\"m4\""), std::string::npos);
   EXPECT_TRUE(Has(html, "id=\"m3\""));
@@ -126,9 +152,11 @@ TEST(SharePageMessagesTest, UnparseableMessagesAreShownRawNotDropped) {
 TEST(SharePageMessagesTest, LongToolOutputIsCutBehindAnExpander) {
   std::string output;
   for (int i = 1; i <= 200; ++i) output += "line " + std::to_string(i) + "\\n";
-  const std::string html = Render({R"({"role":"tool","parts":[{"type":"tool-result","tool":"t","output":")" + output + "\"}]}"});
+  const std::string html =
+      Render({R"({"role":"tool","parts":[{"type":"tool-result","tool":"t","output":")" + output + "\"}]}"});
   const std::string message = First(html);
-  const size_t expander = message.find("<details class=\"more\"><summary>Show all 200 lines (2 KB)</summary>");
+  const size_t expander =
+      message.find("<details class=\"more\"><summary>Show all 200 lines (2 KB)</summary>");
   ASSERT_NE(expander, std::string::npos);
   EXPECT_LT(message.find("line 80\n</pre>"), expander);
   EXPECT_GT(message.find("<pre class=\"out\">line 81\n"), expander);

@@ -88,14 +88,16 @@ TEST(SharePageTest, ScriptPayloadsAreEscapedEverywhere) {
 }
 
 TEST(SharePageTest, RawHtmlEventHandlersProduceNoElement) {
-  const std::string html = Render({R"({"role":"assistant","content":"x <img src=x onerror=alert(1)> y\n\n<img src=x onerror=alert(2)>\n"})"});
+  const std::string html = Render(
+      {R"({"role":"assistant","content":"x <img src=x onerror=alert(1)> y\n\n<img src=x onerror=alert(2)>\n"})"});
   EXPECT_EQ(Lower(html).find("<img"), std::string::npos);
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
   EXPECT_TRUE(AuditHtml(html).empty()) << ::testing::PrintToString(AuditHtml(html));
 }
 
 TEST(SharePageTest, JavascriptLinksHaveNoJavascriptHref) {
-  const std::string html = Render({R"({"role":"assistant","content":"[x](javascript:alert(1)) <javascript:alert(2)>"})"});
+  const std::string html =
+      Render({R"({"role":"assistant","content":"[x](javascript:alert(1)) <javascript:alert(2)>"})"});
   for (const std::string& href : AttrValues(html, "a", "href")) {
     EXPECT_EQ(Lower(href).find("javascript"), std::string::npos) << href;
   }
@@ -104,8 +106,9 @@ TEST(SharePageTest, JavascriptLinksHaveNoJavascriptHref) {
 }
 
 TEST(SharePageTest, EntitiesStayLiteralOutsideMarkdown) {
-  TaskSnapshot s = Snapshot({R"({"role":"tool","parts":[{"type":"tool-result","tool":"&lt;t&gt;","output":"&lt;b&gt; &amp;"}]})",
-                             R"({"role":"assistant","content":"`&lt;` in code"})"});
+  TaskSnapshot s = Snapshot(
+      {R"({"role":"tool","parts":[{"type":"tool-result","tool":"&lt;t&gt;","output":"&lt;b&gt; &amp;"}]})",
+       R"({"role":"assistant","content":"`&lt;` in code"})"});
   s.task.title = "A &amp; B";
   const std::string html = RenderSharePage(s, Options());
   EXPECT_NE(html.find("<h1>A &amp;amp; B</h1>"), std::string::npos);
@@ -121,7 +124,8 @@ TEST(SharePageTest, BrokenUtf8ProducesValidUtf8) {
   s.task.model = std::string("m\x80");
   const std::string html = RenderSharePage(s, Options());
   EXPECT_TRUE(IsValidUtf8(html));
-  EXPECT_NE(html.find("bad \xEF\xBF\xBD\xEF\xBF\xBD here"), std::string::npos);  // the unparseable message, raw
+  EXPECT_NE(html.find("bad \xEF\xBF\xBD\xEF\xBF\xBD here"),
+            std::string::npos);  // the unparseable message, raw
   EXPECT_NE(html.find("ok \xC3\xA9 \xF0\x9F\x98\x80"), std::string::npos);
   EXPECT_NE(html.find("T\xEF\xBF\xBD(itle"), std::string::npos);
 }
@@ -179,21 +183,25 @@ TEST(SharePageTest, DenseMarkdownIsBoundedPerPage) {
 }
 
 TEST(SharePageTest, OpenGraphAndTwitterTagsCarryEscapedValues) {
-  TaskSnapshot s = Snapshot({R"({"role":"assistant","content":"not me"})",
-                             R"({"role":"user","parts":[{"type":"text","text":"  Scan \"prod\" <now>\n\n  & report\t"}]})"});
+  TaskSnapshot s = Snapshot(
+      {R"({"role":"assistant","content":"not me"})",
+       R"({"role":"user","parts":[{"type":"text","text":"  Scan \"prod\" <now>\n\n  & report\t"}]})"});
   s.task.title = "Pentest \"A\" <B> & C's";
   const std::string html = RenderSharePage(s, Options());
-  EXPECT_NE(html.find("<meta property=\"og:title\" content=\"Pentest &quot;A&quot; &lt;B&gt; &amp; C&#39;s\">"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<meta property=\"og:title\" content=\"Pentest &quot;A&quot; &lt;B&gt; &amp; C&#39;s\">"),
+      std::string::npos);
   EXPECT_EQ(MetaContent(html, "og:description"), "Scan &quot;prod&quot; &lt;now&gt; &amp; report");
   EXPECT_EQ(MetaContent(html, "description"), "Scan &quot;prod&quot; &lt;now&gt; &amp; report");
   EXPECT_EQ(MetaContent(html, "twitter:description"), "Scan &quot;prod&quot; &lt;now&gt; &amp; report");
-  EXPECT_EQ(MetaContent(html, "og:url"), "https://share.example.com/share/5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11");
+  EXPECT_EQ(MetaContent(html, "og:url"),
+            "https://share.example.com/share/5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11");
   EXPECT_EQ(MetaContent(html, "og:site_name"), "taskshare");
   EXPECT_EQ(MetaContent(html, "og:type"), "article");
   EXPECT_EQ(MetaContent(html, "twitter:card"), "summary");
   EXPECT_EQ(MetaContent(html, "twitter:title"), MetaContent(html, "og:title"));
-  EXPECT_NE(html.find("<title>Pentest &quot;A&quot; &lt;B&gt; &amp; C&#39;s \xC2\xB7 taskshare</title>"), std::string::npos);
+  EXPECT_NE(html.find("<title>Pentest &quot;A&quot; &lt;B&gt; &amp; C&#39;s \xC2\xB7 taskshare</title>"),
+            std::string::npos);
 }
 
 TEST(SharePageTest, DescriptionIsCutToAboutTwoHundredCharacters) {
@@ -209,7 +217,8 @@ TEST(SharePageTest, DescriptionIsCutToAboutTwoHundredCharacters) {
 
 TEST(SharePageTest, RobotsMetaFollowsIndexOption) {
   PageOptions options = Options();
-  EXPECT_NE(Render({}, options).find("<meta name=\"robots\" content=\"noindex, nofollow\">"), std::string::npos);
+  EXPECT_NE(Render({}, options).find("<meta name=\"robots\" content=\"noindex, nofollow\">"),
+            std::string::npos);
   options.index = true;
   EXPECT_EQ(Render({}, options).find("robots"), std::string::npos);
 }
@@ -217,7 +226,8 @@ TEST(SharePageTest, RobotsMetaFollowsIndexOption) {
 TEST(SharePageTest, HeadIsCompleteAndSelfContained) {
   const std::string html = Render({R"({"role":"user","content":"hi"})"});
   EXPECT_EQ(html.rfind("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n", 0), 0u);
-  EXPECT_NE(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"), std::string::npos);
+  EXPECT_NE(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"),
+            std::string::npos);
   EXPECT_NE(html.find("<meta name=\"referrer\" content=\"no-referrer\">"), std::string::npos);
   EXPECT_EQ(Lower(html).find("<link"), std::string::npos);
   EXPECT_EQ(html.find(" style="), std::string::npos);
@@ -267,8 +277,10 @@ TEST(SharePageTest, HeaderShowsTaskFactsButNotTheOwnerOrSecrets) {
   EXPECT_NE(html.find("<h1>External pentest</h1>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"badge s-completed\">completed</span>"), std::string::npos);
   EXPECT_NE(html.find("Model <b>auto</b>"), std::string::npos);
-  EXPECT_NE(html.find("Created <time datetime=\"2026-11-20T10:00:00Z\">2026-11-20 10:00:00 UTC</time>"), std::string::npos);
-  EXPECT_NE(html.find("Updated <time datetime=\"2026-11-20T10:06:30.5Z\">2026-11-20 10:06:30 UTC</time>"), std::string::npos);
+  EXPECT_NE(html.find("Created <time datetime=\"2026-11-20T10:00:00Z\">2026-11-20 10:00:00 UTC</time>"),
+            std::string::npos);
+  EXPECT_NE(html.find("Updated <time datetime=\"2026-11-20T10:06:30.5Z\">2026-11-20 10:06:30 UTC</time>"),
+            std::string::npos);
   EXPECT_NE(html.find("Name <b>Nightly scan</b>"), std::string::npos);
   EXPECT_NE(html.find("Type <b>recurring</b>"), std::string::npos);
   EXPECT_NE(html.find("Every <b>daily</b>"), std::string::npos);
@@ -281,7 +293,8 @@ TEST(SharePageTest, HeaderShowsTaskFactsButNotTheOwnerOrSecrets) {
 TEST(ErrorPageTest, ShowsStatusTitleAndMessageEscapedAndNeverIndexes) {
   PageOptions options = Options();
   options.index = true;
-  const std::string html = RenderErrorPage(403, "This task is not shared", "Ask <the> owner & retry", options);
+  const std::string html =
+      RenderErrorPage(403, "This task is not shared", "Ask <the> owner & retry", options);
   EXPECT_NE(html.find("<p class=\"status\">403</p>"), std::string::npos);
   EXPECT_NE(html.find("<h1>This task is not shared</h1>"), std::string::npos);
   EXPECT_NE(html.find("<p>Ask &lt;the&gt; owner &amp; retry</p>"), std::string::npos);

@@ -13,6 +13,7 @@
 #include "support/cache_checks.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/suite_server.h"
 
 namespace taskshare::testing {
 namespace {
@@ -36,22 +37,9 @@ Headers IfNoneMatch(const std::string& tags, Headers more = {}) {
 }
 
 // A server started once per suite by the derived fixture, with an owner who makes the tasks.
-class CacheServerTest : public ::testing::Test {
+class CacheServerTest : public SuiteServer {
  protected:
-  static void StartServer(std::vector<std::string> args) {
-    server_ = std::make_unique<ServerProcess>(std::move(args));
-    server_->Start();
-    owner_key_ = server_->AddUser(kOwner, "red");
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
-
-  static HttpClient Client() { return HttpClient(server_->port()); }
-  static std::string Share(const std::string& id) { return "/api/v1/tasks/" + id + "/share"; }
+  static void StartServer(std::vector<std::string> args) { SuiteServer::StartServer(std::move(args), kOwner); }
 
   // A task of the owner with the findings message appended; returns its id.
   static std::string NewTask(const std::string& visibility) {
@@ -66,9 +54,6 @@ class CacheServerTest : public ::testing::Test {
     if (r.status != 200) throw std::runtime_error("append failed: " + r.body);
     return id;
   }
-
-  inline static std::unique_ptr<ServerProcess> server_;
-  inline static std::string owner_key_;
 };
 
 class CacheTest : public CacheServerTest {

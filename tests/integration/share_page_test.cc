@@ -7,41 +7,29 @@
 
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/suite_server.h"
 
 namespace taskshare::testing {
 namespace {
 
 constexpr char kOwner[] = "owner@page.test";
 
-class SharePageTest : public ::testing::Test {
+class SharePageTest : public SuiteServer {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{});
-    server_->Start();
-    key_ = server_->AddUser(kOwner);
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  static HttpClient Client() { return HttpClient(server_->port()); }
+  static void SetUpTestSuite() { StartServer({}, kOwner); }
 
   static std::string NewTask(const std::string& visibility, const std::string& text) {
     const std::string body = R"({"title": "Audit of <b>app</b>", "visibility": ")" + visibility + R"("})";
-    const std::string id(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(key_)), 202).at("id").as_string());
+    const std::string id(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202).at("id").as_string());
     const std::string message = R"({"messages": [{"role": "user", "content": ")" + text + R"("}]})";
-    EXPECT_EQ(Client().Post("/api/v1/tasks/" + id + "/messages", message, Auth(key_)).status, 200);
+    EXPECT_EQ(Client().Post("/api/v1/tasks/" + id + "/messages", message, Auth(owner_key_)).status, 200);
     return id;
   }
 
   static void Patch(const std::string& id, const std::string& body) {
-    ASSERT_EQ(Client().Patch("/api/v1/tasks/" + id, body, Auth(key_)).status, 200);
+    ASSERT_EQ(Client().Patch("/api/v1/tasks/" + id, body, Auth(owner_key_)).status, 200);
   }
-
-  static std::unique_ptr<ServerProcess> server_;
-  static std::string key_;
 };
-
-std::unique_ptr<ServerProcess> SharePageTest::server_;
-std::string SharePageTest::key_;
 
 void ExpectSecurityHeaders(const Response& r) {
   const std::string csp = r.Header("content-security-policy");

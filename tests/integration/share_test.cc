@@ -14,6 +14,7 @@
 #include "common/ids.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
+#include "support/suite_server.h"
 
 namespace taskshare::testing {
 namespace {
@@ -66,24 +67,10 @@ std::string Upper(std::string s) {
   return s;
 }
 
-class ShareTest : public ::testing::Test {
+class ShareTest : public SuiteServer {
  protected:
-  static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>();
-    server_->Start();
-    owner_key_ = server_->AddUser(kOwner, "red");
-  }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void SetUpTestSuite() { StartServer({}, kOwner); }
 
-  void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
-
-  static HttpClient Client() { return HttpClient(server_->port()); }
-  static std::string Share(const std::string& id) { return "/api/v1/tasks/" + id + "/share"; }
-
-  // A task of the owner created through the API; returns its id.
   static std::string NewTask(const std::string& visibility, const std::string& extra = "") {
     const std::string body = R"({"task": "Scan example.org", "visibility": ")" + visibility +
                              R"(", "secrets": ["API_TOKEN"])" + extra + "}";
@@ -98,8 +85,6 @@ class ShareTest : public ::testing::Test {
     ASSERT_TRUE(HasStatus(r, 200));
   }
 
-  inline static std::unique_ptr<ServerProcess> server_;
-  inline static std::string owner_key_;
 };
 
 TEST_F(ShareTest, ImportedSharedTaskIsServedWholeWithoutOwnerFields) {

@@ -19,7 +19,8 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string db = "sqlite:taskshare.db";
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int db_threads = 4;
+  int read_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int write_threads = 4;
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;
@@ -51,11 +52,12 @@ int Serve(const ServeFlags& f) {
     return 2;
   }
   options.threads = f.threads;
-  options.blocking_threads = f.db_threads;
+  options.read_threads = f.read_threads;
+  options.write_threads = f.write_threads;
   options.max_body_bytes = f.max_body_bytes;
   options.max_header_bytes = f.max_header_bytes;
 
-  auto opened = OpenStore({.url = f.db, .connections = f.db_threads});
+  auto opened = OpenStore({.url = f.db, .connections = f.read_threads + f.write_threads});
   if (!opened.ok()) {
     std::cerr << "taskshare: cannot open " << f.db << ": " << opened.status().message() << " "
               << opened.status().detail() << "\n";
@@ -79,7 +81,8 @@ int Serve(const ServeFlags& f) {
   while (page.public_url.ends_with('/')) page.public_url.pop_back();
   router = std::make_unique<api::Router>(store, cache, page);
   LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
-          std::to_string(options.blocking_threads) + " database threads, " + std::to_string(f.cache_bytes >> 20) +
+          std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
+          " read+write threads, " + std::to_string(f.cache_bytes >> 20) +
           " MiB response cache");
   LogInfo("share links: " + page.public_url + "/share/{id}");
   std::cerr << "taskshare listening on http://" << bound << std::endl;
@@ -96,7 +99,12 @@ void AddServe(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
   cmd->add_option("--threads", flags->threads, "Network threads")->capture_default_str()->check(CLI::Range(1, 256));
-  cmd->add_option("--db-threads", flags->db_threads, "Threads (and connections) for database work")
+  cmd->add_option("--read-threads", flags->read_threads,
+                  "Threads (each with a database connection) for GET requests not answered from the cache")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--write-threads", flags->write_threads,
+                  "Threads (each with a database connection) for requests that write")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--public-url", flags->public_url, "Base URL of printed links (default: http://LISTEN)");

@@ -73,18 +73,23 @@ struct Server::Impl {
   ServerOptions options;
   Handlers handlers;
   std::vector<std::unique_ptr<Loop>> loops;
-  asio::thread_pool blocking;
+  asio::thread_pool reads;
+  asio::thread_pool writes;
 
   Impl(ServerOptions o, Handlers h)
-      : options(std::move(o)), handlers(std::move(h)), blocking(static_cast<std::size_t>(options.blocking_threads)) {
+      : options(std::move(o)),
+        handlers(std::move(h)),
+        reads(static_cast<std::size_t>(options.read_threads)),
+        writes(static_cast<std::size_t>(options.write_threads)) {
     for (int i = 0; i < options.threads; ++i) loops.push_back(std::make_unique<Loop>());
   }
 
   awaitable<api::Response> Handle(const api::Request& request) {
     if (auto now = handlers.now(request)) co_return std::move(*now);
-    // On the blocking pool; co_spawn's completion resumes this connection on its own loop.
+    // On a blocking pool; co_spawn's completion resumes this connection on its own loop.
+    const bool read = request.method == api::Method::kGet;  // HEAD comes as a GET with `head` set
     co_return co_await asio::co_spawn(
-        blocking, [this, &request]() -> awaitable<api::Response> { co_return handlers.blocking(request); },
+        read ? reads : writes, [this, &request]() -> awaitable<api::Response> { co_return handlers.blocking(request); },
         use_awaitable);
   }
 
@@ -191,7 +196,8 @@ void Server::Run() {
   for (std::size_t i = 1; i < s.loops.size(); ++i) threads.emplace_back([&loop = *s.loops[i]] { loop.ioc.run(); });
   s.loops.front()->ioc.run();
   for (auto& t : threads) t.join();
-  s.blocking.join();  // handlers already running finish their database work
+  s.reads.join();  // handlers already running finish their database work
+  s.writes.join();
 }
 
 }  // namespace taskshare::http

@@ -8,8 +8,10 @@
 // single gathered write: cached responses go out straight from their ready-made bytes.
 //
 // The handler comes in two halves: `now`, called on the network thread, which must not block and
-// answers what it can from memory; and `blocking`, run on a separate pool of `blocking_threads`
-// threads for everything else, whose result the connection awaits.
+// answers what it can from memory; and `blocking`, for everything else, whose result the connection
+// awaits. `blocking` runs on one of two pools: GET and HEAD requests on the read pool, every other
+// method on the write pool. A write may wait for a disk flush; with its own pool it never holds up a
+// share link whose response is not cached yet, and the read pool can be sized to the cores.
 //
 // Beast and Asio are included only by the .cc files of this folder.
 #pragma once
@@ -31,7 +33,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;                // 0 picks a free port
   int threads = 1;                          // network threads, one event loop each
-  int blocking_threads = 4;                 // threads that run the blocking handler
+  int read_threads = 2;                     // run `blocking` for GET and HEAD requests
+  int write_threads = 4;                    // run `blocking` for every other method
   std::size_t max_body_bytes = 8 << 20;     // larger bodies answer 413
   std::size_t max_header_bytes = 16 << 10;  // larger headers answer 431
   std::chrono::seconds idle_timeout{60};    // a connection silent this long is closed

@@ -5,6 +5,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/request_id.h"
 
 namespace taskshare::api {
 namespace {
@@ -55,7 +56,9 @@ Response ErrorResponse(const Status& status, int http_status) {
   o["kind"] = k.kind;
   o["message"] = std::string(k.kind) + ": " + status.message();
   if (code >= 500) {
-    std::string error_id = NewErrorId();
+    // The request's own id when there is one, so that the access log line carries the same.
+    const std::string_view request_id = CurrentRequestId();
+    std::string error_id = request_id.empty() ? NewErrorId() : std::string(request_id);
     LogError("error_id=" + error_id + " status=" + std::to_string(code) + " " + status.message() +
              (status.detail().empty() ? "" : ": " + status.detail()));
     o["error_id"] = std::move(error_id);

@@ -13,8 +13,9 @@ namespace taskshare::api {
 // The HTTP status of an error code: 400, 401, 403, 404, 409, 413, 503 or 500.
 int HttpStatus(Code code);
 
-// The ErrorResponse for `status` (which must not be ok). For 5xx it carries a fresh `error_id`, and the
-// error id, message and detail are logged. `http_status` overrides the status code (e.g. 431 or 405).
+// The ErrorResponse for `status` (which must not be ok). For 5xx it carries an `error_id` (the current
+// request's id, see common/request_id.h, or a fresh one outside a request), and the error id, message
+// and detail are logged. `http_status` overrides the status code (e.g. 431 or 405).
 Response ErrorResponse(const Status& status, int http_status = 0);
 
 // A 200 (or `status`) response with a JSON body.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cache/cached_response.h"
+#include "common/request_id.h"
 
 namespace taskshare::api {
 
@@ -17,6 +18,7 @@ enum class Method { kGet, kPost, kPut, kPatch, kDelete, kOther };
 // The network layer reuses one Request per connection, so its strings keep their capacity from one
 // request to the next; clear() empties it for the next one.
 struct Request {
+  RequestId id;               // set by the network layer for each request
   Method method = Method::kGet;
   bool head = false;          // a HEAD request, handled as GET and answered without the body
   std::string target;         // origin-form, as received: "/api/v1/tasks?limit=5"
@@ -25,6 +27,7 @@ struct Request {
   std::string if_none_match;  // the If-None-Match header, if any
   std::string accept_encoding;  // the Accept-Encoding header, if any
   std::string body;
+  std::string client_address;  // the peer's IP address; set once per connection, kept by clear()
 
   void clear() {
     method = Method::kGet;

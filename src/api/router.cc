@@ -1,9 +1,10 @@
 #include "api/router.h"
 
-#include <string>
-#include <vector>
-
+#include <array>
 #include <boost/url/parse.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/auth.h"
 #include "api/errors.h"
@@ -17,10 +18,13 @@ namespace taskshare::api {
 namespace {
 
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
-enum class Route { kNone, kHealth, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage };
+enum class Route { kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage };
 
-Route Match(const std::vector<std::string>& s) {
+template <typename Segments>
+Route Match(const Segments& s) {
   if (s.size() == 1 && s[0] == "healthz") return Route::kHealth;
+  if (s.size() == 1 && s[0] == "readyz") return Route::kReady;
+  if (s.size() == 1 && s[0] == "metrics") return Route::kMetrics;
   if (s.size() == 2 && s[0] == "api" && s[1] == "openapi.json") return Route::kOpenApi;
   if (s.size() == 2 && s[0] == "share") return Route::kSharePage;
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
@@ -37,7 +41,73 @@ Response MethodNotAllowed(std::string allow) {
   return r;
 }
 
+// Up to 6 path segments of `target` as views into it; more than 6 count as "too many" (size 7).
+struct PathSegments {
+  std::array<std::string_view, 7> items;
+  std::size_t count = 0;
+  std::size_t size() const { return count; }
+  std::string_view operator[](std::size_t i) const { return items[i]; }
+};
+
+PathSegments SplitPath(std::string_view target) {
+  PathSegments out;
+  std::string_view path = target.substr(0, target.find('?'));
+  while (!path.empty() && out.count < out.items.size()) {
+    if (path.front() != '/') break;
+    path.remove_prefix(1);
+    const std::size_t end = path.find('/');
+    out.items[out.count++] = path.substr(0, end);
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
+  }
+  return out;
+}
+
+Response Metrics(const observe::Metrics& metrics) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics.Render();
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// Ready when a read of the database gets an answer (a task that cannot exist is not found).
+Response Ready(Store& store) {
+  auto probe = store.GetTask("00000000-0000-0000-0000-000000000000");
+  if (probe.ok() || probe.status().code() == Code::kNotFound) {
+    Response r = JsonResponse(R"({"status":"ready","database":"reachable"})");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+  return ErrorResponse(Status::Unavailable("database unreachable", probe.status().detail()));
+}
+
 }  // namespace
+
+observe::Route RouteOf(std::string_view target) {
+  switch (Match(SplitPath(target))) {
+    case Route::kShare:
+      return observe::Route::kShare;
+    case Route::kSharePage:
+      return observe::Route::kSharePage;
+    case Route::kTasks:
+      return observe::Route::kTasks;
+    case Route::kTask:
+      return observe::Route::kTask;
+    case Route::kMessages:
+      return observe::Route::kMessages;
+    case Route::kOpenApi:
+      return observe::Route::kOpenApi;
+    case Route::kHealth:
+      return observe::Route::kHealth;
+    case Route::kReady:
+      return observe::Route::kReady;
+    case Route::kMetrics:
+      return observe::Route::kMetrics;
+    case Route::kNone:
+      break;
+  }
+  return observe::Route::kOther;
+}
 
 namespace {
 
@@ -59,7 +129,8 @@ std::optional<Response> Router::TryHandleNow(const Request& request) const {
   if (auto id = IdBetween(request.target, "/api/v1/tasks/", "/share"); !id.empty()) {
     return GetSharedTaskCached(cache_, request, id);
   }
-  if (auto id = IdBetween(request.target, "/share/", ""); !id.empty()) return GetSharePageCached(cache_, request, id);
+  if (auto id = IdBetween(request.target, "/share/", ""); !id.empty())
+    return GetSharePageCached(cache_, request, id);
   return std::nullopt;
 }
 
@@ -85,7 +156,19 @@ Response Router::Handle(const Request& request) const {
       return GetSharedTask(store_, cache_, request, segments[3]);
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
-      return GetSharePage(store_, cache_, page_options_, request, segments[1]);
+      return GetSharePage(store_, cache_, options_.page, request, segments[1]);
+    case Route::kReady:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      return Ready(store_);
+    case Route::kMetrics:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (options_.metrics == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
+      if (!options_.metrics_public) {
+        auto caller = Authenticate(store_, request);
+        if (!caller.ok()) return ErrorResponse(caller.status());
+        if (caller->role != Role::kAdmin) return ErrorResponse(Status::Forbidden("metrics are for admins"));
+      }
+      return Metrics(*options_.metrics);
     case Route::kTasks:
       if (m != Method::kGet && m != Method::kPost) return MethodNotAllowed("GET, HEAD, POST");
       break;

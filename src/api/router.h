@@ -10,15 +10,25 @@
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
+#include "observe/metrics.h"
 #include "storage/store.h"
 #include "web/share_page.h"
 
 namespace taskshare::api {
 
+struct RouterOptions {
+  web::PageOptions page;
+  const observe::Metrics* metrics = nullptr;  // GET /metrics answers 404 without it
+  bool metrics_public = false;                // else /metrics needs an admin's API key
+};
+
+// The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.
+observe::Route RouteOf(std::string_view target);
+
 class Router {
  public:
-  Router(Store& store, ResponseCache& cache, web::PageOptions page_options)
-      : store_(store), cache_(cache), page_options_(std::move(page_options)) {}
+  Router(Store& store, ResponseCache& cache, RouterOptions options)
+      : store_(store), cache_(cache), options_(std::move(options)) {}
 
   // The response if it can be given without blocking (a cached share response), else nullopt.
   // Allocates nothing.
@@ -31,7 +41,7 @@ class Router {
  private:
   Store& store_;
   ResponseCache& cache_;
-  web::PageOptions page_options_;
+  RouterOptions options_;
 };
 
 }  // namespace taskshare::api

@@ -1,5 +1,7 @@
-#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -10,6 +12,8 @@
 #include "cli/commands.h"
 #include "common/log.h"
 #include "http/server.h"
+#include "observe/access_log.h"
+#include "observe/metrics.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {
@@ -24,8 +28,14 @@ struct ServeFlags {
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;
+  int idle_timeout = 60;
+  int request_timeout = 10;
+  int max_connections = 10000;
+  int shutdown_grace = 10;
   std::size_t cache_bytes = std::size_t{256} << 20;
   bool index_public = false;
+  std::string access_log = "stderr";
+  bool metrics_public = false;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -45,6 +55,76 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
   return true;
 }
 
+// Every connection is a file descriptor: raise the soft limit to the hard one so that max_connections
+// can be reached, and say so when even the hard limit is lower.
+void RaiseDescriptorLimit(int max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    LogError("the open file limit (" + std::to_string(limit.rlim_cur) + ") is below --max-connections plus " +
+             "the server's own files; raise it (ulimit -n) or lower --max-connections");
+  }
+}
+
+// The descriptor --access-log names: stderr, a file opened for appending, or -1 for off.
+int OpenAccessLog(const std::string& where) {
+  if (where == "off") return -1;
+  if (where == "stderr") return 2;
+  return ::open(where.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+std::string_view MethodName(const api::Request& r) {
+  if (r.head) return "HEAD";
+  switch (r.method) {
+    case api::Method::kGet:
+      return "GET";
+    case api::Method::kPost:
+      return "POST";
+    case api::Method::kPut:
+      return "PUT";
+    case api::Method::kPatch:
+      return "PATCH";
+    case api::Method::kDelete:
+      return "DELETE";
+    case api::Method::kOther:
+      break;
+  }
+  return "OTHER";
+}
+
+// The gauges /metrics shows besides the request counters.
+std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cache_budget,
+                                    const http::Server& server, const http::ServerOptions& options) {
+  const ResponseCache::Stats c = cache.stats();
+  const http::ServerStats s = server.stats();
+  const auto d = [](auto v) { return static_cast<double>(v); };
+  return {
+      {"taskshare_cache_hits_total", "counter", "Share responses found in the response cache.", "",
+       d(c.hits)},
+      {"taskshare_cache_misses_total", "counter", "Share responses not in the response cache.", "",
+       d(c.misses)},
+      {"taskshare_cache_evictions_total", "counter", "Cache entries dropped to stay within the budget.", "",
+       d(c.evictions)},
+      {"taskshare_cache_entries", "gauge", "Tasks with a cached response.", "", d(c.entries)},
+      {"taskshare_cache_bytes", "gauge", "Bytes charged against the cache budget.", "", d(c.bytes)},
+      {"taskshare_cache_budget_bytes", "gauge", "The cache budget (--cache-bytes).", "", d(cache_budget)},
+      {"taskshare_connections_open", "gauge", "Open client connections.", "", d(s.open_connections)},
+      {"taskshare_connections_refused_total", "counter",
+       "Connections closed at once: --max-connections reached.", "", d(s.refused_connections)},
+      {"taskshare_db_pool_threads", "gauge", "Threads, each with a database connection, per pool.",
+       R"(pool="read")", d(options.read_threads)},
+      {"taskshare_db_pool_threads", "gauge", "", R"(pool="write")", d(options.write_threads)},
+      {"taskshare_db_pool_requests", "gauge", "Requests queued for or running on a database pool.",
+       R"(pool="read")", d(s.read_pool_busy)},
+      {"taskshare_db_pool_requests", "gauge", "", R"(pool="write")", d(s.write_pool_busy)},
+  };
+}
+
 int Serve(const ServeFlags& f) {
   http::ServerOptions options;
   if (!SplitHostPort(f.listen, options.host, options.port)) {
@@ -56,7 +136,17 @@ int Serve(const ServeFlags& f) {
   options.write_threads = f.write_threads;
   options.max_body_bytes = f.max_body_bytes;
   options.max_header_bytes = f.max_header_bytes;
+  options.idle_timeout = std::chrono::seconds(f.idle_timeout);
+  options.request_timeout = std::chrono::seconds(f.request_timeout);
+  options.max_connections = f.max_connections;
+  options.shutdown_grace = std::chrono::seconds(f.shutdown_grace);
+  RaiseDescriptorLimit(f.max_connections);
 
+  const int log_fd = OpenAccessLog(f.access_log);
+  if (log_fd == -1 && f.access_log != "off") {
+    std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
+    return 1;
+  }
   auto opened = OpenStore({.url = f.db, .connections = f.read_threads + f.write_threads});
   if (!opened.ok()) {
     std::cerr << "taskshare: cannot open " << f.db << ": " << opened.status().message() << " "
@@ -65,10 +155,28 @@ int Serve(const ServeFlags& f) {
   }
   ResponseCache cache(f.cache_bytes);
   InvalidatingStore store(std::move(*opened), cache);
+  std::unique_ptr<observe::AccessLog> access_log;
+  if (log_fd != -1) access_log = std::make_unique<observe::AccessLog>(log_fd, options.threads);
   // The router needs the public URL, which needs the bound port; no request is read before Run().
   std::unique_ptr<api::Router> router;
+  std::unique_ptr<observe::Metrics> metrics;
+  auto observe = [&metrics, &access_log](const http::Exchange& e) {
+    metrics->Record(e.thread, api::RouteOf(e.request.target), e.status, e.duration);
+    if (!access_log) return;
+    access_log->Record(e.thread, {.request_id = e.request.id.view(),
+                                  .remote = e.request.client_address,
+                                  .method = MethodName(e.request),
+                                  .target = e.request.target,
+                                  .status = e.status,
+                                  .bytes = e.body_bytes,
+                                  .duration = e.duration,
+                                  .from_memory = e.from_memory});
+  };
   http::Server server(options, {.now = [&router](const api::Request& r) { return router->TryHandleNow(r); },
-                                .blocking = [&router](const api::Request& r) { return router->Handle(r); }});
+                                .blocking = [&router](const api::Request& r) { return router->Handle(r); },
+                                .observe = observe});
+  metrics = std::make_unique<observe::Metrics>(options.threads,
+                                               [&] { return Gauges(cache, f.cache_bytes, server, options); });
   auto port = server.Listen();
   if (!port.ok()) {
     std::cerr << "taskshare: " << port.status().message() << "\n";
@@ -76,17 +184,21 @@ int Serve(const ServeFlags& f) {
   }
   const bool v6 = options.host.find(':') != std::string::npos;
   const std::string bound = (v6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(*port);
-  web::PageOptions page{.public_url = f.public_url, .site_name = "taskshare", .index = f.index_public};
-  if (page.public_url.empty()) page.public_url = "http://" + bound;
-  while (page.public_url.ends_with('/')) page.public_url.pop_back();
-  router = std::make_unique<api::Router>(store, cache, page);
+  api::RouterOptions routing;
+  routing.page = {.public_url = f.public_url, .site_name = "taskshare", .index = f.index_public};
+  if (routing.page.public_url.empty()) routing.page.public_url = "http://" + bound;
+  while (routing.page.public_url.ends_with('/')) routing.page.public_url.pop_back();
+  routing.metrics = metrics.get();
+  routing.metrics_public = f.metrics_public;
+  router = std::make_unique<api::Router>(store, cache, routing);
   LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
-          " read+write threads, " + std::to_string(f.cache_bytes >> 20) +
-          " MiB response cache");
-  LogInfo("share links: " + page.public_url + "/share/{id}");
+          " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
+  LogInfo("share links: " + routing.page.public_url + "/share/{id}");
   std::cerr << "taskshare listening on http://" << bound << std::endl;
   server.Run();
+  if (access_log) access_log->Flush();
+  LogInfo("stopped");
   return 0;
 }
 
@@ -98,7 +210,9 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
       ->capture_default_str();
   cmd->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
-  cmd->add_option("--threads", flags->threads, "Network threads")->capture_default_str()->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", flags->threads, "Network threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--read-threads", flags->read_threads,
                   "Threads (each with a database connection) for GET requests not answered from the cache")
       ->capture_default_str()
@@ -111,13 +225,36 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body; larger ones get 413")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30));
-  cmd->add_option("--max-header-bytes", flags->max_header_bytes, "Largest request header block; larger get 431")
+  cmd->add_option("--max-header-bytes", flags->max_header_bytes,
+                  "Largest request header block; larger get 431")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 20));
-  cmd->add_option("--cache-bytes", flags->cache_bytes, "Memory budget of the share response cache; 0 disables it")
+  cmd->add_option("--idle-timeout", flags->idle_timeout,
+                  "Seconds a keep-alive connection may wait for a request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--request-timeout", flags->request_timeout,
+                  "Seconds to receive a whole request once it has begun (and to send a response)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd->add_option("--max-connections", flags->max_connections,
+                  "Open connections at most; more are closed as soon as accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  cmd->add_option("--shutdown-grace", flags->shutdown_grace,
+                  "Seconds requests in flight get to finish after SIGTERM or SIGINT")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+  cmd->add_option("--cache-bytes", flags->cache_bytes,
+                  "Memory budget of the share response cache; 0 disables it")
       ->capture_default_str();
   cmd->add_flag("--index-public", flags->index_public,
                 "Let search engines index the pages of public tasks (unlisted ones are never indexed)");
+  cmd->add_option("--access-log", flags->access_log,
+                  "Where JSON access log lines go: stderr, off, or a file path")
+      ->capture_default_str();
+  cmd->add_flag("--metrics-public", flags->metrics_public,
+                "Serve /metrics to anyone (by default it needs an admin's API key)");
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

@@ -1,15 +1,14 @@
 #include "http/server.h"
 
 #include <array>
-#include <thread>
-#include <vector>
-
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -17,9 +16,13 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <list>
+#include <thread>
+#include <vector>
 
 #include "api/errors.h"
 #include "common/log.h"
+#include "common/request_id.h"
 #include "http/request_parser.h"
 #include "http/wire.h"
 
@@ -34,7 +37,22 @@ using asio::use_awaitable;
 constexpr auto kNoThrow = asio::as_tuple(use_awaitable);
 constexpr std::string_view kCrlf = "\r\n";
 
+// The most read at once while waiting for a request (most requests fit); Beast's parser reads the
+// rest as it needs. An idle connection keeps no more buffer than this.
+constexpr std::size_t kFirstReadBytes = 2 << 10;
+
 asio::const_buffer Buf(std::string_view s) { return {s.data(), s.size()}; }
+
+int StatusOf(const api::Response& response) {
+  if (const auto& c = response.cached) return response.not_modified ? 304 : c->status();
+  return response.status;
+}
+
+std::size_t BodyBytes(const api::Response& response) {
+  if (HasNoBody(StatusOf(response))) return 0;
+  if (const auto& c = response.cached) return c->body(response.variant).size();
+  return response.body.size();
+}
 
 // Writes `response` in one gathered write: status line, Date, Server, headers, Connection, blank line,
 // body. A cached response's header block and body are written from the cache entry itself.
@@ -46,7 +64,8 @@ awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api:
   int status = response.status;
   if (const auto& c = response.cached) {
     status = response.not_modified ? 304 : c->status();
-    headers = response.not_modified ? c->not_modified_headers(response.variant) : c->headers(response.variant);
+    headers =
+        response.not_modified ? c->not_modified_headers(response.variant) : c->headers(response.variant);
     if (!response.not_modified) body = c->body(response.variant);
   } else {
     AppendHeaders(response, own_headers);
@@ -54,19 +73,46 @@ awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api:
     body = response.body;
   }
   if (head || HasNoBody(status)) body = {};
-  const std::array<asio::const_buffer, 7> buffers{
-      Buf(StatusLine(status)), Buf(DateLine()), Buf(kServerLine), Buf(headers),
-      Buf(ConnectionLine(keep_alive, version)), Buf(kCrlf), Buf(body)};
+  const std::array<asio::const_buffer, 7> buffers{Buf(StatusLine(status)),
+                                                  Buf(DateLine()),
+                                                  Buf(kServerLine),
+                                                  Buf(headers),
+                                                  Buf(ConnectionLine(keep_alive, version)),
+                                                  Buf(kCrlf),
+                                                  Buf(body)};
   auto [ec, n] = co_await asio::async_write(stream, buffers, kNoThrow);
   co_return ec;
 }
 
 }  // namespace
 
-// One network thread: its event loop and its listening socket.
+// One open connection, known to its loop so that shutdown can close it while it waits for a request.
+struct Connection {
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the first byte of a request
+};
+
+// One network thread: its event loop, its listening socket and its connections. Everything here but
+// `ioc` is touched only by that thread.
 struct Loop {
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
+  std::list<Connection*> connections;
+  bool stopping = false;
+  asio::steady_timer grace{ioc};
+  int index = 0;
+};
+
+// Adds one to `counter` for as long as it lives.
+class CountedScope {
+ public:
+  explicit CountedScope(std::atomic<std::int64_t>& counter) : counter_(counter) { ++counter_; }
+  ~CountedScope() { --counter_; }
+  CountedScope(const CountedScope&) = delete;
+  CountedScope& operator=(const CountedScope&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& counter_;
 };
 
 struct Server::Impl {
@@ -75,40 +121,95 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Loop>> loops;
   asio::thread_pool reads;
   asio::thread_pool writes;
+  std::atomic<std::int64_t> open{0}, refused{0}, reads_busy{0}, writes_busy{0};
 
   Impl(ServerOptions o, Handlers h)
       : options(std::move(o)),
         handlers(std::move(h)),
         reads(static_cast<std::size_t>(options.read_threads)),
         writes(static_cast<std::size_t>(options.write_threads)) {
-    for (int i = 0; i < options.threads; ++i) loops.push_back(std::make_unique<Loop>());
+    for (int i = 0; i < options.threads; ++i) {
+      loops.push_back(std::make_unique<Loop>());
+      loops.back()->index = i;
+    }
   }
 
-  awaitable<api::Response> Handle(const api::Request& request) {
-    if (auto now = handlers.now(request)) co_return std::move(*now);
+  // The response and whether it came from `now`.
+  awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request) {
+    {
+      const RequestIdScope scope(request.id);
+      if (auto now = handlers.now(request)) co_return std::pair{std::move(*now), true};
+    }
     // On a blocking pool; co_spawn's completion resumes this connection on its own loop.
     const bool read = request.method == api::Method::kGet;  // HEAD comes as a GET with `head` set
-    co_return co_await asio::co_spawn(
-        read ? reads : writes, [this, &request]() -> awaitable<api::Response> { co_return handlers.blocking(request); },
+    std::atomic<std::int64_t>& busy = read ? reads_busy : writes_busy;
+    const CountedScope queued(busy);
+    api::Response response = co_await asio::co_spawn(
+        read ? reads : writes,
+        [this, &request]() -> awaitable<api::Response> {
+          const RequestIdScope scope(request.id);
+          co_return handlers.blocking(request);
+        },
         use_awaitable);
+    co_return std::pair{std::move(response), false};
   }
 
-  awaitable<void> WriteError(beast::tcp_stream& stream, const Status& status, int http_status) {
-    co_await WriteResponse(stream, api::ErrorResponse(status, http_status), false, 11, false);
+  // The error and status to answer a request that could not be read with, if it deserves an answer.
+  std::optional<std::pair<Status, int>> Refusal(const beast::error_code& ec) const {
+    if (ec == beast::http::error::header_limit) {
+      return std::pair{Status::TooLarge("request headers are larger than " +
+                                        std::to_string(options.max_header_bytes) + " bytes"),
+                       431};
+    }
+    if (ec == beast::http::error::body_limit) {
+      return std::pair{Status::TooLarge("request body is larger than " +
+                                        std::to_string(options.max_body_bytes) + " bytes"),
+                       413};
+    }
+    if (ec && ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) {
+      return std::pair{Status::InvalidArgument("malformed HTTP request: " + ec.message()), 400};
+    }
+    return std::nullopt;
   }
 
-  awaitable<void> Session(tcp::socket socket) {
+  void Observe(const Loop& loop, const api::Request& request, const api::Response& response,
+               std::chrono::steady_clock::time_point started, bool from_memory) const {
+    if (!handlers.observe) return;
+    const std::size_t body = request.head ? 0 : BodyBytes(response);
+    handlers.observe(Exchange{request, StatusOf(response), body, std::chrono::steady_clock::now() - started,
+                              from_memory, loop.index});
+  }
+
+  // Waits up to idle_timeout for the first bytes of the next request, unless some are buffered already.
+  awaitable<beast::error_code> AwaitRequest(Connection& conn, beast::flat_buffer& buffer) {
+    if (buffer.size() > 0) co_return beast::error_code{};
+    if (buffer.capacity() > kFirstReadBytes) buffer.shrink_to_fit();  // the last request had a large body
+    conn.idle = true;
+    conn.stream.expires_after(options.idle_timeout);
+    auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(kFirstReadBytes), kNoThrow);
+    buffer.commit(n);
+    conn.idle = false;
+    co_return ec;
+  }
+
+  awaitable<void> Session(Loop& loop, tcp::socket socket) {
     beast::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
-    beast::tcp_stream stream(std::move(socket));
+    Connection conn{beast::tcp_stream(std::move(socket))};
+    const auto registered = loop.connections.insert(loop.connections.end(), &conn);
+    beast::tcp_stream& stream = conn.stream;
     beast::flat_buffer buffer;
     api::Request request;
-    for (;;) {
+    if (auto peer = stream.socket().remote_endpoint(ec); !ec)
+      request.client_address = peer.address().to_string();
+    while (!loop.stopping) {
+      if (ec = co_await AwaitRequest(conn, buffer); ec) break;
       request.clear();
+      request.id = NewRequestId();
       RequestParser parser(request);
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
-      stream.expires_after(options.idle_timeout);
+      stream.expires_after(options.request_timeout);
       std::size_t n = 0;
       std::tie(ec, n) = co_await beast::http::async_read_header(stream, buffer, parser, kNoThrow);
       if (!ec && parser.expects_continue() && !parser.is_done()) {
@@ -118,37 +219,69 @@ struct Server::Impl {
         std::tie(ec, n) = co_await beast::http::async_read(stream, buffer, parser, kNoThrow);
       }
       if (ec == beast::http::error::end_of_stream || ec == asio::error::eof) break;
-      if (ec == beast::http::error::header_limit) {
-        co_await WriteError(stream, Status::TooLarge("request headers are larger than " +
-                                                     std::to_string(options.max_header_bytes) + " bytes"), 431);
-        break;
-      }
-      if (ec == beast::http::error::body_limit) {
-        co_await WriteError(stream, Status::TooLarge("request body is larger than " +
-                                                     std::to_string(options.max_body_bytes) + " bytes"), 413);
-        break;
-      }
-      if (ec && ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) {
-        co_await WriteError(stream, Status::InvalidArgument("malformed HTTP request: " + ec.message()), 400);
+      if (auto refusal = Refusal(ec)) {
+        const auto started = std::chrono::steady_clock::now();
+        const api::Response response = api::ErrorResponse(refusal->first, refusal->second);
+        co_await WriteResponse(stream, response, false, 11, false);
+        Observe(loop, request, response, started, false);
         break;
       }
       if (ec) break;  // timeout or reset: nobody to answer
 
-      const bool keep_alive = parser.keep_alive();
-      const api::Response response = co_await Handle(request);
+      const auto started = std::chrono::steady_clock::now();
+      stream.expires_never();  // a handler may take its time; the write below has its own limit
+      auto [response, from_memory] = co_await Handle(request);
+      // Once shutdown has begun, this is the connection's last response.
+      const bool keep_alive = parser.keep_alive() && !loop.stopping;
+      stream.expires_after(options.request_timeout);
       ec = co_await WriteResponse(stream, response, keep_alive, parser.version(), request.head);
+      Observe(loop, request, response, started, from_memory);
       if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    loop.connections.erase(registered);
+    --open;
+    if (loop.stopping && loop.connections.empty()) loop.grace.cancel();
   }
 
   awaitable<void> Accept(Loop& loop) {
+    asio::steady_timer backoff(loop.ioc);
     for (;;) {
       auto [ec, socket] = co_await loop.acceptor.async_accept(kNoThrow);
-      if (ec == asio::error::operation_aborted) co_return;
-      if (ec) continue;  // e.g. EMFILE: keep serving the connections already open
-      asio::co_spawn(loop.ioc, Session(std::move(socket)), asio::detached);
+      if (ec == asio::error::operation_aborted || loop.stopping) co_return;
+      if (ec) {
+        // Out of file descriptors, say: the connection stays in the backlog, so retrying at once would
+        // spin. Keep serving the open connections and try again shortly.
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(kNoThrow);
+        continue;
+      }
+      if (open.load() >= options.max_connections) {
+        ++refused;
+        continue;  // `socket` closes as it goes out of scope
+      }
+      ++open;
+      asio::co_spawn(loop.ioc, Session(loop, std::move(socket)), asio::detached);
     }
+  }
+
+  // On loop's own thread: stop accepting, close idle connections, and give the others the grace
+  // period, after which the loop stops whatever is left.
+  void BeginShutdown(Loop& loop) {
+    loop.stopping = true;
+    beast::error_code ignored;
+    loop.acceptor.close(ignored);
+    for (Connection* conn : loop.connections) {
+      if (conn->idle) conn->stream.cancel();
+    }
+    if (loop.connections.empty()) return;
+    loop.grace.expires_after(options.shutdown_grace);
+    loop.grace.async_wait([&loop](beast::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;  // every connection ended in time
+      LogError("shutdown: " + std::to_string(loop.connections.size()) +
+               " connections still busy after the grace period; closing them");
+      loop.ioc.stop();
+    });
   }
 };
 
@@ -181,23 +314,23 @@ Result<std::uint16_t> Server::Listen() {
 void Server::Run() {
   Impl& s = *impl_;
   asio::signal_set signals(s.loops.front()->ioc, SIGINT, SIGTERM);
-  signals.async_wait([&s](beast::error_code, int) {
-    LogInfo("shutting down");
-    for (auto& loop : s.loops) {
-      asio::post(loop->ioc, [&loop] {
-        beast::error_code ignored;
-        loop->acceptor.close(ignored);
-        loop->ioc.stop();
-      });
-    }
+  signals.async_wait([&s](beast::error_code ec, int) {
+    if (ec) return;
+    LogInfo("shutting down: no new connections; finishing requests in flight");
+    for (auto& loop : s.loops) asio::post(loop->ioc, [&s, &loop = *loop] { s.BeginShutdown(loop); });
   });
   for (auto& loop : s.loops) asio::co_spawn(loop->ioc, s.Accept(*loop), asio::detached);
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < s.loops.size(); ++i) threads.emplace_back([&loop = *s.loops[i]] { loop.ioc.run(); });
+  for (std::size_t i = 1; i < s.loops.size(); ++i)
+    threads.emplace_back([&loop = *s.loops[i]] { loop.ioc.run(); });
   s.loops.front()->ioc.run();
   for (auto& t : threads) t.join();
   s.reads.join();  // handlers already running finish their database work
   s.writes.join();
+}
+
+ServerStats Server::stats() const {
+  return {impl_->open.load(), impl_->refused.load(), impl_->reads_busy.load(), impl_->writes_busy.load()};
 }
 
 }  // namespace taskshare::http

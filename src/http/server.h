@@ -31,13 +31,27 @@ namespace taskshare::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;                // 0 picks a free port
-  int threads = 1;                          // network threads, one event loop each
-  int read_threads = 2;                     // run `blocking` for GET and HEAD requests
-  int write_threads = 4;                    // run `blocking` for every other method
-  std::size_t max_body_bytes = 8 << 20;     // larger bodies answer 413
-  std::size_t max_header_bytes = 16 << 10;  // larger headers answer 431
-  std::chrono::seconds idle_timeout{60};    // a connection silent this long is closed
+  std::uint16_t port = 8080;                 // 0 picks a free port
+  int threads = 1;                           // network threads, one event loop each
+  int read_threads = 2;                      // run `blocking` for GET and HEAD requests
+  int write_threads = 4;                     // run `blocking` for every other method
+  std::size_t max_body_bytes = 8 << 20;      // larger bodies answer 413
+  std::size_t max_header_bytes = 16 << 10;   // larger headers answer 431
+  std::chrono::seconds idle_timeout{60};     // a connection with no request begun this long is closed
+  std::chrono::seconds request_timeout{10};  // a request not read whole this long after its first
+                                             // byte arrived is dropped with its connection
+  int max_connections = 10000;               // connections past this are closed as soon as accepted
+  std::chrono::seconds shutdown_grace{10};   // after SIGTERM, requests in flight get this long
+};
+
+// One answered request, as the server reports it to Handlers::observe.
+struct Exchange {
+  const api::Request& request;
+  int status = 0;
+  std::size_t body_bytes = 0;                    // bytes of body sent (0 for HEAD and 304)
+  std::chrono::steady_clock::duration duration;  // from the request read whole to its response written
+  bool from_memory = false;                      // answered by `now`, without the blocking pools
+  int thread = 0;                                // index of the network thread, 0 .. threads - 1
 };
 
 struct Handlers {
@@ -45,6 +59,16 @@ struct Handlers {
   std::function<std::optional<api::Response>(const api::Request&)> now;
   // May block. Thread-safe.
   std::function<api::Response(const api::Request&)> blocking;
+  // Optional; called on the network thread after each response is written. Must not block.
+  std::function<void(const Exchange&)> observe;
+};
+
+// Counters of the server's own state, for /metrics. Read at any time from any thread.
+struct ServerStats {
+  std::int64_t open_connections = 0;
+  std::int64_t refused_connections = 0;  // closed at once because max_connections were open
+  std::int64_t read_pool_busy = 0;       // requests queued for or running on the read pool
+  std::int64_t write_pool_busy = 0;      // the same for the write pool
 };
 
 class Server {
@@ -58,9 +82,12 @@ class Server {
   // options.port is 0), or kUnavailable if the address cannot be bound.
   Result<std::uint16_t> Listen();
 
-  // Serves until SIGINT or SIGTERM, then stops accepting, lets handlers already running on the
-  // blocking pool finish, and returns.
+  // Serves until SIGINT or SIGTERM. Then it stops accepting, closes idle connections, lets requests in
+  // flight finish and answers them with "Connection: close", waits at most shutdown_grace for them,
+  // waits for handlers still running on the blocking pools, and returns.
   void Run();
+
+  ServerStats stats() const;
 
  private:
   struct Impl;

@@ -76,6 +76,7 @@ class ServerProcess {
   // True if the child has exited on its own (reaps it); false while it runs.
   bool Exited();
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path db_path() const { return dir_.path() / "t.db"; }
   std::string db_url() const { return "sqlite:" + db_path().string(); }

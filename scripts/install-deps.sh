@@ -5,10 +5,12 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev
+  libsqlite3-dev libpq-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev)
+packages+=(libre2-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev chromium)
+  packages+=(libgtest-dev chromium postgresql-15)
+  packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer and its sanitizers (scripts/fuzz.sh)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds, and runs every test: unit, integration, contract and e2e.
+# The storage tests run against SQLite and against a throwaway PostgreSQL 15 cluster that this script
+# starts (scripts/pg-test-cluster.sh) and stops when it exits, named by TASKSHARE_TEST_POSTGRES_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 ./scripts/install-deps.sh --test
 ./scripts/build.sh -DTASKSHARE_BUILD_TESTS=ON
 (cd tests/contract && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+pg_dir=$(mktemp -d -t taskshare-pg.XXXXXX)
+stop_postgres() {
+  "$root/scripts/pg-test-cluster.sh" stop "$pg_dir" || echo "test.sh: could not stop the PostgreSQL test cluster in $pg_dir" >&2
+  rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+trap "exit 1" INT TERM HUP
+if ! TASKSHARE_TEST_POSTGRES_URL=$("$root/scripts/pg-test-cluster.sh" start "$pg_dir"); then
+  echo "test.sh: the PostgreSQL test cluster did not start (see above)" >&2
+  exit 1
+fi
+export TASKSHARE_TEST_POSTGRES_URL
+
 cd build
 ctest --output-on-failure --timeout 300 -j "$(nproc)"

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace taskshare {
@@ -43,11 +44,16 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   std::string_view path = url;
   if (!scheme.empty()) {
     if (EqualsIgnoringCase(scheme, "postgresql") || EqualsIgnoringCase(scheme, "postgres")) {
-      return Status::InvalidArgument("PostgreSQL is not supported yet");
+      // libpq recognises the scheme in lower case only.
+      PostgresOptions postgres;
+      for (char c : scheme) postgres.url += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      postgres.url += url.substr(scheme.size());
+      postgres.connections = options.connections;
+      return OpenPostgresStore(postgres);
     }
     if (!EqualsIgnoringCase(scheme, kSqliteScheme)) {
       return Status::InvalidArgument("unsupported database URL scheme \"" + std::string(scheme) +
-                                     "\" (expected sqlite:PATH or a file path)");
+                                     "\" (expected sqlite:PATH, a file path or postgresql://...)");
     }
     path = url.substr(scheme.size() + 1);
   }

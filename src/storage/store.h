@@ -97,7 +97,8 @@ class Store {
 };
 
 struct StoreOptions {
-  // "sqlite:PATH" or a bare PATH for SQLite. (PostgreSQL URLs are refused until that backend exists.)
+  // "sqlite:PATH" or a bare PATH for SQLite; "postgresql://..." or "postgres://..." for PostgreSQL
+  // (a libpq connection URI, e.g. postgresql://user:password@host:5432/dbname?sslmode=require).
   std::string url = "sqlite:taskshare.db";
   // Connections kept open; at most this many calls run at once.
   int connections = 4;

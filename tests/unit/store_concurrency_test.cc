@@ -1,7 +1,9 @@
 // Storage contract under concurrent writers, run against every backend like store_test.cc.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "store_test_support.h"
@@ -40,6 +42,42 @@ TEST_P(StoreConcurrencyTest, ConcurrentAppendsSucceedOrFailEachOnTheirOwn) {
     EXPECT_EQ(Messages(tasks[t].id).size(), static_cast<std::size_t>(2 * (kBatches - kBatches / 3)));
   }
   EXPECT_EQ(store().GetTask(missing).status().code(), Code::kNotFound);
+}
+
+// Creates racing for one task id or one email: exactly one wins, the others are told it exists.
+TEST_P(StoreConcurrencyTest, ConcurrentCreatesOfOneIdOrEmailStoreItOnce) {
+  const User owner = AddUser("a@example.com");
+  Task task = NewTask(owner, 100);
+  constexpr int kThreads = 6;
+  std::vector<Status> tasks(kThreads), users(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Task mine = task;
+      mine.title = "racer " + std::to_string(t);
+      tasks[t] = store().CreateTask(mine, {Keyed("m" + std::to_string(t))});
+      users[t] = store().CreateUser(NewUser("same@example.com"), "key-" + std::to_string(t));
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& [results, message] :
+       {std::pair{&tasks, "Task already exists"}, std::pair{&users, "User already exists"}}) {
+    int created = 0;
+    for (const Status& s : *results) {
+      if (s.ok()) {
+        ++created;
+      } else {
+        EXPECT_EQ(s.code(), Code::kAlreadyExists) << Describe(s);
+        EXPECT_EQ(s.message(), message);
+      }
+    }
+    EXPECT_EQ(created, 1) << message;
+  }
+  Result<TaskSnapshot> got = store().GetSnapshot(task.id);
+  ASSERT_OK(got);
+  // The winner's own first message, not a loser's.
+  const std::string winner = got->task.title.substr(std::string("racer ").size());
+  EXPECT_EQ(got->messages, std::vector<std::string>{Keyed("m" + winner).json});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConcurrencyTest, ::testing::ValuesIn(Backends()),

@@ -1,11 +1,13 @@
 // Shared pieces of the storage tests: status assertions, builders of users, messages and queries,
-// temporary directories, raw SQLite access that bypasses the store, and the StoreTest fixture that
-// runs the storage contract (store_test.cc) against every backend listed in Backends().
+// temporary directories, raw SQLite and PostgreSQL access that bypasses the store, and the StoreTest
+// fixture that runs the storage contract (store_test.cc) against every backend listed in Backends():
+// SQLite always, PostgreSQL when TASKSHARE_TEST_POSTGRES_URL names a server (scripts/test.sh starts
+// one with scripts/pg-test-cluster.sh), each test then on a database of its own.
 //
 // Everything here is used from the test's own thread, except the Store that StoreTest opens, which
 // is as thread-safe as storage/store.h promises. Harness failures (a temporary directory or a raw
-// SQLite call that cannot be made) are thrown as std::runtime_error, which GoogleTest reports as a
-// test failure.
+// SQLite or libpq call that cannot be made) are thrown as std::runtime_error, which GoogleTest
+// reports as a test failure.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "common/ids.h"
+#include "postgres_test_support.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -219,6 +222,20 @@ class SqliteTestDatabase final : public TestDatabase {
   TempDir dir_;
 };
 
+// A database of its own on the PostgreSQL test server, dropped when the test ends.
+class PostgresTestDatabase final : public TestDatabase {
+ public:
+  explicit PostgresTestDatabase(std::string server_url) : db_(std::move(server_url)) {}
+  Result<std::unique_ptr<Store>> Open() override { return OpenStore(UrlOptions(db_.url())); }
+  void ExecRaw(const std::string& sql) override { RawPostgres(db_.url()).Exec(sql); }
+  std::int64_t QueryInt(const std::string& sql) override {
+    return std::stoll(RawPostgres(db_.url()).QueryText(sql));
+  }
+
+ private:
+  PostgresDatabase db_;
+};
+
 struct Backend {
   std::string name;
   std::function<std::unique_ptr<TestDatabase>()> make;  // a fresh, empty database
@@ -230,6 +247,9 @@ inline void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.n
 inline std::vector<Backend> Backends() {
   std::vector<Backend> backends;
   backends.push_back({"Sqlite", [] { return std::make_unique<SqliteTestDatabase>(); }});
+  if (const std::string url = TestPostgresUrl(); !url.empty()) {
+    backends.push_back({"Postgres", [url] { return std::make_unique<PostgresTestDatabase>(url); }});
+  }
   return backends;
 }
 

@@ -1,7 +1,5 @@
 #include "storage/sqlite/sqlite_store.h"
 
-#include <xxhash.h>
-
 #include <limits>
 #include <span>
 #include <string>
@@ -14,6 +12,7 @@
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/task_rows.h"
+#include "storage/task_codec.h"
 
 namespace taskshare {
 namespace {
@@ -21,11 +20,8 @@ namespace {
 using sqlite::BoolInt;
 using sqlite::Connection;
 using sqlite::ConnectionPool;
-using sqlite::CorruptTask;
-using sqlite::OptionalEnumText;
 using sqlite::ReadTaskRow;
 using sqlite::ReadUserRow;
-using sqlite::SecretNamesToText;
 using sqlite::Statement;
 using sqlite::StoredTask;
 using sqlite::Transaction;
@@ -64,11 +60,6 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
 // A message whose key is already stored for the task is skipped by the partial unique index's
 // conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
 // are already inserted when a later one arrives.
-// The checksum stored beside each message body (schema version 2).
-std::int64_t BodyChecksum(std::string_view body) {
-  return static_cast<std::int64_t>(XXH3_64bits(body.data(), body.size()));
-}
-
 constexpr std::string_view kInsertMessageSql =
     "INSERT INTO messages(task_seq, position, msg_key, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
@@ -83,7 +74,8 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
   std::int64_t appended = 0;
   for (const NewMessage& message : messages) {
     stmt->Reset();
-    stmt->BindAll(task_seq, first_position + appended, message.key, message.json, BodyChecksum(message.json));
+    stmt->BindAll(task_seq, first_position + appended, message.key, message.json,
+                  MessageChecksum(message.json));
     if (Status s = stmt->Run(); !s.ok()) return s;
     appended += conn.Changes();
   }
@@ -241,7 +233,9 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
         return CorruptTask(id, "messages.position", "skips position " + std::to_string(expected));
       }
       std::string body = stmt->ColumnText(1);
-      const bool intact = stmt->IsNull(2) ? IsJsonObject(body) : stmt->ColumnInt64(2) == BodyChecksum(body);
+      std::optional<std::int64_t> checksum;
+      if (!stmt->IsNull(2)) checksum = stmt->ColumnInt64(2);
+      const bool intact = MessageBodyIntact(body, checksum);
       if (!intact) return CorruptTask(id, "messages.body", "of position " + std::to_string(expected) + " is damaged");
       snapshot.messages.push_back(std::move(body));
     }

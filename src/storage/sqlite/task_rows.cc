@@ -1,84 +1,22 @@
 #include "storage/sqlite/task_rows.h"
 
-#include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <utility>
-
-#include "domain/task_json.h"
 
 namespace taskshare::sqlite {
 namespace {
 
-// Decodes the columns of a task row that can be corrupt, keeping the first problem found.
-class TaskRowDecoder {
- public:
-  TaskRowDecoder(const Statement& row, std::string_view task_id) : row_(row), task_id_(task_id) {}
+// The value of a text column, std::nullopt for NULL.
+std::optional<std::string> Text(const Statement& row, int column) { return row.ColumnOptionalText(column); }
 
-  template <typename E>
-  void Enum(int column, std::string_view name, E* out) {
-    const std::string text = row_.ColumnText(column);
-    std::optional<E> value = Parse<E>(text);
-    if (value && !row_.IsNull(column)) {
-      *out = *value;
-    } else {
-      Fail(name, "holds '" + text + "'");
-    }
-  }
-  template <typename E>
-  void OptionalEnum(int column, std::string_view name, std::optional<E>* out) {
-    if (row_.IsNull(column)) return;
-    E value{};
-    Enum(column, name, &value);
-    *out = value;
-  }
-  void Bool(int column, std::string_view name, bool* out) {
-    const std::int64_t value = row_.ColumnInt64(column);
-    if (row_.IsNull(column) || (value != 0 && value != 1)) Fail(name, "is not 0 or 1");
-    *out = value == 1;
-  }
-  void SecretNames(int column, std::vector<std::string>* out) {
-    boost::system::error_code ec;
-    const boost::json::value value = boost::json::parse(row_.ColumnText(column), ec);
-    if (ec || !value.is_array()) return Fail("secret_names", "is not a JSON array");
-    for (const boost::json::value& name : value.get_array()) {
-      if (!name.is_string()) return Fail("secret_names", "holds a non-string");
-      out->emplace_back(name.get_string());
-    }
-  }
-  void Schedule(int column, std::optional<ScheduleInfo>* out) {
-    if (row_.IsNull(column)) return;
-    Result<ScheduleInfo> info = ScheduleInfoFromText(row_.ColumnText(column));
-    if (!info.ok()) return Fail("schedule_info", "is unreadable: " + info.status().detail());
-    *out = std::move(*info);
-  }
-
-  const Status& status() const { return status_; }
-
- private:
-  void Fail(std::string_view column, std::string_view problem) {
-    if (status_.ok()) status_ = CorruptTask(task_id_, column, problem);
-  }
-
-  const Statement& row_;
-  std::string_view task_id_;
-  Status status_;
-};
+// SQLite has no boolean type: the flags are stored as 0 or 1.
+void DecodeBool(const Statement& row, int column, std::string_view name, TaskFieldDecoder& decode,
+                bool* out) {
+  const std::int64_t value = row.ColumnInt64(column);
+  if (row.IsNull(column) || (value != 0 && value != 1)) decode.Fail(name, "is not 0 or 1");
+  *out = value == 1;
+}
 
 }  // namespace
-
-Status CorruptTask(std::string_view task_id, std::string_view column, std::string_view problem) {
-  return Status::Internal("Failed to load snapshot", "task " + std::string(task_id) + ": column " +
-                                                         std::string(column) + " " +
-                                                         std::string(problem));
-}
-
-std::string SecretNamesToText(const std::vector<std::string>& names) {
-  boost::json::array array;
-  for (const std::string& name : names) array.emplace_back(name);
-  return boost::json::serialize(array);
-}
 
 Result<StoredTask> ReadTaskRow(const Statement& row) {
   StoredTask stored;
@@ -95,15 +33,15 @@ Result<StoredTask> ReadTaskRow(const Statement& row) {
   t.updated_at = row.ColumnInt64(kUpdatedAtColumn);
   stored.message_count = row.ColumnInt64(kMessageCountColumn);
 
-  TaskRowDecoder decode(row, t.id);
-  decode.Enum(kStatusColumn, "status", &t.status);
-  decode.Enum(kVisibilityColumn, "visibility", &t.visibility);
-  decode.Enum(kSourceColumn, "source", &t.source);
-  decode.OptionalEnum(kCompletionDeliveryColumn, "completion_delivery", &t.completion_delivery);
-  decode.Bool(kIsIsolatedColumn, "is_isolated", &t.is_isolated);
-  decode.Bool(kIsScheduledColumn, "is_scheduled", &t.is_scheduled);
-  decode.SecretNames(kSecretNamesColumn, &t.secret_names);
-  decode.Schedule(kScheduleInfoColumn, &t.schedule_info);
+  TaskFieldDecoder decode(t.id);
+  decode.Enum(Text(row, kStatusColumn), "status", &t.status);
+  decode.Enum(Text(row, kVisibilityColumn), "visibility", &t.visibility);
+  decode.Enum(Text(row, kSourceColumn), "source", &t.source);
+  decode.OptionalEnum(Text(row, kCompletionDeliveryColumn), "completion_delivery", &t.completion_delivery);
+  DecodeBool(row, kIsIsolatedColumn, "is_isolated", decode, &t.is_isolated);
+  DecodeBool(row, kIsScheduledColumn, "is_scheduled", decode, &t.is_scheduled);
+  decode.SecretNames(Text(row, kSecretNamesColumn), &t.secret_names);
+  decode.Schedule(Text(row, kScheduleInfoColumn), &t.schedule_info);
   if (!decode.status().ok()) return decode.status();
   return stored;
 }

@@ -1,5 +1,6 @@
 // The mapping between the SQLite backend's rows and the domain's values: decoding task and user
-// rows read by a Statement, and encoding the values that are stored as text or integers.
+// rows read by a Statement. The text forms shared with the other backends (secret names, enum
+// spellings, message checksums) and the rules for corrupt values are in storage/task_codec.h.
 //
 // The database is trusted no more than any other input: a task column whose value the domain cannot
 // represent (an unknown enum spelling, a boolean other than 0 or 1, unreadable JSON) is reported as
@@ -20,6 +21,7 @@
 #include "domain/task.h"
 #include "domain/user.h"
 #include "storage/sqlite/db.h"
+#include "storage/task_codec.h"
 
 // The columns every task query selects, in the order of TaskColumn, followed by the FROM clause
 // that provides them: "SELECT " TASKSHARE_TASK_COLUMNS "WHERE ...". A macro so that each query
@@ -56,19 +58,6 @@ Result<StoredTask> ReadTaskRow(const Statement& row);
 // Decodes the current row of `row`, a query selecting (id, email, role, team, created_at). On
 // failure, kInternal "storage error" if the role is not one the domain knows.
 Result<User> ReadUserRow(const Statement& row);
-
-// kInternal "Failed to load snapshot", with a detail naming task `task_id`, its `column` and what
-// is wrong with it (`problem`, e.g. "holds 'x'").
-Status CorruptTask(std::string_view task_id, std::string_view column, std::string_view problem);
-
-// The text stored in tasks.secret_names: a JSON array of the names, in order.
-std::string SecretNamesToText(const std::vector<std::string>& names);
-
-// The stored spelling of an optional enum value, or std::nullopt (bound as NULL) if it is unset.
-std::optional<std::string_view> OptionalEnumText(const auto& value) {
-  if (!value) return std::nullopt;
-  return ToString(*value);
-}
 
 // The stored form of a boolean: 1 or 0.
 inline std::int64_t BoolInt(bool value) { return value ? 1 : 0; }

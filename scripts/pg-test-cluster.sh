@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL 15 cluster for the tests, from Debian's postgresql-15 package.
+#
+#   scripts/pg-test-cluster.sh start DIR   creates the cluster in DIR (initdb, on first use) and starts
+#                                          it; prints its URL, a database the tests may CREATE DATABASE
+#                                          from, alone on stdout
+#   scripts/pg-test-cluster.sh stop DIR    stops it (nothing to do if it is not running)
+#
+# The server listens on 127.0.0.1 only, on a free port chosen at the first start and kept in DIR/port
+# (so stop then start brings it back at the same URL), with its unix socket in DIR. The superuser
+# `postgres` logs in over TCP with a random password kept in DIR/password. initdb refuses to run as
+# root, so as root the server runs as the `postgres` system user (created by the Debian package),
+# which then owns DIR. The log is DIR/postgres.log. PG_BIN overrides /usr/lib/postgresql/15/bin.
+set -euo pipefail
+
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+usage() {
+  echo "usage: $0 start|stop DIR" >&2
+  exit 2
+}
+
+die() {
+  echo "pg-test-cluster: $*" >&2
+  exit 1
+}
+
+[[ $# -eq 2 ]] || usage
+action=$1
+[[ -n $2 ]] || usage
+mkdir -p "$2"
+dir=$(cd "$2" && pwd)
+data=$dir/data
+log=$dir/postgres.log
+cd /  # the server's user may not be allowed into the caller's working directory
+
+# Runs a command as the cluster's owner: ourselves, or `postgres` when we are root.
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# True if something listens on TCP port $1 (read from /proc, so no extra tool is needed).
+port_in_use() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v port="$hex" 'NR > 1 { split($2, local_addr, ":"); if (local_addr[2] == port && $4 == "0A") found = 1 }
+                      END { exit found ? 0 : 1 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
+init_cluster() {
+  [[ -x $PG_BIN/initdb ]] || die "no $PG_BIN/initdb (install postgresql-15)"
+  if [[ $(id -u) -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "running as root, but there is no postgres user to run the server"
+    chown postgres: "$dir"
+    runuser -u postgres -- test -w "$dir" ||
+      die "the postgres user cannot reach $dir (is a parent directory private?)"
+  fi
+  chmod 700 "$dir"
+  local password
+  password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  (umask 077 && printf '%s\n' "$password" >"$dir/password")
+  [[ $(id -u) -ne 0 ]] || chown postgres: "$dir/password"
+  # --no-sync: a throwaway cluster need not survive a power cut while it is being created.
+  as_owner "$PG_BIN/initdb" --pgdata="$data" --username=postgres --pwfile="$dir/password" \
+    --auth-host=scram-sha-256 --auth-local=peer --encoding=UTF8 --locale=C.UTF-8 --no-sync \
+    >"$dir/initdb.log" 2>&1 || die "initdb failed:
+$(cat "$dir/initdb.log")"
+}
+
+start_server() {
+  local port=$1
+  as_owner "$PG_BIN/pg_ctl" --pgdata="$data" --log="$log" --wait --timeout=60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir'" start \
+    >/dev/null 2>&1
+}
+
+start() {
+  [[ -f $data/PG_VERSION ]] || init_cluster
+  if as_owner "$PG_BIN/pg_ctl" --pgdata="$data" status >/dev/null 2>&1; then
+    die "the cluster in $dir is already running"
+  fi
+  local port started=""
+  if [[ -f $dir/port ]]; then
+    port=$(<"$dir/port")
+    start_server "$port" && started=1
+  else
+    # A port free now may be taken before the server binds it: try a few.
+    for _ in 1 2 3 4 5 6 7 8; do
+      port=$((20000 + RANDOM % 40000))
+      port_in_use "$port" && continue
+      if start_server "$port"; then
+        started=1
+        echo "$port" >"$dir/port"
+        break
+      fi
+    done
+  fi
+  [[ -n $started ]] || die "the server did not start; its log ($log) ends with:
+$(tail -n 20 "$log" 2>/dev/null)"
+  for _ in $(seq 1 100); do
+    if "$PG_BIN/pg_isready" --host=127.0.0.1 --port="$port" --timeout=2 >/dev/null 2>&1; then
+      echo "postgresql://postgres:$(<"$dir/password")@127.0.0.1:$port/postgres"
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "the server started but does not accept connections on 127.0.0.1:$port; see $log"
+}
+
+stop() {
+  [[ -f $data/PG_VERSION ]] || return 0
+  as_owner "$PG_BIN/pg_ctl" --pgdata="$data" status >/dev/null 2>&1 || return 0
+  as_owner "$PG_BIN/pg_ctl" --pgdata="$data" --mode=fast --wait --timeout=30 stop >/dev/null 2>&1 ||
+    as_owner "$PG_BIN/pg_ctl" --pgdata="$data" --mode=immediate --wait stop >/dev/null 2>&1 ||
+    die "the server in $dir does not stop; see $log"
+}
+
+case $action in
+  start) start ;;
+  stop) stop ;;
+  *) usage ;;
+esac

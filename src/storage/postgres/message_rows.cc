@@ -1,0 +1,82 @@
+#include "storage/postgres/message_rows.h"
+
+#include <string_view>
+#include <unordered_set>
+
+#include "storage/task_codec.h"
+
+namespace taskshare::postgres {
+namespace {
+
+// The rows of the batch are numbered after the filter has dropped keys already stored, so that
+// positions stay dense. The NOT EXISTS reads the task's stored keys as of the start of this
+// statement, which is complete because the caller holds the task's row lock: under read committed,
+// a statement that starts after the lock was granted sees every message committed before it.
+constexpr std::string_view kInsertMessagesSql =
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum) "
+    "SELECT $1::bigint, $2::bigint + row_number() OVER (ORDER BY m.ord) - 1, m.msg_key, m.body, "
+    "m.checksum "
+    "FROM unnest($3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS m(msg_key, body, checksum, ord) "
+    "WHERE m.msg_key IS NULL OR NOT EXISTS ("
+    "SELECT 1 FROM messages s WHERE s.task_seq = $1::bigint AND s.msg_key = m.msg_key)";
+
+void AppendQuoted(std::string& out, std::string_view value) {
+  out += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::vector<const NewMessage*> FirstOfEachKey(const std::vector<NewMessage>& messages) {
+  std::vector<const NewMessage*> kept;
+  kept.reserve(messages.size());
+  std::unordered_set<std::string_view> keys;
+  for (const NewMessage& message : messages) {
+    if (message.key && !keys.insert(*message.key).second) continue;
+    kept.push_back(&message);
+  }
+  return kept;
+}
+
+std::string TextArray(const std::vector<const std::string*>& values) {
+  std::size_t size = 2;
+  for (const std::string* value : values) size += (value != nullptr ? value->size() + 3 : 5);
+  std::string out;
+  out.reserve(size + size / 8);
+  out += '{';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    if (values[i] == nullptr) {
+      out += "NULL";
+    } else {
+      AppendQuoted(out, *values[i]);
+    }
+  }
+  out += '}';
+  return out;
+}
+
+Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std::int64_t first_position,
+                                    const std::vector<const NewMessage*>& messages) {
+  if (messages.empty()) return std::int64_t{0};
+  std::vector<const std::string*> keys;
+  std::vector<const std::string*> bodies;
+  std::string checksums = "{";
+  for (const NewMessage* message : messages) {
+    keys.push_back(message->key ? &*message->key : nullptr);
+    bodies.push_back(&message->json);
+    if (checksums.size() > 1) checksums += ',';
+    checksums += std::to_string(MessageChecksum(message->json));
+  }
+  checksums += '}';
+  Result<Rows> inserted =
+      conn.Query(kInsertMessagesSql, task_seq, first_position, TextArray(keys), TextArray(bodies), checksums);
+  if (!inserted.ok()) return inserted.status();
+  return inserted->affected();
+}
+
+}  // namespace taskshare::postgres

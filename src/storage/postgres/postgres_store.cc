@@ -1,0 +1,360 @@
+#include "storage/postgres/postgres_store.h"
+
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "domain/enums.h"
+#include "domain/task_json.h"
+#include "storage/postgres/connection.h"
+#include "storage/postgres/message_rows.h"
+#include "storage/postgres/migrations.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/task_rows.h"
+#include "storage/task_codec.h"
+
+namespace taskshare {
+namespace {
+
+using postgres::Connection;
+using postgres::ConnectionPool;
+using postgres::FirstOfEachKey;
+using postgres::InsertMessages;
+using postgres::ReadTaskRow;
+using postgres::ReadUserRow;
+using postgres::Rows;
+using postgres::StoredTask;
+using postgres::Transaction;
+using postgres::TxMode;
+
+using Lease = ConnectionPool::Lease;
+
+constexpr std::string_view kTaskByIdSql =
+    "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM "WHERE t.id = $1";
+
+Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
+  Result<Rows> rows = conn.Query(kTaskByIdSql, id);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Task not found");
+  return ReadTaskRow(*rows, 0);
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+
+  Status CreateUser(const User& user, std::string_view key_hash) override;
+  Result<User> FindUserByKeyHash(std::string_view key_hash) override;
+  Result<User> FindUserByEmail(std::string_view email) override;
+  Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
+  Result<Task> GetTask(std::string_view id) override;
+  Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
+  Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
+                                      UnixMicros now) override;
+  Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
+  Status DeleteTask(std::string_view id) override;
+  Result<TaskPage> ListTasks(const TaskQuery& query) override;
+
+ private:
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = $1";
+constexpr std::string_view kInsertUserSql =
+    "INSERT INTO users(id, email, role, team, created_at) VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kInsertApiKeySql =
+    "INSERT INTO api_keys(key_hash, user_id, created_at) VALUES ($1, $2, $3)";
+
+Status PostgresStore::CreateUser(const User& user, std::string_view key_hash) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> taken = (*conn)->Query(kEmailTakenSql, user.email);
+  if (!taken.ok()) return taken.status();
+  if (!taken->empty()) return Status::AlreadyExists("User already exists");
+  Result<Rows> inserted =
+      (*conn)->Query(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
+  if (inserted.ok()) {
+    inserted = (*conn)->Query(kInsertApiKeySql, key_hash, user.id, user.created_at);
+  }
+  if (!inserted.ok()) {
+    // The check above does not stop a concurrent CreateUser of the same email from committing
+    // first; its row then makes this insert wait and fail.
+    if ((*conn)->last_sqlstate() == postgres::kUniqueViolation) {
+      return Status::AlreadyExists("User already exists");
+    }
+    return inserted.status();
+  }
+  return tx->Commit();
+}
+
+constexpr std::string_view kUserByKeyHashSql =
+    "SELECT u.id, u.email, u.role, u.team, u.created_at "
+    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1";
+constexpr std::string_view kUserByEmailSql =
+    "SELECT id, email, role, team, created_at FROM users WHERE email = $1";
+
+// One statement reads one consistent snapshot, so single-query reads need no explicit transaction.
+Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_view param) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> rows = (*conn)->Query(sql, param);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("User not found");
+  return ReadUserRow(*rows, 0);
+}
+
+Result<User> PostgresStore::FindUserByKeyHash(std::string_view key_hash) {
+  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
+}
+
+Result<User> PostgresStore::FindUserByEmail(std::string_view email) {
+  return FindUser(*pool_, kUserByEmailSql, email);
+}
+
+// Inserts the task only if its owner exists and its id is free; returns its seq, or no row when
+// either check fails. ON CONFLICT waits for a concurrent insert of the same id and then skips, so
+// a race is told apart from success without an error.
+constexpr std::string_view kInsertTaskSql =
+    "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
+    "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
+    "updated_at, message_count) "
+    "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, "
+    "$9::boolean, $10::text, $11::text, $12::text, $13::text, $14::bigint, $15::bigint, $16::bigint "
+    "WHERE EXISTS (SELECT 1 FROM users WHERE id = $2::text) "
+    "ON CONFLICT (id) DO NOTHING RETURNING seq";
+constexpr std::string_view kTaskIdTakenSql = "SELECT 1 FROM tasks WHERE id = $1";
+
+Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
+  // A new task has no stored keys yet, so the messages kept are exactly those stored.
+  const std::vector<const NewMessage*> kept = FirstOfEachKey(messages);
+  std::optional<std::string> schedule_info;
+  if (task.schedule_info) schedule_info = ScheduleInfoToText(*task.schedule_info);
+
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> inserted = (*conn)->Query(
+      kInsertTaskSql, task.id, task.owner_id, task.title, ToString(task.status), ToString(task.visibility),
+      ToString(task.source), OptionalEnumText(task.completion_delivery), task.is_isolated, task.is_scheduled,
+      task.model, task.project_id, SecretNamesToText(task.secret_names), schedule_info, task.created_at,
+      task.updated_at, static_cast<std::int64_t>(kept.size()));
+  if (!inserted.ok()) return inserted.status();
+  if (inserted->empty()) {
+    Result<Rows> taken = (*conn)->Query(kTaskIdTakenSql, task.id);
+    if (!taken.ok()) return taken.status();
+    if (!taken->empty()) return Status::AlreadyExists("Task already exists");
+    return Status::NotFound("User not found");
+  }
+  const std::int64_t seq = inserted->Int64(0, 0);
+  Result<std::int64_t> stored = InsertMessages(**conn, seq, 0, kept);
+  if (!stored.ok()) return stored.status();
+  if (*stored != static_cast<std::int64_t>(kept.size())) {
+    return Status::Internal("storage error", "task " + task.id + ": stored " + std::to_string(*stored) +
+                                                 " of " + std::to_string(kept.size()) + " new messages");
+  }
+  return tx->Commit();
+}
+
+Result<Task> PostgresStore::GetTask(std::string_view id) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<StoredTask> stored = LoadTask(**conn, id);
+  if (!stored.ok()) return stored.status();
+  return std::move(stored->task);
+}
+
+constexpr std::string_view kMessagesSql =
+    "SELECT position, body, checksum FROM messages WHERE task_seq = $1 ORDER BY position";
+
+Result<TaskSnapshot> PostgresStore::GetSnapshot(std::string_view id) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  // The task row and its messages must come from the same snapshot, or a concurrent append could
+  // show messages the task's counters do not account for.
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kSnapshot);
+  if (!tx.ok()) return tx.status();
+  Result<StoredTask> stored = LoadTask(**conn, id);
+  if (!stored.ok()) return stored.status();
+  TaskSnapshot snapshot{std::move(stored->task), {}};
+  Result<Rows> rows = (*conn)->Query(kMessagesSql, snapshot.task.seq);
+  if (!rows.ok()) return rows.status();
+  snapshot.messages.reserve(rows->size());
+  for (int i = 0; i < rows->size(); ++i) {
+    // Positions are dense from 0; a gap means rows were lost or edited behind the store's back.
+    if (rows->Int64(i, 0) != i) {
+      return CorruptTask(id, "messages.position", "skips position " + std::to_string(i));
+    }
+    std::string body = rows->Text(i, 1);
+    if (!MessageBodyIntact(body, rows->OptionalInt64(i, 2))) {
+      return CorruptTask(id, "messages.body", "of position " + std::to_string(i) + " is damaged");
+    }
+    snapshot.messages.push_back(std::move(body));
+  }
+  if (static_cast<std::int64_t>(snapshot.messages.size()) != stored->message_count) {
+    return CorruptTask(id, "message_count",
+                       "says " + std::to_string(stored->message_count) + " but " +
+                           std::to_string(snapshot.messages.size()) + " messages are stored");
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return snapshot;
+}
+
+// FOR UPDATE makes appends to one task take turns: the next one reads the count (and, in its next
+// statement, the keys) that the previous one committed.
+constexpr std::string_view kLockTaskSql = "SELECT seq, message_count FROM tasks WHERE id = $1 FOR UPDATE";
+constexpr std::string_view kAddMessagesSql =
+    "UPDATE tasks SET message_count = $2, updated_at = $3 WHERE seq = $1";
+
+Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
+                                                   const std::vector<NewMessage>& messages, UnixMicros now) {
+  const std::vector<const NewMessage*> kept = FirstOfEachKey(messages);
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> task = (*conn)->Query(kLockTaskSql, id);
+  if (!task.ok()) return task.status();
+  if (task->empty()) return Status::NotFound("Task not found");
+  const std::int64_t seq = task->Int64(0, 0);
+  const std::int64_t count = task->Int64(0, 1);
+  Result<std::int64_t> appended = InsertMessages(**conn, seq, count, kept);
+  if (!appended.ok()) return appended.status();
+  const AppendResult result{*appended, count + *appended};
+  if (result.appended > 0) {
+    Result<Rows> updated = (*conn)->Query(kAddMessagesSql, seq, result.message_count, now);
+    if (!updated.ok()) return updated.status();
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return result;
+}
+
+// The update and the read of the updated row are one statement; the transaction keeps the update
+// from being committed when the row cannot be read back, as on SQLite.
+constexpr std::string_view kPatchTaskSql =
+    "UPDATE tasks t SET title = COALESCE($2, t.title), status = COALESCE($3, t.status), "
+    "visibility = COALESCE($4, t.visibility), model = COALESCE($5, t.model), updated_at = $6 "
+    "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
+    "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
+
+Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> rows = (*conn)->Query(kPatchTaskSql, id, patch.title, OptionalEnumText(patch.status),
+                                     OptionalEnumText(patch.visibility), patch.model, now);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Task not found");
+  Result<StoredTask> stored = ReadTaskRow(*rows, 0);
+  if (!stored.ok()) return stored.status();
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return std::move(stored->task);
+}
+
+// The task's messages go with it (ON DELETE CASCADE), in the same statement.
+constexpr std::string_view kDeleteTaskSql = "DELETE FROM tasks WHERE id = $1";
+
+Status PostgresStore::DeleteTask(std::string_view id) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> deleted = (*conn)->Query(kDeleteTaskSql, id);
+  if (!deleted.ok()) return deleted.status();
+  if (deleted->affected() == 0) return Status::NotFound("Task not found");
+  return Status::Ok();
+}
+
+// Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which the
+// tasks_by_owner_newest index serves directly. The first page binds the largest possible position
+// rather than making the bound optional, so the range stays usable by the index. Each filter is
+// skipped when its parameter is NULL.
+constexpr std::string_view kListTasksSql =
+    "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM
+    "WHERE t.owner_id = $1 AND (t.created_at, t.seq) < ($2::bigint, $3::bigint) "
+    "AND ($4::text IS NULL OR t.status = $4::text) "
+    "AND ($5::text IS NULL OR t.visibility = $5::text) "
+    "AND ($6::boolean IS NULL OR t.is_scheduled = $6::boolean) "
+    "ORDER BY t.created_at DESC, t.seq DESC LIMIT $7::bigint";
+
+constexpr int kMaxListLimit = 100;
+
+Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxListLimit) {
+    return Status::InvalidArgument("limit must be between 1 and 100");
+  }
+  constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
+  const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  // One row more than the page decides whether another page follows.
+  Result<Rows> rows = (*conn)->Query(kListTasksSql, query.owner_id, after.created_at, after.seq,
+                                     OptionalEnumText(query.status), OptionalEnumText(query.visibility),
+                                     query.is_scheduled, std::int64_t{query.limit} + 1);
+  if (!rows.ok()) return rows.status();
+
+  TaskPage page;
+  for (int i = 0; i < rows->size(); ++i) {
+    if (i == query.limit) {
+      const Task& last = page.tasks.back();
+      page.next = ListPosition{last.created_at, last.seq};
+      break;
+    }
+    Result<StoredTask> stored = ReadTaskRow(*rows, i);
+    if (!stored.ok()) return stored.status();
+    page.tasks.push_back(std::move(stored->task));
+  }
+  return page;
+}
+
+// libpq settings, before the URL's own (which win) and after them (which the URL cannot change).
+postgres::ConnectSettings SettingsFor(const PostgresOptions& options) {
+  postgres::ConnectSettings settings;
+  auto& p = settings.params;
+  p.emplace_back("connect_timeout", std::to_string(options.connect_timeout_s));
+  p.emplace_back("keepalives", "1");
+  p.emplace_back("keepalives_idle", "5");
+  p.emplace_back("keepalives_interval", "2");
+  p.emplace_back("keepalives_count", "3");
+  p.emplace_back("tcp_user_timeout", std::to_string(options.tcp_user_timeout_ms));
+  p.emplace_back("application_name", "taskshare");
+  // Server settings for each session. synchronous_commit keeps the server's setting (on by default),
+  // so that a stricter one (remote_apply with a standby) is never weakened.
+  p.emplace_back("options", "-c lock_timeout=" + std::to_string(options.lock_timeout_ms) +
+                                " -c statement_timeout=" + std::to_string(options.statement_timeout_ms));
+  p.emplace_back("dbname", options.url);
+  p.emplace_back("client_encoding", "UTF8");
+  return settings;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
+  {
+    char* error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &error);
+    if (parsed == nullptr) {
+      std::string why = error != nullptr ? error : "out of memory";
+      PQfreemem(error);
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      return Status::InvalidArgument("invalid PostgreSQL URL: " + why);
+    }
+    PQconninfoFree(parsed);
+  }
+  if (options.connect_timeout_s < 0 || options.lock_timeout_ms < 0 || options.statement_timeout_ms < 0 ||
+      options.tcp_user_timeout_ms < 0) {
+    return Status::InvalidArgument("PostgreSQL timeouts must not be negative");
+  }
+  Result<std::unique_ptr<ConnectionPool>> pool =
+      ConnectionPool::Open(SettingsFor(options), options.connections);
+  if (!pool.ok()) return pool.status();
+  {
+    Result<Lease> conn = (*pool)->Acquire();
+    if (!conn.ok()) return conn.status();
+    if (Status s = postgres::ApplyMigrations(**conn); !s.ok()) return s;
+  }
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(*pool)));
+}
+
+}  // namespace taskshare

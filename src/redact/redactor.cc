@@ -1,0 +1,169 @@
+#include "redact/redactor.h"
+
+#include <optional>
+
+#include "redact/json_string.h"
+#include "redact/key_value_scanner.h"
+#include "redact/pattern_rules.h"
+#include "redact/private_keys.h"
+
+namespace taskshare::redact {
+namespace {
+
+constexpr size_t kNpos = std::string_view::npos;
+
+// `json[i]` opens a string; the index just past its closing quote, or kNpos if it never closes. A quote
+// closes the string unless an odd number of backslashes precedes it.
+size_t SkipString(std::string_view json, size_t i) {
+  for (size_t from = i + 1;;) {
+    const size_t q = json.find('"', from);  // memchr
+    if (q == kNpos) return kNpos;
+    size_t backslashes = 0;
+    while (q - backslashes > i + 1 && json[q - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return q + 1;
+    from = q + 1;
+  }
+}
+
+bool EqualsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// The JSON walk's view of one open object or array. It tracks only what a string token needs: whether
+// it is a key, and the key kind its value is judged under.
+struct Frame {
+  enum class Role { kOther, kName, kValue };  // the current member's key: "name"/"key", "value", other
+
+  bool object = false;
+  bool expect_key = true;           // objects: the next string token is a key
+  KeyKind member = KeyKind::kNone;  // objects: the current member's key; arrays: the array's own key
+  Role role = Role::kOther;         // objects
+  KeyKind named = KeyKind::kNone;   // objects: what a "name"/"key" member's string value classifies as
+
+  [[nodiscard]] KeyKind ValueContext() const {
+    if (object && role == Role::kValue && named != KeyKind::kNone) return named;
+    return member;
+  }
+};
+
+// One walk over a JSON text. Bytes are copied to the output lazily: nothing until the first string
+// token that changes, so an unchanged text costs no copy but the final one.
+class JsonWalk {
+ public:
+  JsonWalk(const Redactor& redactor, std::string_view json) : redactor_(redactor), json_(json) {}
+
+  // The redacted text, or std::nullopt if the text turned out not to be valid JSON.
+  std::optional<std::string> Run() {
+    for (size_t i = 0; i < json_.size();) {
+      if (json_[i] != '"') {
+        if (!Structural(json_[i])) return std::nullopt;
+        ++i;
+        continue;
+      }
+      const size_t end = SkipString(json_, i);
+      if (end == kNpos || !StringToken(i, end)) return std::nullopt;
+      i = end;
+    }
+    if (!stack_.empty()) return std::nullopt;
+    if (!changed_) return std::string(json_);
+    out_.append(json_.substr(copied_));
+    return std::move(out_);
+  }
+
+ private:
+  // Brackets and commas; every other byte outside strings needs no attention.
+  bool Structural(char c) {
+    if (c == '{' || c == '[') {
+      const KeyKind inherited = stack_.empty() ? KeyKind::kNone : stack_.back().ValueContext();
+      stack_.push_back({.object = c == '{', .member = c == '[' ? inherited : KeyKind::kNone});
+    } else if (c == '}' || c == ']') {
+      if (stack_.empty() || stack_.back().object != (c == '}')) return false;
+      stack_.pop_back();
+    } else if (c == ',' && !stack_.empty() && stack_.back().object) {
+      stack_.back().expect_key = true;
+    }
+    return true;
+  }
+
+  // Records what the decoded string token `text` means to its frame; returns the key kind it is to be
+  // judged under (none for a key).
+  KeyKind Place(std::string_view text) {
+    if (stack_.empty()) return KeyKind::kNone;
+    Frame& f = stack_.back();
+    if (!f.object || !f.expect_key) {
+      const KeyKind context = f.ValueContext();
+      if (f.object && f.role == Frame::Role::kName) f.named = ClassifyKey(text);
+      return context;
+    }
+    f.expect_key = false;
+    f.member = ClassifyKey(text);
+    f.role = EqualsLower(text, "name") || EqualsLower(text, "key") ? Frame::Role::kName
+             : EqualsLower(text, "value")                          ? Frame::Role::kValue
+                                                                   : Frame::Role::kOther;
+    return KeyKind::kNone;
+  }
+
+  // The string token json_[begin, end), quotes included.
+  bool StringToken(size_t begin, size_t end) {
+    const std::string_view raw = json_.substr(begin + 1, end - begin - 2);
+    const bool escaped = raw.find('\\') != kNpos;
+    if (escaped && !DecodeJsonString(raw, decoded_)) return false;
+    const std::string_view text = escaped ? std::string_view(decoded_) : raw;
+    spans_.clear();
+    redactor_.FindSpans(text, Place(text), spans_);
+    if (spans_.empty()) return true;
+    NormalizeSpans(text, spans_);
+    if (escaped) MapSpansToRaw(raw, spans_);
+    out_.append(json_.substr(copied_, begin + 1 - copied_));  // up to and with the opening quote
+    AppendRedacted(out_, raw, spans_);
+    out_ += '"';
+    copied_ = end;
+    changed_ = true;
+    return true;
+  }
+
+  const Redactor& redactor_;
+  std::string_view json_;
+  std::vector<Frame> stack_;
+  std::string out_;
+  size_t copied_ = 0;  // json_[0, copied_) is in out_ already
+  bool changed_ = false;
+  std::string decoded_;      // scratch, reused by every token
+  std::vector<Span> spans_;  // likewise
+};
+
+}  // namespace
+
+Redactor::Redactor(const std::vector<std::string>& secret_values) : secrets_(secret_values) {}
+
+void Redactor::FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const {
+  if (text.empty()) return;
+  secrets_.Find(text, spans);
+  FindPrivateKeys(text, spans);
+  FindPatternMatches(text, spans);
+  FindKeyValueMatches(text, spans);
+  FindKeyedValue(context, text, 0, text.size(), spans);
+}
+
+std::string Redactor::RedactText(std::string_view text) const {
+  std::vector<Span> spans;
+  FindSpans(text, KeyKind::kNone, spans);
+  if (spans.empty()) return std::string(text);
+  NormalizeSpans(text, spans);
+  std::string out;
+  out.reserve(text.size());
+  AppendRedacted(out, text, spans);
+  return out;
+}
+
+std::string Redactor::RedactJson(std::string_view json) const {
+  std::optional<std::string> out = JsonWalk(*this, json).Run();
+  return out ? std::move(*out) : RedactText(json);
+}
+
+}  // namespace taskshare::redact

@@ -1,0 +1,76 @@
+// Redactor: removes secrets and credentials from what an anonymous viewer of a task is shown.
+//
+// Built once per task from the values of the task's secrets plus a fixed table of rules, it replaces
+// each match with "[REDACTED:<rule>]". Matching is linear in the input for every rule (RE2 for the
+// regular ones, hand-written scanners that never look back more than a bounded distance for the rest),
+// so an attacker who writes the transcript cannot make it slow. Immutable after construction: one
+// Redactor may be used from any number of threads at once (hold it as std::shared_ptr<const Redactor>).
+//
+// | rule                  | matches (exact patterns and thresholds in the file named)     | replaced  |
+// | --------------------- | ------------------------------------------------------------- | --------- |
+// | secret                | the task's secret values, byte for byte, also \"-escaped and  | match     |
+// |                       | percent-encoded; values under 4 bytes ignored (secret_matcher) |           |
+// | private_key           | -----BEGIN ...PRIVATE KEY----- through its END line; a key    | block     |
+// |                       | without END to the end of its base64 body (private_keys)      |           |
+// | aws_access_key_id     | (AKIA|ASIA)[A-Z0-9]{16}, not inside a word (pattern_rules)    | match     |
+// | aws_secret_access_key | 40 of [A-Za-z0-9/+] under a key such as aws_secret_access_key | value     |
+// |                       | or SecretAccessKey (credentials)                              |           |
+// | github_token          | gh[pousr]_ + 36+ alnum; github_pat_ + 22+ [A-Za-z0-9_]        | match     |
+// | gitlab_token          | glpat-/gldt-/glrt-/... + 20+ [A-Za-z0-9_-]; GR1348941...      | match     |
+// | slack_token           | xox[abeoprs]- or xapp- + 10+ [A-Za-z0-9-]                     | match     |
+// | slack_webhook         | hooks.slack.com/(services|workflows|triggers)/PATH            | PATH      |
+// | neo_api_key           | neo_sk_ + 16+ alnum                                           | match     |
+// | jwt                   | eyJ... . ... . ... (base64url parts; JWS or JWE)              | match     |
+// | url_password          | scheme://user:PASSWORD@                                       | PASSWORD  |
+// | authorization_header  | Authorization: / Proxy-Authorization: in text (to the end of  | value but |
+// |                       | the line or quote), or a JSON member of that name             | scheme    |
+// | cookie_header         | Cookie: / Set-Cookie: likewise                                | value     |
+// | credential_assignment | password=, token:, "api_key": ... (credentials.h lists the    | value     |
+// |                       | names) whose value looks generated (credentials.h thresholds) |           |
+//
+// Overlapping matches become one replacement, named after the longest of them (ties: the rule listed
+// first above). The secret rule is never named after the secret: the anonymous view hides the names of
+// a task's secrets too.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "redact/credentials.h"
+#include "redact/rules.h"
+#include "redact/secret_matcher.h"
+
+namespace taskshare::redact {
+
+class Redactor {
+ public:
+  // `secret_values`: the values of the task's secrets, in any order, possibly empty; those shorter
+  // than kMinSecretLength bytes are ignored (see secret_matcher.h for why).
+  explicit Redactor(const std::vector<std::string>& secret_values = {});
+
+  // `text` (plain text such as a title; any bytes) with every match replaced. A copy of `text` if
+  // nothing matches.
+  [[nodiscard]] std::string RedactText(std::string_view text) const;
+
+  // `json` (the text of one JSON value, such as a stored message) with matches replaced inside its
+  // string tokens, keys included, at any depth. Only string tokens that contain a match change, and in
+  // those only the matched bytes: the rest of the token keeps its escapes as written, every other
+  // byte is kept, and the result is valid JSON whenever `json` is. A byte-identical copy of `json` if
+  // nothing matches. Besides the rules that apply to any text, a string value is also judged by the
+  // key of its member (an array's elements by the key of the array, and a "value" member by the
+  // string of a "name" or "key" member before it, as in HAR headers and Kubernetes env lists):
+  // {"Authorization": "Bearer x"}, {"password": "..."}, {"name": "API_TOKEN", "value": "..."}.
+  // Precondition: `json` is valid JSON. If it is not, the result is RedactText(json): never undefined
+  // behaviour, and nothing that RedactText would catch is shown.
+  [[nodiscard]] std::string RedactJson(std::string_view json) const;
+
+  // Appends to `spans` the matches of every rule in `text`, as judged under a key of kind `context`;
+  // not normalized. For the tests and for callers that render the text themselves.
+  void FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const;
+
+ private:
+  SecretMatcher secrets_;
+};
+
+}  // namespace taskshare::redact

@@ -1,0 +1,150 @@
+#include "redact/secret_matcher.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace taskshare::redact {
+namespace {
+
+// The value as it reads inside a JSON string (only what JSON must escape is escaped).
+std::string JsonEscaped(std::string_view value) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The value percent-encoded as by encodeURIComponent (unreserved characters kept).
+std::string PercentEncoded(std::string_view value) {
+  constexpr std::string_view kHex = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SecretMatcher::SecretMatcher(const std::vector<std::string>& values) {
+  nodes_.emplace_back();
+  for (const std::string& value : values) {
+    // A value read from a file often ends in a line break that the transcript does not show.
+    const size_t first = value.find_first_not_of(" \t\r\n");
+    const std::string_view trimmed =
+        first == std::string::npos
+            ? std::string_view()
+            : std::string_view(value).substr(first, value.find_last_not_of(" \t\r\n") + 1 - first);
+    for (std::string_view v : {std::string_view(value), trimmed}) {
+      if (v.size() < kMinSecretLength) continue;
+      Insert(v);
+      if (std::string e = JsonEscaped(v); e != v) Insert(e);
+      if (std::string e = PercentEncoded(v); e != v) Insert(e);
+    }
+  }
+  Link();
+}
+
+int32_t SecretMatcher::Child(int32_t node, unsigned char c) const {
+  if (node == 0) return root_next_[c] != 0 ? root_next_[c] : -1;
+  const auto& next = nodes_[node].next;
+  auto it = std::lower_bound(
+      next.begin(), next.end(), c,
+      [](const std::pair<unsigned char, int32_t>& e, unsigned char b) { return e.first < b; });
+  return it != next.end() && it->first == c ? it->second : -1;
+}
+
+void SecretMatcher::Insert(std::string_view value) {
+  int32_t node = 0;
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    int32_t child = Child(node, c);
+    if (child < 0) {
+      child = static_cast<int32_t>(nodes_.size());
+      nodes_.emplace_back();
+      if (node == 0) {
+        root_next_[c] = child;
+      }
+      auto& next = nodes_[node].next;  // after emplace_back: nodes_ may have moved
+      next.insert(std::lower_bound(next.begin(), next.end(), std::pair<unsigned char, int32_t>(c, 0)),
+                  {c, child});
+    }
+    node = child;
+  }
+  nodes_[node].longest = static_cast<uint32_t>(value.size());
+}
+
+void SecretMatcher::Link() {
+  // Breadth first, so that a node's failure link (a shallower node) is final before the node is used.
+  std::deque<int32_t> queue;
+  for (const auto& [c, child] : nodes_[0].next) queue.push_back(child);
+  while (!queue.empty()) {
+    const int32_t node = queue.front();
+    queue.pop_front();
+    for (const auto& [c, child] : nodes_[node].next) {
+      int32_t f = nodes_[node].fail;
+      int32_t target = Child(f, c);
+      while (target < 0 && f != 0) {
+        f = nodes_[f].fail;
+        target = Child(f, c);
+      }
+      nodes_[child].fail = target < 0 ? 0 : target;
+      if (nodes_[child].longest == 0) nodes_[child].longest = nodes_[nodes_[child].fail].longest;
+      queue.push_back(child);
+    }
+  }
+}
+
+void SecretMatcher::Find(std::string_view text, std::vector<Span>& out) const {
+  if (empty()) return;
+  const size_t first = out.size();
+  int32_t node = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    int32_t next = Child(node, c);
+    while (next < 0 && node != 0) {
+      node = nodes_[node].fail;
+      next = Child(node, c);
+    }
+    node = next < 0 ? 0 : next;
+    if (const uint32_t len = nodes_[node].longest; len != 0) {
+      // Occurrences end in increasing order but a longer one can start before earlier ones: fold every
+      // span it overlaps into it.
+      size_t begin = i + 1 - len;
+      while (out.size() > first && out.back().end > begin) {
+        begin = std::min(begin, out.back().begin);
+        out.pop_back();
+      }
+      out.push_back({begin, i + 1, Rule::kSecret});
+    }
+  }
+}
+
+}  // namespace taskshare::redact

@@ -1,0 +1,396 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "redact/redactor.h"
+
+namespace taskshare::redact {
+namespace {
+
+// The secret values every corpus case is redacted with (see redact_corpus/positive.txt).
+const std::vector<std::string> kCorpusSecrets = {"Tr0ub4dor&3-prod", "hunter2-staging-key", "p@ss w0rd!"};
+constexpr std::string_view kGhp = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
+constexpr std::string_view kJwt =
+    "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.eyJzdWIiOiJzdmMtZGVwbG95IiwiZXhwIjoxODkzNDU2MDAwfQ."
+    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+struct Case {
+  std::string name;
+  std::string input;
+  std::optional<std::string> expected;  // none: the input must come back unchanged
+};
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  size_t n = lines.size();
+  while (n > 0 && lines[n - 1].empty()) --n;  // the blank lines between cases
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += (i == 0 ? "" : "\n") + lines[i];
+  return out;
+}
+
+// Reads "### name", input lines, optionally ">>>" and expected lines, for each case of a corpus file.
+std::vector<Case> ReadCorpus(const std::string& file) {
+  std::ifstream in(std::string(TASKSHARE_REDACT_CORPUS_DIR) + "/" + file);
+  EXPECT_TRUE(in) << "cannot open " << file;
+  std::vector<Case> cases;
+  std::vector<std::string> input;
+  std::vector<std::string> expected;
+  bool in_expected = false;
+  auto flush = [&] {
+    if (cases.empty()) return;
+    cases.back().input = JoinLines(input);
+    if (in_expected) cases.back().expected = JoinLines(expected);
+    input.clear();
+    expected.clear();
+    in_expected = false;
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("### ")) {
+      flush();
+      cases.push_back({line.substr(4), "", std::nullopt});
+    } else if (!cases.empty() && line == ">>>") {
+      in_expected = true;
+    } else if (!cases.empty()) {
+      (in_expected ? expected : input).push_back(line);
+    }
+  }
+  flush();
+  return cases;
+}
+
+std::string Quoted(std::string_view s) {
+  return boost::json::serialize(boost::json::value(boost::json::string_view(s.data(), s.size())));
+}
+
+// JSON text cut into the runs outside string tokens (first) and the string tokens (second).
+std::vector<std::pair<std::string_view, std::string_view>> Tokens(std::string_view json) {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  size_t at = 0;
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '"') continue;
+    size_t end = i + 1;
+    while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
+    out.emplace_back(json.substr(at, i - at), json.substr(i, end + 1 - i));
+    at = i = end;
+    ++at;
+  }
+  out.emplace_back(json.substr(std::min(at, json.size())), "");
+  return out;
+}
+
+// `out` parses, and differs from `in` only inside string tokens that now hold a replacement.
+void ExpectOnlyStringsChanged(std::string_view in, std::string_view out) {
+  boost::system::error_code ec;
+  boost::json::parse(out, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << out;
+  const auto a = Tokens(in);
+  const auto b = Tokens(out);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].first, b[i].first);
+    if (a[i].second != b[i].second) {
+      EXPECT_NE(b[i].second.find("[REDACTED:"), std::string_view::npos) << b[i].second;
+    }
+  }
+}
+
+TEST(RedactRulesTest, NamesAreStable) {
+  std::vector<std::string_view> names;
+  for (int r = 0; r <= static_cast<int>(Rule::kCredentialAssignment); ++r) names.push_back(RuleName(Rule(r)));
+  EXPECT_EQ(names, (std::vector<std::string_view>{
+                       "secret", "private_key", "aws_access_key_id", "aws_secret_access_key", "github_token",
+                       "gitlab_token", "slack_token", "slack_webhook", "neo_api_key", "jwt", "url_password",
+                       "authorization_header", "cookie_header", "credential_assignment"}));
+}
+
+TEST(RedactCorpusTest, PositiveCasesAsText) {
+  const Redactor r(kCorpusSecrets);
+  const auto cases = ReadCorpus("positive.txt");
+  EXPECT_GE(cases.size(), 44u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ASSERT_TRUE(c.expected.has_value());
+    EXPECT_NE(c.input, *c.expected);
+    EXPECT_EQ(r.RedactText(c.input), *c.expected);
+  }
+}
+
+// Inside JSON the same text is escaped (line breaks, quotes, backslashes): the output must be the
+// expected text escaped the same way, so escapes outside the replacements are kept as they were.
+TEST(RedactCorpusTest, PositiveCasesInsideJsonKeepTheirEscapes) {
+  const Redactor r(kCorpusSecrets);
+  for (const Case& c : ReadCorpus("positive.txt")) {
+    SCOPED_TRACE(c.name);
+    for (const auto& [head, tail] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"role":"tool","content":)", "}"},
+             {R"({"parts":[{"type":"tool-result","output":{"exit":0,"stdout":)", R"(,"stderr":""}}]})"}}) {
+      const std::string in = head + Quoted(c.input) + tail;
+      const std::string out = r.RedactJson(in);
+      EXPECT_EQ(out, head + Quoted(*c.expected) + tail);
+      ExpectOnlyStringsChanged(in, out);
+    }
+  }
+}
+
+TEST(RedactCorpusTest, NegativeCasesSurviveUntouched) {
+  const Redactor r(kCorpusSecrets);
+  const auto cases = ReadCorpus("negative.txt");
+  EXPECT_GE(cases.size(), 13u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_FALSE(c.expected.has_value());
+    EXPECT_EQ(r.RedactText(c.input), c.input);
+    const std::string json =
+        R"({"content":)" + Quoted(c.input) + R"(,"parts":[{"input":{"cmd":[)" + Quoted(c.input) + "]}}]}";
+    EXPECT_EQ(r.RedactJson(json), json);
+  }
+}
+
+TEST(RedactCorpusTest, JsonCases) {
+  const Redactor r(kCorpusSecrets);
+  const auto cases = ReadCorpus("json.txt");
+  EXPECT_GE(cases.size(), 14u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string out = r.RedactJson(c.input);
+    EXPECT_EQ(out, c.expected.value_or(c.input));
+    ExpectOnlyStringsChanged(c.input, out);
+  }
+}
+
+TEST(RedactCorpusTest, EveryRuleHasPositiveCases) {
+  std::set<std::string> seen;
+  for (const char* file : {"positive.txt", "json.txt"}) {
+    for (const Case& c : ReadCorpus(file)) {
+      const std::string& text = c.expected.value_or("");
+      for (size_t i = text.find("[REDACTED:"); i != std::string::npos; i = text.find("[REDACTED:", i + 1)) {
+        seen.insert(text.substr(i + 10, text.find(']', i) - i - 10));
+      }
+    }
+  }
+  for (int r = 0; r <= static_cast<int>(Rule::kCredentialAssignment); ++r) {
+    EXPECT_TRUE(seen.contains(std::string(RuleName(Rule(r))))) << RuleName(Rule(r));
+  }
+}
+
+TEST(RedactSecretTest, ShortAndEmptyValuesAreIgnored) {
+  const Redactor r({"", "on", "dev", "prod", "prod"});
+  EXPECT_EQ(r.RedactText("dev on prod, product"), "dev on [REDACTED:secret], [REDACTED:secret]uct");
+  EXPECT_EQ(Redactor({"  \n"}).RedactText("plain text, no secrets  \n"), "plain text, no secrets  \n");
+  EXPECT_EQ(Redactor({"Xk29sLq8zQ\n"}).RedactText("pw Xk29sLq8zQ."), "pw [REDACTED:secret].");
+  EXPECT_EQ(Redactor().RedactText(std::string(kGhp)), "[REDACTED:github_token]");
+}
+
+TEST(RedactSecretTest, OverlappingOccurrencesBecomeOneReplacement) {
+  EXPECT_EQ(Redactor({"abcdEFGH", "EFGHijkl"}).RedactText("xx abcdEFGHijkl yy"), "xx [REDACTED:secret] yy");
+  EXPECT_EQ(Redactor({"passpass"}).RedactText("passpasspass!"), "[REDACTED:secret]!");
+  EXPECT_EQ(Redactor({"0123456789", "3456"}).RedactText("a0123456789b 3456"),
+            "a[REDACTED:secret]b [REDACTED:secret]");
+  EXPECT_EQ(Redactor({"prod-key-1", "prod-key-12345"}).RedactText("prod-key-12345 prod-key-1"),
+            "[REDACTED:secret] [REDACTED:secret]");
+}
+
+TEST(RedactSecretTest, EscapedForms) {
+  const Redactor r({R"(pa"ss\w0rd-77)"});
+  EXPECT_EQ(r.RedactText(R"(x pa"ss\w0rd-77 y)"), "x [REDACTED:secret] y");
+  EXPECT_EQ(r.RedactText(R"({"pw": "pa\"ss\\w0rd-77"})"), R"({"pw": "[REDACTED:secret]"})");
+  EXPECT_EQ(r.RedactText("u=pa%22ss%5Cw0rd-77&"), "u=[REDACTED:secret]&");
+  EXPECT_EQ(r.RedactJson(R"({"a":"pa\"ss\\w0rd-77","b":"{\"pw\":\"pa\\\"ss\\\\w0rd-77\"}"})"),
+            R"({"a":"[REDACTED:secret]","b":"{\"pw\":\"[REDACTED:secret]\"}"})");
+}
+
+TEST(RedactSecretTest, APartialCharacterIsWidenedToTheWholeCharacter) {
+  const Redactor r({"\xA9tude-99x"});  // the second half of "é" and more
+  EXPECT_EQ(r.RedactText("\xC3\xA9tude-99x!"), "[REDACTED:secret]!");
+  EXPECT_EQ(r.RedactJson(R"({"a":"\u00e9tude-99x!","b":"\u00c3\u00a9"})"),
+            R"({"a":"[REDACTED:secret]!","b":"\u00c3\u00a9"})");
+}
+
+TEST(RedactOverlapTest, OverlappingRulesGiveOneSaneReplacement) {
+  const std::string payload = "eyJzdWIiOiJzdmMtZGVwbG95IiwiZXhwIjoxODkzNDU2MDAwfQ";
+  EXPECT_EQ(Redactor({payload}).RedactText("t=" + std::string(kJwt)), "t=[REDACTED:jwt]");
+  EXPECT_EQ(Redactor({std::string(kGhp)}).RedactText(std::string(kGhp)), "[REDACTED:secret]");
+  EXPECT_EQ(Redactor({"OOL8d-and-more"}).RedactText(std::string(kGhp) + "-and-more"),
+            "[REDACTED:github_token]");
+  EXPECT_EQ(Redactor({"4gfqrc5XlrWi0B26"}).RedactText("Authorization: Bearer 4gfqrc5XlrWi0B26"),
+            "Authorization: Bearer [REDACTED:secret]");
+  EXPECT_EQ(Redactor().RedactText("https://x:" + std::string(kGhp) + "@github.com"),
+            "https://x:[REDACTED:github_token]@github.com");
+}
+
+// "<first><TAB><second>" lines of a corpus file, comments skipped.
+std::vector<std::pair<std::string, std::string>> ReadPairs(const std::string& file) {
+  std::ifstream in(std::string(TASKSHARE_REDACT_CORPUS_DIR) + "/" + file);
+  EXPECT_TRUE(in) << "cannot open " << file;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::string line; std::getline(in, line);) {
+    const size_t tab = line.find('\t');
+    if (line.starts_with("#") || tab == std::string::npos) continue;
+    out.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  return out;
+}
+
+TEST(RedactCredentialTest, ValuesMustLookGenerated) {
+  const auto values = ReadPairs("values.txt");
+  EXPECT_GE(values.size(), 25u);
+  for (const auto& [verdict, value] : values) EXPECT_EQ(IsCredentialValue(value), verdict == "yes") << value;
+  EXPECT_DOUBLE_EQ(EntropyBitsPerChar("aaaaaaaa"), 0.0);
+  EXPECT_DOUBLE_EQ(EntropyBitsPerChar("abcdefgh"), 3.0);
+  EXPECT_DOUBLE_EQ(EntropyBitsPerChar("abab1212"), 2.0);
+  std::string longest;
+  for (size_t i = 0; longest.size() < kMaxCredentialLength; ++i) longest += "Xk29sLq8zQ"[i % 10];
+  EXPECT_TRUE(IsCredentialValue(longest));
+  EXPECT_FALSE(IsCredentialValue(longest + "X"));
+  EXPECT_TRUE(IsAwsSecretKeyShape("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+  EXPECT_FALSE(IsAwsSecretKeyShape("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE"));
+  EXPECT_FALSE(IsAwsSecretKeyShape("wJalrXUtnFEMI-K7MDENG/bPxRfiCYEXAMPLEKEY"));
+}
+
+TEST(RedactCredentialTest, KeyNames) {
+  const std::map<std::string, KeyKind> kinds = {{"none", KeyKind::kNone},
+                                                {"authorization", KeyKind::kAuthorization},
+                                                {"cookie", KeyKind::kCookie},
+                                                {"aws_secret", KeyKind::kAwsSecret},
+                                                {"credential", KeyKind::kCredential}};
+  const auto keys = ReadPairs("keys.txt");
+  EXPECT_GE(keys.size(), 30u);
+  for (const auto& [kind, key] : keys) EXPECT_EQ(ClassifyKey(key), kinds.at(kind)) << key;
+}
+
+TEST(RedactJsonTest, UnchangedInputIsTheSameBytes) {
+  const Redactor r(kCorpusSecrets);
+  for (const char* json : {"", "{}", "[]", "1.50", "\"x\"", " { \"a\" : [ ] } ", R"({"a":"\u0000\ud800"})"}) {
+    EXPECT_EQ(r.RedactJson(json), json);
+  }
+}
+
+TEST(RedactJsonTest, InvalidJsonIsRedactedAsText) {
+  const Redactor r;
+  const std::string token(kGhp);
+  for (const std::string& bad :
+       {R"({"a": ")" + token, R"({"a": "x\q )" + token + R"("})", R"({"a": [")" + token + R"("})",
+        "]" + token, R"({"a":")" + token + R"(")", R"({"a":"\u12 )" + token + R"("})", std::string("\"\\")}) {
+    SCOPED_TRACE(bad);
+    const std::string out = r.RedactJson(bad);
+    EXPECT_EQ(out, r.RedactText(bad));
+    EXPECT_EQ(out.find(token), std::string::npos);
+  }
+}
+
+// Random JSON built from redactable and harmless strings: whatever the nesting, the output parses and
+// only strings with a replacement change.
+TEST(RedactJsonTest, RandomDocumentsStayValid) {
+  const std::vector<std::string> pool = {
+      "plain",
+      "Authorization: Bearer 4gfqrc5XlrWi0B26",
+      std::string(kJwt),
+      "a\"b\\c\n\t\u00e9 \xF0\x9F\x98\x80",
+      "Tr0ub4dor&3-prod",
+      "password=Xk29sLq8zQ",
+      "Xk29sLq8zQ",
+      "password",
+      "cookie",
+      "name",
+      "value",
+      "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC575yx8xm5Mslf",
+      ""};
+  std::mt19937 rng(42);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  std::function<boost::json::value(int)> make = [&](int depth) -> boost::json::value {
+    switch (depth > 4 ? 3 + pick(2) : pick(5)) {
+      case 0: {
+        boost::json::object o;
+        for (size_t n = pick(4); n > 0; --n) o[pool[pick(pool.size())]] = make(depth + 1);
+        return o;
+      }
+      case 1: {
+        boost::json::array a;
+        for (size_t n = pick(4); n > 0; --n) a.push_back(make(depth + 1));
+        return a;
+      }
+      case 2:
+        return 1.5;
+      default:
+        return boost::json::string(pool[pick(pool.size())]);
+    }
+  };
+  const Redactor r(kCorpusSecrets);
+  for (int i = 0; i < 300; ++i) {
+    const std::string in = boost::json::serialize(make(0));
+    SCOPED_TRACE(in);
+    ExpectOnlyStringsChanged(in, r.RedactJson(in));
+  }
+}
+
+// Inputs built to make a careless scanner quadratic: starts of matches that never finish, and many
+// matches in one string. Each is about 5 MB and must finish quickly; no time is asserted.
+TEST(RedactLargeInputTest, AdversarialTextIsLinear) {
+  const Redactor r(kCorpusSecrets);
+  constexpr size_t kSize = 5 << 20;
+  auto repeat = [](std::string_view unit) {
+    std::string s;
+    s.reserve(kSize + unit.size());
+    while (s.size() < kSize) s += unit;
+    return s;
+  };
+  for (std::string_view unit : {"eyJaaaaaaaaaaaa.bb ", "eyJa", "password=", "token:'", "https://a:", "a:=b",
+                                "ghp_", "AKIAAKIAAKIA", "\\\"", "x\xC3\xA9", "Tr0ub4dor&3-pro"}) {
+    const std::string text = repeat(unit);
+    EXPECT_EQ(r.RedactText(text), text) << unit;
+  }
+  const std::string begins = repeat("-----BEGIN RSA PRIVATE KEY-----\n");
+  EXPECT_EQ(r.RedactText(begins), repeat("[REDACTED:private_key]\n").substr(0, begins.size() / 32 * 23));
+  const std::string cookies = repeat("Cookie: a=b\n");
+  EXPECT_EQ(r.RedactText(cookies).size(), cookies.size() / 12 * 33);
+}
+
+TEST(RedactLargeInputTest, FiveMegabyteMessage) {
+  const Redactor r(kCorpusSecrets);
+  std::string content;
+  size_t n = 0;
+  for (; content.size() < (5 << 20); ++n)
+    content += "line " + std::to_string(n) + ": " + std::string(kGhp) + "\n";
+  const std::string in =
+      R"({"role":"tool","content":)" + Quoted(content) + R"(,"array":[)" + Quoted(content) + "]}";
+  const std::string out = r.RedactJson(in);
+  size_t markers = 0;
+  for (size_t i = out.find("[REDACTED:github_token]"); i != std::string::npos;
+       i = out.find("[REDACTED:", i + 1)) {
+    ++markers;
+  }
+  EXPECT_EQ(markers, 2 * n);
+  ExpectOnlyStringsChanged(in, out);
+}
+
+TEST(RedactConcurrencyTest, OneRedactorSharedByThreads) {
+  const Redactor r(kCorpusSecrets);
+  const std::string in =
+      R"({"a":"Tr0ub4dor&3-prod","b":")" + std::string(kJwt) + R"(","password":"Xk29sLq8zQ"})";
+  const std::string want = r.RedactJson(in);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) mismatches[t] += r.RedactJson(in) != want;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+  EXPECT_EQ(
+      want,
+      R"({"a":"[REDACTED:secret]","b":"[REDACTED:jwt]","password":"[REDACTED:credential_assignment]"})");
+}
+
+}  // namespace
+}  // namespace taskshare::redact

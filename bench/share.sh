@@ -176,7 +176,7 @@ has_cache_flag() { "$BIN" serve --help 2>&1 | grep -q -- '--cache-bytes'; }
 
 # start_taskshare DB [CACHE_BYTES]: serves DB on a free port, pinned to CPU 0 with one network thread.
 start_taskshare() {
-  local args=(serve --threads 1 --listen 127.0.0.1:0 --db "$1" --access-log off)
+  local args=(serve --threads 1 --listen 127.0.0.1:0 --db "$1" --access-log off --rate-limit 0)
   [[ -n ${2:-} ]] && args+=(--cache-bytes "$2")
   local log="$WORK/taskshare.log"
   : >"$log"

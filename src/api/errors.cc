@@ -23,6 +23,7 @@ ErrorKind KindOf(Code code) {
     case Code::kNotFound: return {"not_exists", "not found"};
     case Code::kAlreadyExists: return {"already_exists", "conflict"};
     case Code::kTooLarge: return {"payload_too_large", "payload too large"};
+    case Code::kRateLimited: return {"rate_limited", "too many requests"};
     case Code::kUnavailable: return {"unavailable", "service unavailable"};
     case Code::kOk:
     case Code::kInternal: break;
@@ -41,6 +42,7 @@ int HttpStatus(Code code) {
     case Code::kNotFound: return 404;
     case Code::kAlreadyExists: return 409;
     case Code::kTooLarge: return 413;
+    case Code::kRateLimited: return 429;
     case Code::kUnavailable: return 503;
     case Code::kInternal: return 500;
   }

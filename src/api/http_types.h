@@ -26,13 +26,14 @@ struct Request {
   std::string authorization;  // the Authorization header, if any
   std::string if_none_match;  // the If-None-Match header, if any
   std::string accept_encoding;  // the Accept-Encoding header, if any
+  std::string forwarded_for;    // X-Forwarded-For, several headers joined with ", "
   std::string body;
   std::string client_address;  // the peer's IP address; set once per connection, kept by clear()
 
   void clear() {
     method = Method::kGet;
     head = false;
-    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &body}) {
+    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &forwarded_for, &body}) {
       s->clear();
     }
   }

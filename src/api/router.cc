@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/admin_api.h"
 #include "api/auth.h"
 #include "api/errors.h"
 #include "api/openapi.h"
@@ -18,7 +19,19 @@ namespace taskshare::api {
 namespace {
 
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
-enum class Route { kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage };
+enum class Route {
+  kNone,
+  kHealth,
+  kReady,
+  kMetrics,
+  kOpenApi,
+  kTasks,
+  kTask,
+  kShare,
+  kMessages,
+  kSharePage,
+  kAdminSharing
+};
 
 template <typename Segments>
 Route Match(const Segments& s) {
@@ -27,6 +40,9 @@ Route Match(const Segments& s) {
   if (s.size() == 1 && s[0] == "metrics") return Route::kMetrics;
   if (s.size() == 2 && s[0] == "api" && s[1] == "openapi.json") return Route::kOpenApi;
   if (s.size() == 2 && s[0] == "share") return Route::kSharePage;
+  if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "admin" && s[3] == "sharing") {
+    return Route::kAdminSharing;
+  }
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
   if (s.size() == 3) return Route::kTasks;
   if (s.size() == 4) return Route::kTask;
@@ -122,10 +138,31 @@ std::string_view IdBetween(std::string_view target, std::string_view prefix, std
   return IsCanonicalUuid(id) ? id : std::string_view();
 }
 
+Status SharingOff() { return Status::Forbidden("Sharing is turned off on this server"); }
+
 }  // namespace
+
+std::optional<Response> Router::Refusal(const Request& request, bool page) const {
+  Status refused;
+  int retry_after = 0;
+  if (options_.sharing != nullptr && !options_.sharing->load(std::memory_order_relaxed)) {
+    refused = SharingOff();
+  } else if (options_.rate_limiter != nullptr && options_.rate_limiter->enabled()) {
+    retry_after = options_.rate_limiter->Take(options_.rate_limiter->ClientOf(request),
+                                              std::chrono::steady_clock::now());
+    if (retry_after > 0) refused = Status::RateLimited("too many requests from your address; retry later");
+  }
+  if (refused.ok()) return std::nullopt;
+  Response r = page ? SharePageRefusal(refused, options_.page) : ErrorResponse(refused);
+  if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return r;
+}
 
 std::optional<Response> Router::TryHandleNow(const Request& request) const {
   if (request.method != Method::kGet) return std::nullopt;
+  const observe::Route route = RouteOf(request.target);
+  if (route != observe::Route::kShare && route != observe::Route::kSharePage) return std::nullopt;
+  if (auto refused = Refusal(request, route == observe::Route::kSharePage)) return refused;
   if (auto id = IdBetween(request.target, "/api/v1/tasks/", "/share"); !id.empty()) {
     return GetSharedTaskCached(cache_, request, id);
   }
@@ -153,10 +190,16 @@ Response Router::Handle(const Request& request) const {
       return OpenApiDocument();
     case Route::kShare:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!SharingOn()) return ErrorResponse(SharingOff());
       return GetSharedTask(store_, cache_, request, segments[3]);
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
       return GetSharePage(store_, cache_, options_.page, request, segments[1]);
+    case Route::kAdminSharing:
+      if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
+      if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
+      break;
     case Route::kReady:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       return Ready(store_);
@@ -184,6 +227,10 @@ Response Router::Handle(const Request& request) const {
 
   auto caller = Authenticate(store_, request);
   if (!caller.ok()) return ErrorResponse(caller.status());
+  if (route == Route::kAdminSharing) {
+    return m == Method::kPut ? PutSharing(*caller, *options_.sharing, request.body)
+                             : GetSharing(*caller, *options_.sharing);
+  }
   if (route == Route::kTasks) {
     if (m == Method::kPost) return CreateTask(store_, *caller, request.body);
     QueryParams params;

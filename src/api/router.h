@@ -5,10 +5,12 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <utility>
 
 #include "api/http_types.h"
+#include "api/rate_limit.h"
 #include "cache/response_cache.h"
 #include "observe/metrics.h"
 #include "storage/store.h"
@@ -20,6 +22,8 @@ struct RouterOptions {
   web::PageOptions page;
   const observe::Metrics* metrics = nullptr;  // GET /metrics answers 404 without it
   bool metrics_public = false;                // else /metrics needs an admin's API key
+  RateLimiter* rate_limiter = nullptr;        // the anonymous endpoints are not limited without it
+  std::atomic<bool>* sharing = nullptr;       // the kill switch (api/admin_api.h); always on without it
 };
 
 // The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.
@@ -30,8 +34,10 @@ class Router {
   Router(Store& store, ResponseCache& cache, RouterOptions options)
       : store_(store), cache_(cache), options_(std::move(options)) {}
 
-  // The response if it can be given without blocking (a cached share response), else nullopt.
-  // Allocates nothing.
+  // The response if it can be given without blocking (a cached share response, or a share request
+  // refused because sharing is off or its client is over its rate), else nullopt. The network layer
+  // calls it first for every request, and it is the one place that charges the rate limiter.
+  // Allocates nothing on a cache hit.
   std::optional<Response> TryHandleNow(const Request& request) const;
 
   // Unknown paths answer 404, known paths with another method 405 with an Allow header, targets that
@@ -39,6 +45,13 @@ class Router {
   Response Handle(const Request& request) const;
 
  private:
+  // 403 while sharing is off, 429 (with Retry-After) when the client is over its rate, as JSON or as
+  // a page; nullopt to go ahead. Takes a token from the client's bucket.
+  std::optional<Response> Refusal(const Request& request, bool page) const;
+  bool SharingOn() const {
+    return options_.sharing == nullptr || options_.sharing->load(std::memory_order_relaxed);
+  }
+
   Store& store_;
   ResponseCache& cache_;
   RouterOptions options_;

@@ -5,6 +5,7 @@
 #include "common/ids.h"
 #include "domain/access.h"
 #include "domain/task_views.h"
+#include "redact/redactor.h"
 
 namespace taskshare::api {
 namespace {
@@ -20,10 +21,22 @@ BuiltResponse ErrorBuilt(const Status& status) {
 BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
   auto snapshot = LoadSharedSnapshot(store, id);
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
-  return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate), true};
+  return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate),
+          true};
 }
 
 }  // namespace
+
+void RedactForViewers(TaskSnapshot& snapshot) {
+  // The built-in rules; immutable, so one instance serves every thread.
+  static const redact::Redactor redactor;
+  Task& task = snapshot.task;
+  task.title = redactor.RedactText(task.title);
+  if (task.schedule_info && task.schedule_info->schedule_name) {
+    task.schedule_info->schedule_name = redactor.RedactText(*task.schedule_info->schedule_name);
+  }
+  for (std::string& message : snapshot.messages) message = redactor.RedactJson(message);
+}
 
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
   auto snapshot = store.GetSnapshot(id);
@@ -35,10 +48,12 @@ Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
     return snapshot.status();
   }
   if (!IsShared(snapshot->task.visibility)) return Status::Forbidden("Task is not shared");
+  RedactForViewers(*snapshot);
   return snapshot;
 }
 
-std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request, std::string_view id) {
+std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request,
+                                            std::string_view id) {
   return ServeFromCache(cache, CachedView::kShareJson, id, request);
 }
 

@@ -18,11 +18,18 @@ namespace taskshare::api {
 
 // The snapshot of task `id` as a share link may show it: kNotFound "Task not found", kForbidden "Task is
 // not shared" unless the task is public or unlisted, kInternal "Failed to load snapshot" if it cannot
-// be read back intact. The one place that decides what a share link serves.
+// be read back intact; credentials redacted as RedactForViewers does. The one place that decides what
+// a share link serves, for the JSON endpoint and the page alike.
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id);
 
+// Replaces credentials (src/redact: keys, tokens, passwords, private keys, Authorization and Cookie
+// values) in the title, the schedule name and every message with [REDACTED:<rule>]. Anything the
+// share endpoints serve has been through this; the owner's own API shows the original.
+void RedactForViewers(TaskSnapshot& snapshot);
+
 // From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.
-std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request, std::string_view id);
+std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request,
+                                            std::string_view id);
 
 // The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404 or 500
 // as LoadSharedSnapshot decides, in the spec's ErrorResponse shape.

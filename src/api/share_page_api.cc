@@ -5,6 +5,7 @@
 #include "api/share_api.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/request_id.h"
 
 namespace taskshare::api {
 namespace {
@@ -27,12 +28,29 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options) {
   std::string title = "Something went wrong";
   std::string message = status.message();
   switch (status.code()) {
-    case Code::kInvalidArgument: code = 400; title = "Not a share link"; break;
-    case Code::kForbidden: code = 403; title = "This task is not shared"; break;
-    case Code::kNotFound: code = 404; title = "Task not found"; break;
-    case Code::kUnavailable: code = 503; title = "Temporarily unavailable"; break;
+    case Code::kInvalidArgument:
+      code = 400;
+      title = "Not a share link";
+      break;
+    case Code::kForbidden:
+      code = 403;
+      title = "This task is not shared";
+      break;
+    case Code::kNotFound:
+      code = 404;
+      title = "Task not found";
+      break;
+    case Code::kUnavailable:
+      code = 503;
+      title = "Temporarily unavailable";
+      break;
+    case Code::kRateLimited:
+      code = 429;
+      title = "Too many requests";
+      break;
     default: {
-      const std::string error_id = NewErrorId();
+      const std::string_view request_id = CurrentRequestId();
+      const std::string error_id = request_id.empty() ? NewErrorId() : std::string(request_id);
       LogError("error_id=" + error_id + " status=500 " + status.message() +
                (status.detail().empty() ? "" : ": " + status.detail()));
       message += " (error id " + error_id + ")";
@@ -51,21 +69,31 @@ BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std
   if (!snapshot.ok()) return ErrorPage(snapshot.status(), options);
   web::PageOptions page = options;
   page.index = options.index && snapshot->task.visibility == Visibility::kPublic;
-  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page), CachedResponse::Policy::kRevalidate,
-                               PageHeaders(page.index)),
+  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page),
+                               CachedResponse::Policy::kRevalidate, PageHeaders(page.index)),
           true};
 }
 
 }  // namespace
 
-std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request, std::string_view id) {
+Response SharePageRefusal(const Status& status, const web::PageOptions& options) {
+  BuiltResponse page = ErrorPage(status, options);
+  Response r;
+  r.cached = std::move(page.response);
+  return r;
+}
+
+std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request,
+                                           std::string_view id) {
   return ServeFromCache(cache, CachedView::kSharePage, id, request);
 }
 
-Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options, const Request& request,
-                      std::string_view raw_id) {
+Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options,
+                      const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
-  if (!id) return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response, request);
+  if (!id)
+    return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response,
+                 request);
   return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
                            [&] { return BuildPage(store, options, *id); });
 }

@@ -18,8 +18,12 @@ namespace taskshare::api {
 // From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.
 std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request, std::string_view id);
 
+// The styled error page for a share link refused before the task is looked at: kForbidden (sharing
+// is off on this server) as 403, kRateLimited as 429. Never cached.
+Response SharePageRefusal(const Status& status, const web::PageOptions& options);
+
 // The full path (blocking on a miss).
-Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options, const Request& request,
-                      std::string_view raw_id);
+Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options,
+                      const Request& request, std::string_view raw_id);
 
 }  // namespace taskshare::api

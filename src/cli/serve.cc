@@ -2,10 +2,12 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <thread>
 
+#include "api/rate_limit.h"
 #include "api/router.h"
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
@@ -36,6 +38,10 @@ struct ServeFlags {
   bool index_public = false;
   std::string access_log = "stderr";
   bool metrics_public = false;
+  std::string sharing = "on";
+  double rate_limit = 20;
+  double rate_burst = 100;
+  std::vector<std::string> trusted_proxies;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -142,6 +148,14 @@ int Serve(const ServeFlags& f) {
   options.shutdown_grace = std::chrono::seconds(f.shutdown_grace);
   RaiseDescriptorLimit(f.max_connections);
 
+  if (auto bad = api::InvalidTrustedProxies(f.trusted_proxies); !bad.empty()) {
+    std::cerr << "taskshare: --trusted-proxy " << bad.front()
+              << " is neither an IP address nor a CIDR block\n";
+    return 2;
+  }
+  api::RateLimiter rate_limiter(
+      {.rate = f.rate_limit, .burst = f.rate_burst, .trusted_proxies = f.trusted_proxies});
+  std::atomic<bool> sharing(f.sharing == "on");
   const int log_fd = OpenAccessLog(f.access_log);
   if (log_fd == -1 && f.access_log != "off") {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
@@ -190,6 +204,8 @@ int Serve(const ServeFlags& f) {
   while (routing.page.public_url.ends_with('/')) routing.page.public_url.pop_back();
   routing.metrics = metrics.get();
   routing.metrics_public = f.metrics_public;
+  routing.rate_limiter = &rate_limiter;
+  routing.sharing = &sharing;
   router = std::make_unique<api::Router>(store, cache, routing);
   LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
@@ -255,6 +271,20 @@ void AddServe(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--metrics-public", flags->metrics_public,
                 "Serve /metrics to anyone (by default it needs an admin's API key)");
+  cmd->add_option(
+         "--sharing", flags->sharing,
+         "on, or off to answer every share link with 403 (admins can switch it at /api/v1/admin/sharing)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--rate-limit", flags->rate_limit,
+                  "Share requests per second each client address may make on average; 0 turns limiting off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--rate-burst", flags->rate_burst, "Share requests a client address may make at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--trusted-proxy", flags->trusted_proxies,
+                  "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

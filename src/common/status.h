@@ -21,6 +21,7 @@ enum class Code {
   kNotFound,          // no such thing (404)
   kAlreadyExists,     // a unique key is taken (409)
   kTooLarge,          // a body or header is over its limit (413/431)
+  kRateLimited,       // the caller sent too many requests; retrying later works (429)
   kUnavailable,       // a dependency is down; retrying later may work (503)
   kInternal,          // a bug or corrupt data (500)
 };
@@ -36,6 +37,7 @@ class Status {
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   static Status TooLarge(std::string msg) { return {Code::kTooLarge, std::move(msg)}; }
+  static Status RateLimited(std::string msg) { return {Code::kRateLimited, std::move(msg)}; }
   static Status Unavailable(std::string msg, std::string detail = {}) {
     return {Code::kUnavailable, std::move(msg), std::move(detail)};
   }

@@ -6,13 +6,28 @@ namespace taskshare::http {
 
 void RequestParser::on_request_impl(verb method, string_view, string_view target, int version, error_code&) {
   switch (method) {
-    case verb::get: out_.method = api::Method::kGet; break;
-    case verb::head: out_.method = api::Method::kGet; out_.head = true; break;
-    case verb::post: out_.method = api::Method::kPost; break;
-    case verb::put: out_.method = api::Method::kPut; break;
-    case verb::patch: out_.method = api::Method::kPatch; break;
-    case verb::delete_: out_.method = api::Method::kDelete; break;
-    default: out_.method = api::Method::kOther; break;
+    case verb::get:
+      out_.method = api::Method::kGet;
+      break;
+    case verb::head:
+      out_.method = api::Method::kGet;
+      out_.head = true;
+      break;
+    case verb::post:
+      out_.method = api::Method::kPost;
+      break;
+    case verb::put:
+      out_.method = api::Method::kPut;
+      break;
+    case verb::patch:
+      out_.method = api::Method::kPatch;
+      break;
+    case verb::delete_:
+      out_.method = api::Method::kDelete;
+      break;
+    default:
+      out_.method = api::Method::kOther;
+      break;
   }
   out_.target.assign(target.data(), target.size());
   version_ = static_cast<unsigned>(version);
@@ -20,14 +35,28 @@ void RequestParser::on_request_impl(verb method, string_view, string_view target
 
 void RequestParser::on_field_impl(field name, string_view name_string, string_view value, error_code&) {
   switch (name) {
-    case field::authorization: out_.authorization.assign(value.data(), value.size()); break;
-    case field::if_none_match: out_.if_none_match.assign(value.data(), value.size()); break;
-    case field::accept_encoding: out_.accept_encoding.assign(value.data(), value.size()); break;
-    case field::expect: expect_continue_ = boost::beast::iequals(value, "100-continue"); break;
-    case field::unknown:
-      if (boost::beast::iequals(name_string, "X-Api-Key")) out_.api_key.assign(value.data(), value.size());
+    case field::authorization:
+      out_.authorization.assign(value.data(), value.size());
       break;
-    default: break;
+    case field::if_none_match:
+      out_.if_none_match.assign(value.data(), value.size());
+      break;
+    case field::accept_encoding:
+      out_.accept_encoding.assign(value.data(), value.size());
+      break;
+    case field::expect:
+      expect_continue_ = boost::beast::iequals(value, "100-continue");
+      break;
+    case field::unknown:
+      if (boost::beast::iequals(name_string, "X-Api-Key")) {
+        out_.api_key.assign(value.data(), value.size());
+      } else if (boost::beast::iequals(name_string, "X-Forwarded-For")) {
+        if (!out_.forwarded_for.empty()) out_.forwarded_for += ", ";
+        out_.forwarded_for.append(value.data(), value.size());
+      }
+      break;
+    default:
+      break;
   }
 }
 

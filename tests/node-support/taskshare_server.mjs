@@ -62,7 +62,8 @@ export class TaskshareWorkspace {
 
   // Starts `taskshare serve` on 127.0.0.1, port 0, and waits for its "listening" line on stderr.
   async start(...options) {
-    const child = spawn(this.#bin, ['serve', '--listen', '127.0.0.1:0', '--db', this.db, ...options], {
+    // No rate limit: the suites make many share requests from one address.
+    const child = spawn(this.#bin, ['serve', '--listen', '127.0.0.1:0', '--db', this.db, '--rate-limit', '0', ...options], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#child = child;

@@ -251,7 +251,9 @@ std::string StripJsonWhitespace(std::string_view json) {
       {405, {"invalid_request", "invalid request"}},
       {409, {"already_exists", "conflict"}},
       {413, {"payload_too_large", "payload too large"}},
+      {429, {"rate_limited", "too many requests"}},
       {431, {"payload_too_large", "payload too large"}},
+      {503, {"unavailable", "service unavailable"}},
       {500, {"internal", "internal error"}},
   };
   auto fail = [&r]() {

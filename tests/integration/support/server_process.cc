@@ -1,5 +1,7 @@
 #include "server_process.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -185,6 +187,10 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::Start(std::chrono::milliseconds timeout) {
   if (running()) throw std::logic_error("ServerProcess::Start: already running");
   std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db_url()};
+  // Tests hammer the share endpoints from one address: no rate limit unless a test sets one.
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--rate-limit") == extra_args_.end()) {
+    args.insert(args.end(), {"--rate-limit", "0"});
+  }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   {
     std::lock_guard lock(mu_);

@@ -1,7 +1,8 @@
 // The real `taskshare` binary as a child process, for integration tests.
 //
 // ServerProcess owns a fresh temporary directory holding the database (`<dir>/t.db`) and, while it
-// runs, one `taskshare serve --listen 127.0.0.1:0 --db sqlite:<dir>/t.db` child. Start() returns
+// runs, one `taskshare serve --listen 127.0.0.1:0 --db sqlite:<dir>/t.db` child (with
+// `--rate-limit 0` unless the test passes its own). Start() returns
 // once the child has printed `taskshare listening on http://127.0.0.1:PORT`; from then on a thread
 // keeps reading the child's stdout and stderr into a log so that the child never blocks on a full
 // pipe. Stop() sends SIGTERM and waits; Kill() sends SIGKILL and waits; Start() again restarts on

@@ -86,7 +86,7 @@ bool RateLimiter::Trusted(std::string_view address) const {
   return std::any_of(proxies_.begin(), proxies_.end(), [&](const Network& n) { return Contains(n, *a); });
 }
 
-std::string RateLimiter::ClientOf(const Request& request) const {
+std::string_view RateLimiter::ClientOf(const Request& request) const {
   if (request.forwarded_for.empty() || !Trusted(request.client_address)) return request.client_address;
   // Right to left: each trusted hop vouches for the address before it.
   std::string_view rest = request.forwarded_for;
@@ -95,7 +95,7 @@ std::string RateLimiter::ClientOf(const Request& request) const {
     const std::string_view hop = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
     if (!ParseAddress(hop)) break;  // garbage: count the request under the last trusted hop
-    if (!Trusted(hop) || rest.empty()) return std::string(hop);
+    if (!Trusted(hop) || rest.empty()) return hop;
   }
   return request.client_address;
 }

@@ -40,8 +40,8 @@ class RateLimiter {
   int Take(std::string_view client, std::chrono::steady_clock::time_point now);
 
   // The address a request is counted under: the peer's, or when the peer is a trusted proxy, the
-  // right-most address of X-Forwarded-For that is not itself a trusted proxy.
-  std::string ClientOf(const Request& request) const;
+  // right-most address of X-Forwarded-For that is not itself a trusted proxy. A view into `request`.
+  std::string_view ClientOf(const Request& request) const;
 
   bool enabled() const { return options_.rate > 0; }
 

@@ -153,7 +153,8 @@ std::optional<Response> Router::Refusal(const Request& request, bool page) const
     if (retry_after > 0) refused = Status::RateLimited("too many requests from your address; retry later");
   }
   if (refused.ok()) return std::nullopt;
-  Response r = page ? SharePageRefusal(refused, options_.page) : ErrorResponse(refused);
+  if (page) return SharePageRefusal(refused, options_.page, retry_after);
+  Response r = ErrorResponse(refused);
   if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return r;
 }

@@ -23,7 +23,9 @@ std::string PageHeaders(bool index) {
   return h;
 }
 
-BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options) {
+// `extra_headers`: complete header lines added to the page's own (e.g. "Retry-After: 2\r\n").
+BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
+                        std::string_view extra_headers = {}) {
   int code = 500;
   std::string title = "Something went wrong";
   std::string message = status.message();
@@ -59,9 +61,10 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options) {
   }
   web::PageOptions noindex = options;
   noindex.index = false;
-  return {CachedResponse::Make(code, kHtml, web::RenderErrorPage(code, title, message, noindex),
-                               CachedResponse::Policy::kNoStore, PageHeaders(false)),
-          code == 403};
+  return {
+      CachedResponse::Make(code, kHtml, web::RenderErrorPage(code, title, message, noindex),
+                           CachedResponse::Policy::kNoStore, PageHeaders(false) + std::string(extra_headers)),
+      code == 403};
 }
 
 BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std::string& id) {
@@ -76,8 +79,9 @@ BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std
 
 }  // namespace
 
-Response SharePageRefusal(const Status& status, const web::PageOptions& options) {
-  BuiltResponse page = ErrorPage(status, options);
+Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after) {
+  const std::string extra = retry_after > 0 ? "Retry-After: " + std::to_string(retry_after) + "\r\n" : "";
+  BuiltResponse page = ErrorPage(status, options, extra);
   Response r;
   r.cached = std::move(page.response);
   return r;

@@ -19,8 +19,9 @@ namespace taskshare::api {
 std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& request, std::string_view id);
 
 // The styled error page for a share link refused before the task is looked at: kForbidden (sharing
-// is off on this server) as 403, kRateLimited as 429. Never cached.
-Response SharePageRefusal(const Status& status, const web::PageOptions& options);
+// is off on this server) as 403, kRateLimited as 429 with `Retry-After: retry_after` when it is above
+// 0. Never cached.
+Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after = 0);
 
 // The full path (blocking on a miss).
 Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options,

@@ -151,7 +151,10 @@ TEST_F(ShareControlsTest, EachAddressGetsItsBurstThen429WithRetryAfter) {
   ASSERT_TRUE(IsError(limited, 429)) << limited.body;
   EXPECT_EQ(json::parse(limited.body).at("code"), "rate_limited");
   EXPECT_EQ(limited.Header("retry-after"), "2");
-  EXPECT_EQ(Client().Get("/share/" + id).status, 429);
+  const Response page = Client().Get("/share/" + id);
+  EXPECT_EQ(page.status, 429);
+  EXPECT_EQ(page.Header("retry-after"), "2");
+  EXPECT_NE(page.Header("content-security-policy"), "") << "the page keeps its own headers";
   EXPECT_EQ(Client().Get("/api/v1/tasks/" + id, Auth(owner_)).status, 200) << "the owner API is not limited";
   // Without a trusted proxy, X-Forwarded-For changes nothing.
   EXPECT_EQ(Client().Get(path, {{"X-Forwarded-For", "198.51.100.7"}}).status, 429);

@@ -37,7 +37,7 @@ int Import(const ImportFlags& f) {
   }
   auto store = OpenStore({.url = f.db, .connections = 1});
   if (!store.ok()) {
-    std::cerr << "taskshare: cannot open " << f.db << ": " << store.status().message() << "\n";
+    std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;
   }
   auto user = (*store)->FindUserByEmail(owner);

@@ -163,7 +163,7 @@ int Serve(const ServeFlags& f) {
   }
   auto opened = OpenStore({.url = f.db, .connections = f.read_threads + f.write_threads});
   if (!opened.ok()) {
-    std::cerr << "taskshare: cannot open " << f.db << ": " << opened.status().message() << " "
+    std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << opened.status().message() << " "
               << opened.status().detail() << "\n";
     return 1;
   }
@@ -207,7 +207,7 @@ int Serve(const ServeFlags& f) {
   routing.rate_limiter = &rate_limiter;
   routing.sharing = &sharing;
   router = std::make_unique<api::Router>(store, cache, routing);
-  LogInfo("database " + f.db + ", " + std::to_string(options.threads) + " network threads, " +
+  LogInfo("database " + UrlForLogs(f.db) + ", " + std::to_string(options.threads) + " network threads, " +
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");

@@ -36,7 +36,7 @@ int AddUserNow(const UserFlags& f) {
   }
   auto store = OpenStore({.url = f.db, .connections = 1});
   if (!store.ok()) {
-    std::cerr << "taskshare: cannot open " << f.db << ": " << store.status().message() << "\n";
+    std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;
   }
   User user{.id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};

@@ -1,5 +1,7 @@
 #include "storage/store.h"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <cctype>
 #include <string>
 
@@ -28,8 +30,7 @@ std::string_view SchemeOf(std::string_view url) {
 bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -37,6 +38,20 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+std::string UrlForLogs(std::string_view url) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return std::string(url);
+  boost::urls::url u(*parsed);
+  if (u.has_password()) u.set_password("***");
+  for (auto param : u.params()) {
+    if (param.key == "password") {
+      u.params().set("password", "***");
+      break;
+    }
+  }
+  return std::string(u.buffer());
+}
 
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const std::string_view url = options.url;

@@ -38,16 +38,16 @@ struct ListPosition {
 
 struct TaskQuery {
   std::string owner_id;
-  int limit = 20;                       // 1..100
-  std::optional<ListPosition> after;    // start strictly after this position
+  int limit = 20;                     // 1..100
+  std::optional<ListPosition> after;  // start strictly after this position
   std::optional<TaskStatus> status;
   std::optional<Visibility> visibility;
   std::optional<bool> is_scheduled;
 };
 
 struct TaskPage {
-  std::vector<Task> tasks;             // newest created_at first, then highest seq first
-  std::optional<ListPosition> next;    // set when more tasks follow
+  std::vector<Task> tasks;           // newest created_at first, then highest seq first
+  std::optional<ListPosition> next;  // set when more tasks follow
 };
 
 class Store {
@@ -81,8 +81,7 @@ class Store {
   // Appends `messages` in order, skipping any whose key is already stored for the task or appears
   // earlier in `messages`, and sets updated_at to `now` if anything was appended. All or nothing.
   // kNotFound if there is no such task.
-  virtual Result<AppendResult> AppendMessages(std::string_view id,
-                                              const std::vector<NewMessage>& messages,
+  virtual Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                               UnixMicros now) = 0;
 
   // Applies `patch` and sets updated_at to `now`; returns the updated task. kNotFound if there is no
@@ -103,6 +102,10 @@ struct StoreOptions {
   // Connections kept open; at most this many calls run at once.
   int connections = 4;
 };
+
+// `url` fit for a log line: a password in it (postgresql://user:PASSWORD@host, or ?password=...) is
+// replaced by "***". Anything that is not a URL comes back unchanged.
+std::string UrlForLogs(std::string_view url);
 
 // Opens the store named by options.url and applies pending migrations.
 // kInvalidArgument for a URL it does not understand; kUnavailable or kInternal if the database cannot

@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "redact/byte_scan.h"
+
 namespace taskshare::redact {
 namespace {
 
@@ -115,9 +117,16 @@ bool DecodeJsonString(std::string_view raw, std::string& out) {
   out.clear();
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size();) {
-    const size_t escape = std::min(raw.find('\\', i), raw.size());
+    const size_t escape = ByteScan<AnyOf<'\\'>>::Find(raw, i);
     out.append(raw.substr(i, escape - i));  // a run without escapes, copied whole
     if (escape == raw.size()) break;
+    if (escape + 1 < raw.size() && raw[escape + 1] != 'u') {  // \n and the like, the most common
+      const char c = SimpleEscape(raw[escape + 1]);
+      if (c == 0) return false;
+      out += c;
+      i = escape + 2;
+      continue;
+    }
     const Unit u = DecodeUnit(raw, escape);
     if (u.next == kBad) return false;
     out.append(u.bytes.data(), u.size);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "redact/byte_scan.h"
 #include "redact/credentials.h"
 
 namespace taskshare::redact {
@@ -158,11 +159,17 @@ Separator ReadSeparator(std::string_view text, size_t sep) {
 
 }  // namespace
 
+bool IsKeyValueSeparator(std::string_view text, size_t sep) {
+  const Separator s = ReadSeparator(text, sep);
+  if (!s.ok) return false;
+  const KeyKind kind = KeyBefore(text, sep).kind;
+  return kind != KeyKind::kNone && (s.colon || !IsHeaderKind(kind));
+}
+
 void FindKeyValueMatches(std::string_view text, std::vector<Span>& out) {
   size_t i = 0;
   while (i < text.size()) {
-    size_t sep = i;
-    while (sep < text.size() && text[sep] != ':' && text[sep] != '=') ++sep;
+    const size_t sep = ByteScan<AnyOf<':', '='>>::Find(text, i);
     if (sep == text.size()) return;
     const Separator s = ReadSeparator(text, sep);
     i = s.next;

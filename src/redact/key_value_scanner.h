@@ -3,6 +3,7 @@
 // strings, Python or JSON source shown as text. Linear in the text. Pure function; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -24,5 +25,11 @@ namespace taskshare::redact {
 //     without trailing dots.
 // Scanning resumes after each value, so a value is never read as a key.
 void FindKeyValueMatches(std::string_view text, std::vector<Span>& out);
+
+// Whether the ':' or '=' at text[sep] would open a value that FindKeyValueMatches judges: it is a
+// separator, and the key before it has a kind (for a header, the separator is ':'). A text without such
+// a position has no pair to redact; one with it may still have none (the scan skips values, and most
+// values are not credentials).
+bool IsKeyValueSeparator(std::string_view text, size_t sep);
 
 }  // namespace taskshare::redact

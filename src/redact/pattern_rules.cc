@@ -1,13 +1,14 @@
 #include "redact/pattern_rules.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <array>
 #include <memory>
 #include <stdexcept>
 #include <string>
+
+#include "redact/prefilter.h"
 
 namespace taskshare::redact {
 namespace {
@@ -17,6 +18,8 @@ namespace {
 // of a base64 run (…xAKIA…, …Zghp_…) are left alone. RE2's \b would also refuse a start after "_",
 // which is common in front of a token (TOKEN_ghp_…). Searches restart where the previous match ended,
 // and RE2 reads the text before the start position as context, so \A matches only at offset 0.
+// prefilter.h restates, for each row, literals that every match contains: a row whose literals a text
+// lacks is not run on it. Change the two together (redact_test.cc compares them on many texts).
 const std::vector<PatternRule> kPatternRules = {
     // AKIA (long-term) and ASIA (temporary) access key ids: the prefix and 16 more of [A-Z0-9], exactly.
     {Rule::kAwsAccessKeyId, R"((?:\A|[^A-Za-z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?:[^A-Za-z0-9]|\z))", 1},
@@ -50,7 +53,6 @@ const std::vector<PatternRule> kPatternRules = {
 
 struct Compiled {
   std::vector<std::unique_ptr<RE2>> regexes;
-  RE2::Set set{Options(), RE2::UNANCHORED};
 
   static RE2::Options Options() {
     RE2::Options o;
@@ -62,12 +64,9 @@ struct Compiled {
   Compiled() {
     for (const PatternRule& r : kPatternRules) {
       auto re = std::make_unique<RE2>(r.pattern, Options());
-      if (!re->ok() || set.Add(r.pattern, nullptr) < 0) {
-        throw std::logic_error("redact: bad pattern for " + std::string(RuleName(r.rule)));
-      }
+      if (!re->ok()) throw std::logic_error("redact: bad pattern for " + std::string(RuleName(r.rule)));
       regexes.push_back(std::move(re));
     }
-    if (!set.Compile()) throw std::logic_error("redact: pattern set does not compile");
   }
 };
 
@@ -96,16 +95,17 @@ void FindAll(const RE2& re, const PatternRule& rule, std::string_view text, std:
 const std::vector<PatternRule>& PatternRules() { return kPatternRules; }
 
 void FindPatternMatches(std::string_view text, std::vector<Span>& out) {
+  FindPatternMatches(text, CandidateRules(text), out);
+}
+
+void FindPatternMatches(std::string_view text, RuleSet candidates, std::vector<Span>& out) {
+  if ((candidates & kPatternRuleSet) == 0) return;
   const Compiled& c = GetCompiled();
-  // One pass of the combined automaton, which stops at the first match, tells whether any rule matches;
-  // most texts match none. Asking which rules match would cost an allocation per call and a pass to the
-  // end, so when one does, every rule runs. If the automaton ran out of memory, every rule runs too.
-  RE2::Set::ErrorInfo error{};
-  if (!c.set.Match(re2::StringPiece(text.data(), text.size()), nullptr, &error) &&
-      error.kind == RE2::Set::kNoError) {
-    return;
+  for (size_t i = 0; i < kPatternRules.size(); ++i) {
+    if ((candidates & RuleBit(kPatternRules[i].rule)) != 0) {
+      FindAll(*c.regexes[i], kPatternRules[i], text, out);
+    }
   }
-  for (size_t i = 0; i < kPatternRules.size(); ++i) FindAll(*c.regexes[i], kPatternRules[i], text, out);
 }
 
 }  // namespace taskshare::redact

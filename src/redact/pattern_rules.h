@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "redact/prefilter.h"
 #include "redact/rules.h"
 
 namespace taskshare::redact {
@@ -22,7 +23,12 @@ struct PatternRule {
 const std::vector<PatternRule>& PatternRules();
 
 // Appends to `out` the span of every match of every pattern rule in `text`. The matches of one rule do
-// not overlap; those of different rules may.
+// not overlap; those of different rules may. Rules whose literals `text` lacks do not run (prefilter.h),
+// so a text that matches nothing usually costs one fast pass and no regular expression.
 void FindPatternMatches(std::string_view text, std::vector<Span>& out);
+
+// The same, given `candidates`: CandidateRules(text) or any superset of it (the rules outside it are not
+// run; every rule runs, over the whole text, when it holds them all).
+void FindPatternMatches(std::string_view text, RuleSet candidates, std::vector<Span>& out);
 
 }  // namespace taskshare::redact

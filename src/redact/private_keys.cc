@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace taskshare::redact {
 namespace {
@@ -32,19 +33,33 @@ size_t ArmorLineEnd(std::string_view text, size_t pos, std::string_view prefix) 
 }
 
 // The first occurrence of a needle at or after a position, remembered: the scanner asks with positions
-// that only grow, so each byte is searched at most once however many BEGIN lines have no END.
+// that only grow, so each byte is searched at most once however many BEGIN lines have no END. The
+// search looks for the byte after the needle's leading dashes ('B', 'E'), which is rare, rather than
+// for its first: dashes are everywhere (UUIDs, dates, command-line options, Markdown rules).
 class NextOccurrence {
  public:
   NextOccurrence(std::string_view text, std::string_view needle) : text_(text), needle_(needle) {}
   size_t From(size_t pos) {
     if (!searched_ || (found_ != std::string_view::npos && found_ < pos)) {
-      found_ = text_.find(needle_, pos);
+      found_ = Search(pos);
       searched_ = true;
     }
     return found_;
   }
 
  private:
+  static constexpr size_t kAnchor = kDashes.size();
+
+  [[nodiscard]] size_t Search(size_t pos) const {
+    for (size_t i = pos + kAnchor; i < text_.size(); ++i) {
+      const void* hit = std::memchr(text_.data() + i, needle_[kAnchor], text_.size() - i);
+      if (hit == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(hit) - text_.data());
+      if (text_.substr(i - kAnchor).starts_with(needle_)) return i - kAnchor;
+    }
+    return std::string_view::npos;
+  }
+
   std::string_view text_;
   std::string_view needle_;
   bool searched_ = false;

@@ -1,10 +1,15 @@
 #include "redact/redactor.h"
 
+#include <array>
+#include <cstddef>
+#include <memory_resource>
 #include <optional>
 
+#include "redact/byte_scan.h"
 #include "redact/json_string.h"
 #include "redact/key_value_scanner.h"
 #include "redact/pattern_rules.h"
+#include "redact/prefilter.h"
 #include "redact/private_keys.h"
 
 namespace taskshare::redact {
@@ -12,16 +17,17 @@ namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
 
-// `json[i]` opens a string; the index just past its closing quote, or kNpos if it never closes. A quote
-// closes the string unless an odd number of backslashes precedes it.
-size_t SkipString(std::string_view json, size_t i) {
-  for (size_t from = i + 1;;) {
-    const size_t q = json.find('"', from);  // memchr
-    if (q == kNpos) return kNpos;
-    size_t backslashes = 0;
-    while (q - backslashes > i + 1 && json[q - backslashes - 1] == '\\') ++backslashes;
-    if (backslashes % 2 == 0) return q + 1;
-    from = q + 1;
+// `json[i]` opens a string; the index just past its closing quote, or kNpos if it never closes, and in
+// `escaped` whether the string holds an escape. A backslash escapes the byte after it, so a quote closes
+// the string unless an odd number of backslashes precedes it.
+size_t SkipString(std::string_view json, size_t i, bool& escaped) {
+  escaped = false;
+  for (size_t j = i + 1;;) {
+    j = ByteScan<AnyOf<'"', '\\'>>::Find(json, j);
+    if (j >= json.size()) return kNpos;
+    if (json[j] == '"') return j + 1;
+    escaped = true;
+    j += 2;
   }
 }
 
@@ -55,7 +61,9 @@ struct Frame {
 // token that changes, so an unchanged text costs no copy but the final one.
 class JsonWalk {
  public:
-  JsonWalk(const Redactor& redactor, std::string_view json) : redactor_(redactor), json_(json) {}
+  JsonWalk(const Redactor& redactor, std::string_view json) : redactor_(redactor), json_(json) {
+    stack_.reserve(kTypicalDepth);
+  }
 
   // The redacted text, or std::nullopt if the text turned out not to be valid JSON.
   std::optional<std::string> Run() {
@@ -65,8 +73,9 @@ class JsonWalk {
         ++i;
         continue;
       }
-      const size_t end = SkipString(json_, i);
-      if (end == kNpos || !StringToken(i, end)) return std::nullopt;
+      bool escaped = false;
+      const size_t end = SkipString(json_, i, escaped);
+      if (end == kNpos || !StringToken(i, end, escaped)) return std::nullopt;
       i = end;
     }
     if (!stack_.empty()) return std::nullopt;
@@ -108,10 +117,9 @@ class JsonWalk {
     return KeyKind::kNone;
   }
 
-  // The string token json_[begin, end), quotes included.
-  bool StringToken(size_t begin, size_t end) {
+  // The string token json_[begin, end), quotes included, which holds an escape if `escaped`.
+  bool StringToken(size_t begin, size_t end, bool escaped) {
     const std::string_view raw = json_.substr(begin + 1, end - begin - 2);
-    const bool escaped = raw.find('\\') != kNpos;
     if (escaped && !DecodeJsonString(raw, decoded_)) return false;
     const std::string_view text = escaped ? std::string_view(decoded_) : raw;
     spans_.clear();
@@ -129,7 +137,12 @@ class JsonWalk {
 
   const Redactor& redactor_;
   std::string_view json_;
-  std::vector<Frame> stack_;
+  // The stack of open objects and arrays, in a buffer of this walk's own while it is shallow (messages
+  // rarely nest deeper than a dozen): no allocation for it.
+  static constexpr size_t kTypicalDepth = 16;
+  alignas(Frame) std::array<std::byte, kTypicalDepth * sizeof(Frame)> stack_buffer_;
+  std::pmr::monotonic_buffer_resource stack_memory_{stack_buffer_.data(), stack_buffer_.size()};
+  std::pmr::vector<Frame> stack_{&stack_memory_};
   std::string out_;
   size_t copied_ = 0;  // json_[0, copied_) is in out_ already
   bool changed_ = false;
@@ -144,9 +157,10 @@ Redactor::Redactor(const std::vector<std::string>& secret_values) : secrets_(sec
 void Redactor::FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const {
   if (text.empty()) return;
   secrets_.Find(text, spans);
-  FindPrivateKeys(text, spans);
-  FindPatternMatches(text, spans);
-  FindKeyValueMatches(text, spans);
+  const RuleSet candidates = CandidateRules(text);
+  if ((candidates & RuleBit(Rule::kPrivateKey)) != 0) FindPrivateKeys(text, spans);
+  if ((candidates & kPatternRuleSet) != 0) FindPatternMatches(text, candidates, spans);
+  if ((candidates & kKeyValueRuleSet) != 0) FindKeyValueMatches(text, spans);
   FindKeyedValue(context, text, 0, text.size(), spans);
 }
 

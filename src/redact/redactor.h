@@ -3,8 +3,10 @@
 // Built once per task from the values of the task's secrets plus a fixed table of rules, it replaces
 // each match with "[REDACTED:<rule>]". Matching is linear in the input for every rule (RE2 for the
 // regular ones, hand-written scanners that never look back more than a bounded distance for the rest),
-// so an attacker who writes the transcript cannot make it slow. Immutable after construction: one
-// Redactor may be used from any number of threads at once (hold it as std::shared_ptr<const Redactor>).
+// so an attacker who writes the transcript cannot make it slow. One pass over each string first finds
+// the rules that could match it at all (prefilter.h), and only those run, so text with nothing to redact
+// costs little more than that pass. Immutable after construction: one Redactor may be used from any
+// number of threads at once (hold it as std::shared_ptr<const Redactor>).
 //
 // | rule                  | matches (exact patterns and thresholds in the file named)     | replaced  |
 // | --------------------- | ------------------------------------------------------------- | --------- |

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -12,6 +13,12 @@
 #include <sstream>
 #include <thread>
 
+#include "redact/byte_scan.h"
+#include "redact/json_string.h"
+#include "redact/key_value_scanner.h"
+#include "redact/pattern_rules.h"
+#include "redact/prefilter.h"
+#include "redact/private_keys.h"
 #include "redact/redactor.h"
 
 namespace taskshare::redact {
@@ -390,6 +397,290 @@ TEST(RedactConcurrencyTest, OneRedactorSharedByThreads) {
   EXPECT_EQ(
       want,
       R"({"a":"[REDACTED:secret]","b":"[REDACTED:jwt]","password":"[REDACTED:credential_assignment]"})");
+}
+
+// The prefilter (prefilter.h) only skips work: FindSpans must find exactly the spans of every scanner
+// run over the whole text, in the same order. This is that unfiltered reference, for no secrets.
+std::vector<Span> UnfilteredSpans(std::string_view text, KeyKind context) {
+  std::vector<Span> spans;
+  if (text.empty()) return spans;
+  FindPrivateKeys(text, spans);
+  FindPatternMatches(text, ~RuleSet{0}, spans);
+  FindKeyValueMatches(text, spans);
+  FindKeyedValue(context, text, 0, text.size(), spans);
+  return spans;
+}
+
+std::string Describe(const std::vector<Span>& spans) {
+  std::string out;
+  for (const Span& s : spans) {
+    out += std::to_string(s.begin) + "-" + std::to_string(s.end) + ":" + std::string(RuleName(s.rule)) + " ";
+  }
+  return out;
+}
+
+void ExpectPrefilterAgrees(std::string_view text) {
+  static const Redactor redactor;
+  std::vector<Span> filtered;
+  redactor.FindSpans(text, KeyKind::kNone, filtered);
+  const std::vector<Span> reference = UnfilteredSpans(text, KeyKind::kNone);
+  EXPECT_EQ(Describe(filtered), Describe(reference)) << text;
+  const RuleSet candidates = CandidateRules(text);
+  for (const Span& s : reference) {
+    EXPECT_NE(candidates & RuleBit(s.rule), 0u) << RuleName(s.rule) << " in " << text;
+  }
+}
+
+TEST(RedactPrefilterTest, CorpusTextsCutAnywhereAgreeWithEveryRuleRun) {
+  for (const char* file : {"positive.txt", "negative.txt", "json.txt"}) {
+    for (const Case& c : ReadCorpus(file)) {
+      SCOPED_TRACE(c.name);
+      for (size_t i = 0; i <= c.input.size(); ++i) {
+        ExpectPrefilterAgrees(std::string_view(c.input).substr(i));
+        ExpectPrefilterAgrees(std::string_view(c.input).substr(0, i));
+      }
+    }
+  }
+}
+
+// Texts pieced together from the literals that the prefilter looks for, their near misses, and the
+// separators, quotes and runs around them.
+TEST(RedactPrefilterTest, RandomTextsAgreeWithEveryRuleRun) {
+  using std::literals::string_view_literals::operator""sv;
+  // clang-format off
+  const std::vector<std::string_view> pieces = {
+      "AKIA", "ASIA", "AKIAIOSFODNN7EXAMPLE", "IA", "ghp_", "gho_", "ghr_", "gh", "_", "github_pat_",
+      "glpat-", "gldt-", "glagent-", "glffct-", "gl", "glxyzuvw-", "GR1348941", "GR", "xoxb-", "xoxs-", "xox",
+      "xapp-", "p-", "hooks.slack.com/", "services/", "workflows/", "neo_sk_", "eyJ", "yJ",
+      "eyJhbGciOiJIUzI1NiJ9", ".", "-", "--", ":", "://", "@", "=", "==", ":=", "=>", "!=", "::",
+      "-----BEGIN ", "-----END ", "RSA PRIVATE KEY-----", "PGP PRIVATE KEY BLOCK-----", "Version: 1", "\n",
+      "\\n", "\r\n", " ", "\t", "'", "\"", "\\\"", "`", "\\", "/", "?", "#", "<", ">", "password", "PASSWORD",
+      "pass_word", "api-key", "Authorization", "proxy-authorization", "cookie", "Set-Cookie", "token",
+      "secret", "Bearer ", "Basic ", "aws_secret_access_key", "SecretAccessKey", "https://user:pw",
+      "redis://", "x", "Xk29sLq8zQ", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "0123456789abcdef",
+      "ABCDEFGHIJKLMNOP", "abcdefghijklmnopqrstuvwxyz0123456789", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC==",
+      "${TOKEN}", "%40", "!", "&", "+", "~", "$", ",", ";", "(", "]", "|", "\xC3\xA9", "\xFF", "\0"sv};
+  // clang-format on
+  std::mt19937 rng(20261120);
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (size_t n = std::uniform_int_distribution<size_t>(1, 24)(rng); n > 0; --n) {
+      text += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+    }
+    ExpectPrefilterAgrees(text);
+    if (HasFailure()) return;
+  }
+}
+
+// The alternatives inside `pattern` between `open` and `close`, split at '|' (or, with no '|', each
+// character: a character class).
+std::vector<std::string> Alternatives(std::string_view pattern, std::string_view open,
+                                      std::string_view close) {
+  const size_t begin = pattern.find(open);
+  EXPECT_NE(begin, std::string_view::npos) << open;
+  if (begin == std::string_view::npos) return {};
+  const std::string_view inner =
+      pattern.substr(begin + open.size(), pattern.find(close, begin) - begin - open.size());
+  std::vector<std::string> out;
+  if (inner.find('|') == std::string_view::npos) {
+    for (char c : inner) out.emplace_back(1, c);
+    return out;
+  }
+  for (size_t at = 0; at <= inner.size();) {
+    const size_t bar = std::min(inner.find('|', at), inner.size());
+    out.emplace_back(inner.substr(at, bar - at));
+    at = bar + 1;
+  }
+  return out;
+}
+
+std::string_view PatternOf(Rule rule) {
+  for (const PatternRule& r : PatternRules()) {
+    if (r.rule == rule) return r.pattern;
+  }
+  return {};
+}
+
+// Every token prefix that the expressions accept, read from the expressions themselves: a prefix added
+// to a rule without a literal in prefilter.h would make this fail.
+TEST(RedactPrefilterTest, EveryPrefixOfTheExpressionsIsFound) {
+  const Redactor r;
+  const std::string tail = "Zq9u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO";  // 35 letters and digits
+  auto expect = [&](const std::string& token, Rule rule) {
+    for (const std::string& text : {token, "x " + token + " y", "(" + token + ")\n"}) {
+      EXPECT_NE(r.RedactText(text).find("[REDACTED:" + std::string(RuleName(rule)) + "]"), std::string::npos)
+          << text;
+      ExpectPrefilterAgrees(text);
+    }
+  };
+  const auto github = Alternatives(PatternOf(Rule::kGithubToken), "gh[", "]_");
+  EXPECT_EQ(github.size(), 5u);
+  for (const std::string& c : github) expect("gh" + c + "_" + tail + "X", Rule::kGithubToken);
+  expect("github_pat_" + tail, Rule::kGithubToken);
+  const auto gitlab = Alternatives(PatternOf(Rule::kGitlabToken), "(?:(?:", ")-|");
+  EXPECT_EQ(gitlab.size(), 11u);
+  for (const std::string& prefix : gitlab) expect(prefix + "-" + tail, Rule::kGitlabToken);
+  expect("GR1348941" + tail, Rule::kGitlabToken);
+  const auto slack = Alternatives(PatternOf(Rule::kSlackToken), "xox[", "]");
+  EXPECT_EQ(slack.size(), 7u);
+  for (const std::string& c : slack) expect("xox" + c + "-" + tail, Rule::kSlackToken);
+  expect("xapp-" + tail, Rule::kSlackToken);
+  for (const std::string& kind : Alternatives(PatternOf(Rule::kSlackWebhook), "(?:", ")/")) {
+    expect("https://hooks.slack.com/" + kind + "/T000/B000/" + tail, Rule::kSlackWebhook);
+  }
+  expect("AKIAIOSFODNN7EXAMPLE", Rule::kAwsAccessKeyId);
+  expect("ASIAQWERTYUIOP123456", Rule::kAwsAccessKeyId);
+  expect("neo_sk_" + tail, Rule::kNeoApiKey);
+  expect(std::string(kJwt), Rule::kJwt);
+  expect("mongodb+srv://app:" + tail + "@db", Rule::kUrlPassword);
+}
+
+// ByteScan against the plain definition of its anchors, on every length and start around the block
+// size, for the anchors of the prefilter and of the JSON walk.
+template <class Scan>
+void ExpectScanMatchesPlainLoop(std::string_view alphabet, uint32_t seed) {
+  std::mt19937 rng(seed);
+  for (size_t n = 0; n <= 70; ++n) {
+    for (int round = 0; round < 20; ++round) {
+      std::string text(n, ' ');
+      for (char& c : text) c = alphabet[std::uniform_int_distribution<size_t>(0, alphabet.size() - 1)(rng)];
+      std::vector<size_t> want;
+      for (size_t i = 0; i < n; ++i) {
+        if (Scan::At(text, i)) want.push_back(i);
+      }
+      std::vector<size_t> got;
+      Scan::ForEach(text, [&](size_t i) { got.push_back(i); });
+      ASSERT_EQ(got, want) << text;
+      for (size_t from = 0; from <= n + 1; ++from) {
+        const auto next = std::lower_bound(want.begin(), want.end(), from);
+        ASSERT_EQ(Scan::Find(text, from), next == want.end() ? n : *next) << text << " from " << from;
+      }
+    }
+  }
+}
+
+TEST(RedactPrefilterTest, ByteScanFindsWhatAPlainLoopFinds) {
+  ExpectScanMatchesPlainLoop<prefilter_internal::Anchors>(
+      std::string("-_:=BglopxIAGRyJk.a") + std::string(1, '\0') + "\xFF", 1);
+  ExpectScanMatchesPlainLoop<prefilter_internal::Anchors>("-B", 2);
+  ExpectScanMatchesPlainLoop<ByteScan<AnyOf<'"', '\\'>>>("\"\\ab", 3);
+  ExpectScanMatchesPlainLoop<ByteScan<AnyOf<'='>, Pair<'a', 'b'>>>("=ab", 4);
+}
+
+// ClassifyKey against its contract in credentials.h, written plainly.
+KeyKind PlainClassifyKey(std::string_view key) {
+  std::string norm;
+  for (char c : key) {
+    if (c == '_' || c == '-' || c == '.' || c == ' ') continue;
+    norm += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (norm == "authorization" || norm == "proxyauthorization") return KeyKind::kAuthorization;
+  if (norm == "cookie" || norm == "setcookie") return KeyKind::kCookie;
+  for (std::string_view name : {"secretaccesskey", "awssecretkey"}) {
+    if (norm.ends_with(name)) return KeyKind::kAwsSecret;
+  }
+  for (std::string_view name : {"password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey",
+                                "secretkey", "privatekey", "signingkey", "credential", "credentials"}) {
+    if (norm.ends_with(name)) return KeyKind::kCredential;
+  }
+  return KeyKind::kNone;
+}
+
+// EntropyBitsPerChar visits only the bytes that occur, in the order of a plain loop over all 256: the
+// sum must be the same to the last bit, since values are compared with a threshold.
+TEST(RedactCredentialTest, EntropyIsThePlainSumToTheLastBit) {
+  std::mt19937 rng(3);
+  for (int i = 0; i < 2000; ++i) {
+    std::string value(std::uniform_int_distribution<size_t>(1, 64)(rng), ' ');
+    const int range = std::uniform_int_distribution<int>(1, 256)(rng);
+    for (char& c : value) c = static_cast<char>(std::uniform_int_distribution<int>(0, range - 1)(rng));
+    std::array<uint32_t, 256> counts{};
+    for (char c : value) ++counts[static_cast<unsigned char>(c)];
+    double bits = 0;
+    for (uint32_t count : counts) {
+      if (count == 0) continue;
+      const double p = count / static_cast<double>(value.size());
+      bits -= p * std::log2(p);
+    }
+    ASSERT_EQ(EntropyBitsPerChar(value), bits);
+  }
+}
+
+TEST(RedactCredentialTest, KeyNamesPiecedTogetherClassifyAsTheContractSays) {
+  // clang-format off
+  const std::vector<std::string> pieces = {
+      "pass", "word", "PASS", "Word", "wd", "phrase", "_", "-", ".", " ", "api", "key", "KEY", "token", "s",
+      "secret", "access", "aws", "cookie", "set", "Set-", "authorization", "Proxy-", "credential", "x", "id",
+      "private", "signing", "\xC3\xA9", std::string(70, 'a'), std::string(62, 'b')};
+  // clang-format on
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string key;
+    for (size_t n = std::uniform_int_distribution<size_t>(1, 5)(rng); n > 0; --n) {
+      key += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+    }
+    ASSERT_EQ(ClassifyKey(key), PlainClassifyKey(key)) << key;
+  }
+}
+
+// The JSON walk finds the end of a string and whether it holds an escape in one pass: quotes and
+// backslashes at every offset around the block size, before a token that must still be found.
+TEST(RedactJsonTest, EscapesAtEveryOffset) {
+  const Redactor r;
+  for (size_t k = 0; k < 40; ++k) {
+    for (std::string_view escape : {"\"", "\\", "\\\"", "\"\\", "\n", "\xC3\xA9", "/"}) {
+      const std::string text = std::string(k, 'a') + std::string(escape) + std::string(k % 7, 'b') + " " +
+                               std::string(kGhp) + std::string(escape);
+      const std::string expected = std::string(k, 'a') + std::string(escape) + std::string(k % 7, 'b') +
+                                   " [REDACTED:github_token]" + std::string(escape);
+      const std::string in = R"({"a":)" + Quoted(text) + R"(,"b":[)" + Quoted(std::string(k, '\\')) + "]}";
+      EXPECT_EQ(r.RedactJson(in),
+                R"({"a":)" + Quoted(expected) + R"(,"b":[)" + Quoted(std::string(k, '\\')) + "]}");
+    }
+  }
+}
+
+// Deeper than the walk's own buffer for its stack holds.
+TEST(RedactJsonTest, DeepNesting) {
+  const Redactor r;
+  for (size_t depth : {15, 16, 17, 33, 200}) {
+    std::string in;
+    std::string want;
+    for (size_t i = 0; i < depth; ++i) {
+      in += i % 2 == 0 ? R"({"password":)" : "[";
+    }
+    want = in;
+    in += R"("Xk29sLq8zQ")";
+    want += R"("[REDACTED:credential_assignment]")";
+    for (size_t i = depth; i-- > 0;) {
+      in += i % 2 == 0 ? "}" : "]";
+      want += i % 2 == 0 ? "}" : "]";
+    }
+    EXPECT_EQ(r.RedactJson(in), want) << depth;
+  }
+}
+
+TEST(RedactJsonTest, DecodingAgreesWithAJsonParser) {
+  std::mt19937 rng(11);
+  // clang-format off
+  const std::vector<std::string> pieces = {
+      "a", "\"", "\\", "/", "\n", "\t", "\b", "\f", "\r", std::string(1, '\0'), "\x1F", "\xC3\xA9",
+      "\xF0\x9F\x98\x80", "xyz0123456789"};
+  // clang-format on
+  std::string decoded;
+  for (int i = 0; i < 5000; ++i) {
+    std::string text;
+    for (size_t n = std::uniform_int_distribution<size_t>(0, 30)(rng); n > 0; --n) {
+      text += pieces[std::uniform_int_distribution<size_t>(0, pieces.size() - 1)(rng)];
+    }
+    const std::string quoted = Quoted(text);
+    ASSERT_TRUE(DecodeJsonString(std::string_view(quoted).substr(1, quoted.size() - 2), decoded)) << quoted;
+    ASSERT_EQ(decoded, text) << quoted;
+  }
+  ASSERT_TRUE(DecodeJsonString(R"(\/\u00E9\u00e9\ud83d\ude00\n)", decoded));
+  EXPECT_EQ(decoded, "/\xC3\xA9\xC3\xA9\xF0\x9F\x98\x80\n");
+  for (std::string_view bad : {"\\", "a\\", "\\x", "\\u12", "\\u12g4", "ab\\q"})
+    EXPECT_FALSE(DecodeJsonString(bad, decoded)) << bad;
 }
 
 }  // namespace

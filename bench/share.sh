@@ -17,6 +17,12 @@
 #   f ingest   POST /api/v1/tasks/{id}/messages, 100 fresh messages a request, across INGEST_TASKS
 #              tasks; reported in messages/s, taskshare only
 #
+# Then, unless POSTGRES=0, cases c and f again on PostgreSQL (a cluster of scripts/pg-test-cluster.sh,
+# pinned to CPU 0 with the servers): "taskshare pg" is one node, "taskshare pg x2" two nodes on the
+# same database, each with the same cache budget, with wrk's two threads one on each (bench/nodes.lua).
+# The PostgreSQL data is loaded through the API with synchronous_commit off, which is then turned back
+# on (the default: each commit flushed) before anything is measured.
+#
 # Settings (environment): DURATION (seconds or wrk syntax, default 10), WARMUP (seconds of unrecorded
 # load before each measured run, default 2, 0 for none), CONNECTIONS (64), SPREAD_TASKS (100000),
 # LARGE_MESSAGES (10000), INGEST_TASKS (16), INGEST_CONNECTIONS (16), LOAD_THREADS (16), WRK_TIMEOUT
@@ -24,7 +30,7 @@
 # LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
 # default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
 # requests/s; 0: load straight onto disk), KEEP_TMP=1 (keep the temporary folder with the database
-# and nginx's files).
+# and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,6 +53,7 @@ WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 SHARED_BENCH=${SHARED_BENCH:-"$REPO/../shared/bench"}
 KEEP_TMP=${KEEP_TMP:-0}
 LOAD_ON_TMPFS=${LOAD_ON_TMPFS:-auto}
+POSTGRES=${POSTGRES:-1}
 
 WORK=""
 LOAD_DIR=""
@@ -54,6 +61,8 @@ TS_PID=""
 NGINX_PID=""
 SAMPLER_PID=""
 CHILD_PID=""
+TS2_PID=""
+PG_DIR=""
 
 log() { printf '\n== %s\n' "$*"; }
 die() {
@@ -90,7 +99,11 @@ cleanup() {
   stop_pid "$CHILD_PID"
   stop_pid "$SAMPLER_PID"
   stop_pid "$TS_PID"
+  stop_pid "$TS2_PID"
   stop_pid "$NGINX_PID"
+  if [[ -n $PG_DIR ]]; then
+    "$REPO/scripts/pg-test-cluster.sh" stop "$PG_DIR" || echo "share.sh: could not stop PostgreSQL in $PG_DIR" >&2
+  fi
   if [[ -n $LOAD_DIR && $LOAD_DIR != "$WORK" ]]; then
     rm -rf "$LOAD_DIR"
   fi
@@ -108,7 +121,7 @@ install_packages() {
   log "packages"
   "$REPO/scripts/install-deps.sh"
   local missing=() p
-  for p in wrk nginx-light python3 util-linux; do
+  for p in wrk nginx-light python3 util-linux postgresql-15; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -286,6 +299,13 @@ cpu_ticks() {
   echo "$total"
 }
 
+# The same for every process named (taskshare nodes and PostgreSQL's postmaster, say).
+cpu_ticks_all() {
+  local total=0 p
+  for p in "$@"; do total=$((total + $(cpu_ticks "$p"))); done
+  echo "$total"
+}
+
 # Busy (user, nice, system, irq, softirq) and stolen clock ticks of CPU $1 so far.
 cpu_stat() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
 
@@ -303,36 +323,38 @@ other_cpu_use() {
   }'
 }
 
-# Waits (up to 60 s) until process $1 has gone quiet: requests that wrk abandoned when it stopped are
-# still being answered, and must not eat into the next run.
+# Waits (up to 60 s) until the processes named have gone quiet: requests that wrk abandoned when it
+# stopped are still being answered, and must not eat into the next run.
 wait_idle() {
   local before after _
   for _ in $(seq 240); do
-    before=$(cpu_ticks "$1")
+    before=$(cpu_ticks_all "$@")
     sleep 0.25
-    after=$(cpu_ticks "$1")
+    after=$(cpu_ticks_all "$@")
     ((after - before <= 1)) && return 0
   done
-  echo "  warning: process $1 still busy after 60 s" >&2
+  echo "  warning: processes $* still busy after 60 s" >&2
 }
 
 # run_wrk CASE SERVER CONNECTIONS URL EXPECT [wrk options...]: one warm-up, one measured run. The
 # measured runs of both servers draw the same random ids (spread.lua), the warm-up other ones.
+# SERVER_PIDS (default: taskshare's or nginx's pid) are the processes whose CPU time counts as the
+# server's, WRK_THREADS (default 1) wrk's -t.
 run_wrk() {
   local case=$1 server=$2 conns=$3 url=$4 expect=$5
   shift 5
-  local out="$RESULTS/${case// /-}-$server.txt" mult=1 pid=$TS_PID
-  [[ $server == nginx ]] && pid=$NGINX_PID
+  local out="$RESULTS/${case// /-}-${server// /-}.txt" mult=1 pids=${SERVER_PIDS:-$TS_PID} threads=${WRK_THREADS:-1}
+  [[ $server == nginx ]] && pids=$NGINX_PID
   [[ $case == *ingest* ]] && mult=$INGEST_BATCH
   if [[ $WARMUP != 0 ]]; then
-    BENCH_SEED=$((RANDOM + 2)) run_child taskset -c 1 wrk -t1 -c"$conns" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
-    wait_idle "$pid"
+    BENCH_SEED=$((RANDOM + 2)) run_child taskset -c 1 wrk -t"$threads" -c"$conns" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
+    wait_idle $pids
   fi
   local before after
-  before="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks "$pid") $(own_children_ticks) $(now)"
-  BENCH_SEED=1 run_child taskset -c 1 wrk -t1 -c"$conns" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency "$@" "$url" >"$out"
-  after="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks "$pid") $(own_children_ticks) $(now)"
-  wait_idle "$pid"
+  before="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks_all $pids) $(own_children_ticks) $(now)"
+  BENCH_SEED=1 run_child taskset -c 1 wrk -t"$threads" -c"$conns" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency "$@" "$url" >"$out"
+  after="$(cpu_stat 0) $(cpu_stat 1) $(cpu_ticks_all $pids) $(own_children_ticks) $(now)"
+  wait_idle $pids
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$server" "$out" "$mult" "$expect" \
     "$(other_cpu_use "$before" "$after")" >>"$RESULTS/rows.tsv"
   printf '  %-10s %-9s %s\n' "$case" "$server" "$(grep -h '^Requests/sec' "$out" || echo 'no result')"
@@ -393,6 +415,100 @@ run_cases() {
   INGEST_ACKED=$(($(awk '/ requests in /{ print $1 }' "$RESULTS/f-ingest-taskshare.txt") * INGEST_BATCH))
 }
 
+# ---- PostgreSQL: cases c and f with one node and with two nodes on the same database ----
+
+psql_bench() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+start_postgres() {
+  log "PostgreSQL (scripts/pg-test-cluster.sh, on CPU 0 with the servers)"
+  PG_DIR="$WORK/pg"
+  mkdir -p "$PG_DIR"
+  local server_url
+  server_url=$(taskset -c 0 "$REPO/scripts/pg-test-cluster.sh" start "$PG_DIR")
+  PG_URL=$server_url
+  psql_bench -c "CREATE DATABASE bench"
+  PG_URL=${server_url%/postgres}/bench
+  PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  echo "PostgreSQL $("$PG_BIN_DIR/postgres" --version | awk '{ print $3 }') on ${PG_URL%%@*}@... (postmaster $PG_PID)"
+}
+
+load_postgres() {
+  log "load PostgreSQL through the API (synchronous_commit off while loading)"
+  PG_DATA="$DATA/pg"
+  mkdir -p "$PG_DATA"
+  psql_bench -c "ALTER SYSTEM SET synchronous_commit = off" -c "SELECT pg_reload_conf()" >/dev/null
+  PG_API_KEY=$("$BIN" user add --email bench@example.com --db "$PG_URL")
+  start_taskshare "$PG_URL"
+  local t0
+  t0=$(now)
+  run_child taskset -c 1 python3 "$BENCH/load.py" load --base "$TS_URL" --key "$PG_API_KEY" --gen "$GEN_TASK" \
+    --out "$PG_DATA" --spread "$SPREAD_TASKS" --large-messages 1 --ingest-tasks "$INGEST_TASKS" \
+    --threads "$LOAD_THREADS"
+  PG_LOAD_SECONDS=$(since "$t0")
+  stop_taskshare
+  psql_bench -c "ALTER SYSTEM RESET synchronous_commit" -c "SELECT pg_reload_conf()" -c "VACUUM ANALYZE" \
+    -c "CHECKPOINT" >/dev/null
+  echo "loading took ${PG_LOAD_SECONDS}s; synchronous_commit is back to $(psql_bench -Atc 'SHOW synchronous_commit')"
+}
+
+# start_pg_nodes N: N taskshare nodes on the PostgreSQL database, each with the spread case's cache
+# budget; TS_PID and TS_URL are the first, NODE_PIDS and NODE_ADDRS all of them.
+start_pg_nodes() {
+  NODE_PIDS=""
+  NODE_ADDRS=""
+  local i pid url
+  for i in $(seq "$1"); do
+    start_taskshare "$PG_URL" "$CACHE_BYTES"
+    NODE_PIDS+=" $TS_PID"
+    NODE_ADDRS+="${NODE_ADDRS:+,}${TS_URL#http://}"
+    if ((i == 1)); then
+      pid=$TS_PID
+      url=$TS_URL
+    else
+      TS2_PID=$TS_PID
+    fi
+  done
+  TS_PID=$pid
+  TS_URL=$url
+}
+
+stop_pg_nodes() {
+  stop_taskshare
+  stop_pid "$TS2_PID"
+  TS2_PID=""
+}
+
+# run_pg_cases SERVER NODES
+run_pg_cases() {
+  local server=$1 nodes=$2
+  start_pg_nodes "$nodes"
+  SERVER_PIDS="$NODE_PIDS $PG_PID" WRK_THREADS=$nodes BENCH_NODES=$NODE_ADDRS BENCH_IDS="$PG_DATA/spread_ids.txt" \
+    BENCH_SCRIPT="$BENCH/spread.lua" run_wrk "c spread" "$server" "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/nodes.lua"
+  local before after
+  before=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$PG_API_KEY" --out "$PG_DATA")
+  BENCH_IDS="$PG_DATA/ingest_ids.txt" BENCH_MESSAGES="$PG_DATA/ingest_messages.txt" BENCH_BATCH=$INGEST_BATCH \
+    BENCH_NONCE=$(printf '%08x' $((RANDOM * 32768 + RANDOM))) WARMUP=0 BENCH_SCRIPT="$BENCH/ingest.lua" \
+    SERVER_PIDS="$NODE_PIDS $PG_PID" WRK_THREADS=$nodes BENCH_NODES=$NODE_ADDRS \
+    run_wrk "f ingest" "$server" "$INGEST_CONNECTIONS" "$TS_URL" 200 \
+    -s "$BENCH/nodes.lua" -H "X-Api-Key: $PG_API_KEY" -H "Content-Type: application/json"
+  after=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$PG_API_KEY" --out "$PG_DATA")
+  PG_INGEST_NOTES+="f ingest, $server: $(($(awk '/ requests in /{ print $1 }' \
+    "$RESULTS/f-ingest-${server// /-}.txt") * INGEST_BATCH)) messages acknowledged, $((after - before)) stored"$'\n'
+  stop_pg_nodes
+}
+
+run_postgres() {
+  [[ $POSTGRES == 1 ]] || return 0
+  stop_taskshare  # the SQLite node: its CPU is the PostgreSQL rows' now
+  PG_BIN_DIR=${PG_BIN:-/usr/lib/postgresql/15/bin}
+  start_postgres
+  load_postgres
+  log "wrk on PostgreSQL: one node, then two nodes on the same database"
+  PG_INGEST_NOTES=""
+  run_pg_cases "taskshare pg" 1
+  run_pg_cases "taskshare pg x2" 2
+}
+
 report() {
   log "results ($RESULTS)"
   {
@@ -415,6 +531,11 @@ report() {
       "requests in flight when wrk stopped), batches of $INGEST_BATCH over $INGEST_TASKS tasks, no warm-up"
     echo "load: ${LOAD_SECONDS}s through the API ($SPREAD_TASKS spread tasks, $LOAD_THREADS client threads," \
       "database on $([[ $LOAD_DIR != "$WORK" ]] && echo tmpfs || echo disk)); fetch for nginx: ${FETCH_SECONDS}s"
+    if [[ $POSTGRES == 1 ]]; then
+      printf '%s' "$PG_INGEST_NOTES"
+      echo "PostgreSQL: loaded in ${PG_LOAD_SECONDS}s; the pg rows count PostgreSQL's CPU time as the server's;" \
+        "x2 is two nodes with the same cache budget each, wrk -t2 with one thread on each node"
+    fi
   } | tee "$RESULTS/table.txt"
 }
 
@@ -433,6 +554,7 @@ main() {
   restart_taskshare_with_budget
   start_nginx
   run_cases
+  run_postgres
   report
   echo "total $(since "$t0")s"
 }

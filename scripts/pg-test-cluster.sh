@@ -5,6 +5,11 @@
 #                                          it; prints its URL, a database the tests may CREATE DATABASE
 #                                          from, alone on stdout
 #   scripts/pg-test-cluster.sh stop DIR    stops it (nothing to do if it is not running)
+#   scripts/pg-test-cluster.sh replica DIR PRIMARY_DIR
+#                                          makes DIR a streaming replica (hot standby) of the running
+#                                          cluster in PRIMARY_DIR (pg_basebackup -R, on first use) and
+#                                          starts it like `start`, on a port of its own; prints its URL.
+#                                          `stop DIR` stops it.
 #
 # The server listens on 127.0.0.1 only, on a free port chosen at the first start and kept in DIR/port
 # (so stop then start brings it back at the same URL), with its unix socket in DIR. The superuser
@@ -16,7 +21,7 @@ set -euo pipefail
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR, or $0 replica DIR PRIMARY_DIR" >&2
   exit 2
 }
 
@@ -25,8 +30,13 @@ die() {
   exit 1
 }
 
-[[ $# -eq 2 ]] || usage
-action=$1
+action=${1:-}
+if [[ $action == replica ]]; then
+  [[ $# -eq 3 && -n $3 && -d $3 ]] || usage
+  primary_dir=$(cd "$3" && pwd)
+else
+  [[ $# -eq 2 ]] || usage
+fi
 [[ -n $2 ]] || usage
 mkdir -p "$2"
 dir=$(cd "$2" && pwd)
@@ -51,8 +61,8 @@ port_in_use() {
                       END { exit found ? 0 : 1 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-init_cluster() {
-  [[ -x $PG_BIN/initdb ]] || die "no $PG_BIN/initdb (install postgresql-15)"
+# Makes DIR ready for the server's user to own.
+own_dir() {
   if [[ $(id -u) -eq 0 ]]; then
     id postgres >/dev/null 2>&1 || die "running as root, but there is no postgres user to run the server"
     chown postgres: "$dir"
@@ -60,6 +70,11 @@ init_cluster() {
       die "the postgres user cannot reach $dir (is a parent directory private?)"
   fi
   chmod 700 "$dir"
+}
+
+init_cluster() {
+  [[ -x $PG_BIN/initdb ]] || die "no $PG_BIN/initdb (install postgresql-15)"
+  own_dir
   local password
   password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   (umask 077 && printf '%s\n' "$password" >"$dir/password")
@@ -111,6 +126,23 @@ $(tail -n 20 "$log" 2>/dev/null)"
   die "the server started but does not accept connections on 127.0.0.1:$port; see $log"
 }
 
+# A copy of the cluster in $primary_dir, taken with pg_basebackup over a replication connection, that
+# follows it by streaming (--write-recovery-conf: standby.signal and primary_conninfo); then `start`.
+replica() {
+  [[ -f $primary_dir/port && -f $primary_dir/password ]] || die "no cluster in $primary_dir"
+  if [[ ! -f $data/PG_VERSION ]]; then
+    own_dir
+    (umask 077 && cp "$primary_dir/password" "$dir/password")
+    [[ $(id -u) -ne 0 ]] || chown postgres: "$dir/password"
+    as_owner env PGPASSWORD="$(<"$primary_dir/password")" "$PG_BIN/pg_basebackup" --pgdata="$data" \
+      --host=127.0.0.1 --port="$(<"$primary_dir/port")" --username=postgres --write-recovery-conf \
+      --wal-method=stream --checkpoint=fast --no-sync >"$dir/basebackup.log" 2>&1 ||
+      die "pg_basebackup failed:
+$(cat "$dir/basebackup.log")"
+  fi
+  start
+}
+
 stop() {
   [[ -f $data/PG_VERSION ]] || return 0
   as_owner "$PG_BIN/pg_ctl" --pgdata="$data" status >/dev/null 2>&1 || return 0
@@ -122,5 +154,6 @@ stop() {
 case $action in
   start) start ;;
   stop) stop ;;
+  replica) replica ;;
   *) usage ;;
 esac

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds, and runs every test: unit, integration, contract and e2e.
+# Installs what the tests need, builds, and runs every test: unit, integration, contract and e2e; then
+# the sanitizer runs (scripts/sanitize.sh) and the fuzz targets (scripts/fuzz.sh).
 # The storage tests run against SQLite and against a throwaway PostgreSQL 15 cluster that this script
 # starts (scripts/pg-test-cluster.sh) and stops when it exits, named by TASKSHARE_TEST_POSTGRES_URL.
 set -euo pipefail
@@ -25,3 +26,10 @@ export TASKSHARE_TEST_POSTGRES_URL
 
 cd build
 ctest --output-on-failure --timeout 300 -j "$(nproc)"
+
+# Hardening: the C++ tests again under AddressSanitizer with UndefinedBehaviorSanitizer and the
+# concurrency tests under ThreadSanitizer (build-asan/, build-tsan/), then every libFuzzer target for
+# FUZZ_RUNS executions (default 100000; build-fuzz/).
+cd "$root"
+./scripts/sanitize.sh
+./scripts/fuzz.sh

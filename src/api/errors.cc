@@ -31,6 +31,42 @@ ErrorKind KindOf(Code code) {
   return {"internal", "internal error"};
 }
 
+// True if `s` is valid UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
+// past U+10FFFF.
+bool IsUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80                 ? 1
+                          : c >= 0xC2 && c <= 0xDF ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
+        (c == 0xF4 && c1 > 0x8F)) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// A client-facing message may quote what the client sent (a percent-decoded query parameter holds any
+// bytes), and Boost.JSON writes strings byte for byte: a message that is not UTF-8 would make the body
+// invalid JSON, so its bytes past ASCII become '?'.
+std::string JsonSafe(const std::string& message) {
+  if (IsUtf8(message)) return message;
+  std::string out = message;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  }
+  return out;
+}
+
 }  // namespace
 
 int HttpStatus(Code code) {
@@ -52,11 +88,12 @@ int HttpStatus(Code code) {
 Response ErrorResponse(const Status& status, int http_status) {
   const ErrorKind k = KindOf(status.code());
   const int code = http_status != 0 ? http_status : HttpStatus(status.code());
+  const std::string message = JsonSafe(status.message());
   boost::json::object o;
-  o["error"] = status.message();
+  o["error"] = message;
   o["code"] = k.code;
   o["kind"] = k.kind;
-  o["message"] = std::string(k.kind) + ": " + status.message();
+  o["message"] = std::string(k.kind) + ": " + message;
   if (code >= 500) {
     // The request's own id when there is one, so that the access log line carries the same.
     const std::string_view request_id = CurrentRequestId();

@@ -10,6 +10,7 @@
 #include "api/auth.h"
 #include "api/errors.h"
 #include "api/openapi.h"
+#include "api/schedules_api.h"
 #include "api/share_api.h"
 #include "api/share_page_api.h"
 #include "api/tasks_api.h"
@@ -20,17 +21,8 @@ namespace {
 
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
 enum class Route {
-  kNone,
-  kHealth,
-  kReady,
-  kMetrics,
-  kOpenApi,
-  kTasks,
-  kTask,
-  kShare,
-  kMessages,
-  kSharePage,
-  kAdminSharing
+  kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage,
+  kAdminSharing, kSchedules, kSchedule
 };
 
 template <typename Segments>
@@ -43,6 +35,8 @@ Route Match(const Segments& s) {
   if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "admin" && s[3] == "sharing") {
     return Route::kAdminSharing;
   }
+  if (s.size() == 3 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedules;
+  if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedule;
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
   if (s.size() == 3) return Route::kTasks;
   if (s.size() == 4) return Route::kTask;
@@ -119,6 +113,10 @@ observe::Route RouteOf(std::string_view target) {
       return observe::Route::kReady;
     case Route::kMetrics:
       return observe::Route::kMetrics;
+    case Route::kSchedules:
+    case Route::kSchedule:
+      return observe::Route::kSchedules;
+    case Route::kAdminSharing:
     case Route::kNone:
       break;
   }
@@ -172,6 +170,27 @@ std::optional<Response> Router::TryHandleNow(const Request& request) const {
   return std::nullopt;
 }
 
+namespace {
+
+// The authenticated operations under /api/v1/schedules, their method already checked. `segments` is
+// the decoded path; `now` the scheduler's time.
+Response HandleSchedules(Store& store, const Request& request, const boost::urls::url_view& url,
+                         const std::vector<std::string>& segments, const User& caller, UnixMicros now) {
+  const Method m = request.method;
+  if (segments.size() == 3) {
+    if (m == Method::kPost) return CreateSchedule(store, caller, request.body, now);
+    QueryParams params;
+    for (auto p : url.params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
+    return ListSchedules(store, caller, params);
+  }
+  const std::string& id = segments[3];
+  if (m == Method::kPatch) return PatchSchedule(store, caller, id, request.body, now);
+  if (m == Method::kDelete) return DeleteSchedule(store, caller, id, now);
+  return GetSchedule(store, caller, id);
+}
+
+}  // namespace
+
 Response Router::Handle(const Request& request) const {
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return ErrorResponse(Status::InvalidArgument("malformed request target"));
@@ -224,6 +243,14 @@ Response Router::Handle(const Request& request) const {
     case Route::kMessages:
       if (m != Method::kPost) return MethodNotAllowed("POST");
       break;
+    case Route::kSchedules:
+      if (m != Method::kGet && m != Method::kPost) return MethodNotAllowed("GET, HEAD, POST");
+      break;
+    case Route::kSchedule:
+      if (m != Method::kGet && m != Method::kPatch && m != Method::kDelete) {
+        return MethodNotAllowed("GET, HEAD, PATCH, DELETE");
+      }
+      break;
   }
 
   auto caller = Authenticate(store_, request);
@@ -231,6 +258,10 @@ Response Router::Handle(const Request& request) const {
   if (route == Route::kAdminSharing) {
     return m == Method::kPut ? PutSharing(*caller, *options_.sharing, request.body)
                              : GetSharing(*caller, *options_.sharing);
+  }
+  if (route == Route::kSchedules || route == Route::kSchedule) {
+    const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();
+    return HandleSchedules(store_, request, *url, segments, *caller, now);
   }
   if (route == Route::kTasks) {
     if (m == Method::kPost) return CreateTask(store_, *caller, request.body);

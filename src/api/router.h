@@ -12,6 +12,7 @@
 #include "api/http_types.h"
 #include "api/rate_limit.h"
 #include "cache/response_cache.h"
+#include "common/clock.h"
 #include "observe/metrics.h"
 #include "storage/store.h"
 #include "web/share_page.h"
@@ -24,6 +25,8 @@ struct RouterOptions {
   bool metrics_public = false;                // else /metrics needs an admin's API key
   RateLimiter* rate_limiter = nullptr;        // the anonymous endpoints are not limited without it
   std::atomic<bool>* sharing = nullptr;       // the kill switch (api/admin_api.h); always on without it
+  // The time the Schedules API computes due times from: the scheduler's clock (null: the system clock).
+  const Clock* clock = nullptr;
 };
 
 // The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.

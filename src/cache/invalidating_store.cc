@@ -43,4 +43,55 @@ Status InvalidatingStore::DeleteTask(std::string_view id) {
 
 Result<TaskPage> InvalidatingStore::ListTasks(const TaskQuery& query) { return inner_->ListTasks(query); }
 
+void InvalidatingStore::InvalidateScheduleTasks(std::string_view schedule_id) {
+  // When the tasks cannot be listed (the database went away after the write) their cached views keep
+  // the schedule's previous values until it changes again. A schedule never changes who may read the
+  // tasks it created (their visibility is their own), so what goes stale is never an access decision.
+  auto ids = inner_->ListScheduleTaskIds(schedule_id);
+  if (!ids.ok()) return;
+  for (const std::string& id : *ids) cache_.Invalidate(id);
+}
+
+Status InvalidatingStore::CreateSchedule(const Schedule& schedule) {
+  return inner_->CreateSchedule(schedule);
+}
+
+Result<Schedule> InvalidatingStore::GetSchedule(std::string_view id) { return inner_->GetSchedule(id); }
+
+Result<SchedulePage> InvalidatingStore::ListSchedules(const ScheduleQuery& query) {
+  return inner_->ListSchedules(query);
+}
+
+Result<Schedule> InvalidatingStore::UpdateSchedule(std::string_view id, const ScheduleUpdate& update) {
+  auto r = inner_->UpdateSchedule(id, update);
+  // A refusal (kInvalidArgument from `update`) or an unknown schedule changed nothing.
+  if (r.ok() || (r.status().code() != Code::kInvalidArgument && r.status().code() != Code::kNotFound)) {
+    InvalidateScheduleTasks(id);
+  }
+  return r;
+}
+
+Status InvalidatingStore::DeleteSchedule(std::string_view id, UnixMicros now) {
+  Status s = inner_->DeleteSchedule(id, now);
+  if (s.code() != Code::kNotFound) InvalidateScheduleTasks(id);
+  return s;
+}
+
+Result<std::vector<Execution>> InvalidatingStore::ListExecutions(std::string_view schedule_id, int limit) {
+  return inner_->ListExecutions(schedule_id, limit);
+}
+
+Result<std::vector<std::string>> InvalidatingStore::ListScheduleTaskIds(std::string_view schedule_id) {
+  return inner_->ListScheduleTaskIds(schedule_id);
+}
+
+// A run that fails with kUnavailable may still have committed (a connection lost during COMMIT), but
+// which schedule it picked is unknown; its tasks' cached views then show the previous execution count
+// and next run until the schedule changes again (see InvalidateScheduleTasks).
+Result<std::optional<ScheduleRun>> InvalidatingStore::RunDueSchedule(UnixMicros now, const RunPlanner& plan) {
+  auto r = inner_->RunDueSchedule(now, plan);
+  if (r.ok() && r->has_value()) InvalidateScheduleTasks((*r)->schedule_id);
+  return r;
+}
+
 }  // namespace taskshare

@@ -3,8 +3,9 @@
 // It forwards every call to the store it wraps and, after each write that can change what a viewer of
 // a task sees (create, append, patch, delete), drops that task's cached responses before returning, so
 // the write is acknowledged only once no cache can serve what it replaced. Writes that fail still
-// invalidate: a failure after commit (a lost connection, say) leaves the outcome unknown. Being the one
-// place where writes meet the cache, it is also where other nodes' invalidations will arrive.
+// invalidate: a failure after commit (a lost connection, say) leaves the outcome unknown. Writes made
+// by other nodes sharing a PostgreSQL database arrive through the change feed instead
+// (cache/cache_coherence.h).
 // Thread-safe as the wrapped store and the cache are.
 #pragma once
 
@@ -32,7 +33,21 @@ class InvalidatingStore final : public Store {
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
 
+  // Schedules. A change to a schedule (a patch, a delete, a run) changes the schedule_info of every
+  // task it created, so each of those tasks is invalidated, their ids read after the write.
+  Status CreateSchedule(const Schedule& schedule) override;
+  Result<Schedule> GetSchedule(std::string_view id) override;
+  Result<SchedulePage> ListSchedules(const ScheduleQuery& query) override;
+  Result<Schedule> UpdateSchedule(std::string_view id, const ScheduleUpdate& update) override;
+  Status DeleteSchedule(std::string_view id, UnixMicros now) override;
+  Result<std::vector<Execution>> ListExecutions(std::string_view schedule_id, int limit) override;
+  Result<std::vector<std::string>> ListScheduleTaskIds(std::string_view schedule_id) override;
+  Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) override;
+
  private:
+  // Invalidates every task schedule `schedule_id` created.
+  void InvalidateScheduleTasks(std::string_view schedule_id);
+
   std::unique_ptr<Store> inner_;
   ResponseCache& cache_;
 };

@@ -51,7 +51,8 @@ std::shared_ptr<const CachedResponse> ResponseCache::Get(std::string_view id, Ca
   Shard& s = ShardOf(id);
   std::lock_guard lock(s.mu);
   auto it = s.index.find(id);
-  if (it == s.index.end() || !it->second->views[static_cast<std::size_t>(view)]) {
+  // Suspended, the shard is empty anyway (see the header); the flag only spares the lookup's result.
+  if (it == s.index.end() || !it->second->views[static_cast<std::size_t>(view)] || suspended_.load()) {
     ++s.misses;
     return nullptr;
   }
@@ -84,6 +85,7 @@ void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView v
   Shard& s = *shards_[ticket.shard];
   std::lock_guard lock(s.mu);
   if (s.epoch != ticket.epoch) return;  // invalidated while the response was being built
+  if (suspended_.load()) return;        // read under the shard lock: see the header
   // Take the slot out (or start one), update it, and put it back at the hot end once it fits.
   Slot slot{std::string(id), {}, 0};
   if (auto it = s.index.find(id); it != s.index.end()) {
@@ -132,6 +134,16 @@ void ResponseCache::Clear() {
     shard->lru.clear();
     shard->bytes = 0;
   }
+}
+
+void ResponseCache::Suspend() {
+  suspended_.store(true);
+  Clear();
+}
+
+void ResponseCache::Resume() {
+  Clear();
+  suspended_.store(false);
 }
 
 ResponseCache::Stats ResponseCache::stats() const {

@@ -13,6 +13,18 @@
 // that write's invalidation, and any request that starts after the write is acknowledged either misses
 // or finds a response built from data at least as new as the write.
 //
+// Suspension (Suspend() / Resume()) is for a node whose cache may be stale without it knowing: one
+// that has lost the feed through which other nodes' writes reach Invalidate() (cache/cache_coherence.h).
+// Invariants: from the moment Suspend() returns until Resume() is called the cache is empty and stays
+// empty: Get() misses and Fill() stores nothing, so every request is served from the database. Suspend()
+// sets the flag and then clears each shard, bumping its epoch, under the shard's lock, and Fill() reads
+// the flag under that lock: a fill that takes a shard's lock before Suspend() clears it is cleared with
+// it; one that takes it after sees the flag. Resume() clears each shard and bumps its epoch again before
+// it lowers the flag, so a fill whose ticket was taken before Resume() (its data possibly read before
+// the feed was back) is dropped, and only fills begun after Resume() started on their shard are kept.
+// Calls to Suspend() and Resume() must alternate (a second Suspend() is harmless, but one Resume()
+// ends every suspension).
+//
 // Thread-safe. Get() and Fill() hold one shard lock for a map lookup and a list splice; nothing is
 // allocated on a hit.
 #pragma once
@@ -76,6 +88,13 @@ class ResponseCache {
   // Drops everything, and makes every fill begun before now drop its response.
   void Clear();
 
+  // Clear(), and bypass the cache until Resume(): Get() misses and Fill() stores nothing.
+  void Suspend();
+  // Clear() again (whatever was read before now may be stale), then serve and store as usual.
+  void Resume();
+  // True between Suspend() and Resume().
+  bool suspended() const { return suspended_.load(); }
+
   Stats stats() const;
   std::size_t budget_bytes() const { return budget_; }
 
@@ -90,6 +109,7 @@ class ResponseCache {
   std::size_t budget_;
   std::size_t shard_budget_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<bool> suspended_{false};
 };
 
 }  // namespace taskshare

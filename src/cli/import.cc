@@ -35,7 +35,7 @@ int Import(const ImportFlags& f) {
     std::cerr << "taskshare: the file has no task.created_by; name the owner with --owner\n";
     return 1;
   }
-  auto store = OpenStore({.url = f.db, .connections = 1});
+  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;
@@ -63,7 +63,9 @@ void AddImport(CLI::App& app, int& exit_code) {
       "import", "Store a task from a SharedTaskResponse or Get-task-details JSON file; prints its id");
   cmd->add_option("FILE", flags->file, "The JSON file")->required();
   cmd->add_option("--owner", flags->owner, "Owner's email (default: the file's task.created_by)");
-  cmd->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
+  cmd->add_option("--db", flags->db,
+                  "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
+      ->capture_default_str();
   cmd->callback([flags, &exit_code] { exit_code = Import(*flags); });
 }
 

@@ -9,6 +9,7 @@
 
 #include "api/rate_limit.h"
 #include "api/router.h"
+#include "cache/cache_coherence.h"
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
@@ -16,6 +17,8 @@
 #include "http/server.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
+#include "scheduler/scheduler.h"
+#include "storage/change_feed.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {
@@ -24,6 +27,7 @@ namespace {
 struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string db = "sqlite:taskshare.db";
+  std::string db_replica;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int read_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int write_threads = 4;
@@ -42,6 +46,9 @@ struct ServeFlags {
   double rate_limit = 20;
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
+  // Tests only, hidden from --help: the scheduler's (and the Schedules API's) time is read from this
+  // file (common/clock.h, FileClock) instead of the system clock.
+  std::string scheduler_clock_file;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -103,6 +110,19 @@ std::string_view MethodName(const api::Request& r) {
   return "OTHER";
 }
 
+// The change feed's samples: none without a feed (SQLite).
+void AddFeedSamples(const ChangeFeed* feed, const CacheCoherence* coherence, std::vector<observe::Sample>& out) {
+  if (feed == nullptr || coherence == nullptr) return;
+  const auto d = [](auto v) { return static_cast<double>(v); };
+  out.push_back({"taskshare_change_feed_up", "gauge",
+                 "1 while the database change feed is subscribed; 0 while the response cache is bypassed.", "",
+                 feed->up() ? 1.0 : 0.0});
+  out.push_back({"taskshare_change_feed_changes_total", "counter",
+                 "Task changes announced by the database (from any node).", "", d(coherence->changes())});
+  out.push_back({"taskshare_change_feed_losses_total", "counter", "Times the change feed's connection was lost.",
+                 "", d(coherence->losses())});
+}
+
 // The gauges /metrics shows besides the request counters.
 std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cache_budget,
                                     const http::Server& server, const http::ServerOptions& options) {
@@ -161,7 +181,9 @@ int Serve(const ServeFlags& f) {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
     return 1;
   }
-  auto opened = OpenStore({.url = f.db, .connections = f.read_threads + f.write_threads});
+  const StoreOptions store_options{
+      .url = f.db, .connections = f.read_threads + f.write_threads, .replica_url = f.db_replica};
+  auto opened = OpenStore(store_options);
   if (!opened.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << opened.status().message() << " "
               << opened.status().detail() << "\n";
@@ -169,6 +191,24 @@ int Serve(const ServeFlags& f) {
   }
   ResponseCache cache(f.cache_bytes);
   InvalidatingStore store(std::move(*opened), cache);
+  // Other nodes' writes reach the cache through the database's change feed (none on SQLite). It is
+  // subscribed before the first request, while the cache is still empty.
+  CacheCoherence coherence(cache);
+  auto feed = OpenChangeFeed(store_options, coherence);
+  if (!feed.ok()) {
+    std::cerr << "taskshare: cannot listen for changes on " << UrlForLogs(f.db) << ": "
+              << feed.status().message() << " " << feed.status().detail() << "\n";
+    return 1;
+  }
+  // Every node runs a scheduler; on a shared PostgreSQL database one of them at a time acts.
+  std::unique_ptr<Clock> clock = std::make_unique<SystemClock>();
+  if (!f.scheduler_clock_file.empty()) {
+    clock = std::make_unique<FileClock>(f.scheduler_clock_file);
+    LogInfo("schedules run by the time in " + f.scheduler_clock_file +
+            " (--scheduler-clock-file is for tests only)");
+  }
+  using std::chrono_literals::operator""ms;
+  Scheduler scheduler(store, *clock, {.poll_interval = f.scheduler_clock_file.empty() ? 1000ms : 50ms});
   std::unique_ptr<observe::AccessLog> access_log;
   if (log_fd != -1) access_log = std::make_unique<observe::AccessLog>(log_fd, options.threads);
   // The router needs the public URL, which needs the bound port; no request is read before Run().
@@ -189,8 +229,11 @@ int Serve(const ServeFlags& f) {
   http::Server server(options, {.now = [&router](const api::Request& r) { return router->TryHandleNow(r); },
                                 .blocking = [&router](const api::Request& r) { return router->Handle(r); },
                                 .observe = observe});
-  metrics = std::make_unique<observe::Metrics>(options.threads,
-                                               [&] { return Gauges(cache, f.cache_bytes, server, options); });
+  metrics = std::make_unique<observe::Metrics>(options.threads, [&] {
+    std::vector<observe::Sample> samples = Gauges(cache, f.cache_bytes, server, options);
+    AddFeedSamples(feed->get(), &coherence, samples);
+    return samples;
+  });
   auto port = server.Listen();
   if (!port.ok()) {
     std::cerr << "taskshare: " << port.status().message() << "\n";
@@ -206,13 +249,19 @@ int Serve(const ServeFlags& f) {
   routing.metrics_public = f.metrics_public;
   routing.rate_limiter = &rate_limiter;
   routing.sharing = &sharing;
+  routing.clock = clock.get();
   router = std::make_unique<api::Router>(store, cache, routing);
-  LogInfo("database " + UrlForLogs(f.db) + ", " + std::to_string(options.threads) + " network threads, " +
+  std::string database = UrlForLogs(f.db);
+  if (!f.db_replica.empty()) database += " (read replica " + UrlForLogs(f.db_replica) + ")";
+  if (*feed) database += ", listening for other nodes' changes";
+  LogInfo("database " + database + ", " + std::to_string(options.threads) + " network threads, " +
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");
   std::cerr << "taskshare listening on http://" << bound << std::endl;
+  scheduler.Start();
   server.Run();
+  scheduler.Stop();
   if (access_log) access_log->Flush();
   LogInfo("stopped");
   return 0;
@@ -225,7 +274,13 @@ void AddServe(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("serve", "Serve the API and share links over HTTP");
   cmd->add_option("--listen", flags->listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
       ->capture_default_str();
-  cmd->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
+  cmd->add_option("--db", flags->db,
+                  "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME "
+                  "for PostgreSQL, which several nodes can share")
+      ->capture_default_str();
+  cmd->add_option("--db-replica", flags->db_replica,
+                  "PostgreSQL only: a read replica (postgresql://...) for share reads that miss the cache; "
+                  "each read is confirmed current on --db, so a lagging replica never shows a revoked task");
   cmd->add_option("--threads", flags->threads, "Network threads")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -285,6 +340,10 @@ void AddServe(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1.0, 1e6));
   cmd->add_option("--trusted-proxy", flags->trusted_proxies,
                   "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
+  // No group: left out of --help. README, "Tests".
+  cmd->add_option("--scheduler-clock-file", flags->scheduler_clock_file,
+                  "Tests only: read the scheduler's current time (RFC 3339) from this file")
+      ->group("");
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

@@ -34,7 +34,7 @@ int AddUserNow(const UserFlags& f) {
     std::cerr << "taskshare: --role must be one of " << Spellings<Role>() << "\n";
     return 2;
   }
-  auto store = OpenStore({.url = f.db, .connections = 1});
+  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;
@@ -60,7 +60,9 @@ void AddUser(CLI::App& app, int& exit_code) {
   add->add_option("--email", flags->email, "The user's email")->required();
   add->add_option("--team", flags->team, "The user's team (at most one)");
   add->add_option("--role", flags->role, "user, support or admin")->capture_default_str();
-  add->add_option("--db", flags->db, "Database URL: sqlite:PATH")->capture_default_str();
+  add->add_option("--db", flags->db,
+                  "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
+      ->capture_default_str();
   add->callback([flags, &exit_code] { exit_code = AddUserNow(*flags); });
 }
 

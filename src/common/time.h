@@ -21,7 +21,8 @@ std::string FormatRfc3339(UnixMicros t);
 
 // Parses an RFC 3339 date-time with any offset (`Z`, `z`, `+hh:mm`, `-hh:mm`) and up to nine fraction
 // digits (digits past the sixth are truncated). Returns nullopt for anything else, including
-// out-of-range fields such as a 30th of February.
+// out-of-range fields such as a 30th of February, and instants that fall outside the years 0000 to
+// 9999 once the offset is applied (FormatRfc3339 could not write them).
 std::optional<UnixMicros> ParseRfc3339(std::string_view text);
 
 }  // namespace taskshare

@@ -225,4 +225,13 @@ bool IsJsonObject(std::string_view text) {
   return !ec && parser.done() && SkipSpace(text, used) == text.size();
 }
 
+bool IsJson(std::string_view text) {
+  boost::json::parse_options options;
+  options.max_depth = static_cast<std::size_t>(-1);
+  boost::json::basic_parser<NullHandler> parser{options};
+  boost::system::error_code ec;
+  const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  return !ec && parser.done() && SkipSpace(text, used) == text.size();
+}
+
 }  // namespace taskshare

@@ -51,4 +51,8 @@ std::string DeriveTitle(std::string_view text);
 // True if `text` is one complete JSON object: used to refuse a corrupt stored message.
 bool IsJsonObject(std::string_view text);
 
+// True if `text` is one complete JSON value of any type, nested to any depth, with valid UTF-8 in its
+// strings and only whitespace around it. Allocates only the parser's nesting stack.
+bool IsJson(std::string_view text);
+
 }  // namespace taskshare

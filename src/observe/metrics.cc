@@ -59,6 +59,8 @@ std::string_view RouteName(Route route) {
       return "readyz";
     case Route::kMetrics:
       return "metrics";
+    case Route::kSchedules:
+      return "schedules";
     case Route::kOther:
       break;
   }

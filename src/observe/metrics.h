@@ -30,9 +30,10 @@ enum class Route {
   kHealth,
   kReady,
   kMetrics,
+  kSchedules,  // /api/v1/schedules and /api/v1/schedules/{id}
   kOther
 };
-inline constexpr std::size_t kRouteCount = 10;
+inline constexpr std::size_t kRouteCount = 11;
 std::string_view RouteName(Route route);
 
 // One sample of a gauge or counter kept elsewhere, rendered as `name{labels} value`.

@@ -5,6 +5,7 @@
 #include <memory_resource>
 #include <optional>
 
+#include "domain/messages.h"
 #include "redact/byte_scan.h"
 #include "redact/json_string.h"
 #include "redact/key_value_scanner.h"
@@ -176,6 +177,9 @@ std::string Redactor::RedactText(std::string_view text) const {
 }
 
 std::string Redactor::RedactJson(std::string_view json) const {
+  // The walk checks strings and brackets only, so text that is not JSON (a bare PEM block, say) would
+  // pass through it unredacted: validity is settled by a real parser first.
+  if (!IsJson(json)) return RedactText(json);
   std::optional<std::string> out = JsonWalk(*this, json).Run();
   return out ? std::move(*out) : RedactText(json);
 }

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include "storage/change_feed.h"
+#include "storage/postgres/change_feed.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -37,6 +39,19 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool IsPostgresScheme(std::string_view scheme) {
+  return EqualsIgnoringCase(scheme, "postgresql") || EqualsIgnoringCase(scheme, "postgres");
+}
+
+// `url`, a postgresql:// URL, with its scheme in lower case: libpq recognises no other spelling.
+std::string LowerCaseScheme(std::string_view url) {
+  const std::string_view scheme = SchemeOf(url);
+  std::string out;
+  for (char c : scheme) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out += url.substr(scheme.size());
+  return out;
+}
+
 }  // namespace
 
 std::string UrlForLogs(std::string_view url) {
@@ -57,12 +72,15 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const std::string_view url = options.url;
   const std::string_view scheme = SchemeOf(url);
   std::string_view path = url;
+  if (!options.replica_url.empty() &&
+      (!IsPostgresScheme(scheme) || !IsPostgresScheme(SchemeOf(options.replica_url)))) {
+    return Status::InvalidArgument("a read replica needs PostgreSQL: both URLs must be postgresql://...");
+  }
   if (!scheme.empty()) {
-    if (EqualsIgnoringCase(scheme, "postgresql") || EqualsIgnoringCase(scheme, "postgres")) {
-      // libpq recognises the scheme in lower case only.
+    if (IsPostgresScheme(scheme)) {
       PostgresOptions postgres;
-      for (char c : scheme) postgres.url += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      postgres.url += url.substr(scheme.size());
+      postgres.url = LowerCaseScheme(url);
+      if (!options.replica_url.empty()) postgres.replica_url = LowerCaseScheme(options.replica_url);
       postgres.connections = options.connections;
       return OpenPostgresStore(postgres);
     }
@@ -79,5 +97,13 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   sqlite.connections = options.connections;
   return OpenSqliteStore(sqlite);
 }
+
+Result<std::unique_ptr<ChangeFeed>> OpenChangeFeed(const StoreOptions& options, ChangeListener& listener) {
+  if (!IsPostgresScheme(SchemeOf(options.url))) return std::unique_ptr<ChangeFeed>();
+  PostgresOptions postgres;
+  postgres.url = LowerCaseScheme(options.url);
+  return OpenPostgresChangeFeed(postgres, listener);
+}
+
 
 }  // namespace taskshare

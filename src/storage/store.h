@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "domain/schedule.h"
 #include "domain/task.h"
 #include "domain/user.h"
 
@@ -48,6 +50,36 @@ struct TaskQuery {
 struct TaskPage {
   std::vector<Task> tasks;           // newest created_at first, then highest seq first
   std::optional<ListPosition> next;  // set when more tasks follow
+};
+
+// One page of a user's schedules, newest first, as TaskQuery and TaskPage page tasks.
+struct ScheduleQuery {
+  std::string owner_id;
+  int limit = 20;                     // 1..100
+  std::optional<ListPosition> after;  // start strictly after this position
+  std::optional<ScheduleStatus> status;
+};
+
+struct SchedulePage {
+  std::vector<Schedule> schedules;   // newest created_at first, then highest seq first
+  std::optional<ListPosition> next;  // set when more schedules follow
+};
+
+// The new state of a schedule computed from its current one, or an error that leaves it unchanged.
+using ScheduleUpdate = std::function<Result<Schedule>(const Schedule& current)>;
+
+// What one run of a due schedule writes (domain/schedule_rules.h, PlanRun).
+using RunPlanner = std::function<PlannedRun(const Schedule& due)>;
+
+// The outcome of RunDueSchedule for the schedule it picked.
+struct ScheduleRun {
+  std::string schedule_id;
+  std::string task_id;       // the task created; empty if the run failed
+  std::string execution_id;  // empty if the run failed
+  // Not ok when the schedule could not run for a reason that retrying would not cure (a row the
+  // domain cannot read, a planned task the database refuses): the schedule was then set to failed,
+  // with no next run, so that it does not block the others.
+  Status error;
 };
 
 class Store {
@@ -84,8 +116,9 @@ class Store {
   virtual Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                               UnixMicros now) = 0;
 
-  // Applies `patch` and sets updated_at to `now`; returns the updated task. kNotFound if there is no
-  // such task.
+  // Applies `patch` and sets updated_at to `now`; returns the updated task. A new status also moves the
+  // task's execution, if it has one, as domain/schedule_rules.h says. kNotFound if there is no such
+  // task.
   virtual Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) = 0;
 
   // Deletes the task and its messages. kNotFound if there is no such task.
@@ -93,6 +126,50 @@ class Store {
 
   // One page of the owner's tasks matching the filters.
   virtual Result<TaskPage> ListTasks(const TaskQuery& query) = 0;
+
+  // ---- Schedules and their executions (domain/schedule.h) ----
+  //
+  // A task created by a schedule's run is linked to its execution, and every read of that task
+  // (GetTask, GetSnapshot, ListTasks, UpdateTask) returns a schedule_info composed at read time from
+  // the schedule's current row and the task's own execution, so it is never stale. A task without an
+  // execution keeps the schedule_info it was stored with (an imported task).
+
+  // Stores a new schedule (its id, owner and every field already set), assigning its seq.
+  // kAlreadyExists if the id is taken; kNotFound if schedule.owner_id is not a user.
+  virtual Status CreateSchedule(const Schedule& schedule) = 0;
+
+  // kNotFound "Schedule not found" if there is no such schedule or it was deleted.
+  virtual Result<Schedule> GetSchedule(std::string_view id) = 0;
+
+  // One page of the owner's schedules (deleted ones left out) matching the filter.
+  virtual Result<SchedulePage> ListSchedules(const ScheduleQuery& query) = 0;
+
+  // Replaces the schedule's changeable fields with those of update(current), where `current` is read
+  // under a lock that keeps the scheduler and other updates from changing it until this commits.
+  // Returns the stored result. An error from `update` is returned and nothing changes. kNotFound if
+  // there is no such schedule or it was deleted.
+  virtual Result<Schedule> UpdateSchedule(std::string_view id, const ScheduleUpdate& update) = 0;
+
+  // Deletes the schedule: it never runs again and the API no longer finds it. Its executions and the
+  // tasks it created stay; their schedule_info keeps its last values, without a next_execution_at.
+  // kNotFound if there is no such schedule or it was deleted already.
+  virtual Status DeleteSchedule(std::string_view id, UnixMicros now) = 0;
+
+  // The schedule's `limit` (>= 1) most recent executions, newest started_at first.
+  virtual Result<std::vector<Execution>> ListExecutions(std::string_view schedule_id, int limit) = 0;
+
+  // The ids of every existing task the schedule created (deleted schedules included): the tasks whose
+  // schedule_info changes whenever the schedule does.
+  virtual Result<std::vector<std::string>> ListScheduleTaskIds(std::string_view schedule_id) = 0;
+
+  // Picks one active schedule due at `now` (next_execution_at <= now; the earliest first) and, in one
+  // transaction, creates the task plan(schedule) describes with its first message, records the
+  // execution and stores the schedule as plan() left it; a crash leaves all of it or none. Schedules
+  // locked by another caller are skipped, and a schedule's due time is checked again under its lock,
+  // so however many processes share the database each due time runs exactly once. nullopt when
+  // nothing is due (or, on PostgreSQL, when another process's scheduler is acting right now).
+  // kUnavailable when the database cannot be reached; nothing is written then.
+  virtual Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) = 0;
 };
 
 struct StoreOptions {
@@ -101,6 +178,11 @@ struct StoreOptions {
   std::string url = "sqlite:taskshare.db";
   // Connections kept open; at most this many calls run at once.
   int connections = 4;
+  // PostgreSQL only, optional: a read replica (a streaming standby of the database in `url`) that
+  // serves GetSnapshot. Every snapshot read there is confirmed current against the primary before it
+  // is returned (see storage/postgres/postgres_store.h), so a lagging replica never shows a task that
+  // the primary has revoked, changed or deleted. Empty: every read goes to `url`.
+  std::string replica_url;
 };
 
 // `url` fit for a log line: a password in it (postgresql://user:PASSWORD@host, or ?password=...) is

@@ -6,7 +6,6 @@
 #include <array>
 #include <memory>
 #include <mutex>
-#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -149,9 +148,8 @@ void MakeInert(cmark_node* root) {
   }
   // Innermost first (the iterator met outer ones first), so that no image is freed while a later
   // entry still points into it.
-  for (const auto& [image, inside_link] : std::views::reverse(targets.images)) {
-    ReplaceImage(image, inside_link);
-  }
+  // (Reverse iterators rather than std::views::reverse, which clang 14 cannot compile with libstdc++ 12.)
+  for (auto it = targets.images.rbegin(); it != targets.images.rend(); ++it) ReplaceImage(it->first, it->second);
 }
 
 // Adds rel="nofollow noopener ugc" to every link. cmark-gfm writes each link as `<a href="` and

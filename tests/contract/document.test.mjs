@@ -28,6 +28,16 @@ const README_OPERATIONS = [
   { method: 'post', path: '/api/v1/tasks/{id}/messages', id: 'post-v1-tasks-id-messages', auth: true,
     body: 'AppendMessagesRequest', success: ['200', 'AppendMessagesResponse'],
     errors: [400, 401, 403, 404, 413, 431, 500] },
+  { method: 'post', path: '/api/v1/schedules', id: 'post-v1-schedules', auth: true, body: 'CreateScheduleRequest',
+    success: ['201', 'ScheduleResponse'], errors: [400, 401, 413, 431, 500] },
+  { method: 'get', path: '/api/v1/schedules', id: 'get-v1-schedules', auth: true,
+    success: ['200', 'ScheduleListResponse'], errors: [400, 401, 431, 500] },
+  { method: 'get', path: '/api/v1/schedules/{id}', id: 'get-v1-schedules-id', auth: true,
+    success: ['200', 'ScheduleDetailsResponse'], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'patch', path: '/api/v1/schedules/{id}', id: 'patch-v1-schedules-id', auth: true,
+    body: 'PatchScheduleRequest', success: ['200', 'ScheduleResponse'], errors: [400, 401, 403, 404, 413, 431, 500] },
+  { method: 'delete', path: '/api/v1/schedules/{id}', id: 'delete-v1-schedules-id', auth: true,
+    success: ['204', null], errors: [400, 401, 403, 404, 431, 500] },
   { method: 'get', path: '/api/openapi.json', id: 'get-openapi-json', auth: false,
     success: ['200', undefined], errors: [431] },
   { method: 'get', path: '/healthz', id: 'get-healthz', auth: false,
@@ -112,8 +122,25 @@ describe('coverage of the README API', () => {
     assert.deepStrictEqual(query.visibility.enum, task.visibility.enum);
   });
 
+  it('uses the enums of ScheduleInfo and ExecutionInfo in the Schedules API', () => {
+    const { schemas } = doc.components;
+    const info = schemas.ScheduleInfo.properties;
+    const execution = schemas.ExecutionInfo.properties;
+    const schedule = schemas.Schedule.properties;
+    for (const name of ['CreateScheduleRequest', 'PatchScheduleRequest', 'Schedule']) {
+      const props = schemas[name].properties;
+      assert.deepStrictEqual(props.scan_frequency.enum, info.scan_frequency.enum, `${name}.scan_frequency`);
+      assert.deepStrictEqual(props.schedule_type.enum, info.schedule_type.enum, `${name}.schedule_type`);
+    }
+    assert.deepStrictEqual(schedule.status.enum, info.schedule_status.enum);
+    assert.deepStrictEqual(schemas.Execution.properties.status.enum, execution.status.enum);
+    const query = Object.fromEntries(doc.paths['/api/v1/schedules'].get.parameters.map((p) => [p.name, p.schema]));
+    assert.deepStrictEqual(query.status.enum, info.schedule_status.enum);
+  });
+
   it('refuses unknown fields in request bodies, as the README says', () => {
-    for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest']) {
+    for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest', 'CreateScheduleRequest',
+      'PatchScheduleRequest']) {
       assert.equal(doc.components.schemas[name].additionalProperties, false, name);
     }
   });

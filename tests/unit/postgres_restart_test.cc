@@ -1,15 +1,12 @@
 // The PostgreSQL backend across a restart of its server: calls fail fast with kUnavailable while the
 // server is down, and succeed again, on the same store, once it is back, with every acknowledged write
-// kept. The test runs a private cluster of its own (scripts/pg-test-cluster.sh), since stopping the
-// shared test server would disturb the tests running beside it; it runs when
+// kept. The test runs a private cluster of its own (PrivateCluster), since stopping the shared test
+// server would disturb the tests running beside it; it runs when
 // TASKSHARE_TEST_POSTGRES_URL is set, which says that PostgreSQL is installed.
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdio>
-#include <filesystem>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,45 +18,6 @@ namespace taskshare::testing {
 namespace {
 
 using std::chrono::steady_clock;
-
-const std::filesystem::path kClusterScript =
-    std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "scripts" /
-    "pg-test-cluster.sh";
-
-// A cluster in `dir`, started on construction and stopped on destruction.
-class PrivateCluster {
- public:
-  explicit PrivateCluster(std::filesystem::path dir) : dir_(std::move(dir)) { Start(); }
-  PrivateCluster(const PrivateCluster&) = delete;
-  PrivateCluster& operator=(const PrivateCluster&) = delete;
-  ~PrivateCluster() { Run("stop"); }
-
-  // Starts the cluster (at the same URL every time) and waits until it accepts connections.
-  void Start() {
-    const std::string out = Run("start");
-    const std::size_t url = out.rfind("postgresql://");
-    if (url == std::string::npos) throw std::runtime_error("the test cluster did not start:\n" + out);
-    url_ = out.substr(url, out.find('\n', url) - url);
-  }
-  void Stop() { Run("stop"); }
-  const std::string& url() const { return url_; }
-
- private:
-  // Runs the script with `action`; returns what it printed on stdout and stderr.
-  std::string Run(const std::string& action) {
-    const std::string command =
-        "'" + kClusterScript.string() + "' " + action + " '" + dir_.string() + "' 2>&1";
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
-    if (!pipe) throw std::runtime_error("cannot run " + command);
-    std::string out;
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe.get())) > 0;) out.append(buffer, n);
-    return out;
-  }
-
-  std::filesystem::path dir_;
-  std::string url_;
-};
 
 TEST(PostgresRestartTest, ServiceResumesByItselfAfterTheServerRestarts) {
   if (TestPostgresUrl().empty()) GTEST_SKIP() << "TASKSHARE_TEST_POSTGRES_URL is not set";

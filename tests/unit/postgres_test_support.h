@@ -1,5 +1,6 @@
 // PostgreSQL pieces of the storage tests: raw libpq access that bypasses the store, the test
-// server named by TASKSHARE_TEST_POSTGRES_URL, and a fresh database on it for each test.
+// server named by TASKSHARE_TEST_POSTGRES_URL, a fresh database on it for each test, and private
+// clusters (with streaming replicas) for the tests that stop or replicate a server.
 //
 // Used from the test's own thread. Harness failures (a libpq call that cannot be made) are thrown
 // as std::runtime_error, which GoogleTest reports as a test failure.
@@ -9,7 +10,9 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -110,10 +113,60 @@ class PostgresDatabase {
     }
   }
   const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
 
  private:
   std::string server_url_;
   std::string name_;
+  std::string url_;
+};
+
+// A PostgreSQL cluster of its own in `dir` (scripts/pg-test-cluster.sh), started on construction and
+// stopped on destruction, for tests that stop or replicate a server: stopping the shared test server
+// would disturb the tests running beside them. Given `primary`, it is a streaming replica (hot standby)
+// of that running cluster instead.
+class PrivateCluster {
+ public:
+  explicit PrivateCluster(std::filesystem::path dir, const PrivateCluster* primary = nullptr)
+      : dir_(std::move(dir)) {
+    if (primary != nullptr) primary_dir_ = primary->dir_;
+    Start();
+  }
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+  ~PrivateCluster() { Run("stop"); }
+
+  // Starts the cluster (at the same URL every time) and waits until it accepts connections.
+  void Start() {
+    const std::string out = primary_dir_.empty() ? Run("start") : Run("replica", primary_dir_);
+    const std::size_t url = out.rfind("postgresql://");
+    if (url == std::string::npos) throw std::runtime_error("the test cluster did not start:\n" + out);
+    url_ = out.substr(url, out.find('\n', url) - url);
+  }
+  void Stop() { Run("stop"); }
+  // The URL of its `postgres` database.
+  const std::string& url() const { return url_; }
+
+ private:
+  // Runs the script with `action` (and `primary`, for a replica); returns what it printed on stdout
+  // and stderr.
+  std::string Run(const std::string& action, const std::filesystem::path& primary = {}) {
+    static const std::filesystem::path kScript =
+        std::filesystem::path(__FILE__).lexically_normal().parent_path().parent_path().parent_path() /
+        "scripts" / "pg-test-cluster.sh";
+    std::string command = "'" + kScript.string() + "' " + action + " '" + dir_.string() + "'";
+    if (!primary.empty()) command += " '" + primary.string() + "'";
+    command += " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    if (!pipe) throw std::runtime_error("cannot run " + command);
+    std::string out;
+    char buffer[4096];
+    for (std::size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe.get())) > 0;) out.append(buffer, n);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path primary_dir_;
   std::string url_;
 };
 

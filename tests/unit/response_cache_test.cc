@@ -429,3 +429,62 @@ TEST(ResponseCacheTest, ConcurrentReadersWritersAndFillersNeverServeRevokedData)
 
 }  // namespace
 }  // namespace taskshare
+
+namespace taskshare {
+namespace {
+
+// Suspend() empties the cache and keeps it empty until Resume(), which empties it again: no response
+// whose data may have been read before Resume() is ever stored.
+TEST(ResponseCacheSuspensionTest, SuspendedCacheMissesAndStoresNothingUntilResumed) {
+  ResponseCache cache(1 << 20);
+  const std::string id = Id(1);
+  FillNow(cache, id, CachedView::kShareJson, MakeResponse(100));
+  const ResponseCache::Ticket before_suspend = cache.BeginFill(Id(2));
+
+  cache.Suspend();
+  EXPECT_TRUE(cache.suspended());
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), nullptr);
+  EXPECT_EQ(cache.stats().entries, 0u);
+  cache.Fill(before_suspend, Id(2), CachedView::kShareJson, MakeResponse(100));
+  const ResponseCache::Ticket during = cache.BeginFill(id);
+  cache.Fill(during, id, CachedView::kShareJson, MakeResponse(100));
+  FillNow(cache, Id(3), CachedView::kShareJson, MakeResponse(100));
+  EXPECT_EQ(cache.stats().entries, 0u);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), nullptr);
+
+  cache.Resume();
+  EXPECT_FALSE(cache.suspended());
+  // Tickets taken before Resume() belong to reads that may have missed a change: dropped.
+  cache.Fill(during, id, CachedView::kShareJson, MakeResponse(100));
+  cache.Fill(before_suspend, Id(2), CachedView::kShareJson, MakeResponse(100));
+  EXPECT_EQ(cache.stats().entries, 0u);
+  const Response r = MakeResponse(100);
+  FillNow(cache, id, CachedView::kShareJson, r);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), r);
+}
+
+// Fills racing a suspension: once Suspend() has returned, nothing is in the cache, whatever the
+// interleaving of fillers that took their tickets before, during or after it.
+TEST(ResponseCacheSuspensionTest, NoFillSurvivesASuspensionRace) {
+  ResponseCache cache(1 << 22, 4);
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<bool> go{false};
+    std::vector<std::thread> fillers;
+    for (int t = 0; t < 3; ++t) {
+      fillers.emplace_back([&, t] {
+        while (!go) {
+        }
+        for (int i = 0; i < 200; ++i) FillNow(cache, Id(t * 1000 + i), CachedView::kShareJson, MakeResponse(10));
+      });
+    }
+    go = true;
+    cache.Suspend();
+    EXPECT_EQ(cache.stats().entries, 0u);
+    for (std::thread& f : fillers) f.join();
+    EXPECT_EQ(cache.stats().entries, 0u) << "a fill was stored while suspended";
+    cache.Resume();
+  }
+}
+
+}  // namespace
+}  // namespace taskshare

@@ -72,7 +72,7 @@ std::optional<std::int64_t> Rows::OptionalInt64(int row, int column) const {
 
 // ---- Connection ----
 
-Result<std::unique_ptr<Connection>> Connection::Open(const ConnectSettings& settings) {
+Result<ConnPtr> ConnectRaw(const ConnectSettings& settings) {
   std::vector<const char*> keywords;
   std::vector<const char*> values;
   for (const auto& [keyword, value] : settings.params) {
@@ -89,7 +89,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectSettings& sett
     return Status::Unavailable("service unavailable",
                                "cannot connect to PostgreSQL: " + Trimmed(PQerrorMessage(conn.get())));
   }
-  std::unique_ptr<Connection> connection(new Connection(std::move(conn)));
+  return conn;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const ConnectSettings& settings) {
+  Result<ConnPtr> conn = ConnectRaw(settings);
+  if (!conn.ok()) return conn.status();
+  std::unique_ptr<Connection> connection(new Connection(std::move(*conn)));
   PQsetNoticeReceiver(connection->conn_.get(), OnNotice, connection.get());
   return connection;
 }

@@ -117,6 +117,10 @@ struct ConnectSettings {
   std::vector<std::pair<std::string, std::string>> params;
 };
 
+// Opens a bare libpq connection with `settings`, waiting at most their connect_timeout, for callers
+// that drive libpq themselves (the change feed). kUnavailable "service unavailable" as Connection::Open.
+Result<ConnPtr> ConnectRaw(const ConnectSettings& settings);
+
 class Connection {
  public:
   // Connects, waiting at most the connect_timeout in `settings`. kUnavailable "service unavailable"

@@ -65,7 +65,74 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Version 2: what other nodes need to know about changes. Every UPDATE or DELETE of a task row runs
+// taskshare_task_changed() in its own transaction, which (a) sends NOTIFY on the channel
+// taskshare_task_changed (kTaskChangedChannel in migrations.h) with the task's id as payload, delivered
+// to listening nodes only when the transaction commits, and (b) on UPDATE bumps tasks.version, the
+// task's change counter that a read replica's copy is checked against. Every write that changes what a
+// viewer of a task sees (an append, which updates message_count; a patch; a delete; anything added
+// later) changes the task's row, so none can be missed, whatever part of the code makes it. Inserts
+// are not reported: nothing is cached about a task that did not exist.
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE tasks ADD COLUMN version bigint NOT NULL DEFAULT 0;
+CREATE FUNCTION taskshare_task_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('taskshare_task_changed', OLD.id);
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  NEW.version := OLD.version + 1;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER tasks_changed BEFORE UPDATE OR DELETE ON tasks
+  FOR EACH ROW EXECUTE FUNCTION taskshare_task_changed();
+)sql";
+
+// Version 3: schedules and their executions (domain/schedule.h), as SQLite's version 3. A deleted
+// schedule keeps its row, with deleted_at set and no next_execution_at, because the tasks it created
+// still show its values in their schedule_info. next_execution_at is set exactly when the schedule is
+// active and not deleted, so the scheduler's query for due schedules reads schedules_due alone. An
+// execution keeps its row when its task is deleted (task_id becomes NULL); each task has at most one.
+constexpr std::string_view kMigrationSchedules = R"sql(
+CREATE TABLE schedules (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  owner_id text NOT NULL REFERENCES users(id),
+  name text,
+  task_message text NOT NULL,
+  schedule_type text NOT NULL,
+  scan_frequency text,
+  start_time text,
+  anchor_at bigint,
+  run_at bigint,
+  visibility text NOT NULL,
+  model text,
+  secret_names text NOT NULL,
+  project_id text,
+  status text NOT NULL,
+  execution_count bigint NOT NULL DEFAULT 0,
+  last_executed_at bigint,
+  next_execution_at bigint,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  deleted_at bigint
+);
+CREATE INDEX schedules_by_owner_newest ON schedules(owner_id, created_at DESC, seq DESC);
+CREATE INDEX schedules_due ON schedules(next_execution_at, seq) WHERE next_execution_at IS NOT NULL;
+CREATE TABLE schedule_executions (
+  id text PRIMARY KEY,
+  schedule_id text NOT NULL REFERENCES schedules(id),
+  task_id text UNIQUE REFERENCES tasks(id) ON DELETE SET NULL,
+  scheduled_at bigint NOT NULL,
+  started_at bigint NOT NULL,
+  completed_at bigint,
+  status text NOT NULL
+);
+CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_id, started_at DESC);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigrationSchedules};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -5,10 +5,16 @@
 // recorded in schema_migrations(version, applied_at).
 #pragma once
 
+#include <string_view>
+
 #include "common/status.h"
 #include "storage/postgres/connection.h"
 
 namespace taskshare::postgres {
+
+// The NOTIFY channel on which every committed change to a task is announced, with the task's id as
+// payload (sent by a trigger that migration 2 creates; see migrations.cc).
+inline constexpr std::string_view kTaskChangedChannel = "taskshare_task_changed";
 
 // Applies every pending migration in one transaction that first takes a transaction-level advisory
 // lock (pg_advisory_xact_lock) private to taskshare's schema, so that several processes starting at

@@ -10,6 +10,9 @@
 #include "storage/postgres/message_rows.h"
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pool.h"
+#include "storage/postgres/schedule_ops.h"
+#include "storage/postgres/settings.h"
+#include "storage/postgres/snapshot_reads.h"
 #include "storage/postgres/task_rows.h"
 #include "storage/task_codec.h"
 
@@ -18,14 +21,17 @@ namespace {
 
 using postgres::Connection;
 using postgres::ConnectionPool;
+using postgres::CurrentOnPrimary;
 using postgres::FirstOfEachKey;
 using postgres::InsertMessages;
+using postgres::ReadSnapshot;
 using postgres::ReadTaskRow;
 using postgres::ReadUserRow;
 using postgres::Rows;
 using postgres::StoredTask;
 using postgres::Transaction;
 using postgres::TxMode;
+using postgres::VersionedSnapshot;
 
 using Lease = ConnectionPool::Lease;
 
@@ -39,9 +45,13 @@ Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
   return ReadTaskRow(*rows, 0);
 }
 
-class PostgresStore final : public Store {
+// The schedule methods come from postgres::ScheduleMethods (storage/postgres/schedule_ops.h), on the
+// primary.
+class PostgresStore final : public postgres::ScheduleMethods {
  public:
-  explicit PostgresStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  // `replica` is null when there is no read replica.
+  PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica)
+      : ScheduleMethods(*pool), pool_(std::move(pool)), replica_(std::move(replica)) {}
 
   Status CreateUser(const User& user, std::string_view key_hash) override;
   Result<User> FindUserByKeyHash(std::string_view key_hash) override;
@@ -57,6 +67,7 @@ class PostgresStore final : public Store {
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
+  std::unique_ptr<ConnectionPool> replica_;
 };
 
 constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = $1";
@@ -166,40 +177,21 @@ Result<Task> PostgresStore::GetTask(std::string_view id) {
   return std::move(stored->task);
 }
 
-constexpr std::string_view kMessagesSql =
-    "SELECT position, body, checksum FROM messages WHERE task_seq = $1 ORDER BY position";
-
 Result<TaskSnapshot> PostgresStore::GetSnapshot(std::string_view id) {
-  Result<Lease> conn = pool_->Acquire();
-  if (!conn.ok()) return conn.status();
-  // The task row and its messages must come from the same snapshot, or a concurrent append could
-  // show messages the task's counters do not account for.
-  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kSnapshot);
-  if (!tx.ok()) return tx.status();
-  Result<StoredTask> stored = LoadTask(**conn, id);
-  if (!stored.ok()) return stored.status();
-  TaskSnapshot snapshot{std::move(stored->task), {}};
-  Result<Rows> rows = (*conn)->Query(kMessagesSql, snapshot.task.seq);
-  if (!rows.ok()) return rows.status();
-  snapshot.messages.reserve(rows->size());
-  for (int i = 0; i < rows->size(); ++i) {
-    // Positions are dense from 0; a gap means rows were lost or edited behind the store's back.
-    if (rows->Int64(i, 0) != i) {
-      return CorruptTask(id, "messages.position", "skips position " + std::to_string(i));
+  // With a replica: its copy is served only once the primary confirms it is current. A replica that
+  // lags (or lacks the task, or is unreachable, or holds a damaged row) costs a read on the primary,
+  // never a stale answer: revoking, changing or deleting a task changes its row on the primary first.
+  if (replica_) {
+    Result<VersionedSnapshot> replicated = ReadSnapshot(*replica_, id);
+    if (replicated.ok()) {
+      Result<bool> current = CurrentOnPrimary(*pool_, id, *replicated);
+      if (!current.ok()) return current.status();
+      if (*current) return std::move(replicated->snapshot);
     }
-    std::string body = rows->Text(i, 1);
-    if (!MessageBodyIntact(body, rows->OptionalInt64(i, 2))) {
-      return CorruptTask(id, "messages.body", "of position " + std::to_string(i) + " is damaged");
-    }
-    snapshot.messages.push_back(std::move(body));
   }
-  if (static_cast<std::int64_t>(snapshot.messages.size()) != stored->message_count) {
-    return CorruptTask(id, "message_count",
-                       "says " + std::to_string(stored->message_count) + " but " +
-                           std::to_string(snapshot.messages.size()) + " messages are stored");
-  }
-  if (Status s = tx->Commit(); !s.ok()) return s;
-  return snapshot;
+  Result<VersionedSnapshot> read = ReadSnapshot(*pool_, id);
+  if (!read.ok()) return read.status();
+  return std::move(read->snapshot);
 }
 
 // FOR UPDATE makes appends to one task take turns: the next one reads the count (and, in its next
@@ -249,6 +241,12 @@ Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& pat
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("Task not found");
   Result<StoredTask> stored = ReadTaskRow(*rows, 0);
+  if (!stored.ok()) return stored.status();
+  // After the patch has locked the task's row, as a delete does before it touches the execution, so
+  // that the two cannot deadlock; an execution that moved is read back with the task.
+  Result<bool> synced = postgres::SyncExecution(**conn, id, patch.status, now);
+  if (!synced.ok()) return synced.status();
+  if (*synced) stored = LoadTask(**conn, id);
   if (!stored.ok()) return stored.status();
   if (Status s = tx->Commit(); !s.ok()) return s;
   return std::move(stored->task);
@@ -308,53 +306,35 @@ Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
   return page;
 }
 
-// libpq settings, before the URL's own (which win) and after them (which the URL cannot change).
-postgres::ConnectSettings SettingsFor(const PostgresOptions& options) {
-  postgres::ConnectSettings settings;
-  auto& p = settings.params;
-  p.emplace_back("connect_timeout", std::to_string(options.connect_timeout_s));
-  p.emplace_back("keepalives", "1");
-  p.emplace_back("keepalives_idle", "5");
-  p.emplace_back("keepalives_interval", "2");
-  p.emplace_back("keepalives_count", "3");
-  p.emplace_back("tcp_user_timeout", std::to_string(options.tcp_user_timeout_ms));
-  p.emplace_back("application_name", "taskshare");
-  // Server settings for each session. synchronous_commit keeps the server's setting (on by default),
-  // so that a stricter one (remote_apply with a standby) is never weakened.
-  p.emplace_back("options", "-c lock_timeout=" + std::to_string(options.lock_timeout_ms) +
-                                " -c statement_timeout=" + std::to_string(options.statement_timeout_ms));
-  p.emplace_back("dbname", options.url);
-  p.emplace_back("client_encoding", "UTF8");
-  return settings;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
-  {
-    char* error = nullptr;
-    PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &error);
-    if (parsed == nullptr) {
-      std::string why = error != nullptr ? error : "out of memory";
-      PQfreemem(error);
-      while (!why.empty() && why.back() == '\n') why.pop_back();
-      return Status::InvalidArgument("invalid PostgreSQL URL: " + why);
+  if (Status s = postgres::CheckUrl(options.url); !s.ok()) return s;
+  if (!options.replica_url.empty()) {
+    if (Status s = postgres::CheckUrl(options.replica_url); !s.ok()) {
+      return Status::InvalidArgument("replica: " + s.message());
     }
-    PQconninfoFree(parsed);
   }
   if (options.connect_timeout_s < 0 || options.lock_timeout_ms < 0 || options.statement_timeout_ms < 0 ||
       options.tcp_user_timeout_ms < 0) {
     return Status::InvalidArgument("PostgreSQL timeouts must not be negative");
   }
-  Result<std::unique_ptr<ConnectionPool>> pool =
-      ConnectionPool::Open(SettingsFor(options), options.connections);
+  Result<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Open(
+      postgres::SettingsFor(options, options.url, postgres::kPoolApplication), options.connections);
   if (!pool.ok()) return pool.status();
   {
     Result<Lease> conn = (*pool)->Acquire();
     if (!conn.ok()) return conn.status();
     if (Status s = postgres::ApplyMigrations(**conn); !s.ok()) return s;
   }
-  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(*pool)));
+  std::unique_ptr<ConnectionPool> replica;
+  if (!options.replica_url.empty()) {
+    Result<std::unique_ptr<ConnectionPool>> opened = ConnectionPool::Open(
+        postgres::SettingsFor(options, options.replica_url, postgres::kReplicaApplication), options.connections);
+    if (!opened.ok()) return Status::Unavailable("service unavailable", "read replica: " + opened.status().detail());
+    replica = std::move(*opened);
+  }
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(*pool), std::move(replica)));
 }
 
 }  // namespace taskshare

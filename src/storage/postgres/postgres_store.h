@@ -26,7 +26,14 @@ struct PostgresOptions {
   // ("postgres://" works too). Its parameters override the defaults below, except client_encoding,
   // which is always UTF8 so that message bodies come back byte for byte.
   std::string url;
-  // Connections kept open; at most this many calls run at once.
+  // Optional: a read replica (a streaming standby of `url`), a libpq URI like `url`. GetSnapshot reads
+  // the task and its messages there, then confirms on the primary, with one indexed lookup, that the
+  // task's row there still has the seq and version the replica's copy has (every change to a task or
+  // its messages bumps tasks.version, in the same transaction), and reads from the primary instead
+  // when it does not or the replica cannot be reached. So a replica that lags never makes a revoked,
+  // changed or deleted task readable; it only costs a second read. Empty: no replica.
+  std::string replica_url;
+  // Connections kept open; at most this many calls run at once. The replica gets as many again.
   int connections = 4;
   // How long opening one connection may take (libpq's connect_timeout; it counts at least 2 s).
   int connect_timeout_s = 5;
@@ -37,6 +44,16 @@ struct PostgresOptions {
   int statement_timeout_ms = 30000;
   // How long sent data may stay unacknowledged before the connection counts as lost.
   int tcp_user_timeout_ms = 10000;
+
+  // The change feed (storage/postgres/change_feed.h) only. How often the idle listening connection is
+  // asked a trivial query, and how long its answer may take before the connection counts as lost
+  // (catches a peer that vanished without closing the connection sooner than TCP keepalives would).
+  int feed_heartbeat_interval_ms = 2000;
+  int feed_heartbeat_timeout_ms = 3000;
+  // The wait before the first attempt to resubscribe after a loss, doubled after each failed attempt
+  // up to the maximum.
+  int feed_reconnect_min_ms = 100;
+  int feed_reconnect_max_ms = 5000;
 };
 
 // Connects, applies pending migrations, and returns the store. kInvalidArgument for a URL libpq

@@ -45,6 +45,7 @@ Result<StoredTask> ReadTaskRow(const Rows& rows, int row) {
   DecodeBool(rows, row, kIsScheduledColumn, "is_scheduled", decode, &t.is_scheduled);
   decode.SecretNames(rows.OptionalView(row, kSecretNamesColumn), &t.secret_names);
   decode.Schedule(rows.OptionalView(row, kScheduleInfoColumn), &t.schedule_info);
+  DecodeLinkedSchedule(rows.OptionalView(row, kLinkedScheduleColumn), decode, &t.schedule_info);
   if (!decode.status().ok()) return decode.status();
   return stored;
 }

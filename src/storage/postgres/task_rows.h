@@ -12,15 +12,21 @@
 #include "domain/task.h"
 #include "domain/user.h"
 #include "storage/postgres/connection.h"
+#include "storage/schedule_codec.h"
 
 // The columns every task query selects, in the order of TaskColumn, and the FROM clause that
 // provides them: "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM "WHERE ...". Macros so
 // that each query stays one compile-time string literal. The columns are qualified by t (tasks) and
 // u (users), so an UPDATE tasks t ... FROM users u can return them too.
+// The column after t.schedule_info is the task's linked schedule (storage/schedule_codec.h): a
+// correlated subquery, which unlike a join also works in UPDATE tasks t ... RETURNING.
 #define TASKSHARE_PG_TASK_COLUMNS                                                         \
   "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
   "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
-  "t.secret_names, t.schedule_info, t.created_at, t.updated_at, t.message_count "
+  "t.secret_names, t.schedule_info, "                                                     \
+  "(SELECT json_build_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                        \
+  TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
+  "t.created_at, t.updated_at, t.message_count "
 #define TASKSHARE_PG_TASK_FROM "FROM tasks t JOIN users u ON u.id = t.owner_id "
 
 namespace taskshare::postgres {
@@ -31,7 +37,7 @@ enum TaskColumn : int {
   kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
   kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
   kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
-  kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
 };
 // clang-format on
 

@@ -66,7 +66,50 @@ constexpr std::string_view kMigration2 = R"sql(
 ALTER TABLE messages ADD COLUMN checksum INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
+// Version 3. Schedules and their executions (domain/schedule.h). A deleted schedule keeps its row,
+// with deleted_at set and no next_execution_at, because the tasks it created still show its values in
+// their schedule_info. next_execution_at is set exactly when the schedule is active and not deleted, so
+// the scheduler's query for due schedules reads schedules_due alone. An execution keeps its row when
+// its task is deleted (task_id becomes NULL); each task has at most one execution.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE schedules (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  owner_id TEXT NOT NULL REFERENCES users(id),
+  name TEXT,
+  task_message TEXT NOT NULL,
+  schedule_type TEXT NOT NULL,
+  scan_frequency TEXT,
+  start_time TEXT,
+  anchor_at INTEGER,
+  run_at INTEGER,
+  visibility TEXT NOT NULL,
+  model TEXT,
+  secret_names TEXT NOT NULL,
+  project_id TEXT,
+  status TEXT NOT NULL,
+  execution_count INTEGER NOT NULL DEFAULT 0,
+  last_executed_at INTEGER,
+  next_execution_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  deleted_at INTEGER
+);
+CREATE INDEX schedules_by_owner_newest ON schedules(owner_id, created_at DESC, seq DESC);
+CREATE INDEX schedules_due ON schedules(next_execution_at, seq) WHERE next_execution_at IS NOT NULL;
+CREATE TABLE schedule_executions (
+  id TEXT PRIMARY KEY NOT NULL,
+  schedule_id TEXT NOT NULL REFERENCES schedules(id),
+  task_id TEXT UNIQUE REFERENCES tasks(id) ON DELETE SET NULL,
+  scheduled_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  status TEXT NOT NULL
+);
+CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_id, started_at DESC);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

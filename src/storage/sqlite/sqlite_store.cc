@@ -11,6 +11,7 @@
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/schedule_ops.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/task_codec.h"
 
@@ -92,9 +93,11 @@ struct PendingAppend {
   Result<AppendResult> result;
 };
 
-class SqliteStore final : public Store {
+// The schedule methods come from sqlite::ScheduleMethods (storage/sqlite/schedule_ops.h).
+class SqliteStore final : public sqlite::ScheduleMethods {
  public:
-  explicit SqliteStore(std::unique_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
+      : ScheduleMethods(*pool), pool_(std::move(pool)) {}
 
   Status CreateUser(const User& user, std::string_view key_hash) override;
   Result<User> FindUserByKeyHash(std::string_view key_hash) override;
@@ -318,6 +321,7 @@ Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch
                        OptionalEnumText(patch.visibility), patch.model, now);
   if (!s.ok()) return s;
   if (conn->Changes() == 0) return Status::NotFound("Task not found");
+  if (s = sqlite::SyncExecution(*conn, id, patch.status, now); !s.ok()) return s;
   Result<StoredTask> stored = LoadTask(*conn, id);
   if (!stored.ok()) return stored.status();
   if (s = tx->Commit(); !s.ok()) return s;

@@ -42,6 +42,7 @@ Result<StoredTask> ReadTaskRow(const Statement& row) {
   DecodeBool(row, kIsScheduledColumn, "is_scheduled", decode, &t.is_scheduled);
   decode.SecretNames(Text(row, kSecretNamesColumn), &t.secret_names);
   decode.Schedule(Text(row, kScheduleInfoColumn), &t.schedule_info);
+  DecodeLinkedSchedule(Text(row, kLinkedScheduleColumn), decode, &t.schedule_info);
   if (!decode.status().ok()) return decode.status();
   return stored;
 }

@@ -20,16 +20,21 @@
 #include "domain/enums.h"
 #include "domain/task.h"
 #include "domain/user.h"
+#include "storage/schedule_codec.h"
 #include "storage/sqlite/db.h"
 #include "storage/task_codec.h"
 
 // The columns every task query selects, in the order of TaskColumn, followed by the FROM clause
 // that provides them: "SELECT " TASKSHARE_TASK_COLUMNS "WHERE ...". A macro so that each query
 // stays one compile-time string literal.
+// The column after t.schedule_info is the task's linked schedule (storage/schedule_codec.h).
 #define TASKSHARE_TASK_COLUMNS                                                            \
   "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
   "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
-  "t.secret_names, t.schedule_info, t.created_at, t.updated_at, t.message_count "         \
+  "t.secret_names, t.schedule_info, "                                                     \
+  "(SELECT json_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                              \
+  TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
+  "t.created_at, t.updated_at, t.message_count "                                          \
   "FROM tasks t JOIN users u ON u.id = t.owner_id "
 
 namespace taskshare::sqlite {
@@ -40,7 +45,7 @@ enum TaskColumn : int {
   kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
   kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
   kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
-  kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
 };
 // clang-format on
 

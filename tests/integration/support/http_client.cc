@@ -255,6 +255,7 @@ std::string StripJsonWhitespace(std::string_view json) {
       {431, {"payload_too_large", "payload too large"}},
       {503, {"unavailable", "service unavailable"}},
       {500, {"internal", "internal error"}},
+      {503, {"unavailable", "service unavailable"}},
   };
   auto fail = [&r]() {
     return ::testing::AssertionFailure() << "HTTP " << r.status << " " << r.body << "\n  ";

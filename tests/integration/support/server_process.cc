@@ -44,31 +44,8 @@ Pipe MakePipe() {
   return {fds[0], fds[1]};
 }
 
-// Forks and execs the binary with `args`, stdin from /dev/null, stdout and stderr onto the given
-// descriptors. The child dies with the test process (PR_SET_PDEATHSIG), so a crashed or interrupted
-// test run leaves no server behind.
 pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
-  std::vector<std::string> full{TASKSHARE_BIN};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t parent = ::getpid();
-
-  const pid_t pid = ::fork();
-  if (pid < 0) ThrowErrno("fork");
-  if (pid == 0) {
-    // Only async-signal-safe calls between fork and exec.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(126);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) {
-      ::_exit(126);
-    }
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
+  return SpawnChild(TASKSHARE_BIN, args, out_fd, err_fd);
 }
 
 int ExitCode(int status) {
@@ -112,6 +89,31 @@ std::string Describe(const std::vector<std::string>& args, const CommandResult& 
 }
 
 }  // namespace
+
+// `program` is a path (execv does not search PATH).
+pid_t SpawnChild(const std::string& program, const std::vector<std::string>& args, int out_fd, int err_fd) {
+  std::vector<std::string> full{program};
+  full.insert(full.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) ThrowErrno("fork");
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(126);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0) {
+      ::_exit(126);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
 
 CommandResult RunTaskshare(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout) {
@@ -174,8 +176,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> extra_args)
-    : extra_args_(std::move(extra_args)) {}
+ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db_url)
+    : extra_args_(std::move(extra_args)), db_url_(std::move(db_url)) {}
 
 ServerProcess::~ServerProcess() {
   try {

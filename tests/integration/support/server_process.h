@@ -2,7 +2,9 @@
 //
 // ServerProcess owns a fresh temporary directory holding the database (`<dir>/t.db`) and, while it
 // runs, one `taskshare serve --listen 127.0.0.1:0 --db sqlite:<dir>/t.db` child (with
-// `--rate-limit 0` unless the test passes its own). Start() returns
+// `--rate-limit 0` unless the test passes its own); given a database URL (a postgresql:// one, say) it
+// serves that database instead, so that several ServerProcesses can be nodes sharing one database.
+// Start() returns
 // once the child has printed `taskshare listening on http://127.0.0.1:PORT`; from then on a thread
 // keeps reading the child's stdout and stderr into a log so that the child never blocks on a full
 // pipe. Stop() sends SIGTERM and waits; Kill() sends SIGKILL and waits; Start() again restarts on
@@ -36,6 +38,11 @@ struct CommandResult {
   std::string err;     // everything it wrote on stderr
 };
 
+// Starts `program` (a path) with `args` as a child process with stdin from /dev/null and stdout and stderr on
+// the given descriptors; the child is killed when the test process dies (PR_SET_PDEATHSIG), so an
+// interrupted test run leaves nothing behind. Returns its pid; throws if it cannot fork.
+pid_t SpawnChild(const std::string& program, const std::vector<std::string>& args, int out_fd, int err_fd);
+
 // Runs TASKSHARE_BIN with `args` to completion (killed after `timeout`, which then throws).
 CommandResult RunTaskshare(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
@@ -57,7 +64,9 @@ class TempDir {
 class ServerProcess {
  public:
   // `extra_args` are appended to every `serve` command line (e.g. {"--max-body-bytes", "1024"}).
-  explicit ServerProcess(std::vector<std::string> extra_args = {});
+  // `db_url`, when not empty, is the database that `serve` and the CLI helpers use instead of the
+  // directory's SQLite file.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string db_url = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -80,7 +89,7 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path db_path() const { return dir_.path() / "t.db"; }
-  std::string db_url() const { return "sqlite:" + db_path().string(); }
+  std::string db_url() const { return db_url_.empty() ? "sqlite:" + db_path().string() : db_url_; }
 
   // Everything the current (or last) child has written so far on stdout and stderr.
   std::string Log() const;
@@ -94,8 +103,8 @@ class ServerProcess {
   // Runs `taskshare args... --db URL` to completion.
   CommandResult RunCli(std::vector<std::string> args) const;
 
-  // Runs one SQL statement on the database file through a connection of its own (SQLite allows it
-  // while the server runs), binding `params` as text to ?1, ?2...; returns the rows as text (NULL
+  // Runs one SQL statement on the SQLite database file through a connection of its own (SQLite allows
+  // it while the server runs; not for a server given a database URL), binding `params` as text to ?1, ?2...; returns the rows as text (NULL
   // as "NULL"). Throws std::runtime_error on any SQLite error.
   std::vector<std::vector<std::string>> Sql(const std::string& sql,
                                             const std::vector<std::string>& params = {}) const;
@@ -105,6 +114,7 @@ class ServerProcess {
   void Reap(int status);
 
   std::vector<std::string> extra_args_;
+  std::string db_url_;  // empty: the directory's SQLite file
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;

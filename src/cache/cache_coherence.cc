@@ -1,0 +1,24 @@
+#include "cache/cache_coherence.h"
+
+#include "common/log.h"
+
+namespace taskshare {
+
+void CacheCoherence::OnTaskChanged(std::string_view id) {
+  cache_.Invalidate(id);
+  changes_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void CacheCoherence::OnFeedLost() {
+  cache_.Suspend();
+  losses_.fetch_add(1, std::memory_order_relaxed);
+  LogError("response cache emptied and bypassed until the change feed is back: share requests read the database");
+}
+
+void CacheCoherence::OnFeedRestored() {
+  const bool was_suspended = cache_.suspended();
+  cache_.Resume();
+  if (was_suspended) LogInfo("response cache emptied again and back in use");
+}
+
+}  // namespace taskshare

@@ -1,0 +1,47 @@
+// CacheCoherence: keeps this node's ResponseCache coherent with writes made by other nodes, by
+// listening to the database's change feed (storage/change_feed.h).
+//
+// A change to task X committed anywhere evicts X (ResponseCache::Invalidate, which also makes fills of
+// X begun before it drop their response). While the feed is down the cache is suspended
+// (ResponseCache::Suspend: emptied and bypassed, so every share request reads the database); when the
+// feed is back it is resumed, which empties it once more, since changes made while the feed was down
+// were never announced. Make the coherence and open its feed before the cache serves anything (an empty
+// cache needs no news to be right); OpenChangeFeed() returns subscribed. Writes made through this node are still invalidated by InvalidatingStore before
+// they are acknowledged; the feed brings the same news a little later, and it costs one more eviction.
+//
+// The guarantee across nodes: once a write is acknowledged by any node, every other node stops serving
+// the replaced response within the feed's delivery delay (measured by the two-node tests; a few ms on
+// loopback), or at once if its feed is down.
+//
+// Thread-safe: the feed's thread calls the listener methods; anyone may read the counters.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "cache/response_cache.h"
+#include "storage/change_feed.h"
+
+namespace taskshare {
+
+class CacheCoherence final : public ChangeListener {
+ public:
+  // `cache` must outlive this object.
+  explicit CacheCoherence(ResponseCache& cache) : cache_(cache) {}
+
+  void OnTaskChanged(std::string_view id) override;
+  void OnFeedLost() override;
+  void OnFeedRestored() override;
+
+  // Changes announced by the feed so far, and how often the feed was lost.
+  std::uint64_t changes() const { return changes_.load(std::memory_order_relaxed); }
+  std::uint64_t losses() const { return losses_.load(std::memory_order_relaxed); }
+
+ private:
+  ResponseCache& cache_;
+  std::atomic<std::uint64_t> changes_{0};
+  std::atomic<std::uint64_t> losses_{0};
+};
+
+}  // namespace taskshare

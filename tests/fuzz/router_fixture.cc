@@ -1,0 +1,153 @@
+#include "router_fixture.h"
+
+#include <boost/json/parse.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+#include "cache/invalidating_store.h"
+#include "cache/response_cache.h"
+#include "common/ids.h"
+#include "fuzz_check.h"
+#include "storage/store.h"
+
+namespace taskshare::fuzz {
+namespace {
+
+constexpr UnixMicros kJan2026 = 1767225600000000;  // 2026-01-01T00:00:00Z
+
+std::string Key(const std::string& name) { return "neo_sk_" + name + std::string(32 - name.size(), '0'); }
+std::string UserId(int n) { return "00000000-0000-4000-8000-0000000000a" + std::to_string(n); }
+std::string TaskId(int n) { return "00000000-0000-4000-8000-00000000000" + std::to_string(n); }
+
+struct FixtureUser {
+  const char* name;
+  Role role;
+  const char* team;
+};
+constexpr FixtureUser kUsers[] = {{"owner", Role::kUser, "red"},
+                                  {"mate", Role::kUser, "red"},
+                                  {"stranger", Role::kUser, "blue"},
+                                  {"support", Role::kSupport, nullptr},
+                                  {"admin", Role::kAdmin, nullptr}};
+
+Task FixtureTask(int n) {
+  Task t;
+  t.id = TaskId(n);
+  t.owner_id = UserId(n == 5 ? 1 : 0);
+  t.title = "Fixture task " + std::to_string(n);
+  t.status = n == 1 ? TaskStatus::kCompleted : TaskStatus::kActive;
+  constexpr Visibility kVisibility[] = {Visibility::kPublic, Visibility::kUnlisted, Visibility::kPrivate,
+                                        Visibility::kTeam, Visibility::kSupport};
+  t.visibility = kVisibility[n - 1];
+  t.model = "claude-sonnet";
+  t.secret_names = {"GITHUB_TOKEN"};
+  t.created_at = kJan2026 + n * 1000000;
+  t.updated_at = t.created_at;
+  if (n == 2) {
+    ScheduleInfo s;
+    s.schedule_id = "00000000-0000-4000-8000-0000000000c2";
+    s.schedule_name = "nightly";
+    s.execution_count = 3;
+    s.last_executed_at = kJan2026;
+    s.scan_frequency = ScanFrequency::kDaily;
+    t.schedule_info = s;
+    t.is_scheduled = true;
+  }
+  return t;
+}
+
+std::vector<NewMessage> FixtureMessages() {
+  return {
+      {R"({"id":"m1","role":"user","content":"Audit **login.php** for SQL injection; see [the repo](https://example.com)."})",
+       R"("m1")"},
+      {R"({"id":"m2","role":"assistant","parts":[{"type":"text","text":"Running `sqlmap`:\n\n| a | b |\n|---|---|\n| 1 | 2 |"},{"type":"tool-call","tool":"shell","input":{"cmd":"sqlmap -u 'http://t/?id=1'"}}]})",
+       R"("m2")"},
+      {R"({"id":"m3","role":"tool","parts":[{"type":"tool-result","tool":"shell","output":"<script>alert(1)</script>\nid=1 is injectable"}]})",
+       R"("m3")"},
+      {R"({"role":"assistant","content":"- [x] found\n- [ ] fixed\n\n> quoted","n":1.50})", std::nullopt},
+  };
+}
+
+// A task id named in `target`, in any case, as 1..5, or 0.
+int FixtureTaskIn(std::string target) {
+  for (char& c : target) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  for (int n = 1; n <= 5; ++n) {
+    if (target.find(TaskId(n)) != std::string::npos) return n;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Fixture& Fixture::Get() {
+  static Fixture* fixture = new Fixture();  // never destroyed before the last input; see ~Fixture
+  static const int registered = std::atexit([] { delete fixture; });
+  (void)registered;
+  return *fixture;
+}
+
+Fixture::Fixture() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "taskshare-fuzz-XXXXXX").string();
+  Require(::mkdtemp(tmpl.data()) != nullptr, "mkdtemp");
+  dir_ = tmpl;
+  auto opened = OpenStore({.url = "sqlite:" + dir_ + "/fuzz.db", .connections = 2});
+  Require(opened.ok(), "OpenStore");
+  cache_ = std::make_unique<ResponseCache>(std::size_t{1} << 20, 4);
+  store_ = std::make_unique<InvalidatingStore>(std::move(*opened), *cache_);
+  for (int i = 0; i < 5; ++i) {
+    const FixtureUser& u = kUsers[i];
+    User user{.id = UserId(i),
+              .email = std::string(u.name) + "@example.com",
+              .role = u.role,
+              .team = u.team ? std::optional<std::string>(u.team) : std::nullopt,
+              .created_at = kJan2026};
+    Require(IsWellFormedApiKey(Key(u.name)), "fixture key shape");
+    Require(store_->CreateUser(user, Sha256Hex(Key(u.name))).ok(), "CreateUser");
+  }
+  for (int n = 1; n <= 5; ++n) ResetTask(n);
+  metrics_ = std::make_unique<observe::Metrics>(1, [] { return std::vector<observe::Sample>{}; });
+  router_ = std::make_unique<api::Router>(
+      *store_, *cache_,
+      api::RouterOptions{.page = {.public_url = "https://share.example.com", .site_name = "taskshare"},
+                         .metrics = metrics_.get()});
+}
+
+void Fixture::Record(const api::Request& request, int status) {
+  metrics_->Record(0, api::RouteOf(request.target), status, std::chrono::milliseconds(1));
+}
+
+Fixture::~Fixture() {
+  router_.reset();
+  store_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void Fixture::ResetTask(int n) {
+  const Status deleted = store_->DeleteTask(TaskId(n));
+  Require(deleted.ok() || deleted.code() == Code::kNotFound, "DeleteTask");
+  Require(store_->CreateTask(FixtureTask(n), FixtureMessages()).ok(), "CreateTask");
+}
+
+void Fixture::Restore(const api::Request& request, const api::Response& response) {
+  if (request.method == api::Method::kGet || response.cached || response.status >= 300) return;
+  if (request.method == api::Method::kPost && (response.status == 201 || response.status == 202)) {
+    // A new task answers 202 {"id", ...}; a new schedule 201 {"schedule": {"id", ...}}.
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(response.body, ec);
+    const boost::json::object* o = ec ? nullptr : v.if_object();
+    if (o != nullptr && response.status == 201 && o->contains("schedule")) o = o->at("schedule").if_object();
+    const boost::json::value* id = o == nullptr ? nullptr : o->if_contains("id");
+    Require(id != nullptr && id->is_string(), "a created resource without an id");
+    const std::string created(id->get_string());
+    const Status deleted =
+        response.status == 202 ? store_->DeleteTask(created) : store_->DeleteSchedule(created, NowMicros());
+    Require(deleted.ok(), "deleting what the input created");
+    return;
+  }
+  if (const int n = FixtureTaskIn(request.target); n != 0) ResetTask(n);
+}
+
+}  // namespace taskshare::fuzz

@@ -1,0 +1,178 @@
+// The change feed (storage/change_feed.h) and what goes with it: SQLite has none; the PostgreSQL feed
+// reports appends, patches and deletes committed by any store on the database (creates are not
+// reported; rolled-back writes never are), is found lost when an administrator kills its connection
+// and comes back by itself; database URLs are logged without their password. The PostgreSQL tests run
+// when TASKSHARE_TEST_POSTGRES_URL names a server and are skipped otherwise.
+#include "storage/change_feed.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/ids.h"
+#include "storage/postgres/change_feed.h"
+#include "storage/postgres/postgres_store.h"
+#include "store_test_support.h"
+
+namespace taskshare::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Every listener call, in order: "changed <id>", "lost", "restored".
+class RecordingListener final : public ChangeListener {
+ public:
+  void OnTaskChanged(std::string_view id) override { Add("changed " + std::string(id)); }
+  void OnFeedLost() override { Add("lost"); }
+  void OnFeedRestored() override { Add("restored"); }
+
+  // Waits up to 10 s until `event` has been recorded; false if it was not.
+  bool WaitFor(const std::string& event) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+      return std::find(events_.begin(), events_.end(), event) != events_.end();
+    });
+  }
+  std::vector<std::string> events() {
+    std::lock_guard lock(mu_);
+    return events_;
+  }
+  void Clear() {
+    std::lock_guard lock(mu_);
+    events_.clear();
+  }
+
+ private:
+  void Add(std::string event) {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(event));
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> events_;
+};
+
+TEST(ChangeFeedTest, SqliteHasNoFeedAndNoReplica) {
+  TempDir dir;
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenChangeFeed(UrlOptions("sqlite:" + (dir.path() / "t.db").string()), listener);
+  ASSERT_OK(feed);
+  EXPECT_EQ(*feed, nullptr);
+  EXPECT_TRUE(listener.events().empty());
+  StoreOptions options = UrlOptions("sqlite:" + (dir.path() / "t.db").string());
+  options.replica_url = "postgresql://127.0.0.1/replica";
+  EXPECT_EQ(StatusOf(OpenStore(options)).code(), Code::kInvalidArgument);
+}
+
+class PostgresChangeFeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (TestPostgresUrl().empty()) GTEST_SKIP() << "TASKSHARE_TEST_POSTGRES_URL is not set";
+    db_ = std::make_unique<PostgresDatabase>(TestPostgresUrl());
+    Result<std::unique_ptr<Store>> opened = OpenStore(UrlOptions(db_->url()));
+    ASSERT_OK(opened);
+    store_ = std::move(*opened);
+    user_ = NewUser("feed@example.com");
+    ASSERT_OK(store_->CreateUser(user_, "h"));
+  }
+
+  PostgresOptions FeedOptions() const {
+    PostgresOptions options;
+    options.url = db_->url();
+    options.feed_reconnect_min_ms = 20;
+    return options;
+  }
+
+  std::string NewTask() {
+    Task task;
+    task.id = NewUuidV4();
+    task.owner_id = user_.id;
+    EXPECT_TRUE(store_->CreateTask(task, {Keyed("a")}).ok());
+    return task.id;
+  }
+
+  std::unique_ptr<PostgresDatabase> db_;
+  std::unique_ptr<Store> store_;
+  User user_;
+};
+
+TEST_F(PostgresChangeFeedTest, ReportsCommittedChangesToTasks) {
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenPostgresChangeFeed(FeedOptions(), listener);
+  ASSERT_OK(feed);
+  EXPECT_TRUE((*feed)->up());
+  EXPECT_EQ(listener.events(), std::vector<std::string>{"restored"});
+
+  const std::string created = NewTask();
+  ASSERT_OK(store_->AppendMessages(created, {Keyed("b")}, 10));
+  ASSERT_TRUE(listener.WaitFor("changed " + created));
+  const std::string patched = NewTask();
+  TaskPatch patch;
+  patch.visibility = Visibility::kPrivate;
+  ASSERT_OK(store_->UpdateTask(patched, patch, 20));
+  ASSERT_TRUE(listener.WaitFor("changed " + patched));
+  const std::string deleted = NewTask();
+  ASSERT_OK(store_->DeleteTask(deleted));
+  ASSERT_TRUE(listener.WaitFor("changed " + deleted));
+  // Changes made outside the store (an operator's SQL) are reported too; a rolled-back one is not.
+  const std::string by_hand = NewTask();
+  const std::string rolled_back = NewTask();
+  RawPostgres raw(db_->url());
+  raw.Exec("BEGIN; UPDATE tasks SET title = 'x' WHERE id = '" + rolled_back + "'; ROLLBACK");
+  raw.Exec("UPDATE tasks SET title = 'edited by hand' WHERE id = '" + by_hand + "'");
+  ASSERT_TRUE(listener.WaitFor("changed " + by_hand));
+
+  const std::vector<std::string> events = listener.events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + rolled_back), 0);
+  // Appends that store nothing change nothing; creating a task is not news.
+  ASSERT_OK(store_->AppendMessages(created, {Keyed("b")}, 30));
+  const std::string marker = NewTask();
+  ASSERT_OK(store_->DeleteTask(marker));
+  ASSERT_TRUE(listener.WaitFor("changed " + marker));
+  const std::vector<std::string> after = listener.events();
+  EXPECT_EQ(std::count(after.begin(), after.end(), "changed " + created), 1);
+}
+
+TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenPostgresChangeFeed(FeedOptions(), listener);
+  ASSERT_OK(feed);
+  RawPostgres raw(db_->url());
+  const std::string killed = raw.QueryText(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = 'taskshare-listen' AND datname = current_database()");
+  ASSERT_EQ(killed, "1");
+  ASSERT_TRUE(listener.WaitFor("lost"));
+  // Restored after the loss, and listening again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const std::vector<std::string> events = listener.events();
+    if (std::count(events.begin(), events.end(), "restored") >= 2 || std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(listener.events(), (std::vector<std::string>{"restored", "lost", "restored"}));
+  EXPECT_TRUE((*feed)->up());
+  const std::string id = NewTask();
+  ASSERT_OK(store_->DeleteTask(id));
+  EXPECT_TRUE(listener.WaitFor("changed " + id));
+}
+
+TEST_F(PostgresChangeFeedTest, AnUnreachableServerFailsToOpen) {
+  RecordingListener listener;
+  PostgresOptions options = FeedOptions();
+  options.url = PostgresUrlWithDatabase(db_->url(), "no_such_database");
+  EXPECT_EQ(StatusOf(OpenPostgresChangeFeed(options, listener)).code(), Code::kUnavailable);
+  EXPECT_TRUE(listener.events().empty());
+}
+
+}  // namespace
+}  // namespace taskshare::testing

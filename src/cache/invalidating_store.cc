@@ -2,8 +2,8 @@
 
 namespace taskshare {
 
-Status InvalidatingStore::CreateUser(const User& user, std::string_view key_hash) {
-  return inner_->CreateUser(user, key_hash);
+Status InvalidatingStore::CreateUser(const User& user, const StoredApiKey& key) {
+  return inner_->CreateUser(user, key);
 }
 
 Result<User> InvalidatingStore::FindUserByKeyHash(std::string_view key_hash) {
@@ -11,6 +11,13 @@ Result<User> InvalidatingStore::FindUserByKeyHash(std::string_view key_hash) {
 }
 
 Result<User> InvalidatingStore::FindUserByEmail(std::string_view email) { return inner_->FindUserByEmail(email); }
+
+Result<ApiKeyInfo> InvalidatingStore::GetApiKey(std::string_view user_id) { return inner_->GetApiKey(user_id); }
+
+Status InvalidatingStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                                       const StoredApiKey& key) {
+  return inner_->RotateApiKey(user_id, current_key_hash, key);
+}
 
 Status InvalidatingStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
   Status s = inner_->CreateTask(task, messages);

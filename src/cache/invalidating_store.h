@@ -21,9 +21,14 @@ class InvalidatingStore final : public Store {
   InvalidatingStore(std::unique_ptr<Store> inner, ResponseCache& cache)
       : inner_(std::move(inner)), cache_(cache) {}
 
-  Status CreateUser(const User& user, std::string_view key_hash) override;
+  // Users and keys pass through untouched: nothing about them is cached, so a rotated key is refused
+  // on the very next request.
+  Status CreateUser(const User& user, const StoredApiKey& key) override;
   Result<User> FindUserByKeyHash(std::string_view key_hash) override;
   Result<User> FindUserByEmail(std::string_view email) override;
+  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override;
+  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                      const StoredApiKey& key) override;
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
   Result<Task> GetTask(std::string_view id) override;
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;

@@ -42,7 +42,9 @@ int AddUserNow(const UserFlags& f) {
   User user{.id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};
   if (!f.team.empty()) user.team = f.team;
   const std::string key = NewApiKey();
-  if (Status s = (*store)->CreateUser(user, Sha256Hex(key)); !s.ok()) {
+  const StoredApiKey stored{
+      .key_hash = Sha256Hex(key), .prefix = std::string(ApiKeyPrefix(key)), .created_at = user.created_at};
+  if (Status s = (*store)->CreateUser(user, stored); !s.ok()) {
     std::cerr << "taskshare: " << s.message() << "\n";
     return 1;
   }

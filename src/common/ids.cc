@@ -93,6 +93,8 @@ bool IsWellFormedApiKey(std::string_view key) {
   return true;
 }
 
+std::string_view ApiKeyPrefix(std::string_view key) { return key.substr(0, kApiKeyPrefixLength); }
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -2,6 +2,7 @@
 // CSPRNG (RAND_bytes), which aborts the process if it cannot be seeded rather than return weak bytes.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,14 @@ std::string NewApiKey();
 
 // True if `key` has the shape NewApiKey() produces.
 bool IsWellFormedApiKey(std::string_view key);
+
+// How much of a key is kept in clear to recognise it: "neo_sk_" and the first 5 random characters.
+// 36^5 (about 6 * 10^7) values tell a user's keys apart; the 27 characters left unshown (about 139
+// bits) keep the prefix useless for guessing the key.
+inline constexpr std::size_t kApiKeyPrefixLength = 12;
+
+// The first kApiKeyPrefixLength characters of `key` (all of it if shorter).
+std::string_view ApiKeyPrefix(std::string_view key);
 
 // Lower-case hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);

@@ -82,6 +82,19 @@ struct ScheduleRun {
   Status error;
 };
 
+// An API key as the store keeps it: its SHA-256, never the key itself.
+struct StoredApiKey {
+  std::string key_hash;               // lower-case hex SHA-256 of the key (common/ids.h Sha256Hex)
+  std::optional<std::string> prefix;  // ApiKeyPrefix(key) (common/ids.h), to recognise it by
+  UnixMicros created_at = 0;
+};
+
+// What may be shown of a stored key: nothing that could authenticate, not even its hash.
+struct ApiKeyInfo {
+  std::optional<std::string> prefix;  // unset for keys made before the prefix was stored
+  UnixMicros created_at = 0;
+};
+
 class Store {
  public:
   Store() = default;
@@ -89,13 +102,29 @@ class Store {
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Users. CreateUser stores `user` (its id and email already set) with one API key, given as the
-  // SHA-256 hex of the key. kAlreadyExists if the email is taken.
-  virtual Status CreateUser(const User& user, std::string_view key_hash) = 0;
-  // kNotFound if no user has this key.
+  // Users. CreateUser stores `user` (its id and email already set) with one API key.
+  // kAlreadyExists if the email is taken.
+  virtual Status CreateUser(const User& user, const StoredApiKey& key) = 0;
+  // kNotFound if no user has this key. Always read from the database (the primary), never from a
+  // cache or a replica, so a key replaced by RotateApiKey fails on the next call after it returns.
   virtual Result<User> FindUserByKeyHash(std::string_view key_hash) = 0;
   // kNotFound if no user has this email.
   virtual Result<User> FindUserByEmail(std::string_view email) = 0;
+
+  // API keys. A user has exactly one key: CreateUser stores the first, RotateApiKey replaces it.
+  //
+  // The user's key (the newest, should a database made by hand hold several). kNotFound "API key
+  // not found" if the user has none.
+  virtual Result<ApiKeyInfo> GetApiKey(std::string_view user_id) = 0;
+  // Replaces the user's key `current_key_hash` (the key the rotation is authorized by): in one
+  // transaction, checks that it is still a key of the user, deletes every key of the user and stores
+  // `key` instead. Once it returns ok the old keys find no one and the new one finds the user; on any
+  // error nothing changed and the old keys still work. Rotations of one user take turns, so of several
+  // racing with the same current key exactly one succeeds, and exactly one key is left.
+  // kNotFound "API key not found" if `current_key_hash` is not (or no longer) a key of `user_id`;
+  // kAlreadyExists if the new hash is already stored (for this or another user).
+  virtual Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                              const StoredApiKey& key) = 0;
 
   // Stores a new task and its first messages in one transaction, assigning task.seq.
   // Messages whose key repeats an earlier one in `messages` are skipped.

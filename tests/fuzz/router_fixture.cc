@@ -104,7 +104,7 @@ Fixture::Fixture() {
               .team = u.team ? std::optional<std::string>(u.team) : std::nullopt,
               .created_at = kJan2026};
     Require(IsWellFormedApiKey(Key(u.name)), "fixture key shape");
-    Require(store_->CreateUser(user, Sha256Hex(Key(u.name))).ok(), "CreateUser");
+    Require(store_->CreateUser(user, {.key_hash = Sha256Hex(Key(u.name)), .prefix = std::nullopt, .created_at = 0}).ok(), "CreateUser");
   }
   for (int n = 1; n <= 5; ++n) ResetTask(n);
   metrics_ = std::make_unique<observe::Metrics>(1, [] { return std::vector<observe::Sample>{}; });

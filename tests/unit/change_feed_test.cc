@@ -80,7 +80,7 @@ class PostgresChangeFeedTest : public ::testing::Test {
     ASSERT_OK(opened);
     store_ = std::move(*opened);
     user_ = NewUser("feed@example.com");
-    ASSERT_OK(store_->CreateUser(user_, "h"));
+    ASSERT_OK(store_->CreateUser(user_, KeyHash("h")));
   }
 
   PostgresOptions FeedOptions() const {

@@ -40,6 +40,14 @@ TEST(IdsTest, ApiKeysHaveTheNeoShape) {
   EXPECT_FALSE(IsWellFormedApiKey("xyz_sk_abcdefghijklmnopqrstuvwxyz012345"));
 }
 
+TEST(IdsTest, TheShownPrefixIsTheKeysFirstTwelveCharacters) {
+  EXPECT_EQ(ApiKeyPrefix("neo_sk_abcdefghijklmnopqrstuvwxyz012345"), "neo_sk_abcde");
+  EXPECT_EQ(ApiKeyPrefix("neo_sk"), "neo_sk");
+  const std::string key = NewApiKey();
+  EXPECT_EQ(ApiKeyPrefix(key).size(), kApiKeyPrefixLength);
+  EXPECT_TRUE(key.starts_with(ApiKeyPrefix(key)));
+}
+
 TEST(IdsTest, Sha256MatchesKnownVector) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

@@ -31,7 +31,7 @@ TEST(PostgresRestartTest, ServiceResumesByItselfAfterTheServerRestarts) {
   ASSERT_OK(opened);
   Store& store = **opened;
   const User user = NewUser("a@example.com");
-  ASSERT_OK(store.CreateUser(user, "h"));
+  ASSERT_OK(store.CreateUser(user, KeyHash("h")));
   Task task;
   task.id = NewUuidV4();
   task.owner_id = user.id;

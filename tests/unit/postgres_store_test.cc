@@ -88,7 +88,7 @@ class PostgresStoreTest : public ::testing::Test {
     ASSERT_OK(store);
     store_ = std::move(*store);
     const User user = NewUser("a@example.com");
-    ASSERT_OK(store_->CreateUser(user, "h"));
+    ASSERT_OK(store_->CreateUser(user, KeyHash("h")));
     task_.id = NewUuidV4();
     task_.owner_id = user.id;
     task_.updated_at = 10;

@@ -55,9 +55,9 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "4");
   EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-            "1,2,3");
+            "1,2,3,4");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
@@ -75,15 +75,15 @@ TEST(SqliteStoreTest, LockedDatabaseIsUnavailable) {
   Result<std::unique_ptr<Store>> store = OpenSqliteStore(SqliteAt(path, 1, 50));
   ASSERT_OK(store);
   const User user = NewUser("a@example.com");
-  ASSERT_OK((*store)->CreateUser(user, "h"));
+  ASSERT_OK((*store)->CreateUser(user, KeyHash("h")));
   RawSqlite locker(path);
   locker.Exec("BEGIN IMMEDIATE");
-  const Status s = (*store)->CreateUser(NewUser("b@example.com"), "h2");
+  const Status s = (*store)->CreateUser(NewUser("b@example.com"), KeyHash("h2"));
   EXPECT_EQ(s.code(), Code::kUnavailable);
   EXPECT_EQ(s.message(), "database is busy");
   ASSERT_OK((*store)->FindUserByEmail("a@example.com"));  // WAL readers are not blocked
   locker.Exec("ROLLBACK");
-  ASSERT_OK((*store)->CreateUser(NewUser("b@example.com"), "h2"));
+  ASSERT_OK((*store)->CreateUser(NewUser("b@example.com"), KeyHash("h2")));
 }
 
 // A store on a fresh file that holds one task with `messages`.
@@ -99,7 +99,7 @@ void OpenWithOneTask(OneTask& t, const std::vector<NewMessage>& messages, UnixMi
   ASSERT_OK(store);
   t.store = std::move(*store);
   const User user = NewUser("a@example.com");
-  ASSERT_OK(t.store->CreateUser(user, "h"));
+  ASSERT_OK(t.store->CreateUser(user, KeyHash("h")));
   t.task.id = NewUuidV4();
   t.task.owner_id = user.id;
   t.task.updated_at = updated_at;

@@ -56,7 +56,7 @@ TEST_P(StoreConcurrencyTest, ConcurrentCreatesOfOneIdOrEmailStoreItOnce) {
       Task mine = task;
       mine.title = "racer " + std::to_string(t);
       tasks[t] = store().CreateTask(mine, {Keyed("m" + std::to_string(t))});
-      users[t] = store().CreateUser(NewUser("same@example.com"), "key-" + std::to_string(t));
+      users[t] = store().CreateUser(NewUser("same@example.com"), KeyHash("key-" + std::to_string(t)));
     });
   }
   for (auto& th : threads) th.join();
@@ -78,6 +78,41 @@ TEST_P(StoreConcurrencyTest, ConcurrentCreatesOfOneIdOrEmailStoreItOnce) {
   // The winner's own first message, not a loser's.
   const std::string winner = got->task.title.substr(std::string("racer ").size());
   EXPECT_EQ(got->messages, std::vector<std::string>{Keyed("m" + winner).json});
+}
+
+// Rotations racing from one current key take turns: exactly one replaces it, the others find it gone
+// and change nothing, so one key is left, the winner's. Several rounds, each from the last winner.
+TEST_P(StoreConcurrencyTest, RotationsRacingFromOneKeyLeaveExactlyOneKey) {
+  const User user = AddUser("a@example.com");
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 4;
+  std::string current = "hash-of-a@example.com";
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    std::vector<Status> results(kThreads);
+    std::vector<std::thread> threads;
+    auto name = [round](int t) { return "rot-" + std::to_string(round) + "-" + std::to_string(t); };
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        results[t] = store().RotateApiKey(user.id, current, StoredApiKey{.key_hash = name(t), .prefix = name(t), .created_at = round});
+      });
+    }
+    for (auto& th : threads) th.join();
+    std::vector<std::string> winners;
+    for (int t = 0; t < kThreads; ++t) {
+      if (results[t].ok()) {
+        winners.push_back(name(t));
+      } else {
+        EXPECT_EQ(results[t].code(), Code::kNotFound) << Describe(results[t]);
+      }
+    }
+    ASSERT_EQ(winners.size(), 1u);
+    EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM api_keys WHERE user_id = '" + user.id + "'"), 1);
+    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(store().FindUserByKeyHash(name(t)).ok(), name(t) == winners[0]);
+    EXPECT_EQ(store().GetApiKey(user.id)->prefix, winners[0]);
+    EXPECT_EQ(store().FindUserByKeyHash(current).status().code(), Code::kNotFound);
+    current = winners[0];
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConcurrencyTest, ::testing::ValuesIn(Backends()),

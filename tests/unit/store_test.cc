@@ -133,7 +133,7 @@ TEST_P(StoreTest, UsersAreFoundByKeyHashAndEmail) {
 
 TEST_P(StoreTest, DuplicateEmailIsAlreadyExistsAndStoresNoKey) {
   AddUser("dup@example.com");
-  const Status s = store().CreateUser(NewUser("dup@example.com"), "second-hash");
+  const Status s = store().CreateUser(NewUser("dup@example.com"), KeyHash("second-hash"));
   EXPECT_EQ(s.code(), Code::kAlreadyExists);
   EXPECT_EQ(s.message(), "User already exists");
   EXPECT_EQ(store().FindUserByKeyHash("second-hash").status().code(), Code::kNotFound);

@@ -52,6 +52,11 @@ Status StatusOf(const Result<T>& r) {
 
 // ---- Values ----
 
+// A stored key of which only the hash matters, as for keys made before prefixes were stored.
+inline StoredApiKey KeyHash(std::string hash) {
+  return {.key_hash = std::move(hash), .prefix = std::nullopt, .created_at = 0};
+}
+
 // A user with a fresh id and the default role, team and creation time.
 inline User NewUser(const std::string& email) {
   User user;
@@ -278,7 +283,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     user.role = role;
     user.team = std::move(team);
     user.created_at = 1'700'000'000'000'001;
-    const Status s = store().CreateUser(user, "hash-of-" + email);
+    const Status s =
+        store().CreateUser(user, {.key_hash = "hash-of-" + email, .prefix = std::nullopt, .created_at = user.created_at});
     EXPECT_TRUE(s.ok()) << Describe(s);
     return user;
   }

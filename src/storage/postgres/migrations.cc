@@ -132,7 +132,14 @@ CREATE TABLE schedule_executions (
 CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_id, started_at DESC);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigrationSchedules};
+// Version 4: api_keys.prefix, as SQLite's version 4: the key's first characters (common/ids.h
+// ApiKeyPrefix), so that a user can recognise a key without it being stored; NULL for older keys.
+constexpr std::string_view kMigrationKeyPrefix = R"sql(
+ALTER TABLE api_keys ADD COLUMN prefix text;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
+                                                         kMigrationKeyPrefix};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -14,6 +14,7 @@
 #include "storage/postgres/settings.h"
 #include "storage/postgres/snapshot_reads.h"
 #include "storage/postgres/task_rows.h"
+#include "storage/postgres/user_ops.h"
 #include "storage/task_codec.h"
 
 namespace taskshare {
@@ -26,7 +27,6 @@ using postgres::FirstOfEachKey;
 using postgres::InsertMessages;
 using postgres::ReadSnapshot;
 using postgres::ReadTaskRow;
-using postgres::ReadUserRow;
 using postgres::Rows;
 using postgres::StoredTask;
 using postgres::Transaction;
@@ -46,16 +46,29 @@ Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
 }
 
 // The schedule methods come from postgres::ScheduleMethods (storage/postgres/schedule_ops.h), on the
-// primary.
+// primary; the user and key methods forward to storage/postgres/user_ops.h, on the primary too.
 class PostgresStore final : public postgres::ScheduleMethods {
  public:
   // `replica` is null when there is no read replica.
   PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica)
       : ScheduleMethods(*pool), pool_(std::move(pool)), replica_(std::move(replica)) {}
 
-  Status CreateUser(const User& user, std::string_view key_hash) override;
-  Result<User> FindUserByKeyHash(std::string_view key_hash) override;
-  Result<User> FindUserByEmail(std::string_view email) override;
+  Status CreateUser(const User& user, const StoredApiKey& key) override {
+    return postgres::CreateUser(*pool_, user, key);
+  }
+  Result<User> FindUserByKeyHash(std::string_view key_hash) override {
+    return postgres::FindUserByKeyHash(*pool_, key_hash);
+  }
+  Result<User> FindUserByEmail(std::string_view email) override {
+    return postgres::FindUserByEmail(*pool_, email);
+  }
+  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override {
+    return postgres::GetApiKey(*pool_, user_id);
+  }
+  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                      const StoredApiKey& key) override {
+    return postgres::RotateApiKey(*pool_, user_id, current_key_hash, key);
+  }
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
   Result<Task> GetTask(std::string_view id) override;
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
@@ -69,60 +82,6 @@ class PostgresStore final : public postgres::ScheduleMethods {
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<ConnectionPool> replica_;
 };
-
-constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = $1";
-constexpr std::string_view kInsertUserSql =
-    "INSERT INTO users(id, email, role, team, created_at) VALUES ($1, $2, $3, $4, $5)";
-constexpr std::string_view kInsertApiKeySql =
-    "INSERT INTO api_keys(key_hash, user_id, created_at) VALUES ($1, $2, $3)";
-
-Status PostgresStore::CreateUser(const User& user, std::string_view key_hash) {
-  Result<Lease> conn = pool_->Acquire();
-  if (!conn.ok()) return conn.status();
-  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
-  if (!tx.ok()) return tx.status();
-  Result<Rows> taken = (*conn)->Query(kEmailTakenSql, user.email);
-  if (!taken.ok()) return taken.status();
-  if (!taken->empty()) return Status::AlreadyExists("User already exists");
-  Result<Rows> inserted =
-      (*conn)->Query(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
-  if (inserted.ok()) {
-    inserted = (*conn)->Query(kInsertApiKeySql, key_hash, user.id, user.created_at);
-  }
-  if (!inserted.ok()) {
-    // The check above does not stop a concurrent CreateUser of the same email from committing
-    // first; its row then makes this insert wait and fail.
-    if ((*conn)->last_sqlstate() == postgres::kUniqueViolation) {
-      return Status::AlreadyExists("User already exists");
-    }
-    return inserted.status();
-  }
-  return tx->Commit();
-}
-
-constexpr std::string_view kUserByKeyHashSql =
-    "SELECT u.id, u.email, u.role, u.team, u.created_at "
-    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1";
-constexpr std::string_view kUserByEmailSql =
-    "SELECT id, email, role, team, created_at FROM users WHERE email = $1";
-
-// One statement reads one consistent snapshot, so single-query reads need no explicit transaction.
-Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_view param) {
-  Result<Lease> conn = pool.Acquire();
-  if (!conn.ok()) return conn.status();
-  Result<Rows> rows = (*conn)->Query(sql, param);
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("User not found");
-  return ReadUserRow(*rows, 0);
-}
-
-Result<User> PostgresStore::FindUserByKeyHash(std::string_view key_hash) {
-  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
-}
-
-Result<User> PostgresStore::FindUserByEmail(std::string_view email) {
-  return FindUser(*pool_, kUserByEmailSql, email);
-}
 
 // Inserts the task only if its owner exists and its id is free; returns its seq, or no row when
 // either check fails. ON CONFLICT waits for a concurrent insert of the same id and then skips, so

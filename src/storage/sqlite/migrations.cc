@@ -109,7 +109,13 @@ CREATE TABLE schedule_executions (
 CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_id, started_at DESC);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Version 4. api_keys.prefix is the key's first characters (common/ids.h ApiKeyPrefix), kept so that
+// a user can recognise a key without it being stored; keys made before version 4 have none.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE api_keys ADD COLUMN prefix TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -13,6 +13,7 @@
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
 #include "storage/sqlite/task_rows.h"
+#include "storage/sqlite/user_ops.h"
 #include "storage/task_codec.h"
 
 namespace taskshare {
@@ -22,7 +23,6 @@ using sqlite::BoolInt;
 using sqlite::Connection;
 using sqlite::ConnectionPool;
 using sqlite::ReadTaskRow;
-using sqlite::ReadUserRow;
 using sqlite::Statement;
 using sqlite::StoredTask;
 using sqlite::Transaction;
@@ -93,15 +93,29 @@ struct PendingAppend {
   Result<AppendResult> result;
 };
 
-// The schedule methods come from sqlite::ScheduleMethods (storage/sqlite/schedule_ops.h).
+// The schedule methods come from sqlite::ScheduleMethods (storage/sqlite/schedule_ops.h), and the
+// user and key methods forward to storage/sqlite/user_ops.h.
 class SqliteStore final : public sqlite::ScheduleMethods {
  public:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
       : ScheduleMethods(*pool), pool_(std::move(pool)) {}
 
-  Status CreateUser(const User& user, std::string_view key_hash) override;
-  Result<User> FindUserByKeyHash(std::string_view key_hash) override;
-  Result<User> FindUserByEmail(std::string_view email) override;
+  Status CreateUser(const User& user, const StoredApiKey& key) override {
+    return sqlite::CreateUser(*pool_, user, key);
+  }
+  Result<User> FindUserByKeyHash(std::string_view key_hash) override {
+    return sqlite::FindUserByKeyHash(*pool_, key_hash);
+  }
+  Result<User> FindUserByEmail(std::string_view email) override {
+    return sqlite::FindUserByEmail(*pool_, email);
+  }
+  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override {
+    return sqlite::GetApiKey(*pool_, user_id);
+  }
+  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                      const StoredApiKey& key) override {
+    return sqlite::RotateApiKey(*pool_, user_id, current_key_hash, key);
+  }
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
   Result<Task> GetTask(std::string_view id) override;
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
@@ -121,51 +135,6 @@ Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view par
   Result<Statement> stmt = conn.Query(sql, param);
   if (!stmt.ok()) return stmt.status();
   return stmt->Step();
-}
-
-constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = ?1";
-constexpr std::string_view kInsertUserSql =
-    "INSERT INTO users(id, email, role, team, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-constexpr std::string_view kInsertApiKeySql =
-    "INSERT INTO api_keys(key_hash, user_id, created_at) VALUES (?1, ?2, ?3)";
-
-Status SqliteStore::CreateUser(const User& user, std::string_view key_hash) {
-  ConnectionPool::Lease conn = pool_->Acquire();
-  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
-  if (!tx.ok()) return tx.status();
-  Result<bool> taken = Exists(*conn, kEmailTakenSql, user.email);
-  if (!taken.ok()) return taken.status();
-  if (*taken) return Status::AlreadyExists("User already exists");
-  Status s = conn->Run(kInsertUserSql, user.id, user.email, ToString(user.role), user.team,
-                       user.created_at);
-  if (s.ok()) s = conn->Run(kInsertApiKeySql, key_hash, user.id, user.created_at);
-  if (!s.ok()) return s;
-  return tx->Commit();
-}
-
-constexpr std::string_view kUserByKeyHashSql =
-    "SELECT u.id, u.email, u.role, u.team, u.created_at "
-    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?1";
-constexpr std::string_view kUserByEmailSql =
-    "SELECT id, email, role, team, created_at FROM users WHERE email = ?1";
-
-// One statement is its own consistent snapshot, so single-query reads need no explicit transaction.
-Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_view param) {
-  ConnectionPool::Lease conn = pool.Acquire();
-  Result<Statement> stmt = conn->Query(sql, param);
-  if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("User not found");
-  return ReadUserRow(*stmt);
-}
-
-Result<User> SqliteStore::FindUserByKeyHash(std::string_view key_hash) {
-  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
-}
-
-Result<User> SqliteStore::FindUserByEmail(std::string_view email) {
-  return FindUser(*pool_, kUserByEmailSql, email);
 }
 
 constexpr std::string_view kTaskIdTakenSql = "SELECT 1 FROM tasks WHERE id = ?1";

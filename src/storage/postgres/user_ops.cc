@@ -1,0 +1,106 @@
+#include "storage/postgres/user_ops.h"
+
+#include "domain/enums.h"
+#include "storage/postgres/connection.h"
+#include "storage/postgres/task_rows.h"
+
+namespace taskshare::postgres {
+namespace {
+
+using Lease = ConnectionPool::Lease;
+
+constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = $1";
+constexpr std::string_view kInsertUserSql =
+    "INSERT INTO users(id, email, role, team, created_at) VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kInsertApiKeySql =
+    "INSERT INTO api_keys(key_hash, user_id, created_at, prefix) VALUES ($1, $2, $3::bigint, $4)";
+constexpr std::string_view kUserByKeyHashSql =
+    "SELECT u.id, u.email, u.role, u.team, u.created_at "
+    "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1";
+constexpr std::string_view kUserByEmailSql =
+    "SELECT id, email, role, team, created_at FROM users WHERE email = $1";
+// Newest first; the hash breaks ties so that the answer does not depend on the plan.
+constexpr std::string_view kKeyOfUserSql =
+    "SELECT prefix, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, key_hash "
+    "LIMIT 1";
+constexpr std::string_view kLockUserSql = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE";
+constexpr std::string_view kKeyOfUserExistsSql = "SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2";
+constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE user_id = $1";
+
+// Inside the caller's transaction. A hash already stored is a unique violation of the primary key.
+Status InsertKey(Connection& conn, std::string_view user_id, const StoredApiKey& key) {
+  Result<Rows> inserted = conn.Query(kInsertApiKeySql, key.key_hash, user_id, key.created_at, key.prefix);
+  if (inserted.ok()) return Status::Ok();
+  if (conn.last_sqlstate() == kUniqueViolation) return Status::AlreadyExists("API key already exists");
+  return inserted.status();
+}
+
+// One statement reads one consistent snapshot, so single-query reads need no explicit transaction.
+Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_view param) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> rows = (*conn)->Query(sql, param);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("User not found");
+  return ReadUserRow(*rows, 0);
+}
+
+}  // namespace
+
+Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& key) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> taken = (*conn)->Query(kEmailTakenSql, user.email);
+  if (!taken.ok()) return taken.status();
+  if (!taken->empty()) return Status::AlreadyExists("User already exists");
+  Result<Rows> inserted =
+      (*conn)->Query(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
+  if (!inserted.ok()) {
+    // The check above does not stop a concurrent CreateUser of the same email from committing
+    // first; its row then makes this insert wait and fail.
+    if ((*conn)->last_sqlstate() == kUniqueViolation) return Status::AlreadyExists("User already exists");
+    return inserted.status();
+  }
+  if (Status s = InsertKey(**conn, user.id, key); !s.ok()) return s;
+  return tx->Commit();
+}
+
+Result<User> FindUserByKeyHash(ConnectionPool& pool, std::string_view key_hash) {
+  return FindUser(pool, kUserByKeyHashSql, key_hash);
+}
+
+Result<User> FindUserByEmail(ConnectionPool& pool, std::string_view email) {
+  return FindUser(pool, kUserByEmailSql, email);
+}
+
+Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> rows = (*conn)->Query(kKeyOfUserSql, user_id);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("API key not found");
+  return ApiKeyInfo{rows->OptionalText(0, 0), rows->Int64(0, 1)};
+}
+
+Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_view current_key_hash,
+                    const StoredApiKey& key) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> user = (*conn)->Query(kLockUserSql, user_id);
+  if (!user.ok()) return user.status();
+  if (user->empty()) return Status::NotFound("API key not found");
+  Result<Rows> current = (*conn)->Query(kKeyOfUserExistsSql, current_key_hash, user_id);
+  if (!current.ok()) return current.status();
+  if (current->empty()) return Status::NotFound("API key not found");
+  if (Result<Rows> deleted = (*conn)->Query(kDeleteKeysOfUserSql, user_id); !deleted.ok()) {
+    return deleted.status();
+  }
+  if (Status s = InsertKey(**conn, user_id, key); !s.ok()) return s;
+  return tx->Commit();
+}
+
+}  // namespace taskshare::postgres

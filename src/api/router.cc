@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/admin_api.h"
+#include "api/apikey_api.h"
 #include "api/auth.h"
 #include "api/errors.h"
 #include "api/openapi.h"
@@ -22,7 +23,7 @@ namespace {
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
 enum class Route {
   kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage,
-  kAdminSharing, kSchedules, kSchedule
+  kAdminSharing, kSchedules, kSchedule, kApiKey, kApiKeyRotate
 };
 
 template <typename Segments>
@@ -34,6 +35,11 @@ Route Match(const Segments& s) {
   if (s.size() == 2 && s[0] == "share") return Route::kSharePage;
   if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "admin" && s[3] == "sharing") {
     return Route::kAdminSharing;
+  }
+  if (s.size() >= 4 && s[0] == "api" && s[1] == "v1" && s[2] == "user" && s[3] == "apikey") {
+    if (s.size() == 4) return Route::kApiKey;
+    if (s.size() == 5 && s[4] == "rotate") return Route::kApiKeyRotate;
+    return Route::kNone;
   }
   if (s.size() == 3 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedules;
   if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedule;
@@ -116,6 +122,9 @@ observe::Route RouteOf(std::string_view target) {
     case Route::kSchedules:
     case Route::kSchedule:
       return observe::Route::kSchedules;
+    case Route::kApiKey:
+    case Route::kApiKeyRotate:
+      return observe::Route::kApiKey;
     case Route::kAdminSharing:
     case Route::kNone:
       break;
@@ -251,6 +260,12 @@ Response Router::Handle(const Request& request) const {
         return MethodNotAllowed("GET, HEAD, PATCH, DELETE");
       }
       break;
+    case Route::kApiKey:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      break;
+    case Route::kApiKeyRotate:
+      if (m != Method::kPost) return MethodNotAllowed("POST");
+      break;
   }
 
   auto caller = Authenticate(store_, request);
@@ -258,6 +273,10 @@ Response Router::Handle(const Request& request) const {
   if (route == Route::kAdminSharing) {
     return m == Method::kPut ? PutSharing(*caller, *options_.sharing, request.body)
                              : GetSharing(*caller, *options_.sharing);
+  }
+  if (route == Route::kApiKey) return GetApiKey(store_, *caller);
+  if (route == Route::kApiKeyRotate) {
+    return RotateApiKey(store_, *caller, Sha256Hex(*PresentedApiKey(request)), request.body);
   }
   if (route == Route::kSchedules || route == Route::kSchedule) {
     const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();

@@ -61,6 +61,8 @@ std::string_view RouteName(Route route) {
       return "metrics";
     case Route::kSchedules:
       return "schedules";
+    case Route::kApiKey:
+      return "apikey";
     case Route::kOther:
       break;
   }

@@ -31,9 +31,10 @@ enum class Route {
   kReady,
   kMetrics,
   kSchedules,  // /api/v1/schedules and /api/v1/schedules/{id}
+  kApiKey,     // /api/v1/user/apikey and /api/v1/user/apikey/rotate
   kOther
 };
-inline constexpr std::size_t kRouteCount = 11;
+inline constexpr std::size_t kRouteCount = 12;
 std::string_view RouteName(Route route);
 
 // One sample of a gauge or counter kept elsewhere, rendered as `name{labels} value`.

@@ -42,6 +42,10 @@ const README_OPERATIONS = [
     success: ['200', undefined], errors: [431] },
   { method: 'get', path: '/healthz', id: 'get-healthz', auth: false,
     success: ['200', 'HealthResponse'], errors: [431] },
+  { method: 'get', path: '/api/v1/user/apikey', id: 'get-v1-user-apikey', auth: true,
+    success: ['200', 'ApiKeyInfo'], errors: [401, 431, 500] },
+  { method: 'post', path: '/api/v1/user/apikey/rotate', id: 'post-v1-user-apikey-rotate', auth: true,
+    success: ['201', 'RotatedApiKey'], errors: [400, 401, 431, 500] },
 ];
 
 const schemaRef = (name) => ({ $ref: `#/components/schemas/${name}` });

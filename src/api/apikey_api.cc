@@ -52,8 +52,8 @@ Response RotateApiKey(Store& store, const User& caller, std::string_view present
     return ErrorResponse(s);
   }
   LogInfo("API key of " + caller.email + " rotated; new key " + *stored.prefix + "...");
-  return NoStoreJson({{"api_key", key}, {"prefix", *stored.prefix}, {"created_at", FormatRfc3339(stored.created_at)}},
-                     201);
+  return NoStoreJson(
+      {{"api_key", key}, {"prefix", *stored.prefix}, {"created_at", FormatRfc3339(stored.created_at)}}, 201);
 }
 
 }  // namespace taskshare::api

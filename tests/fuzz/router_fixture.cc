@@ -131,8 +131,32 @@ void Fixture::ResetTask(int n) {
   Require(store_->CreateTask(FixtureTask(n), FixtureMessages()).ok(), "CreateTask");
 }
 
+// A rotation answered 201 {"api_key", ...}: the new key is rotated back to the fixture's one.
+void Fixture::RestoreKey(const api::Response& response) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(response.body, ec);
+  const boost::json::value* key = ec || !v.is_object() ? nullptr : v.get_object().if_contains("api_key");
+  Require(key != nullptr && key->is_string(), "a rotation without a key");
+  const std::string hash = Sha256Hex(key->get_string());
+  auto user = store_->FindUserByKeyHash(hash);
+  Require(user.ok(), "the rotated key finds nobody");
+  for (int i = 0; i < 5; ++i) {
+    if (user->id != UserId(i)) continue;
+    const Status back = store_->RotateApiKey(
+        user->id, hash, {.key_hash = Sha256Hex(Key(kUsers[i].name)), .prefix = std::nullopt, .created_at = 0});
+    Require(back.ok(), "rotating the fixture key back");
+    return;
+  }
+  Require(false, "a rotation by a user outside the fixture");
+}
+
 void Fixture::Restore(const api::Request& request, const api::Response& response) {
   if (request.method == api::Method::kGet || response.cached || response.status >= 300) return;
+  if (request.method == api::Method::kPost && response.status == 201 &&
+      response.body.find("\"api_key\"") != std::string::npos) {
+    RestoreKey(response);
+    return;
+  }
   if (request.method == api::Method::kPost && (response.status == 201 || response.status == 202)) {
     // A new task answers 202 {"id", ...}; a new schedule 201 {"schedule": {"id", ...}}.
     boost::system::error_code ec;

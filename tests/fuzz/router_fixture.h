@@ -34,7 +34,8 @@ class Fixture {
   void Record(const api::Request& request, int status);
 
   // Undoes what `request`, answered by `response`, changed: a task or schedule it created is deleted,
-  // and a fixture task it wrote to (named in its target) is put back as it was.
+  // a fixture task it wrote to (named in its target) is put back as it was, and a key it rotated is
+  // rotated back to the fixture's.
   void Restore(const api::Request& request, const api::Response& response);
 
   ~Fixture();
@@ -42,6 +43,7 @@ class Fixture {
  private:
   Fixture();
   void ResetTask(int n);
+  void RestoreKey(const api::Response& response);
 
   std::string dir_;
   std::unique_ptr<ResponseCache> cache_;

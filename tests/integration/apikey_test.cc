@@ -51,8 +51,9 @@ class ApiKeyTest : public SuiteServer {
 
 TEST_F(ApiKeyTest, TheRotatedKeyIsRefusedAtOnceAndTheNewOneActsForTheSameUser) {
   const std::string old_key = server_->AddUser("rotate@apikey.test", "red");
-  const std::string id(
-      ExpectJson(Client().Post("/api/v1/tasks", R"({"task": "mine"})", Auth(old_key)), 202).at("id").as_string());
+  const std::string id(ExpectJson(Client().Post("/api/v1/tasks", R"({"task": "mine"})", Auth(old_key)), 202)
+                           .at("id")
+                           .as_string());
   ASSERT_TRUE(Works(old_key));
 
   const std::string new_key(Rotate(old_key).at("api_key").as_string());

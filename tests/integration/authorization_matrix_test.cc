@@ -3,8 +3,8 @@
 //
 // The expectations are the rules of README ("API", "Visibility: who may read a task", "Schedules")
 // and domain/access.h, written out cell by cell so that a change in who may do what shows up here as a
-// change of this table. A new endpoint is a new row (and a body in BodyFor when it takes one). One
-// server serves the whole matrix.
+// change of this table. A new endpoint is a new row (and a body in BodyFor when it takes one). Every
+// GET row is asked as HEAD too, which must answer the same status. One server serves the whole matrix.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -30,7 +30,7 @@ namespace json = boost::json;
 // sends the owner's first key, which the owner rotated away before the matrix runs: the same person,
 // so any cell it passes would be a key that outlived its rotation.
 enum Caller { kAnonymous, kOwner, kTeammate, kOtherTeam, kSupport, kAdmin, kRevoked, kCallers };
-constexpr std::array<const char*, kCallers> kCallerNames = {"anonymous", "owner",  "teammate", "other team",
+constexpr std::array<const char*, kCallers> kCallerNames = {"anonymous", "owner", "teammate",   "other team",
                                                             "support",   "admin", "revoked key"};
 
 // "{task}" in a path is a task of the row's visibility, made by the owner; "{schedule}" a schedule of
@@ -150,10 +150,12 @@ class AuthorizationMatrixTest : public ::testing::Test {
   }
   static std::string NewTask(const std::string& visibility) {
     const std::string body = R"({"task": "probe", "visibility": ")" + visibility + "\"}";
-    return std::string(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(keys_[kOwner])), 202).at("id").as_string());
+    return std::string(
+        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(keys_[kOwner])), 202).at("id").as_string());
   }
   static std::string NewSchedule() {
-    const Response r = Client().Post("/api/v1/schedules", BodyFor("POST", "/api/v1/schedules"), Auth(keys_[kOwner]));
+    const Response r =
+        Client().Post("/api/v1/schedules", BodyFor("POST", "/api/v1/schedules"), Auth(keys_[kOwner]));
     return std::string(ExpectJson(r, 201).at("schedule").at("id").as_string());
   }
 
@@ -178,6 +180,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
 
 TEST_F(AuthorizationMatrixTest, EveryEndpointByEveryCallerAndVisibility) {
   int cells = 0;
+  int head_cells = 0;
   for (const Row& row : kMatrix) {
     for (int caller = 0; caller < kCallers; ++caller) {
       const std::string path = PathFor(row);
@@ -187,6 +190,10 @@ TEST_F(AuthorizationMatrixTest, EveryEndpointByEveryCallerAndVisibility) {
                    (*row.visibility ? "]" : "") + " as " + kCallerNames[caller]);
       ++cells;
       EXPECT_EQ(r.status, want) << r.body.substr(0, 300);
+      if (std::string_view(row.method) == "GET") {
+        ++head_cells;
+        EXPECT_EQ(Client().Request("HEAD", path, {}, As(caller)).status, want) << "HEAD";
+      }
       // Refusals of the JSON API are ErrorResponses; the share page answers with a page of its own.
       if (want >= 400 && r.status == want && !std::string_view(row.path).starts_with("/share/")) {
         EXPECT_TRUE(IsError(r, want));
@@ -198,7 +205,8 @@ TEST_F(AuthorizationMatrixTest, EveryEndpointByEveryCallerAndVisibility) {
     }
   }
   EXPECT_EQ(cells, static_cast<int>(std::size(kMatrix)) * kCallers);
-  std::printf("authorization matrix: %d cells (%zu rows x %d callers)\n", cells, std::size(kMatrix), +kCallers);
+  std::printf("authorization matrix: %d cells (%zu rows x %d callers), and %d of them again as HEAD\n", cells,
+              std::size(kMatrix), +kCallers, head_cells);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "../unit/postgres_test_support.h"
 #include "support/http_client.h"
@@ -75,6 +77,53 @@ TEST(PostgresServerTest, LogsTheDatabaseUrlWithoutItsPassword) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find(":***@"), std::string::npos) << refused.err;
   EXPECT_EQ(refused.err.find(password), std::string::npos) << refused.err;
+}
+
+// Two nodes on one database: a key rotated through one is refused by the other on the very next
+// request, since no node caches authentication; racing rotations through both leave one new key.
+TEST(PostgresServerTest, ARotatedKeyIsRefusedByEveryNodeAtOnce) {
+  if (TestPostgresUrl().empty()) GTEST_SKIP() << "TASKSHARE_TEST_POSTGRES_URL is not set";
+  const PostgresDatabase db(TestPostgresUrl());
+  ServerProcess a({}, db.url());
+  ServerProcess b({}, db.url());
+  const std::string key = a.AddUser("keys@example.com", "red");
+  a.Start();
+  b.Start();
+  const HttpClient on_a(a.port());
+  const HttpClient on_b(b.port());
+  ASSERT_EQ(on_b.Get("/api/v1/user/apikey", Auth(key)).status, 200);
+
+  const Response rotated = on_a.Post("/api/v1/user/apikey/rotate", "", Auth(key));
+  ASSERT_EQ(rotated.status, 201) << rotated.body;
+  const std::string fresh(json::parse(rotated.body).at("api_key").as_string());
+  EXPECT_TRUE(IsError(on_b.Get("/api/v1/tasks", Auth(key)), 401));
+  EXPECT_TRUE(IsError(on_a.Get("/api/v1/tasks", Auth(key)), 401));
+  const Response shown = on_b.Get("/api/v1/user/apikey", Auth(fresh));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(json::parse(shown.body).at("prefix").as_string(), fresh.substr(0, 12));
+
+  std::vector<Response> racing(6);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < racing.size(); ++i) {
+    threads.emplace_back([&, i] {
+      racing[i] = (i % 2 == 0 ? on_a : on_b).Post("/api/v1/user/apikey/rotate", "", Auth(fresh));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<std::string> issued;
+  for (const Response& r : racing) {
+    if (r.status == 201) {
+      issued.emplace_back(json::parse(r.body).at("api_key").as_string());
+    } else {
+      EXPECT_TRUE(IsError(r, 401));
+    }
+  }
+  ASSERT_EQ(issued.size(), 1U);
+  EXPECT_EQ(on_a.Get("/api/v1/tasks", Auth(issued[0])).status, 200);
+  EXPECT_EQ(on_b.Get("/api/v1/tasks", Auth(issued[0])).status, 200);
+  EXPECT_EQ(on_b.Get("/api/v1/tasks", Auth(fresh)).status, 401);
+  EXPECT_FALSE(a.Exited()) << a.Log();
+  EXPECT_FALSE(b.Exited()) << b.Log();
 }
 
 }  // namespace

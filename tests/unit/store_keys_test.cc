@@ -30,7 +30,8 @@ TEST_P(StoreKeysTest, CreateUserKeepsThePrefixAndCreationTimeOfItsKey) {
   User user = NewUser("ana@example.com");
   user.created_at = 1'767'225'600'000'001;
   ASSERT_OK(store().CreateUser(
-      user, StoredApiKey{.key_hash = "hash-a", .prefix = "neo_sk_abcde", .created_at = 1'767'225'600'123'456}));
+      user,
+      StoredApiKey{.key_hash = "hash-a", .prefix = "neo_sk_abcde", .created_at = 1'767'225'600'123'456}));
   Result<ApiKeyInfo> key = store().GetApiKey(user.id);
   ASSERT_OK(key);
   EXPECT_EQ(key->prefix, "neo_sk_abcde");
@@ -48,7 +49,8 @@ TEST_P(StoreKeysTest, AKeyWithoutAStoredPrefixHasNone) {
   EXPECT_EQ(key->created_at, user.created_at);
 
   const User other = NewUser("new@example.com");
-  ASSERT_OK(store().CreateUser(other, StoredApiKey{.key_hash = "hash-n", .prefix = "neo_sk_zzzzz", .created_at = 7}));
+  ASSERT_OK(store().CreateUser(
+      other, StoredApiKey{.key_hash = "hash-n", .prefix = "neo_sk_zzzzz", .created_at = 7}));
   db_->ExecRaw("UPDATE api_keys SET prefix = NULL WHERE key_hash = 'hash-n'");
   key = store().GetApiKey(other.id);
   ASSERT_OK(key);
@@ -65,8 +67,9 @@ TEST_P(StoreKeysTest, RotationReplacesEveryKeyOfTheUserAndNoOtherKey) {
   ASSERT_EQ(KeyCount(user), 2);
 
   // Any key of the user authorizes the rotation, and every one goes.
-  ASSERT_OK(store().RotateApiKey(user.id, "hash-extra",
-                                 StoredApiKey{.key_hash = "hash-new", .prefix = "neo_sk_new00", .created_at = 1'800'000'000'000'000}));
+  ASSERT_OK(store().RotateApiKey(
+      user.id, "hash-extra",
+      StoredApiKey{.key_hash = "hash-new", .prefix = "neo_sk_new00", .created_at = 1'800'000'000'000'000}));
   ExpectKeyFindsNobody("hash-of-ana@example.com");
   ExpectKeyFindsNobody("hash-extra");
   ExpectKeyFinds("hash-new", user);
@@ -78,8 +81,9 @@ TEST_P(StoreKeysTest, RotationReplacesEveryKeyOfTheUserAndNoOtherKey) {
   EXPECT_EQ(key->created_at, 1'800'000'000'000'000);
 
   // And again: each rotation leaves only the latest key.
-  ASSERT_OK(
-      store().RotateApiKey(user.id, "hash-new", StoredApiKey{.key_hash = "hash-newer", .prefix = "neo_sk_new01", .created_at = 1}));
+  ASSERT_OK(store().RotateApiKey(
+      user.id, "hash-new",
+      StoredApiKey{.key_hash = "hash-newer", .prefix = "neo_sk_new01", .created_at = 1}));
   ExpectKeyFindsNobody("hash-new");
   ExpectKeyFinds("hash-newer", user);
   EXPECT_EQ(KeyCount(user), 1);
@@ -90,7 +94,8 @@ TEST_P(StoreKeysTest, RotationForAnUnknownUserIsNotFoundAndStoresNothing) {
   AddUser("ana@example.com");
   for (const std::string& user_id : {NewUuidV4(), std::string()}) {
     const Status s =
-        store().RotateApiKey(user_id, "hash-of-ana@example.com", StoredApiKey{.key_hash = "hash-ghost", .prefix = "p", .created_at = 1});
+        store().RotateApiKey(user_id, "hash-of-ana@example.com",
+                             StoredApiKey{.key_hash = "hash-ghost", .prefix = "p", .created_at = 1});
     EXPECT_EQ(s.code(), Code::kNotFound);
     EXPECT_EQ(s.message(), "API key not found");
   }
@@ -104,11 +109,12 @@ TEST_P(StoreKeysTest, RotationForAnUnknownUserIsNotFoundAndStoresNothing) {
 TEST_P(StoreKeysTest, RotationByAKeyThatIsNotTheUsersAnyMoreChangesNothing) {
   const User user = AddUser("ana@example.com");
   const User other = AddUser("bob@example.com");
-  ASSERT_OK(store().RotateApiKey(user.id, "hash-of-ana@example.com",
-                                 StoredApiKey{.key_hash = "hash-1", .prefix = "neo_sk_one00", .created_at = 10}));
+  ASSERT_OK(
+      store().RotateApiKey(user.id, "hash-of-ana@example.com",
+                           StoredApiKey{.key_hash = "hash-1", .prefix = "neo_sk_one00", .created_at = 10}));
   for (const char* stale : {"hash-of-ana@example.com", "hash-of-bob@example.com", "hash-unknown"}) {
-    const Status s =
-        store().RotateApiKey(user.id, stale, StoredApiKey{.key_hash = "hash-2", .prefix = "neo_sk_two00", .created_at = 20});
+    const Status s = store().RotateApiKey(
+        user.id, stale, StoredApiKey{.key_hash = "hash-2", .prefix = "neo_sk_two00", .created_at = 20});
     EXPECT_EQ(s.code(), Code::kNotFound) << stale;
     EXPECT_EQ(s.message(), "API key not found") << stale;
   }
@@ -124,8 +130,9 @@ TEST_P(StoreKeysTest, RotationByAKeyThatIsNotTheUsersAnyMoreChangesNothing) {
 TEST_P(StoreKeysTest, AFailedRotationLeavesTheOldKeyWorking) {
   const User user = AddUser("ana@example.com");
   const User other = AddUser("bob@example.com");
-  const Status s = store().RotateApiKey(user.id, "hash-of-ana@example.com",
-                                        StoredApiKey{.key_hash = "hash-of-bob@example.com", .prefix = "neo_sk_clash", .created_at = 99});
+  const Status s = store().RotateApiKey(
+      user.id, "hash-of-ana@example.com",
+      StoredApiKey{.key_hash = "hash-of-bob@example.com", .prefix = "neo_sk_clash", .created_at = 99});
   EXPECT_EQ(s.code(), Code::kAlreadyExists);
   ExpectKeyFinds("hash-of-ana@example.com", user);
   ExpectKeyFinds("hash-of-bob@example.com", other);

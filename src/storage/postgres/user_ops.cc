@@ -24,7 +24,8 @@ constexpr std::string_view kKeyOfUserSql =
     "SELECT prefix, created_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, key_hash "
     "LIMIT 1";
 constexpr std::string_view kLockUserSql = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE";
-constexpr std::string_view kKeyOfUserExistsSql = "SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2";
+constexpr std::string_view kKeyOfUserExistsSql =
+    "SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2";
 constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE user_id = $1";
 
 // Inside the caller's transaction. A hash already stored is a unique violation of the primary key.

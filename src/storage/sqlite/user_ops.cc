@@ -45,7 +45,8 @@ constexpr std::string_view kUserByKeyHashSql =
     "FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?1";
 constexpr std::string_view kUserByEmailSql =
     "SELECT id, email, role, team, created_at FROM users WHERE email = ?1";
-constexpr std::string_view kKeyOfUserExistsSql = "SELECT 1 FROM api_keys WHERE key_hash = ?1 AND user_id = ?2";
+constexpr std::string_view kKeyOfUserExistsSql =
+    "SELECT 1 FROM api_keys WHERE key_hash = ?1 AND user_id = ?2";
 // Newest first; rowid breaks ties between keys made in the same microsecond.
 constexpr std::string_view kKeyOfUserSql =
     "SELECT prefix, created_at FROM api_keys WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC "
@@ -61,8 +62,7 @@ Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& ke
   Result<bool> taken = Exists(*conn, kEmailTakenSql, user.email);
   if (!taken.ok()) return taken.status();
   if (*taken) return Status::AlreadyExists("User already exists");
-  Status s = conn->Run(kInsertUserSql, user.id, user.email, ToString(user.role), user.team,
-                       user.created_at);
+  Status s = conn->Run(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
   if (s.ok()) s = InsertKey(*conn, user.id, key);
   if (!s.ok()) return s;
   return tx->Commit();

@@ -109,7 +109,20 @@ CREATE TABLE schedule_executions (
 CREATE INDEX schedule_executions_by_schedule ON schedule_executions(schedule_id, started_at DESC);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kMigration1, kMigration2, kMigration3};
+// Version 4. A task's share settings (domain/task.h, ShareSettings), on the task's row so that every
+// read of the task has them and every change to them is a change to the row. share_pinned_messages and
+// share_pinned_at are set exactly when share_mode is 'pinned'. The defaults are the settings of a
+// task shared before there were any: live, no expiry, no creator shown, credentials redacted.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE tasks ADD COLUMN share_mode TEXT NOT NULL DEFAULT 'live';
+ALTER TABLE tasks ADD COLUMN share_pinned_messages INTEGER;
+ALTER TABLE tasks ADD COLUMN share_pinned_at INTEGER;
+ALTER TABLE tasks ADD COLUMN share_expires_at INTEGER;
+ALTER TABLE tasks ADD COLUMN share_show_creator INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN share_redact INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

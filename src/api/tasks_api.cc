@@ -5,9 +5,9 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/errors.h"
+#include "api/share_requests.h"
 #include "api/task_requests.h"
 #include "common/ids.h"
-#include "api/share_requests.h"
 #include "domain/access.h"
 #include "domain/share_view.h"
 #include "domain/task_json.h"

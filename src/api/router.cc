@@ -14,6 +14,7 @@
 #include "api/schedules_api.h"
 #include "api/share_api.h"
 #include "api/share_page_api.h"
+#include "api/share_settings_api.h"
 #include "api/tasks_api.h"
 #include "common/ids.h"
 
@@ -23,7 +24,7 @@ namespace {
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
 enum class Route {
   kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage,
-  kAdminSharing, kSchedules, kSchedule, kApiKey, kApiKeyRotate
+  kAdminSharing, kSchedules, kSchedule, kApiKey, kApiKeyRotate, kShareSettings, kRevokeAllShares
 };
 
 template <typename Segments>
@@ -43,11 +44,15 @@ Route Match(const Segments& s) {
   }
   if (s.size() == 3 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedules;
   if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "schedules") return Route::kSchedule;
+  if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "shares" && s[3] == "revoke-all") {
+    return Route::kRevokeAllShares;
+  }
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
   if (s.size() == 3) return Route::kTasks;
   if (s.size() == 4) return Route::kTask;
   if (s.size() == 5 && s[4] == "share") return Route::kShare;
   if (s.size() == 5 && s[4] == "messages") return Route::kMessages;
+  if (s.size() == 6 && s[4] == "share" && s[5] == "settings") return Route::kShareSettings;
   return Route::kNone;
 }
 
@@ -108,6 +113,7 @@ observe::Route RouteOf(std::string_view target) {
     case Route::kTasks:
       return observe::Route::kTasks;
     case Route::kTask:
+    case Route::kShareSettings:
       return observe::Route::kTask;
     case Route::kMessages:
       return observe::Route::kMessages;
@@ -126,6 +132,7 @@ observe::Route RouteOf(std::string_view target) {
     case Route::kApiKeyRotate:
       return observe::Route::kApiKey;
     case Route::kAdminSharing:
+    case Route::kRevokeAllShares:
     case Route::kNone:
       break;
   }
@@ -218,9 +225,17 @@ Response Router::Handle(const Request& request) const {
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       return OpenApiDocument();
     case Route::kShare:
-      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      // GET is the spec's anonymous operation, whoever calls it; PUT and DELETE are the owner's.
+      if (m == Method::kPut || m == Method::kDelete) break;
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
       if (!SharingOn()) return ErrorResponse(SharingOff());
       return GetSharedTask(store_, cache_, request, segments[3]);
+    case Route::kShareSettings:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      break;
+    case Route::kRevokeAllShares:
+      if (m != Method::kPost) return MethodNotAllowed("POST");
+      break;
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
@@ -286,9 +301,15 @@ Response Router::Handle(const Request& request) const {
     if (m == Method::kPost) return CreateTask(store_, *caller, request.body);
     QueryParams params;
     for (auto p : url->params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
-    return ListTasks(store_, *caller, params);
+    return ListTasks(store_, *caller, params, options_.page.public_url);
   }
+  if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller);
   const std::string& id = segments[3];
+  if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url);
+  if (route == Route::kShare) {
+    return m == Method::kPut ? PutShare(store_, *caller, id, request.body, options_.page.public_url)
+                             : DeleteShare(store_, *caller, id);
+  }
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);
   if (m == Method::kDelete) return DeleteTask(store_, *caller, id);

@@ -3,7 +3,7 @@
 #include "api/cached_serving.h"
 #include "api/errors.h"
 #include "common/ids.h"
-#include "domain/access.h"
+#include "domain/share_view.h"
 #include "domain/task_views.h"
 #include "redact/redactor.h"
 
@@ -21,11 +21,14 @@ BuiltResponse ErrorBuilt(const Status& status) {
 BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
   auto snapshot = LoadSharedSnapshot(store, id);
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
-  return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate),
+  return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate, {},
+                               ShareCacheExpiry(snapshot->task)),
           true};
 }
 
 }  // namespace
+
+std::int64_t ShareCacheExpiry(const Task& task) { return task.share.expires_at.value_or(0); }
 
 void RedactForViewers(TaskSnapshot& snapshot) {
   // The built-in rules; immutable, so one instance serves every thread.
@@ -47,8 +50,9 @@ Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
     }
     return snapshot.status();
   }
-  if (!IsShared(snapshot->task.visibility)) return Status::Forbidden("Task is not shared");
-  RedactForViewers(*snapshot);
+  if (Status s = CheckShareOpen(snapshot->task, NowMicros()); !s.ok()) return s;
+  ApplySharePin(*snapshot);
+  if (snapshot->task.share.redact) RedactForViewers(*snapshot);
   return snapshot;
 }
 

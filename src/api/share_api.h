@@ -2,7 +2,8 @@
 //
 // Between two writes the share response of a task is a fixed string of bytes, so it is built once,
 // kept in the ResponseCache (the 200 with its ETag and gzip variant, or the 403 of a task that is not
-// shared), and served from there until a write invalidates it. Credentials are never looked at.
+// shared), and served from there until a write invalidates it or, for a link with an expiry, until
+// it expires. Credentials are never looked at.
 // Thread-safe.
 #pragma once
 
@@ -16,11 +17,17 @@
 
 namespace taskshare::api {
 
-// The snapshot of task `id` as a share link may show it: kNotFound "Task not found", kForbidden "Task is
-// not shared" unless the task is public or unlisted, kInternal "Failed to load snapshot" if it cannot
-// be read back intact; credentials redacted as RedactForViewers does. The one place that decides what
-// a share link serves, for the JSON endpoint and the page alike.
+// The snapshot of task `id` as a share link may show it now: kNotFound "Task not found", kForbidden
+// "Task is not shared" unless the task is public or unlisted, kForbidden "This share link has expired"
+// past its expires_at, kInternal "Failed to load snapshot" if it cannot be read back intact; cut at the
+// owner's pin (domain/share_view.h) and, unless the owner turned redaction off, with credentials
+// redacted as RedactForViewers does. The one place that decides what a share link serves, for the
+// JSON endpoint and the page alike.
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id);
+
+// The expires_at (Unix microseconds; 0: none) of a cached 200 built from `task`: its share's expiry,
+// so that no cache serves the link's content past it.
+std::int64_t ShareCacheExpiry(const Task& task);
 
 // Replaces credentials (src/redact: keys, tokens, passwords, private keys, Authorization and Cookie
 // values) in the title, the schedule name and every message with [REDACTED:<rule>]. Anything the

@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/request_id.h"
+#include "domain/share_view.h"
 
 namespace taskshare::api {
 namespace {
@@ -36,7 +37,7 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
       break;
     case Code::kForbidden:
       code = 403;
-      title = "This task is not shared";
+      title = message == kShareExpiredMessage ? "This link has expired" : "This task is not shared";
       break;
     case Code::kNotFound:
       code = 404;
@@ -73,7 +74,8 @@ BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std
   web::PageOptions page = options;
   page.index = options.index && snapshot->task.visibility == Visibility::kPublic;
   return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page),
-                               CachedResponse::Policy::kRevalidate, PageHeaders(page.index)),
+                               CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
+                               ShareCacheExpiry(snapshot->task)),
           true};
 }
 

@@ -146,6 +146,9 @@ Result<TaskQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
     } else if (key == "is_scheduled") {
       if (value != "true" && value != "false") return Status::InvalidArgument("is_scheduled must be true or false");
       q.is_scheduled = value == "true";
+    } else if (key == "shared") {
+      if (value != "true" && value != "false") return Status::InvalidArgument("shared must be true or false");
+      q.shared = value == "true";
     } else {
       return Status::InvalidArgument("unknown query parameter " + key);
     }

@@ -5,9 +5,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/errors.h"
+#include "api/share_requests.h"
 #include "api/task_requests.h"
 #include "common/ids.h"
 #include "domain/access.h"
+#include "domain/share_view.h"
 #include "domain/task_json.h"
 #include "domain/task_views.h"
 
@@ -24,7 +26,8 @@ Status TaskLookupError(const Status& s) {
   return s;
 }
 
-// Loads the task named by `raw_id` and checks that `caller` may change it.
+}  // namespace
+
 Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return Status::InvalidArgument("task id must be a UUID");
@@ -33,8 +36,6 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
   if (!IsOwner(caller, *task)) return Status::Forbidden("only the task's owner may change it");
   return task;
 }
-
-}  // namespace
 
 Response CreateTask(Store& store, const User& caller, std::string_view body) {
   auto in = ParseCreateTask(body);
@@ -47,14 +48,19 @@ Response CreateTask(Store& store, const User& caller, std::string_view body) {
   return Json({{"id", task.id}, {"status", "pending"}}, 202);
 }
 
-Response ListTasks(Store& store, const User& caller, const QueryParams& params) {
+Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url) {
   auto query = ParseListQuery(params, caller.id);
   if (!query.ok()) return ErrorResponse(query.status());
   auto page = store.ListTasks(*query);
   if (!page.ok()) return ErrorResponse(page.status());
   json::array tasks;
   tasks.reserve(page->tasks.size());
-  for (const Task& t : page->tasks) tasks.emplace_back(TaskInfoToJson(t, TaskView::kFull));
+  const UnixMicros now = NowMicros();
+  for (const Task& t : page->tasks) {
+    json::object info = TaskInfoToJson(t, TaskView::kFull);
+    if (query->shared == true) info["share"] = ShareSettingsToJson(t, now, public_url);
+    tasks.emplace_back(std::move(info));
+  }
   json::object o;
   o["tasks"] = std::move(tasks);
   o["next_cursor"] = page->next ? json::value(EncodeCursor(*page->next)) : json::value(nullptr);
@@ -68,7 +74,13 @@ Response GetTask(Store& store, const User& caller, std::string_view raw_id) {
   auto snapshot = store.GetSnapshot(*id);
   if (!snapshot.ok()) return ErrorResponse(TaskLookupError(snapshot.status()));
   if (!CanRead(caller, snapshot->task)) return ErrorResponse(Status::Forbidden("you may not read this task"));
-  return JsonResponse(TaskDetailsBody(*snapshot, !IsOwner(caller, snapshot->task)));
+  const bool owner = IsOwner(caller, snapshot->task);
+  // Anyone else reads a shared task as its link shows it: no message after a pin, nothing once expired.
+  if (!owner && IsShared(snapshot->task.visibility)) {
+    if (Status s = CheckShareOpen(snapshot->task, NowMicros()); !s.ok()) return ErrorResponse(s);
+    ApplySharePin(*snapshot);
+  }
+  return JsonResponse(TaskDetailsBody(*snapshot, !owner));
 }
 
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {

@@ -19,10 +19,17 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken.
 Response CreateTask(Store& store, const User& caller, std::string_view body);
 
-// GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks.
-Response ListTasks(Store& store, const User& caller, const QueryParams& params);
+// GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks. With
+// shared=true each task also carries its `share` (api/share_requests.h), its url on `public_url`.
+Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url);
 
-// GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it.
+// The task named by `raw_id` if `caller` owns it: kInvalidArgument for a malformed id, kNotFound "Task
+// not found", kForbidden "only the task's owner may change it".
+Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id);
+
+// GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it. A caller
+// other than the owner reads a public or unlisted task as its share link shows it (domain/share_view.h:
+// 403 once expired, no message after a pin).
 Response GetTask(Store& store, const User& caller, std::string_view raw_id);
 
 // PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.

@@ -47,9 +47,11 @@ std::string_view OpaqueTag(std::string_view tag) {
 
 std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::string_view content_type,
                                                            std::string body, Policy policy,
-                                                           std::string_view extra_headers) {
+                                                           std::string_view extra_headers,
+                                                           std::int64_t expires_at) {
   auto r = std::make_shared<CachedResponse>();
   r->status_ = status;
+  r->expires_at_ = expires_at;
   r->policy_ = policy;
   r->content_type_ = content_type;
   r->extra_headers_ = extra_headers;

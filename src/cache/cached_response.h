@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,15 +25,21 @@ class CachedResponse {
   enum class Policy { kRevalidate, kNoStore };
 
   // A response with `status` and an identity `body`. `extra_headers` (complete lines, each ending in
-  // CRLF) go out with every variant of it, but not with its 304s.
+  // CRLF) go out with every variant of it, but not with its 304s. `expires_at` (Unix microseconds; 0:
+  // never) is the instant from which the response must no longer be served: ResponseCache::Get()
+  // misses it from then on.
   static std::shared_ptr<const CachedResponse> Make(int status, std::string_view content_type, std::string body,
-                                                    Policy policy, std::string_view extra_headers = {});
+                                                    Policy policy, std::string_view extra_headers = {},
+                                                    std::int64_t expires_at = 0);
 
   // A copy that also carries the body gzip-compressed (libdeflate). The copy has no gzip variant if
   // compression does not make the body smaller, or for a kNoStore response.
   std::shared_ptr<const CachedResponse> WithGzip() const;
 
   int status() const { return status_; }
+  // Unix microseconds from which it is stale; 0 if it never is.
+  std::int64_t expires_at() const { return expires_at_; }
+  bool ExpiredAt(std::int64_t now) const { return expires_at_ != 0 && now >= expires_at_; }
   const std::string& body() const { return *body_; }
   // The gzip variant's bytes, or nullptr when there is none.
   const std::string* gzip() const { return gzip_.get(); }
@@ -68,6 +75,7 @@ class CachedResponse {
   void RenderHeaders();
 
   int status_ = 200;
+  std::int64_t expires_at_ = 0;
   std::shared_ptr<const std::string> body_;
   std::shared_ptr<const std::string> gzip_;
   bool gzip_attempted_ = false;

@@ -50,6 +50,28 @@ Status InvalidatingStore::DeleteTask(std::string_view id) {
 
 Result<TaskPage> InvalidatingStore::ListTasks(const TaskQuery& query) { return inner_->ListTasks(query); }
 
+Result<Task> InvalidatingStore::ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) {
+  auto r = inner_->ShareTask(id, request, now);
+  cache_.Invalidate(id);
+  return r;
+}
+
+Result<Task> InvalidatingStore::UnshareTask(std::string_view id, UnixMicros now) {
+  auto r = inner_->UnshareTask(id, now);
+  cache_.Invalidate(id);
+  return r;
+}
+
+Result<std::vector<std::string>> InvalidatingStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
+  auto r = inner_->UnshareAll(owner_id, now);
+  if (r.ok()) {
+    for (const std::string& id : *r) cache_.Invalidate(id);
+  } else {
+    cache_.Clear();
+  }
+  return r;
+}
+
 void InvalidatingStore::InvalidateScheduleTasks(std::string_view schedule_id) {
   // When the tasks cannot be listed (the database went away after the write) their cached views keep
   // the schedule's previous values until it changes again. A schedule never changes who may read the

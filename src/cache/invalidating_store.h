@@ -1,7 +1,7 @@
 // InvalidatingStore: a Store that keeps a ResponseCache honest.
 //
 // It forwards every call to the store it wraps and, after each write that can change what a viewer of
-// a task sees (create, append, patch, delete), drops that task's cached responses before returning, so
+// a task sees (create, append, patch, delete, a change of its share settings), drops that task's cached responses before returning, so
 // the write is acknowledged only once no cache can serve what it replaced. Writes that fail still
 // invalidate: a failure after commit (a lost connection, say) leaves the outcome unknown. Writes made
 // by other nodes sharing a PostgreSQL database arrive through the change feed instead
@@ -37,6 +37,11 @@ class InvalidatingStore final : public Store {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
+  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override;
+  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override;
+  // Invalidates every task it changed. Should it fail after its commit (outcome unknown), it
+  // invalidates the whole cache, since which tasks changed is then unknown too.
+  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override;
 
   // Schedules. A change to a schedule (a patch, a delete, a run) changes the schedule_info of every
   // task it created, so each of those tasks is invalidated, their ids read after the write.

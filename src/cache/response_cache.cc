@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/time.h"
+
 namespace taskshare {
 namespace {
 
@@ -53,6 +55,13 @@ std::shared_ptr<const CachedResponse> ResponseCache::Get(std::string_view id, Ca
   auto it = s.index.find(id);
   // Suspended, the shard is empty anyway (see the header); the flag only spares the lookup's result.
   if (it == s.index.end() || !it->second->views[static_cast<std::size_t>(view)] || suspended_.load()) {
+    ++s.misses;
+    return nullptr;
+  }
+  // An expired response stays in its slot until the fill that follows this miss replaces it; the
+  // clock is read only for responses that can expire.
+  const CachedResponse& found = *it->second->views[static_cast<std::size_t>(view)];
+  if (found.expires_at() != 0 && found.ExpiredAt(NowMicros())) {
     ++s.misses;
     return nullptr;
   }

@@ -13,6 +13,10 @@
 // that write's invalidation, and any request that starts after the write is acknowledged either misses
 // or finds a response built from data at least as new as the write.
 //
+// Expiry: a response made with an expires_at (a share link with an expiry) is never returned by Get()
+// from that instant on; the miss makes the caller build the response again (the 403 of an expired
+// link) and fill it in its place. Entries without one are served until invalidated or evicted.
+//
 // Suspension (Suspend() / Resume()) is for a node whose cache may be stale without it knowing: one
 // that has lost the feed through which other nodes' writes reach Invalidate() (cache/cache_coherence.h).
 // Invariants: from the moment Suspend() returns until Resume() is called the cache is empty and stays
@@ -70,7 +74,8 @@ class ResponseCache {
   ResponseCache(const ResponseCache&) = delete;
   ResponseCache& operator=(const ResponseCache&) = delete;
 
-  // The cached view of task `id`, or nullptr. A hit makes the slot the most recently used.
+  // The cached view of task `id`, or nullptr (also once the view's expires_at has passed). A hit makes
+  // the slot the most recently used.
   std::shared_ptr<const CachedResponse> Get(std::string_view id, CachedView view);
 
   // Call before reading what a Fill() will store.

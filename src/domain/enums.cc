@@ -42,6 +42,7 @@ TASKSHARE_ENUM_TABLE(ScanFrequency, std::string_view("hourly"),
 TASKSHARE_ENUM_TABLE(ExecutionStatus,
                      std::string_view("pending"), std::string_view("running"),
                      std::string_view("completed"), std::string_view("failed"))
+TASKSHARE_ENUM_TABLE(ShareMode, std::string_view("live"), std::string_view("pinned"))
 
 #undef TASKSHARE_ENUM_TABLE
 
@@ -88,6 +89,7 @@ TASKSHARE_ENUM_FUNCTIONS(ScheduleType)
 TASKSHARE_ENUM_FUNCTIONS(ScheduleStatus)
 TASKSHARE_ENUM_FUNCTIONS(ScanFrequency)
 TASKSHARE_ENUM_FUNCTIONS(ExecutionStatus)
+TASKSHARE_ENUM_FUNCTIONS(ShareMode)
 
 #undef TASKSHARE_ENUM_FUNCTIONS
 

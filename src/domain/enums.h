@@ -18,6 +18,8 @@ enum class ScheduleType { kRecurring, kOneTime };
 enum class ScheduleStatus { kActive, kPaused, kCompleted, kFailed };
 enum class ScanFrequency { kHourly, kDaily, kWeekly, kMonthly };
 enum class ExecutionStatus { kPending, kRunning, kCompleted, kFailed };
+// What a share link shows of a task's messages: all of them, or those up to the owner's pin.
+enum class ShareMode { kLive, kPinned };
 
 std::string_view ToString(TaskStatus v);
 std::string_view ToString(Visibility v);
@@ -28,6 +30,7 @@ std::string_view ToString(ScheduleType v);
 std::string_view ToString(ScheduleStatus v);
 std::string_view ToString(ScanFrequency v);
 std::string_view ToString(ExecutionStatus v);
+std::string_view ToString(ShareMode v);
 
 // Parse<E>(text) returns the enumerator spelled `text`, or nullopt.
 template <typename E>

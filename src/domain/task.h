@@ -33,6 +33,23 @@ struct ScheduleInfo {
   std::optional<ExecutionInfo> execution_info;
 };
 
+// How a share link serves a task, set by its owner (PUT /api/v1/tasks/{id}/share). The defaults are
+// what a task made public or unlisted by other means gets: every message, no expiry, no creator,
+// credentials redacted.
+struct ShareSettings {
+  ShareMode mode = ShareMode::kLive;
+  // Set exactly when mode is kPinned: how many messages the task had when the owner pinned (viewers
+  // see messages [0, pinned_messages)), and when that was.
+  std::optional<std::int64_t> pinned_messages;
+  std::optional<UnixMicros> pinned_at;
+  // From this instant on the link answers 403 "This share link has expired"; unset: never.
+  std::optional<UnixMicros> expires_at;
+  bool show_creator = false;  // put created_by back into the anonymous view
+  bool redact = true;         // redact credentials for anonymous viewers (src/redact)
+
+  bool operator==(const ShareSettings&) const = default;
+};
+
 struct Task {
   std::string id;        // canonical lower-case UUID
   std::string owner_id;  // the owning user's id
@@ -52,6 +69,9 @@ struct Task {
   std::optional<ScheduleInfo> schedule_info;
   UnixMicros created_at = 0;
   UnixMicros updated_at = 0;
+  // Read with the task; changed only by Store::ShareTask, UnshareTask and UnshareAll, ignored when a
+  // task is created (a new task has the defaults).
+  ShareSettings share;
   // Assigned by the store when the task is created: a strictly increasing insertion number, used to
   // order tasks that share a created_at. Ignored when a task is stored.
   std::int64_t seq = 0;
@@ -78,6 +98,17 @@ struct TaskPatch {
   std::optional<std::string> model;
 
   bool empty() const { return !title && !status && !visibility && !model; }
+};
+
+// What the owner asks of a share link (PUT /api/v1/tasks/{id}/share): the whole of its settings.
+// visibility is kPublic or kUnlisted. With mode kPinned the store pins at the task's current last
+// message, whatever was pinned before.
+struct ShareRequest {
+  Visibility visibility = Visibility::kUnlisted;
+  ShareMode mode = ShareMode::kLive;
+  std::optional<UnixMicros> expires_at;
+  bool show_creator = false;
+  bool redact = true;
 };
 
 }  // namespace taskshare

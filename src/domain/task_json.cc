@@ -106,7 +106,7 @@ json::object TaskInfoToJson(const Task& t, TaskView view) {
   o["visibility"] = Str(ToString(t.visibility));
   o["source"] = Str(ToString(t.source));
   if (t.model) o["model"] = *t.model;
-  if (view == TaskView::kFull) o["created_by"] = t.created_by;
+  if (view == TaskView::kFull || t.share.show_creator) o["created_by"] = t.created_by;
   o["created_at"] = FormatRfc3339(t.created_at);
   o["updated_at"] = FormatRfc3339(t.updated_at);
   o["is_isolated"] = t.is_isolated;

@@ -12,8 +12,8 @@
 
 namespace taskshare {
 
-// Which TaskInfo fields a reader gets: anonymous share viewers do not see `created_by` or
-// `secret_names`.
+// Which TaskInfo fields a reader gets: anonymous share viewers do not see `secret_names`, nor
+// `created_by` unless the owner's share settings say show_creator.
 enum class TaskView { kFull, kAnonymous };
 
 // TaskInfo as a JSON object. Unset optional fields are left out.

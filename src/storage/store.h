@@ -45,6 +45,9 @@ struct TaskQuery {
   std::optional<TaskStatus> status;
   std::optional<Visibility> visibility;
   std::optional<bool> is_scheduled;
+  // true: only tasks a share link serves (public or unlisted, expired links included); false: only
+  // the others.
+  std::optional<bool> shared;
 };
 
 struct TaskPage {
@@ -155,6 +158,24 @@ class Store {
 
   // One page of the owner's tasks matching the filters.
   virtual Result<TaskPage> ListTasks(const TaskQuery& query) = 0;
+
+  // ---- Share settings (domain/task.h, ShareSettings) ----
+  //
+  // Each is one transaction that changes the task's row (so the change feed announces it) and sets
+  // updated_at to `now`.
+
+  // Makes the task `request.visibility` and replaces its share settings with `request`'s. With mode
+  // kPinned, pinned_messages is the task's message count as this transaction reads it and pinned_at
+  // is `now`; with kLive both are cleared. Returns the updated task. kNotFound if there is no such task.
+  virtual Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) = 0;
+
+  // Makes the task private and resets its share settings to the defaults. Returns the updated task.
+  // kNotFound if there is no such task.
+  virtual Result<Task> UnshareTask(std::string_view id, UnixMicros now) = 0;
+
+  // UnshareTask for every public or unlisted task of `owner_id`, all in one transaction. Returns the
+  // ids of the tasks it changed (none is fine).
+  virtual Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) = 0;
 
   // ---- Schedules and their executions (domain/schedule.h) ----
   //

@@ -51,6 +51,14 @@ void TaskFieldDecoder::Schedule(std::optional<std::string_view> text, std::optio
   *out = std::move(*info);
 }
 
+void TaskFieldDecoder::SharePin(const ShareSettings& share) {
+  const bool pinned = share.mode == ShareMode::kPinned;
+  if (pinned != share.pinned_messages.has_value() || pinned != share.pinned_at.has_value()) {
+    return Fail("share_pinned_messages", pinned ? "is NULL in pinned mode" : "is set in live mode");
+  }
+  if (pinned && *share.pinned_messages < 0) Fail("share_pinned_messages", "is negative");
+}
+
 void TaskFieldDecoder::Fail(std::string_view column, std::string_view problem) {
   if (status_.ok()) status_ = CorruptTask(task_id_, column, problem);
 }

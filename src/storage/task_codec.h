@@ -73,6 +73,9 @@ class TaskFieldDecoder {
   // schedule_info: NULL, or the text of ScheduleInfoToText.
   void Schedule(std::optional<std::string_view> text, std::optional<ScheduleInfo>* out);
 
+  // The share settings' pin: pinned_messages (not negative) and pinned_at set exactly in pinned mode.
+  void SharePin(const ShareSettings& share);
+
   // Records a problem of `column` unless one was found before.
   void Fail(std::string_view column, std::string_view problem);
 

@@ -105,6 +105,7 @@ void AppendTaskHeader(std::string& out, const Task& task, std::string_view title
   AppendEscaped(out, ToString(task.status));
   out += "</span>";
   if (task.model) AppendFact(out, "Model", *task.model);
+  if (task.share.show_creator) AppendFact(out, "By", task.created_by);
   AppendTimeFact(out, "Created", task.created_at);
   AppendTimeFact(out, "Updated", task.updated_at);
   AppendFact(out, "Messages", std::to_string(message_count));

@@ -23,8 +23,8 @@ struct PageOptions {
 };
 
 // The full HTML document of a shared task: a header (title, status, model, created and updated times,
-// schedule when present), then every message in order. The anonymous view: `created_by` and
-// `secret_names` are never shown. A message that is not valid JSON is shown as escaped text.
+// schedule when present), then every message in order. The anonymous view: `secret_names` are never
+// shown, nor `created_by` unless the owner's share settings say show_creator. A message that is not valid JSON is shown as escaped text.
 std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& options);
 
 // A styled error page with the same stylesheet: `status` (403, 404, 400, 500...), `title` ("Task not

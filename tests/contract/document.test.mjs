@@ -15,6 +15,15 @@ const AUTH = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
 const README_OPERATIONS = [
   { method: 'get', path: '/api/v1/tasks/{id}/share', id: 'get-v1-tasks-id-share', auth: false,
     success: ['200', 'SharedTaskResponse'], errors: [400, 403, 404, 431, 500] },
+  { method: 'put', path: '/api/v1/tasks/{id}/share', id: 'put-v1-tasks-id-share', auth: true,
+    body: 'ShareSettingsRequest', success: ['200', 'ShareSettingsResponse'],
+    errors: [400, 401, 403, 404, 413, 431, 500] },
+  { method: 'delete', path: '/api/v1/tasks/{id}/share', id: 'delete-v1-tasks-id-share', auth: true,
+    success: ['204', null], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'get', path: '/api/v1/tasks/{id}/share/settings', id: 'get-v1-tasks-id-share-settings', auth: true,
+    success: ['200', 'ShareSettingsResponse'], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'post', path: '/api/v1/shares/revoke-all', id: 'post-v1-shares-revoke-all', auth: true,
+    success: ['200', 'RevokeAllSharesResponse'], errors: [401, 431, 500] },
   { method: 'post', path: '/api/v1/tasks', id: 'post-v1-tasks', auth: true, body: 'CreateTaskRequest',
     success: ['202', 'CreateTaskResponse'], errors: [400, 401, 409, 413, 431, 500] },
   { method: 'get', path: '/api/v1/tasks', id: 'get-v1-tasks', auth: true,
@@ -124,6 +133,8 @@ describe('coverage of the README API', () => {
     assert.deepStrictEqual(patch.visibility.enum, task.visibility.enum);
     assert.deepStrictEqual(query.status.enum, task.status.enum);
     assert.deepStrictEqual(query.visibility.enum, task.visibility.enum);
+    assert.deepStrictEqual(schemas.ShareSettings.properties.visibility.enum, task.visibility.enum);
+    for (const v of schemas.ShareSettingsRequest.properties.visibility.enum) assert.ok(task.visibility.enum.includes(v));
   });
 
   it('uses the enums of ScheduleInfo and ExecutionInfo in the Schedules API', () => {
@@ -144,7 +155,7 @@ describe('coverage of the README API', () => {
 
   it('refuses unknown fields in request bodies, as the README says', () => {
     for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest', 'CreateScheduleRequest',
-      'PatchScheduleRequest']) {
+      'PatchScheduleRequest', 'ShareSettingsRequest']) {
       assert.equal(doc.components.schemas[name].additionalProperties, false, name);
     }
   });

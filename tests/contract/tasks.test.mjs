@@ -225,7 +225,7 @@ describe('task API and service endpoints', { skip: liveSkipReason() ?? false, ti
     });
 
     it('405 invalid_request with Allow for a known path and a method it does not have', async () => {
-      const res = await ws.request('PUT', `/api/v1/tasks/${SCHEDULED_TASK.id}/share`);
+      const res = await ws.request('POST', `/api/v1/tasks/${SCHEDULED_TASK.id}/share`);
       assertError(res, 405);
       assert.match(res.headers.get('allow') ?? '', /\bGET\b/);
       const health = await ws.request('DELETE', '/healthz');

@@ -2,12 +2,14 @@
 // the parsers of api/task_requests.h, the domain's JsonReader and TaskInfo/ScheduleInfo mapping, and
 // the raw-text walkers of domain/messages.h that cut messages out of a body.
 //
-// Input: one selector byte, then the body. Selector % 6: 0 create, 1 patch, 2 append, 3 imported task,
-// 4 ScheduleInfo (JSON and its storage text), 5 any JSON text through CompactJson/RawMember/RawElements.
+// Input: one selector byte, then the body. Selector % 7: 0 create, 1 patch, 2 append, 3 imported task,
+// 4 ScheduleInfo (JSON and its storage text), 5 any JSON text through CompactJson/RawMember/RawElements,
+// 6 share settings (PUT /api/v1/tasks/{id}/share).
 //
 // Properties checked besides memory safety: every message a parser accepts is one compact JSON object; an
 // accepted TaskInfo or ScheduleInfo survives being written out and read back (as an export re-imported, and
-// as storage text); the raw walkers agree with the JSON DOM.
+// as storage text); the raw walkers agree with the JSON DOM; accepted share settings are ones a link
+// serves, expiring in the future if at all.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -17,7 +19,9 @@
 #include <string>
 #include <string_view>
 
+#include "api/share_requests.h"
 #include "api/task_requests.h"
+#include "domain/access.h"
 #include "domain/messages.h"
 #include "domain/task_json.h"
 #include "fuzz_check.h"
@@ -128,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace taskshare;
   if (size == 0) return 0;
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0:
       if (auto in = api::ParseCreateTask(body); in.ok()) {
         fuzz::Require(!in->task.title.empty(), "created task without a title");
@@ -159,6 +163,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       if (auto info = ScheduleInfoFromText(body); info.ok()) fuzz::CheckScheduleRoundTrip(*info);
       break;
+    case 6: {
+      constexpr UnixMicros kNow = 1'800'000'000'000'000;
+      if (auto share = api::ParseShareRequest(body, kNow); share.ok()) {
+        fuzz::Require(IsShared(share->visibility), "share settings with a visibility no link serves");
+        fuzz::Require(!share->expires_at || *share->expires_at > kNow, "share expiring in the past");
+      }
+      break;
+    }
     default:
       fuzz::CheckRawWalkers(body);
       break;

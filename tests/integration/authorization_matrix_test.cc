@@ -34,7 +34,8 @@ constexpr std::array<const char*, kCallers> kCallerNames = {"anonymous", "owner"
                                                             "support",   "admin", "revoked key"};
 
 // "{task}" in a path is a task of the row's visibility, made by the owner; "{schedule}" a schedule of
-// the owner. A DELETE gets a new one for each caller, so that each cell starts from the same state.
+// the owner. A DELETE, and a PUT of a task's share, gets a new one for each caller, so that each cell
+// starts from the same state.
 struct Row {
   const char* method;
   const char* path;
@@ -88,6 +89,25 @@ constexpr Row kMatrix[] = {
   {"GET",    "/api/v1/schedules/{schedule}",        "",         {401, 200, 403, 403,  403,    403,  401}},
   {"PATCH",  "/api/v1/schedules/{schedule}",        "",         {401, 200, 403, 403,  403,    403,  401}},
   {"DELETE", "/api/v1/schedules/{schedule}",        "",         {401, 204, 403, 403,  403,    403,  401}},
+  // Share settings: the owner only, whoever may read the task. A PUT or DELETE gets a task of its own.
+  {"PUT",    "/api/v1/tasks/{task}/share",          "public",   {401, 200, 403, 403,  403,    403,  401}},
+  {"PUT",    "/api/v1/tasks/{task}/share",          "unlisted", {401, 200, 403, 403,  403,    403,  401}},
+  {"PUT",    "/api/v1/tasks/{task}/share",          "team",     {401, 200, 403, 403,  403,    403,  401}},
+  {"PUT",    "/api/v1/tasks/{task}/share",          "support",  {401, 200, 403, 403,  403,    403,  401}},
+  {"PUT",    "/api/v1/tasks/{task}/share",          "private",  {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/settings", "public",   {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/settings", "unlisted", {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/settings", "team",     {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/settings", "support",  {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/settings", "private",  {401, 200, 403, 403,  403,    403,  401}},
+  {"DELETE", "/api/v1/tasks/{task}/share",          "public",   {401, 204, 403, 403,  403,    403,  401}},
+  {"DELETE", "/api/v1/tasks/{task}/share",          "unlisted", {401, 204, 403, 403,  403,    403,  401}},
+  {"DELETE", "/api/v1/tasks/{task}/share",          "team",     {401, 204, 403, 403,  403,    403,  401}},
+  {"DELETE", "/api/v1/tasks/{task}/share",          "support",  {401, 204, 403, 403,  403,    403,  401}},
+  {"DELETE", "/api/v1/tasks/{task}/share",          "private",  {401, 204, 403, 403,  403,    403,  401}},
+  // Revoking every share link: any user, of their own tasks. It unshares the owner's tasks, so no
+  // row about them may follow it.
+  {"POST",   "/api/v1/shares/revoke-all",           "",         {401, 200, 200, 200,  200,    200,  401}},
   // Administration: admins only.
   {"GET",    "/api/v1/admin/sharing",               "",         {401, 403, 403, 403,  403,    200,  401}},
   {"PUT",    "/api/v1/admin/sharing",               "",         {401, 403, 403, 403,  403,    200,  401}},
@@ -111,6 +131,7 @@ std::string BodyFor(std::string_view method, std::string_view path) {
       {"POST /api/v1/schedules", R"({"task_message": "scan", "schedule_type": "one_time", "run_at": "2d"})"},
       {"PATCH /api/v1/schedules/{schedule}", R"({"name": "renamed by the matrix"})"},
       {"PUT /api/v1/admin/sharing", R"({"enabled": true})"},
+      {"PUT /api/v1/tasks/{task}/share", R"({"visibility": "unlisted", "mode": "pinned"})"},
   };
   const auto it = kBodies.find(std::string(method) + " " + std::string(path));
   return it == kBodies.end() ? std::string() : it->second;
@@ -162,7 +183,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
   // The row's path for one cell, with a resource of its own when the row deletes.
   static std::string PathFor(const Row& row) {
     std::string path = row.path;
-    const bool fresh = std::string_view(row.method) == "DELETE";
+    const std::string_view method = row.method;
+    const bool fresh = method == "DELETE" || (method == "PUT" && path.find("{task}") != std::string::npos);
     if (path.find("{task}") != std::string::npos) {
       Replace(path, "{task}", fresh ? NewTask(row.visibility) : tasks_.at(row.visibility));
     }

@@ -1,9 +1,9 @@
 // Two real taskshare nodes on one PostgreSQL database, each with its own response cache: a write
 // through one node reaches the other's cache through LISTEN/NOTIFY. Measured: the delay from node A's
 // acknowledgement of a revoke until node B's first 403, over many rounds (median and max are printed
-// and recorded as test properties; the target is under 100 ms). Also: appends and deletes propagate,
-// and a node whose listening connection is killed bypasses its cache (no stale 200 after a revoke made
-// while it was deaf) until it has resubscribed, then caches again. Runs when
+// and recorded as test properties; the target is under 100 ms). Also: appends, deletes and a revoke-all
+// (every task of it) propagate, and a node whose listening connection is killed bypasses its cache (no
+// stale 200 after a revoke made while it was deaf) until it has resubscribed, then caches again. Runs when
 // TASKSHARE_TEST_POSTGRES_URL names a server (scripts/test.sh starts one), on a database of its own.
 #include <gtest/gtest.h>
 
@@ -148,6 +148,26 @@ TEST_F(MultiNodeTest, AppendsAndDeletesPropagate) {
   const double gone = WaitForStatusOnB(b, id, 404, Clock::now());
   ASSERT_GE(gone, 0) << "B kept serving the deleted task";
   EXPECT_LT(gone, static_cast<double>(kTarget.count()));
+}
+
+TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
+  StartNodes();
+  const HttpClient a(a_->port());
+  Connection b(b_->port());
+  std::vector<std::string> ids;
+  for (const char* visibility : {"public", "unlisted", "public"}) ids.push_back(CreateTask(a_->port(), key_, visibility));
+  for (const std::string& id : ids) {
+    ASSERT_EQ(b.Get(SharePath(id)).status, 200);
+    ASSERT_EQ(b.Get(SharePath(id)).status, 200);  // a hit: B holds it
+  }
+  const Response revoked = a.Post("/api/v1/shares/revoke-all", "", Auth(key_));
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(json::parse(revoked.body).at("revoked").as_int64(), 3);
+  const Clock::time_point acknowledged = Clock::now();
+  for (const std::string& id : ids) {
+    EXPECT_EQ(a.Get(SharePath(id)).status, 403) << "the writing node itself";
+    EXPECT_GE(WaitForStatusOnB(b, id, 403, acknowledged), 0) << "B kept serving " << id;
+  }
 }
 
 // B's listening connection is killed and kept from reconnecting (the database refuses new connections;

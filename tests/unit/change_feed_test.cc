@@ -1,5 +1,6 @@
 // The change feed (storage/change_feed.h) and what goes with it: SQLite has none; the PostgreSQL feed
-// reports appends, patches and deletes committed by any store on the database (creates are not
+// reports appends, patches, share settings (each task of a revoke-all) and deletes committed by any
+// store on the database (creates are not
 // reported; rolled-back writes never are), is found lost when an administrator kills its connection
 // and comes back by itself; database URLs are logged without their password. The PostgreSQL tests run
 // when TASKSHARE_TEST_POSTGRES_URL names a server and are skipped otherwise.
@@ -138,6 +139,36 @@ TEST_F(PostgresChangeFeedTest, ReportsCommittedChangesToTasks) {
   ASSERT_TRUE(listener.WaitFor("changed " + marker));
   const std::vector<std::string> after = listener.events();
   EXPECT_EQ(std::count(after.begin(), after.end(), "changed " + created), 1);
+}
+
+TEST_F(PostgresChangeFeedTest, ReportsShareSettingsAndEveryTaskOfARevokeAll) {
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenPostgresChangeFeed(FeedOptions(), listener);
+  ASSERT_OK(feed);
+  ShareRequest pinned;
+  pinned.visibility = Visibility::kPublic;
+  pinned.mode = ShareMode::kPinned;
+  const std::string shared = NewTask();
+  ASSERT_OK(store_->ShareTask(shared, pinned, 10));
+  ASSERT_TRUE(listener.WaitFor("changed " + shared));
+  const std::string unshared = NewTask();
+  ASSERT_OK(store_->ShareTask(unshared, pinned, 10));
+  ASSERT_OK(store_->UnshareTask(unshared, 20));
+  ASSERT_TRUE(listener.WaitFor("changed " + unshared));
+
+  // One statement changes many rows; each task is announced, since the trigger fires per row.
+  std::vector<std::string> revoked = {shared};
+  for (int i = 0; i < 5; ++i) {
+    revoked.push_back(NewTask());
+    ASSERT_OK(store_->ShareTask(revoked.back(), pinned, 30));
+  }
+  listener.Clear();
+  Result<std::vector<std::string>> ids = store_->UnshareAll(user_.id, 40);
+  ASSERT_OK(ids);
+  EXPECT_EQ(ids->size(), revoked.size());
+  for (const std::string& id : revoked) EXPECT_TRUE(listener.WaitFor("changed " + id)) << id;
+  const std::vector<std::string> events = listener.events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + unshared), 0) << "a private task is untouched";
 }
 
 TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {

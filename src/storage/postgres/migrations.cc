@@ -138,8 +138,20 @@ constexpr std::string_view kMigrationKeyPrefix = R"sql(
 ALTER TABLE api_keys ADD COLUMN prefix text;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
-                                                         kMigrationKeyPrefix};
+// Version 5: a task's share settings, as SQLite's version 5. They live on the task's row, so every
+// change to them fires the trigger of version 2 (one NOTIFY per task, also for a statement that
+// unshares many tasks at once) and bumps the version a replica's copy is checked against.
+constexpr std::string_view kMigrationShareSettings = R"sql(
+ALTER TABLE tasks ADD COLUMN share_mode text NOT NULL DEFAULT 'live';
+ALTER TABLE tasks ADD COLUMN share_pinned_messages bigint;
+ALTER TABLE tasks ADD COLUMN share_pinned_at bigint;
+ALTER TABLE tasks ADD COLUMN share_expires_at bigint;
+ALTER TABLE tasks ADD COLUMN share_show_creator boolean NOT NULL DEFAULT false;
+ALTER TABLE tasks ADD COLUMN share_redact boolean NOT NULL DEFAULT true;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
+                                                         kMigrationKeyPrefix, kMigrationShareSettings};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -12,6 +12,7 @@
 #include "storage/postgres/pool.h"
 #include "storage/postgres/schedule_ops.h"
 #include "storage/postgres/settings.h"
+#include "storage/postgres/share_ops.h"
 #include "storage/postgres/snapshot_reads.h"
 #include "storage/postgres/task_rows.h"
 #include "storage/postgres/user_ops.h"
@@ -77,6 +78,15 @@ class PostgresStore final : public postgres::ScheduleMethods {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
+  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
+    return postgres::ShareTask(*pool_, id, request, now);
+  }
+  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
+    return postgres::UnshareTask(*pool_, id, now);
+  }
+  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+    return postgres::UnshareAll(*pool_, owner_id, now);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
@@ -226,13 +236,15 @@ Status PostgresStore::DeleteTask(std::string_view id) {
 // Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which the
 // tasks_by_owner_newest index serves directly. The first page binds the largest possible position
 // rather than making the bound optional, so the range stays usable by the index. Each filter is
-// skipped when its parameter is NULL.
+// skipped when its parameter is NULL; $9 and $10 are the visibilities a share link serves
+// (domain/access.h, IsShared).
 constexpr std::string_view kListTasksSql =
     "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM
     "WHERE t.owner_id = $1 AND (t.created_at, t.seq) < ($2::bigint, $3::bigint) "
     "AND ($4::text IS NULL OR t.status = $4::text) "
     "AND ($5::text IS NULL OR t.visibility = $5::text) "
     "AND ($6::boolean IS NULL OR t.is_scheduled = $6::boolean) "
+    "AND ($8::boolean IS NULL OR (t.visibility IN ($9::text, $10::text)) = $8::boolean) "
     "ORDER BY t.created_at DESC, t.seq DESC LIMIT $7::bigint";
 
 constexpr int kMaxListLimit = 100;
@@ -248,7 +260,8 @@ Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
   // One row more than the page decides whether another page follows.
   Result<Rows> rows = (*conn)->Query(kListTasksSql, query.owner_id, after.created_at, after.seq,
                                      OptionalEnumText(query.status), OptionalEnumText(query.visibility),
-                                     query.is_scheduled, std::int64_t{query.limit} + 1);
+                                     query.is_scheduled, std::int64_t{query.limit} + 1, query.shared,
+                                     ToString(Visibility::kPublic), ToString(Visibility::kUnlisted));
   if (!rows.ok()) return rows.status();
 
   TaskPage page;

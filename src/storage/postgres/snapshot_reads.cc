@@ -17,7 +17,7 @@ constexpr std::string_view kMessagesSql =
 // The task row with its change counter (bumped by every update: see migrations.cc, version 2).
 constexpr std::string_view kSnapshotTaskSql =
     "SELECT " TASKSHARE_PG_TASK_COLUMNS ", t.version " TASKSHARE_PG_TASK_FROM "WHERE t.id = $1";
-constexpr int kSnapshotVersionColumn = postgres::kMessageCountColumn + 1;
+constexpr int kSnapshotVersionColumn = postgres::kTaskColumnCount;
 // What the primary says the task's row is now: one lookup of the unique index on id.
 constexpr std::string_view kTaskVersionSql = "SELECT seq, version FROM tasks WHERE id = $1";
 

@@ -46,6 +46,14 @@ Result<StoredTask> ReadTaskRow(const Rows& rows, int row) {
   decode.SecretNames(rows.OptionalView(row, kSecretNamesColumn), &t.secret_names);
   decode.Schedule(rows.OptionalView(row, kScheduleInfoColumn), &t.schedule_info);
   DecodeLinkedSchedule(rows.OptionalView(row, kLinkedScheduleColumn), decode, &t.schedule_info);
+  ShareSettings& share = t.share;
+  decode.Enum(rows.OptionalView(row, kShareModeColumn), "share_mode", &share.mode);
+  share.pinned_messages = rows.OptionalInt64(row, kSharePinnedMessagesColumn);
+  share.pinned_at = rows.OptionalInt64(row, kSharePinnedAtColumn);
+  share.expires_at = rows.OptionalInt64(row, kShareExpiresAtColumn);
+  DecodeBool(rows, row, kShareShowCreatorColumn, "share_show_creator", decode, &share.show_creator);
+  DecodeBool(rows, row, kShareRedactColumn, "share_redact", decode, &share.redact);
+  decode.SharePin(share);
   if (!decode.status().ok()) return decode.status();
   return stored;
 }

@@ -26,7 +26,9 @@
   "t.secret_names, t.schedule_info, "                                                     \
   "(SELECT json_build_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                        \
   TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
-  "t.created_at, t.updated_at, t.message_count "
+  "t.created_at, t.updated_at, t.message_count, "                                         \
+  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, "        \
+  "t.share_show_creator, t.share_redact "
 #define TASKSHARE_PG_TASK_FROM "FROM tasks t JOIN users u ON u.id = t.owner_id "
 
 namespace taskshare::postgres {
@@ -37,7 +39,9 @@ enum TaskColumn : int {
   kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
   kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
   kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
-  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn,
+  kShareModeColumn, kSharePinnedMessagesColumn, kSharePinnedAtColumn, kShareExpiresAtColumn,
+  kShareShowCreatorColumn, kShareRedactColumn, kTaskColumnCount
 };
 // clang-format on
 

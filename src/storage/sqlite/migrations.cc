@@ -115,7 +115,21 @@ constexpr std::string_view kMigration4 = R"sql(
 ALTER TABLE api_keys ADD COLUMN prefix TEXT;
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5. A task's share settings (domain/task.h, ShareSettings), on the task's row so that every
+// read of the task has them and every change to them is a change to the row. share_pinned_messages and
+// share_pinned_at are set exactly when share_mode is 'pinned'. The defaults are the settings of a
+// task shared before there were any: live, no expiry, no creator shown, credentials redacted.
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE tasks ADD COLUMN share_mode TEXT NOT NULL DEFAULT 'live';
+ALTER TABLE tasks ADD COLUMN share_pinned_messages INTEGER;
+ALTER TABLE tasks ADD COLUMN share_pinned_at INTEGER;
+ALTER TABLE tasks ADD COLUMN share_expires_at INTEGER;
+ALTER TABLE tasks ADD COLUMN share_show_creator INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN share_redact INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

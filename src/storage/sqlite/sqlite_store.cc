@@ -12,6 +12,7 @@
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
+#include "storage/sqlite/share_ops.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/sqlite/user_ops.h"
 #include "storage/task_codec.h"
@@ -22,6 +23,7 @@ namespace {
 using sqlite::BoolInt;
 using sqlite::Connection;
 using sqlite::ConnectionPool;
+using sqlite::LoadTask;
 using sqlite::ReadTaskRow;
 using sqlite::Statement;
 using sqlite::StoredTask;
@@ -29,17 +31,6 @@ using sqlite::Transaction;
 using sqlite::TxMode;
 
 // ---- Queries shared by several operations, run inside the caller's transaction ----
-
-constexpr std::string_view kTaskByIdSql = "SELECT " TASKSHARE_TASK_COLUMNS "WHERE t.id = ?1";
-
-Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
-  Result<Statement> stmt = conn.Query(kTaskByIdSql, id);
-  if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("Task not found");
-  return ReadTaskRow(*stmt);
-}
 
 // The seq and message_count of task `id`.
 constexpr std::string_view kTaskRefSql = "SELECT seq, message_count FROM tasks WHERE id = ?1";
@@ -124,6 +115,15 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
+  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
+    return sqlite::ShareTask(*pool_, id, request, now);
+  }
+  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
+    return sqlite::UnshareTask(*pool_, id, now);
+  }
+  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+    return sqlite::UnshareAll(*pool_, owner_id, now);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
@@ -315,12 +315,14 @@ Status SqliteStore::DeleteTask(std::string_view id) {
 // Keyset pagination: rows strictly after (?2, ?3) in (created_at DESC, seq DESC) order, which the
 // tasks_by_owner_newest index serves directly. The first page binds the largest possible position
 // rather than making the bound optional, so the range stays usable by the index. Each filter is
-// skipped when its parameter is NULL.
+// skipped when its parameter is NULL; ?9 and ?10 are the visibilities a share link serves
+// (domain/access.h, IsShared).
 constexpr std::string_view kListTasksSql =
     "SELECT " TASKSHARE_TASK_COLUMNS
     "WHERE t.owner_id = ?1 AND (t.created_at, t.seq) < (?2, ?3) "
     "AND (?4 IS NULL OR t.status = ?4) AND (?5 IS NULL OR t.visibility = ?5) "
     "AND (?6 IS NULL OR t.is_scheduled = ?6) "
+    "AND (?8 IS NULL OR (t.visibility IN (?9, ?10)) = ?8) "
     "ORDER BY t.created_at DESC, t.seq DESC LIMIT ?7";
 
 constexpr int kMaxListLimit = 100;
@@ -334,10 +336,13 @@ Result<TaskPage> SqliteStore::ListTasks(const TaskQuery& query) {
   ConnectionPool::Lease conn = pool_->Acquire();
   std::optional<std::int64_t> is_scheduled;
   if (query.is_scheduled) is_scheduled = BoolInt(*query.is_scheduled);
+  std::optional<std::int64_t> shared;
+  if (query.shared) shared = BoolInt(*query.shared);
   // One row more than the page decides whether another page follows.
   Result<Statement> stmt = conn->Query(
       kListTasksSql, query.owner_id, after.created_at, after.seq, OptionalEnumText(query.status),
-      OptionalEnumText(query.visibility), is_scheduled, std::int64_t{query.limit} + 1);
+      OptionalEnumText(query.visibility), is_scheduled, std::int64_t{query.limit} + 1, shared,
+      ToString(Visibility::kPublic), ToString(Visibility::kUnlisted));
   if (!stmt.ok()) return stmt.status();
 
   TaskPage page;

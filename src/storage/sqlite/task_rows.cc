@@ -16,6 +16,11 @@ void DecodeBool(const Statement& row, int column, std::string_view name, TaskFie
   *out = value == 1;
 }
 
+std::optional<std::int64_t> OptionalInt(const Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return row.ColumnInt64(column);
+}
+
 }  // namespace
 
 Result<StoredTask> ReadTaskRow(const Statement& row) {
@@ -43,8 +48,27 @@ Result<StoredTask> ReadTaskRow(const Statement& row) {
   decode.SecretNames(Text(row, kSecretNamesColumn), &t.secret_names);
   decode.Schedule(Text(row, kScheduleInfoColumn), &t.schedule_info);
   DecodeLinkedSchedule(Text(row, kLinkedScheduleColumn), decode, &t.schedule_info);
+  ShareSettings& share = t.share;
+  decode.Enum(Text(row, kShareModeColumn), "share_mode", &share.mode);
+  share.pinned_messages = OptionalInt(row, kSharePinnedMessagesColumn);
+  share.pinned_at = OptionalInt(row, kSharePinnedAtColumn);
+  share.expires_at = OptionalInt(row, kShareExpiresAtColumn);
+  DecodeBool(row, kShareShowCreatorColumn, "share_show_creator", decode, &share.show_creator);
+  DecodeBool(row, kShareRedactColumn, "share_redact", decode, &share.redact);
+  decode.SharePin(share);
   if (!decode.status().ok()) return decode.status();
   return stored;
+}
+
+constexpr std::string_view kTaskByIdSql = "SELECT " TASKSHARE_TASK_COLUMNS "WHERE t.id = ?1";
+
+Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
+  Result<Statement> stmt = conn.Query(kTaskByIdSql, id);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("Task not found");
+  return ReadTaskRow(*stmt);
 }
 
 Result<User> ReadUserRow(const Statement& row) {

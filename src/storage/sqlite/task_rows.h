@@ -1,5 +1,5 @@
 // The mapping between the SQLite backend's rows and the domain's values: decoding task and user
-// rows read by a Statement. The text forms shared with the other backends (secret names, enum
+// rows read by a Statement, and reading one task's row by id. The text forms shared with the other backends (secret names, enum
 // spellings, message checksums) and the rules for corrupt values are in storage/task_codec.h.
 //
 // The database is trusted no more than any other input: a task column whose value the domain cannot
@@ -24,6 +24,11 @@
 #include "storage/sqlite/db.h"
 #include "storage/task_codec.h"
 
+// The share settings of a task row (migration 5), in the order of TaskColumn.
+#define TASKSHARE_SHARE_COLUMNS                                                                   \
+  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, "              \
+  "t.share_show_creator, t.share_redact "
+
 // The columns every task query selects, in the order of TaskColumn, followed by the FROM clause
 // that provides them: "SELECT " TASKSHARE_TASK_COLUMNS "WHERE ...". A macro so that each query
 // stays one compile-time string literal.
@@ -34,7 +39,8 @@
   "t.secret_names, t.schedule_info, "                                                     \
   "(SELECT json_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                              \
   TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
-  "t.created_at, t.updated_at, t.message_count "                                          \
+  "t.created_at, t.updated_at, t.message_count, "                                         \
+  TASKSHARE_SHARE_COLUMNS                                                                 \
   "FROM tasks t JOIN users u ON u.id = t.owner_id "
 
 namespace taskshare::sqlite {
@@ -45,7 +51,9 @@ enum TaskColumn : int {
   kSeqColumn, kIdColumn, kOwnerIdColumn, kEmailColumn, kTeamColumn, kTitleColumn, kStatusColumn,
   kVisibilityColumn, kSourceColumn, kCompletionDeliveryColumn, kIsIsolatedColumn,
   kIsScheduledColumn, kModelColumn, kProjectIdColumn, kSecretNamesColumn, kScheduleInfoColumn,
-  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn
+  kLinkedScheduleColumn, kCreatedAtColumn, kUpdatedAtColumn, kMessageCountColumn,
+  kShareModeColumn, kSharePinnedMessagesColumn, kSharePinnedAtColumn, kShareExpiresAtColumn,
+  kShareShowCreatorColumn, kShareRedactColumn
 };
 // clang-format on
 
@@ -59,6 +67,10 @@ struct StoredTask {
 // Decodes the current row of `row`, a query selecting TASKSHARE_TASK_COLUMNS. On failure, kInternal
 // "Failed to load snapshot" for the first corrupt column found (see CorruptTask).
 Result<StoredTask> ReadTaskRow(const Statement& row);
+
+// Reads and decodes the row of task `id` inside the caller's transaction, if any. kNotFound "Task not
+// found" if there is none.
+Result<StoredTask> LoadTask(Connection& conn, std::string_view id);
 
 // Decodes the current row of `row`, a query selecting (id, email, role, team, created_at). On
 // failure, kInternal "storage error" if the role is not one the domain knows.

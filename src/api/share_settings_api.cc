@@ -1,0 +1,69 @@
+#include "api/share_settings_api.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/errors.h"
+#include "api/share_requests.h"
+#include "api/tasks_api.h"
+
+namespace taskshare::api {
+namespace {
+
+namespace json = boost::json;
+
+Response ShareBody(const Task& task, std::string_view public_url) {
+  json::object o;
+  o["share"] = ShareSettingsToJson(task, NowMicros(), public_url);
+  return JsonResponse(json::serialize(o));
+}
+
+// A store failure on a task that was found a moment ago: deleted meanwhile reads as the lookup would.
+Status StoreError(const Status& s) {
+  return s.code() == Code::kNotFound ? Status::NotFound("Task not found") : s;
+}
+
+}  // namespace
+
+Response PutShare(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                  std::string_view public_url) {
+  auto task = OwnedTask(store, caller, raw_id);
+  if (!task.ok()) return ErrorResponse(task.status());
+  const UnixMicros now = NowMicros();
+  auto request = ParseShareRequest(body, now);
+  if (!request.ok()) return ErrorResponse(request.status());
+  auto updated = store.ShareTask(task->id, *request, now);
+  if (!updated.ok()) return ErrorResponse(StoreError(updated.status()));
+  return ShareBody(*updated, public_url);
+}
+
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url) {
+  auto task = OwnedTask(store, caller, raw_id);
+  if (!task.ok()) return ErrorResponse(task.status());
+  return ShareBody(*task, public_url);
+}
+
+Response DeleteShare(Store& store, const User& caller, std::string_view raw_id) {
+  auto task = OwnedTask(store, caller, raw_id);
+  if (!task.ok()) return ErrorResponse(task.status());
+  auto updated = store.UnshareTask(task->id, NowMicros());
+  if (!updated.ok()) return ErrorResponse(StoreError(updated.status()));
+  Response r;
+  r.status = 204;
+  r.content_type = {};
+  return r;
+}
+
+Response RevokeAllShares(Store& store, const User& caller) {
+  auto ids = store.UnshareAll(caller.id, NowMicros());
+  if (!ids.ok()) return ErrorResponse(ids.status());
+  json::array task_ids;
+  for (const std::string& id : *ids) task_ids.emplace_back(id);
+  json::object o;
+  o["revoked"] = ids->size();
+  o["task_ids"] = std::move(task_ids);
+  return JsonResponse(json::serialize(o));
+}
+
+}  // namespace taskshare::api

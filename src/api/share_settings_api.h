@@ -1,0 +1,31 @@
+// The owner's controls of a task's share link. The link itself (GET /api/v1/tasks/{id}/share, the
+// spec's anonymous operation) is api/share_api.h; these need the owner's API key, and every one that
+// changes what the link serves goes through the store's share operations, which InvalidatingStore
+// follows with the eviction of the task's cached responses before the handler answers. `public_url`
+// is the base of the share URL the responses carry. Blocking (they call the store); thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "api/http_types.h"
+#include "domain/user.h"
+#include "storage/store.h"
+
+namespace taskshare::api {
+
+// PUT /api/v1/tasks/{id}/share (owner): replaces the share settings (api/share_requests.h); 200
+// {"share"}. A pinned mode pins at the task's current last message, again on every PUT.
+Response PutShare(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                  std::string_view public_url);
+
+// GET /api/v1/tasks/{id}/share/settings (owner): 200 {"share"}.
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url);
+
+// DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings; 204.
+Response DeleteShare(Store& store, const User& caller, std::string_view raw_id);
+
+// POST /api/v1/shares/revoke-all: every public or unlisted task of the caller becomes private, in one
+// transaction; 200 {"revoked": N, "task_ids": [...]}.
+Response RevokeAllShares(Store& store, const User& caller);
+
+}  // namespace taskshare::api

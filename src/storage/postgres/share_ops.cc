@@ -1,0 +1,84 @@
+#include "storage/postgres/share_ops.h"
+
+#include <utility>
+
+#include "domain/enums.h"
+#include "storage/postgres/connection.h"
+#include "storage/postgres/task_rows.h"
+
+namespace taskshare::postgres {
+namespace {
+
+using Lease = ConnectionPool::Lease;
+
+// In read committed, an UPDATE that waited for a concurrent append's row lock evaluates message_count
+// on the row that append committed, so the pin never misses a message acknowledged before it.
+constexpr std::string_view kShareTaskSql =
+    "UPDATE tasks t SET visibility = $2::text, share_mode = $3::text, "
+    "share_pinned_messages = CASE WHEN $3::text = $8::text THEN t.message_count END, "
+    "share_pinned_at = CASE WHEN $3::text = $8::text THEN $4::bigint END, "
+    "share_expires_at = $5::bigint, share_show_creator = $6::boolean, share_redact = $7::boolean, "
+    "updated_at = $4::bigint "
+    "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
+    "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
+
+// The settings a task returns to when it stops being shared: the column defaults of migration 5.
+#define TASKSHARE_PG_UNSHARED_SETTINGS                                                                 \
+  "visibility = 'private', share_mode = 'live', share_pinned_messages = NULL, share_pinned_at = NULL, " \
+  "share_expires_at = NULL, share_show_creator = false, share_redact = true "
+
+constexpr std::string_view kUnshareTaskSql =
+    "UPDATE tasks t SET " TASKSHARE_PG_UNSHARED_SETTINGS ", updated_at = $2::bigint "
+    "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
+    "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
+
+// $3 and $4 are the visibilities a share link serves (domain/access.h, IsShared). The trigger fires
+// for each row, so each task is announced.
+constexpr std::string_view kUnshareAllSql =
+    "UPDATE tasks SET " TASKSHARE_PG_UNSHARED_SETTINGS ", updated_at = $2::bigint "
+    "WHERE owner_id = $1 AND visibility IN ($3::text, $4::text) RETURNING id";
+
+// Runs `sql` (an UPDATE ... RETURNING the task columns of one task, its parameters `args`) in a
+// transaction of its own and returns the updated task.
+template <typename... Args>
+Result<Task> UpdateAndRead(ConnectionPool& pool, std::string_view sql, const Args&... args) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> rows = (*conn)->Query(sql, args...);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("Task not found");
+  Result<StoredTask> stored = ReadTaskRow(*rows, 0);
+  if (!stored.ok()) return stored.status();
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return std::move(stored->task);
+}
+
+}  // namespace
+
+Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request, UnixMicros now) {
+  return UpdateAndRead(pool, kShareTaskSql, id, ToString(request.visibility), ToString(request.mode), now,
+                       request.expires_at, request.show_creator, request.redact, ToString(ShareMode::kPinned));
+}
+
+Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now) {
+  return UpdateAndRead(pool, kUnshareTaskSql, id, now);
+}
+
+Result<std::vector<std::string>> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+  Result<Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> rows = (*conn)->Query(kUnshareAllSql, owner_id, now, ToString(Visibility::kPublic),
+                                     ToString(Visibility::kUnlisted));
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> ids;
+  ids.reserve(rows->size());
+  for (int i = 0; i < rows->size(); ++i) ids.push_back(rows->Text(i, 0));
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return ids;
+}
+
+}  // namespace taskshare::postgres

@@ -1,0 +1,79 @@
+#include "storage/sqlite/share_ops.h"
+
+#include <utility>
+
+#include "domain/enums.h"
+#include "storage/sqlite/task_rows.h"
+
+namespace taskshare::sqlite {
+namespace {
+
+// The pin is the message count this statement reads: under the write lock, the count of every append
+// committed before it and of none after.
+constexpr std::string_view kShareTaskSql =
+    "UPDATE tasks SET visibility = ?2, share_mode = ?3, "
+    "share_pinned_messages = CASE WHEN ?3 = ?8 THEN message_count END, "
+    "share_pinned_at = CASE WHEN ?3 = ?8 THEN ?4 END, "
+    "share_expires_at = ?5, share_show_creator = ?6, share_redact = ?7, updated_at = ?4 "
+    "WHERE id = ?1";
+
+// The settings a task returns to when it stops being shared: the column defaults of migration 5.
+#define TASKSHARE_UNSHARED_SETTINGS                                                                 \
+  "visibility = 'private', share_mode = 'live', share_pinned_messages = NULL, share_pinned_at = NULL, " \
+  "share_expires_at = NULL, share_show_creator = 0, share_redact = 1 "
+
+constexpr std::string_view kUnshareTaskSql =
+    "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS ", updated_at = ?2 WHERE id = ?1";
+
+// ?3 and ?4 are the visibilities a share link serves (domain/access.h, IsShared).
+constexpr std::string_view kUnshareAllSql =
+    "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS ", updated_at = ?2 "
+    "WHERE owner_id = ?1 AND visibility IN (?3, ?4) RETURNING id";
+
+// Runs `sql` (an UPDATE of one task's row by id, its parameters `args`) and returns the updated task.
+template <typename... Args>
+Result<Task> UpdateAndLoad(ConnectionPool& pool, std::string_view id, std::string_view sql, const Args&... args) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Status s = conn->Run(sql, id, args...); !s.ok()) return s;
+  if (conn->Changes() == 0) return Status::NotFound("Task not found");
+  Result<StoredTask> stored = LoadTask(*conn, id);
+  if (!stored.ok()) return stored.status();
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return std::move(stored->task);
+}
+
+}  // namespace
+
+Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request, UnixMicros now) {
+  return UpdateAndLoad(pool, id, kShareTaskSql, ToString(request.visibility), ToString(request.mode), now,
+                       request.expires_at, BoolInt(request.show_creator), BoolInt(request.redact),
+                       ToString(ShareMode::kPinned));
+}
+
+Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now) {
+  return UpdateAndLoad(pool, id, kUnshareTaskSql, now);
+}
+
+Result<std::vector<std::string>> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  std::vector<std::string> ids;
+  {
+    Result<Statement> stmt = conn->Query(kUnshareAllSql, owner_id, now, ToString(Visibility::kPublic),
+                                         ToString(Visibility::kUnlisted));
+    if (!stmt.ok()) return stmt.status();
+    for (;;) {
+      Result<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      ids.push_back(stmt->ColumnText(0));
+    }
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return ids;
+}
+
+}  // namespace taskshare::sqlite

@@ -6,6 +6,7 @@
 #include "domain/access.h"
 #include "domain/task_views.h"
 #include "redact/redactor.h"
+#include "secrets/task_secrets.h"
 
 namespace taskshare::api {
 namespace {
@@ -18,8 +19,8 @@ BuiltResponse ErrorBuilt(const Status& status) {
           status.code() == Code::kForbidden};
 }
 
-BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
-  auto snapshot = LoadSharedSnapshot(store, id);
+BuiltResponse BuildSharedTask(Store& store, const secrets::SecretBox* secrets, const std::string& id) {
+  auto snapshot = LoadSharedSnapshot(store, secrets, id);
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
   return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate),
           true};
@@ -27,9 +28,13 @@ BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
 
 }  // namespace
 
-void RedactForViewers(TaskSnapshot& snapshot) {
-  // The built-in rules; immutable, so one instance serves every thread.
-  static const redact::Redactor redactor;
+void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values) {
+  // The built-in rules alone are immutable, so one instance serves every thread; a task with secrets
+  // gets a redactor of its own (built once per cache fill).
+  static const redact::Redactor kBuiltIn;
+  std::optional<redact::Redactor> with_secrets;
+  if (!secret_values.empty()) with_secrets.emplace(secret_values);
+  const redact::Redactor& redactor = with_secrets ? *with_secrets : kBuiltIn;
   Task& task = snapshot.task;
   task.title = redactor.RedactText(task.title);
   if (task.schedule_info && task.schedule_info->schedule_name) {
@@ -38,7 +43,8 @@ void RedactForViewers(TaskSnapshot& snapshot) {
   for (std::string& message : snapshot.messages) message = redactor.RedactJson(message);
 }
 
-Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
+Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,
+                                        const std::string& id) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) {
     if (snapshot.status().code() == Code::kNotFound) return Status::NotFound("Task not found");
@@ -48,7 +54,9 @@ Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
     return snapshot.status();
   }
   if (!IsShared(snapshot->task.visibility)) return Status::Forbidden("Task is not shared");
-  RedactForViewers(*snapshot);
+  auto values = secrets::SecretValuesOf(store, secrets, snapshot->task);
+  if (!values.ok()) return values.status();
+  RedactForViewers(*snapshot, *values);
   return snapshot;
 }
 
@@ -57,11 +65,12 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
   return ServeFromCache(cache, CachedView::kShareJson, id, request);
 }
 
-Response GetSharedTask(Store& store, ResponseCache& cache, const Request& request, std::string_view raw_id) {
+Response GetSharedTask(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+                       const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
   return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
-                           [&store, &id] { return BuildSharedTask(store, *id); });
+                           [&store, secrets, &id] { return BuildSharedTask(store, secrets, *id); });
 }
 
 }  // namespace taskshare::api

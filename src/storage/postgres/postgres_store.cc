@@ -11,6 +11,7 @@
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pool.h"
 #include "storage/postgres/schedule_ops.h"
+#include "storage/postgres/secret_ops.h"
 #include "storage/postgres/settings.h"
 #include "storage/postgres/snapshot_reads.h"
 #include "storage/postgres/task_rows.h"
@@ -64,6 +65,27 @@ class PostgresStore final : public postgres::ScheduleMethods {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
+
+  // Secrets and share views: storage/postgres/secret_ops.h, on the primary.
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
+                               UnixMicros now) override {
+    return postgres::PutSecret(*pool_, owner_id, name, sealed, now);
+  }
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
+    return postgres::ListSecrets(*pool_, owner_id);
+  }
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
+    return postgres::ListSealedSecrets(*pool_, owner_id);
+  }
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
+    return postgres::DeleteSecret(*pool_, owner_id, name);
+  }
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
+    return postgres::AddShareViews(*pool_, counts);
+  }
+  Result<ShareViews> GetShareViews(std::string_view task_id) override {
+    return postgres::GetShareViews(*pool_, task_id);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;

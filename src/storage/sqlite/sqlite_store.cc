@@ -12,6 +12,7 @@
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
+#include "storage/sqlite/secret_ops.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/task_codec.h"
 
@@ -110,6 +111,27 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
   Result<TaskPage> ListTasks(const TaskQuery& query) override;
+
+  // Secrets and share views: storage/sqlite/secret_ops.h.
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
+                               UnixMicros now) override {
+    return sqlite::PutSecret(*pool_, owner_id, name, sealed, now);
+  }
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
+    return sqlite::ListSecrets(*pool_, owner_id);
+  }
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
+    return sqlite::ListSealedSecrets(*pool_, owner_id);
+  }
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
+    return sqlite::DeleteSecret(*pool_, owner_id, name);
+  }
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
+    return sqlite::AddShareViews(*pool_, counts);
+  }
+  Result<ShareViews> GetShareViews(std::string_view task_id) override {
+    return sqlite::GetShareViews(*pool_, task_id);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;

@@ -46,8 +46,9 @@ class Router {
 
   // The response if it can be given without blocking (a cached share response, or a share request
   // refused because sharing is off or its client is over its rate), else nullopt. The network layer
-  // calls it first for every request, and it is the one place that charges the rate limiter.
-  // Allocates nothing on a cache hit.
+  // calls it first for every request, and it is the one place that charges the rate limiter, and it
+  // counts the views it answers (RouterOptions::views). Allocates nothing on a cache hit but a task's
+  // first counted view in a flush interval (observe/view_counter.h).
   std::optional<Response> TryHandleNow(const Request& request) const;
 
   // Unknown paths answer 404, known paths with another method 405 with an Allow header, targets that

@@ -105,6 +105,7 @@ TEST_F(SecretsTest, CreateListReplaceAndDeleteNeverShowAValue) {
   EXPECT_TRUE(deleted.body.empty());
   EXPECT_TRUE(
       IsError(Client().Delete("/api/v1/secrets/Z.other-1", Auth(owner_key_)), 404, "Secret not found"));
+  EXPECT_EQ(server_->Log().find("must-not-echo"), std::string::npos) << "no log line holds a value";
 }
 
 TEST_F(SecretsTest, BadInputAndMissingCredentialsAreRefused) {
@@ -148,6 +149,7 @@ TEST_F(SecretsTest, ShareViewsRedactTheValuesAndTheOwnerSeesThem) {
   const Response own = Client().Get("/api/v1/tasks/" + id, Auth(owner_key_));
   ASSERT_TRUE(HasStatus(own, 200));
   EXPECT_NE(own.body.find(value), std::string::npos) << "the owner's own view shows the original";
+  EXPECT_EQ(server_->Log().find(value), std::string::npos) << "no log line holds a value";
 }
 
 TEST_F(SecretsTest, ASecretWriteIsHonouredByTheNextShareRequest) {

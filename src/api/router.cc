@@ -12,9 +12,11 @@
 #include "api/errors.h"
 #include "api/openapi.h"
 #include "api/schedules_api.h"
+#include "api/secrets_api.h"
 #include "api/share_api.h"
 #include "api/share_page_api.h"
 #include "api/share_settings_api.h"
+#include "api/share_stats_api.h"
 #include "api/tasks_api.h"
 #include "common/ids.h"
 
@@ -24,7 +26,8 @@ namespace {
 // The routes, by the shape of their path: "/api/v1/tasks/{id}/share" is {"api","v1","tasks",*,"share"}.
 enum class Route {
   kNone, kHealth, kReady, kMetrics, kOpenApi, kTasks, kTask, kShare, kMessages, kSharePage,
-  kAdminSharing, kSchedules, kSchedule, kApiKey, kApiKeyRotate, kShareSettings, kRevokeAllShares
+  kAdminSharing, kSchedules, kSchedule, kApiKey, kApiKeyRotate, kShareSettings, kRevokeAllShares,
+  kSecrets, kSecret, kShareStats
 };
 
 template <typename Segments>
@@ -47,12 +50,15 @@ Route Match(const Segments& s) {
   if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "shares" && s[3] == "revoke-all") {
     return Route::kRevokeAllShares;
   }
+  if (s.size() == 3 && s[0] == "api" && s[1] == "v1" && s[2] == "secrets") return Route::kSecrets;
+  if (s.size() == 4 && s[0] == "api" && s[1] == "v1" && s[2] == "secrets") return Route::kSecret;
   if (s.size() < 3 || s[0] != "api" || s[1] != "v1" || s[2] != "tasks") return Route::kNone;
   if (s.size() == 3) return Route::kTasks;
   if (s.size() == 4) return Route::kTask;
   if (s.size() == 5 && s[4] == "share") return Route::kShare;
   if (s.size() == 5 && s[4] == "messages") return Route::kMessages;
   if (s.size() == 6 && s[4] == "share" && s[5] == "settings") return Route::kShareSettings;
+  if (s.size() == 6 && s[4] == "share" && s[5] == "stats") return Route::kShareStats;
   return Route::kNone;
 }
 
@@ -133,6 +139,9 @@ observe::Route RouteOf(std::string_view target) {
       return observe::Route::kApiKey;
     case Route::kAdminSharing:
     case Route::kRevokeAllShares:
+    case Route::kSecrets:
+    case Route::kSecret:
+    case Route::kShareStats:
     case Route::kNone:
       break;
   }
@@ -173,17 +182,30 @@ std::optional<Response> Router::Refusal(const Request& request, bool page) const
   return r;
 }
 
+void Router::CountView(const Request& request, std::string_view id, const Response& response) const {
+  if (options_.views != nullptr && CountsAsView(request, response)) options_.views->Record(id);
+}
+
+Response Router::Counted(const Request& request, std::string_view raw_id, Response response) const {
+  if (options_.views == nullptr) return response;
+  if (auto id = CanonicalUuid(raw_id)) CountView(request, *id, response);
+  return response;
+}
+
 std::optional<Response> Router::TryHandleNow(const Request& request) const {
   if (request.method != Method::kGet) return std::nullopt;
   const observe::Route route = RouteOf(request.target);
   if (route != observe::Route::kShare && route != observe::Route::kSharePage) return std::nullopt;
   if (auto refused = Refusal(request, route == observe::Route::kSharePage)) return refused;
-  if (auto id = IdBetween(request.target, "/api/v1/tasks/", "/share"); !id.empty()) {
-    return GetSharedTaskCached(cache_, request, id);
+  std::optional<Response> served;
+  std::string_view id = IdBetween(request.target, "/api/v1/tasks/", "/share");
+  if (!id.empty()) {
+    served = GetSharedTaskCached(cache_, request, id);
+  } else if (id = IdBetween(request.target, "/share/", ""); !id.empty()) {
+    served = GetSharePageCached(cache_, request, id);
   }
-  if (auto id = IdBetween(request.target, "/share/", ""); !id.empty())
-    return GetSharePageCached(cache_, request, id);
-  return std::nullopt;
+  if (served) CountView(request, id, *served);
+  return served;
 }
 
 namespace {
@@ -229,7 +251,8 @@ Response Router::Handle(const Request& request) const {
       if (m == Method::kPut || m == Method::kDelete) break;
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
       if (!SharingOn()) return ErrorResponse(SharingOff());
-      return GetSharedTask(store_, cache_, request, segments[3]);
+      return Counted(request, segments[3],
+                     GetSharedTask(store_, options_.secrets, cache_, request, segments[3]));
     case Route::kShareSettings:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       break;
@@ -239,7 +262,8 @@ Response Router::Handle(const Request& request) const {
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
-      return GetSharePage(store_, cache_, options_.page, request, segments[1]);
+      return Counted(request, segments[1],
+                     GetSharePage(store_, options_.secrets, cache_, options_.page, request, segments[1]));
     case Route::kAdminSharing:
       if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
       if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
@@ -281,6 +305,15 @@ Response Router::Handle(const Request& request) const {
     case Route::kApiKeyRotate:
       if (m != Method::kPost) return MethodNotAllowed("POST");
       break;
+    case Route::kSecrets:
+      if (m != Method::kGet && m != Method::kPost) return MethodNotAllowed("GET, HEAD, POST");
+      break;
+    case Route::kSecret:
+      if (m != Method::kDelete) return MethodNotAllowed("DELETE");
+      break;
+    case Route::kShareStats:
+      if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      break;
   }
 
   auto caller = Authenticate(store_, request);
@@ -293,6 +326,12 @@ Response Router::Handle(const Request& request) const {
   if (route == Route::kApiKeyRotate) {
     return RotateApiKey(store_, *caller, Sha256Hex(*PresentedApiKey(request)), request.body);
   }
+  if (route == Route::kSecrets) {
+    return m == Method::kPost ? CreateSecret(store_, options_.secrets, *caller, request.body)
+                              : ListSecrets(store_, *caller);
+  }
+  if (route == Route::kSecret) return DeleteSecret(store_, *caller, segments[3]);
+  if (route == Route::kShareStats) return GetShareStats(store_, *caller, segments[3]);
   if (route == Route::kSchedules || route == Route::kSchedule) {
     const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();
     return HandleSchedules(store_, request, *url, segments, *caller, now);

@@ -14,6 +14,8 @@
 #include "cache/response_cache.h"
 #include "common/clock.h"
 #include "observe/metrics.h"
+#include "observe/view_counter.h"
+#include "secrets/secret_box.h"
 #include "storage/store.h"
 #include "web/share_page.h"
 
@@ -27,6 +29,11 @@ struct RouterOptions {
   std::atomic<bool>* sharing = nullptr;       // the kill switch (api/admin_api.h); always on without it
   // The time the Schedules API computes due times from: the scheduler's clock (null: the system clock).
   const Clock* clock = nullptr;
+  // The key of users' secrets (secrets/secret_box.h); null when the server has none (see api/secrets_api.h
+  // and api/share_api.h for what that changes).
+  const secrets::SecretBox* secrets = nullptr;
+  // Where views of share links are counted (api/share_stats_api.h says which); none are without it.
+  observe::ViewCounter* views = nullptr;
 };
 
 // The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.
@@ -39,8 +46,9 @@ class Router {
 
   // The response if it can be given without blocking (a cached share response, or a share request
   // refused because sharing is off or its client is over its rate), else nullopt. The network layer
-  // calls it first for every request, and it is the one place that charges the rate limiter.
-  // Allocates nothing on a cache hit.
+  // calls it first for every request, and it is the one place that charges the rate limiter, and it
+  // counts the views it answers (RouterOptions::views). Allocates nothing on a cache hit but a task's
+  // first counted view in a flush interval (observe/view_counter.h).
   std::optional<Response> TryHandleNow(const Request& request) const;
 
   // Unknown paths answer 404, known paths with another method 405 with an Allow header, targets that
@@ -51,6 +59,10 @@ class Router {
   // 403 while sharing is off, 429 (with Retry-After) when the client is over its rate, as JSON or as
   // a page; nullopt to go ahead. Takes a token from the client's bucket.
   std::optional<Response> Refusal(const Request& request, bool page) const;
+  // Counts `response` to `request` for task `id` if it is a view (api/share_stats_api.h).
+  void CountView(const Request& request, std::string_view id, const Response& response) const;
+  // `response`, counted as a view of the task whose id (as in the path) is `raw_id`.
+  Response Counted(const Request& request, std::string_view raw_id, Response response) const;
   bool SharingOn() const {
     return options_.sharing == nullptr || options_.sharing->load(std::memory_order_relaxed);
   }

@@ -6,6 +6,7 @@
 #include "domain/share_view.h"
 #include "domain/task_views.h"
 #include "redact/redactor.h"
+#include "secrets/task_secrets.h"
 
 namespace taskshare::api {
 namespace {
@@ -18,8 +19,8 @@ BuiltResponse ErrorBuilt(const Status& status) {
           status.code() == Code::kForbidden};
 }
 
-BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
-  auto snapshot = LoadSharedSnapshot(store, id);
+BuiltResponse BuildSharedTask(Store& store, const secrets::SecretBox* secrets, const std::string& id) {
+  auto snapshot = LoadSharedSnapshot(store, secrets, id);
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
   return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate, {},
                                ShareCacheExpiry(snapshot->task)),
@@ -30,9 +31,13 @@ BuiltResponse BuildSharedTask(Store& store, const std::string& id) {
 
 std::int64_t ShareCacheExpiry(const Task& task) { return task.share.expires_at.value_or(0); }
 
-void RedactForViewers(TaskSnapshot& snapshot) {
-  // The built-in rules; immutable, so one instance serves every thread.
-  static const redact::Redactor redactor;
+void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values) {
+  // The built-in rules alone are immutable, so one instance serves every thread; a task with secrets
+  // gets a redactor of its own (built once per cache fill).
+  static const redact::Redactor kBuiltIn;
+  std::optional<redact::Redactor> with_secrets;
+  if (!secret_values.empty()) with_secrets.emplace(secret_values);
+  const redact::Redactor& redactor = with_secrets ? *with_secrets : kBuiltIn;
   Task& task = snapshot.task;
   task.title = redactor.RedactText(task.title);
   if (task.schedule_info && task.schedule_info->schedule_name) {
@@ -41,7 +46,8 @@ void RedactForViewers(TaskSnapshot& snapshot) {
   for (std::string& message : snapshot.messages) message = redactor.RedactJson(message);
 }
 
-Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
+Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,
+                                        const std::string& id) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) {
     if (snapshot.status().code() == Code::kNotFound) return Status::NotFound("Task not found");
@@ -52,7 +58,11 @@ Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id) {
   }
   if (Status s = CheckShareOpen(snapshot->task, NowMicros()); !s.ok()) return s;
   ApplySharePin(*snapshot);
-  if (snapshot->task.share.redact) RedactForViewers(*snapshot);
+  if (snapshot->task.share.redact) {
+    auto values = secrets::SecretValuesOf(store, secrets, snapshot->task);
+    if (!values.ok()) return values.status();
+    RedactForViewers(*snapshot, *values);
+  }
   return snapshot;
 }
 
@@ -61,11 +71,12 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
   return ServeFromCache(cache, CachedView::kShareJson, id, request);
 }
 
-Response GetSharedTask(Store& store, ResponseCache& cache, const Request& request, std::string_view raw_id) {
+Response GetSharedTask(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+                       const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
   return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
-                           [&store, &id] { return BuildSharedTask(store, *id); });
+                           [&store, secrets, &id] { return BuildSharedTask(store, secrets, *id); });
 }
 
 }  // namespace taskshare::api

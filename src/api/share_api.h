@@ -2,37 +2,44 @@
 //
 // Between two writes the share response of a task is a fixed string of bytes, so it is built once,
 // kept in the ResponseCache (the 200 with its ETag and gzip variant, or the 403 of a task that is not
-// shared), and served from there until a write invalidates it or, for a link with an expiry, until
-// it expires. Credentials are never looked at.
+// shared), and served from there until a write invalidates it (a write to the owner's secrets
+// included) or, for a link with an expiry, until it expires. Credentials are never looked at.
 // Thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
+#include "secrets/secret_box.h"
 #include "storage/store.h"
 
 namespace taskshare::api {
 
 // The snapshot of task `id` as a share link may show it now: kNotFound "Task not found", kForbidden
 // "Task is not shared" unless the task is public or unlisted, kForbidden "This share link has expired"
-// past its expires_at, kInternal "Failed to load snapshot" if it cannot be read back intact; cut at the
-// owner's pin (domain/share_view.h) and, unless the owner turned redaction off, with credentials
-// redacted as RedactForViewers does. The one place that decides what a share link serves, for the
-// JSON endpoint and the page alike.
-Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const std::string& id);
+// past its expires_at, kInternal "Failed to load snapshot" if it cannot be read back intact,
+// kUnavailable when the values of the owner's secrets that the task names cannot be read
+// (secrets/task_secrets.h: no key in `secrets`, or the wrong one); cut at the owner's pin
+// (domain/share_view.h) and, unless the owner turned redaction off, with credentials and those values
+// redacted as RedactForViewers does. The one place that decides what a share link serves, for the JSON
+// endpoint and the page alike. `secrets` is null when the server has no secrets key.
+Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,
+                                        const std::string& id);
 
 // The expires_at (Unix microseconds; 0: none) of a cached 200 built from `task`: its share's expiry,
 // so that no cache serves the link's content past it.
 std::int64_t ShareCacheExpiry(const Task& task);
 
 // Replaces credentials (src/redact: keys, tokens, passwords, private keys, Authorization and Cookie
-// values) in the title, the schedule name and every message with [REDACTED:<rule>]. Anything the
-// share endpoints serve has been through this; the owner's own API shows the original.
-void RedactForViewers(TaskSnapshot& snapshot);
+// values) and every occurrence of `secret_values` (also escaped or percent-encoded) in the title, the
+// schedule name and every message, at any depth, with [REDACTED:<rule>] ([REDACTED:secret] for the
+// values). Anything the share endpoints serve has been through this; the owner's own API shows the
+// original.
+void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values = {});
 
 // From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.
 std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request& request,
@@ -40,6 +47,7 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
 
 // The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404 or 500
 // as LoadSharedSnapshot decides, in the spec's ErrorResponse shape.
-Response GetSharedTask(Store& store, ResponseCache& cache, const Request& request, std::string_view raw_id);
+Response GetSharedTask(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+                       const Request& request, std::string_view raw_id);
 
 }  // namespace taskshare::api

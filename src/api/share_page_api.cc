@@ -46,6 +46,9 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
     case Code::kUnavailable:
       code = 503;
       title = "Temporarily unavailable";
+      if (!status.detail().empty()) {
+        LogError("share page unavailable: " + status.message() + ": " + status.detail());
+      }
       break;
     case Code::kRateLimited:
       code = 429;
@@ -68,8 +71,9 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
       code == 403};
 }
 
-BuiltResponse BuildPage(Store& store, const web::PageOptions& options, const std::string& id) {
-  auto snapshot = LoadSharedSnapshot(store, id);
+BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const web::PageOptions& options,
+                        const std::string& id) {
+  auto snapshot = LoadSharedSnapshot(store, secrets, id);
   if (!snapshot.ok()) return ErrorPage(snapshot.status(), options);
   web::PageOptions page = options;
   page.index = options.index && snapshot->task.visibility == Visibility::kPublic;
@@ -94,14 +98,14 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
   return ServeFromCache(cache, CachedView::kSharePage, id, request);
 }
 
-Response GetSharePage(Store& store, ResponseCache& cache, const web::PageOptions& options,
-                      const Request& request, std::string_view raw_id) {
+Response GetSharePage(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+                      const web::PageOptions& options, const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id)
     return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response,
                  request);
   return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
-                           [&] { return BuildPage(store, options, *id); });
+                           [&] { return BuildPage(store, secrets, options, *id); });
 }
 
 }  // namespace taskshare::api

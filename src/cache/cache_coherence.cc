@@ -5,7 +5,11 @@
 namespace taskshare {
 
 void CacheCoherence::OnTaskChanged(std::string_view id) {
-  cache_.Invalidate(id);
+  if (id == kEveryTask) {
+    cache_.Clear();
+  } else {
+    cache_.Invalidate(id);
+  }
   changes_.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -2,12 +2,14 @@
 // listening to the database's change feed (storage/change_feed.h).
 //
 // A change to task X committed anywhere evicts X (ResponseCache::Invalidate, which also makes fills of
-// X begun before it drop their response). While the feed is down the cache is suspended
-// (ResponseCache::Suspend: emptied and bypassed, so every share request reads the database); when the
-// feed is back it is resumed, which empties it once more, since changes made while the feed was down
-// were never announced. Make the coherence and open its feed before the cache serves anything (an empty
-// cache needs no news to be right); OpenChangeFeed() returns subscribed. Writes made through this node are still invalidated by InvalidatingStore before
-// they are acknowledged; the feed brings the same news a little later, and it costs one more eviction.
+// X begun before it drop their response); news of a change to every task (kEveryTask: a write to a
+// user's secrets) empties the cache (ResponseCache::Clear, likewise for every fill). While the feed is
+// down the cache is suspended (ResponseCache::Suspend: emptied and bypassed, so every share request
+// reads the database); when the feed is back it is resumed, which empties it once more, since changes
+// made while the feed was down were never announced. Make the coherence and open its feed before the
+// cache serves anything (an empty cache needs no news to be right); OpenChangeFeed() returns
+// subscribed. Writes made through this node are still invalidated by InvalidatingStore before they are
+// acknowledged; the feed brings the same news a little later, and it costs one more eviction.
 //
 // The guarantee across nodes: once a write is acknowledged by any node, every other node stops serving
 // the replaced response within the feed's delivery delay (measured by the two-node tests; a few ms on

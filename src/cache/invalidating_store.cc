@@ -123,4 +123,33 @@ Result<std::optional<ScheduleRun>> InvalidatingStore::RunDueSchedule(UnixMicros 
   return r;
 }
 
+Result<SecretInfo> InvalidatingStore::PutSecret(std::string_view owner_id, std::string_view name,
+                                                std::string_view sealed, UnixMicros now) {
+  auto r = inner_->PutSecret(owner_id, name, sealed, now);
+  cache_.Clear();
+  return r;
+}
+
+Result<std::vector<SecretInfo>> InvalidatingStore::ListSecrets(std::string_view owner_id) {
+  return inner_->ListSecrets(owner_id);
+}
+
+Result<std::vector<SealedSecret>> InvalidatingStore::ListSealedSecrets(std::string_view owner_id) {
+  return inner_->ListSealedSecrets(owner_id);
+}
+
+Status InvalidatingStore::DeleteSecret(std::string_view owner_id, std::string_view name) {
+  Status s = inner_->DeleteSecret(owner_id, name);
+  if (s.code() != Code::kNotFound) cache_.Clear();
+  return s;
+}
+
+Status InvalidatingStore::AddShareViews(const std::vector<ShareViewCount>& counts) {
+  return inner_->AddShareViews(counts);
+}
+
+Result<ShareViews> InvalidatingStore::GetShareViews(std::string_view task_id) {
+  return inner_->GetShareViews(task_id);
+}
+
 }  // namespace taskshare

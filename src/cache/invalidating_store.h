@@ -54,6 +54,19 @@ class InvalidatingStore final : public Store {
   Result<std::vector<std::string>> ListScheduleTaskIds(std::string_view schedule_id) override;
   Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) override;
 
+  // Secrets. A write to a user's secrets changes what the share views of that user's tasks redact, so
+  // it empties the whole cache (secret writes are rare; finding the user's tasks would cost a scan of
+  // them, and a cleared cache refills on demand), with the same ticket guarantee as Invalidate().
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
+                               UnixMicros now) override;
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override;
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override;
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override;
+
+  // View counts are not part of any cached response.
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override;
+  Result<ShareViews> GetShareViews(std::string_view task_id) override;
+
  private:
   // Invalidates every task schedule `schedule_id` created.
   void InvalidateScheduleTasks(std::string_view schedule_id);

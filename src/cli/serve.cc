@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -17,7 +18,9 @@
 #include "http/server.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
+#include "observe/view_counter.h"
 #include "scheduler/scheduler.h"
+#include "secrets/secret_box.h"
 #include "storage/change_feed.h"
 #include "storage/store.h"
 
@@ -46,9 +49,12 @@ struct ServeFlags {
   double rate_limit = 20;
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
+  std::string secrets_key_file;
   // Tests only, hidden from --help: the scheduler's (and the Schedules API's) time is read from this
   // file (common/clock.h, FileClock) instead of the system clock.
   std::string scheduler_clock_file;
+  // Tests only, hidden from --help: how often share view counts are flushed to the database.
+  int view_flush_ms = 1000;
 };
 
 // Splits "HOST:PORT" or "[V6]:PORT".
@@ -66,6 +72,19 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
     return false;
   }
   return true;
+}
+
+// The key of users' secrets: from --secrets-key-file, else from TASKSHARE_SECRETS_KEY, else none (null).
+Result<std::unique_ptr<secrets::SecretBox>> LoadSecretsKey(const std::string& file) {
+  if (!file.empty()) return secrets::SecretBox::FromFile(file);
+  const char* env = std::getenv(std::string(secrets::kKeyEnvironmentVariable).c_str());
+  if (env == nullptr || *env == '\0') return std::unique_ptr<secrets::SecretBox>();
+  auto box = secrets::SecretBox::FromHex(env);
+  if (!box.ok() && box.status().code() == Code::kInvalidArgument) {
+    return Status::InvalidArgument(box.status().message() + " in " +
+                                   std::string(secrets::kKeyEnvironmentVariable));
+  }
+  return box;
 }
 
 // Every connection is a file descriptor: raise the soft limit to the hard one so that max_connections
@@ -181,6 +200,11 @@ int Serve(const ServeFlags& f) {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
     return 1;
   }
+  auto secrets_key = LoadSecretsKey(f.secrets_key_file);
+  if (!secrets_key.ok()) {
+    std::cerr << "taskshare: " << secrets_key.status().message() << "\n";
+    return 1;
+  }
   const StoreOptions store_options{
       .url = f.db, .connections = f.read_threads + f.write_threads, .replica_url = f.db_replica};
   auto opened = OpenStore(store_options);
@@ -209,6 +233,7 @@ int Serve(const ServeFlags& f) {
   }
   using std::chrono_literals::operator""ms;
   Scheduler scheduler(store, *clock, {.poll_interval = f.scheduler_clock_file.empty() ? 1000ms : 50ms});
+  observe::ViewCounter views(store, std::chrono::milliseconds(f.view_flush_ms));
   std::unique_ptr<observe::AccessLog> access_log;
   if (log_fd != -1) access_log = std::make_unique<observe::AccessLog>(log_fd, options.threads);
   // The router needs the public URL, which needs the bound port; no request is read before Run().
@@ -250,6 +275,8 @@ int Serve(const ServeFlags& f) {
   routing.rate_limiter = &rate_limiter;
   routing.sharing = &sharing;
   routing.clock = clock.get();
+  routing.secrets = secrets_key->get();
+  routing.views = &views;
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);
   if (!f.db_replica.empty()) database += " (read replica " + UrlForLogs(f.db_replica) + ")";
@@ -258,10 +285,16 @@ int Serve(const ServeFlags& f) {
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");
+  if (!routing.secrets) {
+    LogInfo("no secrets key (--secrets-key-file or TASKSHARE_SECRETS_KEY): secrets cannot be created, "
+            "and shares of tasks naming stored secrets answer 503");
+  }
   std::cerr << "taskshare listening on http://" << bound << std::endl;
   scheduler.Start();
+  views.Start();
   server.Run();
   scheduler.Stop();
+  views.Stop();  // after the last request: every view answered is flushed
   if (access_log) access_log->Flush();
   LogInfo("stopped");
   return 0;
@@ -340,9 +373,17 @@ void AddServe(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1.0, 1e6));
   cmd->add_option("--trusted-proxy", flags->trusted_proxies,
                   "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
+  cmd->add_option("--secrets-key-file", flags->secrets_key_file,
+                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32); "
+                  "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off")
+      ->check(CLI::ExistingFile);
   // No group: left out of --help. README, "Tests".
   cmd->add_option("--scheduler-clock-file", flags->scheduler_clock_file,
                   "Tests only: read the scheduler's current time (RFC 3339) from this file")
+      ->group("");
+  cmd->add_option("--view-flush-ms", flags->view_flush_ms,
+                  "Tests only: milliseconds between flushes of share view counts to the database")
+      ->check(CLI::Range(10, 86'400'000))
       ->group("");
   cmd->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }

@@ -4,7 +4,9 @@
 // A backend whose database many processes write (PostgreSQL) reports every committed change to what a
 // viewer of a task sees (an append, a patch, a delete, and any later kind of write to the task) by the
 // task's id, whichever node made it. Creating a task is not reported: nothing about a task that did not
-// exist can be cached. A backend whose database one process owns (SQLite) has no feed: that process
+// exist can be cached. A change that may touch the view of any task (a write to a user's secrets, with
+// whose values every share view of that user's tasks is redacted) is reported as the id kEveryTask. A
+// backend whose database one process owns (SQLite) has no feed: that process
 // sees all writes itself.
 //
 // Delivery is at least once while the feed is up, and is not guaranteed across a loss: between
@@ -26,10 +28,13 @@
 
 namespace taskshare {
 
+// The id OnTaskChanged() receives for "any task may have changed". Never a task's id (those are UUIDs).
+inline constexpr std::string_view kEveryTask = "*";
+
 class ChangeListener {
  public:
   virtual ~ChangeListener() = default;
-  // Task `id` changed in a transaction that has committed.
+  // Task `id` changed in a transaction that has committed; kEveryTask: any task may have.
   virtual void OnTaskChanged(std::string_view id) = 0;
   // The feed lost its connection: changes from now on may be missed until OnFeedRestored().
   virtual void OnFeedLost() = 0;

@@ -1,4 +1,5 @@
-// Store: the durable home of users, API keys, tasks and their messages.
+// Store: the durable home of users, API keys, tasks and their messages, users' secrets (sealed) and
+// the view counts of share links.
 //
 // Every backend implements this interface with the same observable behaviour; the storage contract
 // tests (tests/unit/store_test.cc) are written once against it and run for each backend. All methods
@@ -66,6 +67,32 @@ struct ScheduleQuery {
 struct SchedulePage {
   std::vector<Schedule> schedules;   // newest created_at first, then highest seq first
   std::optional<ListPosition> next;  // set when more schedules follow
+};
+
+// A user's secret as the API lists it: never its value.
+struct SecretInfo {
+  std::string name;
+  UnixMicros created_at = 0;
+  UnixMicros updated_at = 0;
+};
+
+// A user's secret as stored: its value sealed by secrets/secret_box.h. The store never sees a value.
+struct SealedSecret {
+  std::string name;
+  std::string sealed;
+};
+
+// Views of one task's share link to add to its count: how many, and when the latest was.
+struct ShareViewCount {
+  std::string task_id;
+  std::int64_t views = 0;
+  UnixMicros last_viewed_at = 0;
+};
+
+// A task's share link views so far.
+struct ShareViews {
+  std::int64_t views = 0;
+  std::optional<UnixMicros> last_viewed_at;  // unset while views is 0
 };
 
 // The new state of a schedule computed from its current one, or an error that leaves it unchanged.
@@ -220,6 +247,36 @@ class Store {
   // nothing is due (or, on PostgreSQL, when another process's scheduler is acting right now).
   // kUnavailable when the database cannot be reached; nothing is written then.
   virtual Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) = 0;
+
+  // ---- Secrets (per user; a task's secret_names refer to its owner's secrets) ----
+  //
+  // Every write to a user's secrets can change what the share views of that user's tasks redact. On
+  // PostgreSQL each such write announces "every task" (kEveryTask, storage/change_feed.h) to the
+  // change feed when it commits.
+
+  // Creates the secret `name` of user `owner_id` with the sealed value `sealed`, or replaces the sealed
+  // value of the one that exists (its created_at kept, updated_at set to `now`). Returns it as stored.
+  // `owner_id` must be a user's.
+  virtual Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name,
+                                       std::string_view sealed, UnixMicros now) = 0;
+
+  // The user's secrets, by name in byte order.
+  virtual Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) = 0;
+
+  // The user's secrets with their sealed values, by name in byte order.
+  virtual Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) = 0;
+
+  // kNotFound "Secret not found" if the user has no secret of that name.
+  virtual Status DeleteSecret(std::string_view owner_id, std::string_view name) = 0;
+
+  // ---- Share link view counts ----
+
+  // Adds each count to its task's total (and keeps the latest last_viewed_at), in one transaction.
+  // Counts of tasks that do not exist (deleted meanwhile) are dropped. A task's counts go when it does.
+  virtual Status AddShareViews(const std::vector<ShareViewCount>& counts) = 0;
+
+  // The task's views so far; zero (and no last_viewed_at) for a task never viewed or not existing.
+  virtual Result<ShareViews> GetShareViews(std::string_view task_id) = 0;
 };
 
 struct StoreOptions {

@@ -47,6 +47,14 @@ const README_OPERATIONS = [
     body: 'PatchScheduleRequest', success: ['200', 'ScheduleResponse'], errors: [400, 401, 403, 404, 413, 431, 500] },
   { method: 'delete', path: '/api/v1/schedules/{id}', id: 'delete-v1-schedules-id', auth: true,
     success: ['204', null], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'get', path: '/api/v1/tasks/{id}/share/stats', id: 'get-v1-tasks-id-share-stats', auth: true,
+    success: ['200', 'ShareStatsResponse'], errors: [400, 401, 403, 404, 431, 500] },
+  { method: 'post', path: '/api/v1/secrets', id: 'post-v1-secrets', auth: true, body: 'CreateSecretRequest',
+    success: ['201', 'SecretResponse'], errors: [400, 401, 413, 431, 500, 503] },
+  { method: 'get', path: '/api/v1/secrets', id: 'get-v1-secrets', auth: true,
+    success: ['200', 'SecretListResponse'], errors: [401, 431, 500] },
+  { method: 'delete', path: '/api/v1/secrets/{name}', id: 'delete-v1-secrets-name', auth: true,
+    success: ['204', null], errors: [400, 401, 404, 431, 500] },
   { method: 'get', path: '/api/openapi.json', id: 'get-openapi-json', auth: false,
     success: ['200', undefined], errors: [431] },
   { method: 'get', path: '/healthz', id: 'get-healthz', auth: false,
@@ -155,7 +163,7 @@ describe('coverage of the README API', () => {
 
   it('refuses unknown fields in request bodies, as the README says', () => {
     for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest', 'CreateScheduleRequest',
-      'PatchScheduleRequest', 'ShareSettingsRequest']) {
+      'PatchScheduleRequest', 'ShareSettingsRequest', 'CreateSecretRequest']) {
       assert.equal(doc.components.schemas[name].additionalProperties, false, name);
     }
   });

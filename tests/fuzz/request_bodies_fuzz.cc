@@ -1,15 +1,17 @@
 // Fuzz target "request_bodies": the JSON bodies of every endpoint and of `taskshare import`, through
 // the parsers of api/task_requests.h, the domain's JsonReader and TaskInfo/ScheduleInfo mapping, and
-// the raw-text walkers of domain/messages.h that cut messages out of a body.
+// the raw-text walkers of domain/messages.h that cut messages out of a body, and the Secrets API's parser
+// (api/secret_requests.h).
 //
-// Input: one selector byte, then the body. Selector % 7: 0 create, 1 patch, 2 append, 3 imported task,
+// Input: one selector byte, then the body. Selector % 8: 0 create, 1 patch, 2 append, 3 imported task,
 // 4 ScheduleInfo (JSON and its storage text), 5 any JSON text through CompactJson/RawMember/RawElements,
-// 6 share settings (PUT /api/v1/tasks/{id}/share).
+// 6 share settings (PUT /api/v1/tasks/{id}/share), 7 a secret (POST /api/v1/secrets).
 //
 // Properties checked besides memory safety: every message a parser accepts is one compact JSON object; an
 // accepted TaskInfo or ScheduleInfo survives being written out and read back (as an export re-imported, and
 // as storage text); the raw walkers agree with the JSON DOM; accepted share settings are ones a link
-// serves, expiring in the future if at all.
+// serves, expiring in the future if at all; an accepted secret keeps the name and value rules, and a
+// refused one's message never quotes the value.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -19,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/secret_requests.h"
 #include "api/share_requests.h"
 #include "api/task_requests.h"
 #include "domain/access.h"
@@ -125,6 +128,30 @@ void CheckRawWalkers(std::string_view text) {
   }
 }
 
+void CheckSecret(std::string_view body) {
+  auto secret = api::ParseCreateSecret(body);
+  if (secret.ok()) {
+    Require(api::CheckSecretName(secret->name).ok(), "accepted a name that breaks the rules");
+    const std::size_t size = secret->value.size();
+    Require(size >= api::kMinSecretValueBytes && size <= api::kMaxSecretValueBytes,
+            "accepted a value of the wrong size");
+    return;
+  }
+  // A refused body with a string "value": the refusal must not depend on the value's text (so its
+  // message cannot quote it), only on its length. The same body with the value's bytes replaced must
+  // be refused with the same message.
+  auto v = Parse(body);
+  if (!v || !v->is_object()) return;
+  const json::value* value = v->get_object().if_contains("value");
+  if (value == nullptr || !value->is_string() || value->get_string().empty()) return;
+  const std::string_view text = value->get_string();
+  json::object other = v->get_object();
+  other["value"] = std::string(text.size(), text.front() == 'x' ? 'y' : 'x');
+  auto again = api::ParseCreateSecret(json::serialize(other));
+  Require(!again.ok() && again.status().message() == secret.status().message(),
+          "the refusal of a secret depends on its value's text");
+}
+
 }  // namespace
 }  // namespace taskshare::fuzz
 
@@ -132,7 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace taskshare;
   if (size == 0) return 0;
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 7) {
+  switch (data[0] % 8) {
     case 0:
       if (auto in = api::ParseCreateTask(body); in.ok()) {
         fuzz::Require(!in->task.title.empty(), "created task without a title");
@@ -171,8 +198,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       break;
     }
-    default:
+    case 5:
       fuzz::CheckRawWalkers(body);
+      break;
+    default:
+      fuzz::CheckSecret(body);
       break;
   }
   return 0;

@@ -10,6 +10,7 @@
 #include <array>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -105,6 +106,17 @@ constexpr Row kMatrix[] = {
   {"DELETE", "/api/v1/tasks/{task}/share",          "team",     {401, 204, 403, 403,  403,    403,  401}},
   {"DELETE", "/api/v1/tasks/{task}/share",          "support",  {401, 204, 403, 403,  403,    403,  401}},
   {"DELETE", "/api/v1/tasks/{task}/share",          "private",  {401, 204, 403, 403,  403,    403,  401}},
+  // View counts of a share link: the owner only.
+  {"GET",    "/api/v1/tasks/{task}/share/stats",    "public",   {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/stats",    "unlisted", {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/stats",    "team",     {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/stats",    "support",  {401, 200, 403, 403,  403,    403,  401}},
+  {"GET",    "/api/v1/tasks/{task}/share/stats",    "private",  {401, 200, 403, 403,  403,    403,  401}},
+  // Secrets: any user, of their own (each caller's POST makes its own "matrix_token", which its DELETE
+  // removes).
+  {"GET",    "/api/v1/secrets",                     "",         {401, 200, 200, 200,  200,    200,  401}},
+  {"POST",   "/api/v1/secrets",                     "",         {401, 201, 201, 201,  201,    201,  401}},
+  {"DELETE", "/api/v1/secrets/matrix_token",        "",         {401, 204, 204, 204,  204,    204,  401}},
   // Revoking every share link: any user, of their own tasks. It unshares the owner's tasks, so no
   // row about them may follow it.
   {"POST",   "/api/v1/shares/revoke-all",           "",         {401, 200, 200, 200,  200,    200,  401}},
@@ -132,6 +144,7 @@ std::string BodyFor(std::string_view method, std::string_view path) {
       {"PATCH /api/v1/schedules/{schedule}", R"({"name": "renamed by the matrix"})"},
       {"PUT /api/v1/admin/sharing", R"({"enabled": true})"},
       {"PUT /api/v1/tasks/{task}/share", R"({"visibility": "unlisted", "mode": "pinned"})"},
+      {"POST /api/v1/secrets", R"({"name": "matrix_token", "value": "kept-out-of-share-links"})"},
   };
   const auto it = kBodies.find(std::string(method) + " " + std::string(path));
   return it == kBodies.end() ? std::string() : it->second;
@@ -144,7 +157,10 @@ void Replace(std::string& text, std::string_view from, std::string_view to) {
 class AuthorizationMatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>();
+    key_dir_ = std::make_unique<TempDir>();
+    const std::string key_file = (key_dir_->path() / "secrets.key").string();
+    std::ofstream(key_file) << "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n";
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--secrets-key-file", key_file});
     server_->Start();
     keys_[kOwner] = server_->AddUser("owner@matrix.test", "red");
     keys_[kTeammate] = server_->AddUser("mate@matrix.test", "red");
@@ -158,7 +174,10 @@ class AuthorizationMatrixTest : public ::testing::Test {
     }
     schedule_ = NewSchedule();
   }
-  static void TearDownTestSuite() { server_.reset(); }
+  static void TearDownTestSuite() {
+    server_.reset();
+    key_dir_.reset();
+  }
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
   void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
@@ -194,6 +213,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
     return path;
   }
 
+  inline static std::unique_ptr<TempDir> key_dir_;  // the secrets key's file
   inline static std::unique_ptr<ServerProcess> server_;
   inline static std::array<std::string, kCallers> keys_;
   inline static std::map<std::string, std::string> tasks_;  // visibility -> task id

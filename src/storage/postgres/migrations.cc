@@ -150,8 +150,38 @@ ALTER TABLE tasks ADD COLUMN share_show_creator boolean NOT NULL DEFAULT false;
 ALTER TABLE tasks ADD COLUMN share_redact boolean NOT NULL DEFAULT true;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
-                                                         kMigrationKeyPrefix, kMigrationShareSettings};
+// Version 6: users' secrets and the view counts of share links, as SQLite's version 6. A secret's value
+// is stored only sealed (secrets/secret_box.h). Every statement that writes secrets sends NOTIFY on
+// taskshare_task_changed with the payload "*" (kEveryTask in storage/change_feed.h), delivered when its
+// transaction commits: the redaction of every share view of the owner's tasks may have changed, and
+// listening nodes drop their cached share responses. A task's view count goes with the task.
+constexpr std::string_view kMigrationSecrets = R"sql(
+CREATE TABLE secrets (
+  owner_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  sealed text NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (owner_id, name)
+);
+CREATE FUNCTION taskshare_secrets_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('taskshare_task_changed', '*');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER secrets_changed AFTER INSERT OR UPDATE OR DELETE ON secrets
+  FOR EACH STATEMENT EXECUTE FUNCTION taskshare_secrets_changed();
+CREATE TABLE share_views (
+  task_id text PRIMARY KEY REFERENCES tasks(id) ON DELETE CASCADE,
+  views bigint NOT NULL,
+  last_viewed_at bigint NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
+                                                         kMigrationKeyPrefix, kMigrationShareSettings,
+                                                         kMigrationSecrets};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

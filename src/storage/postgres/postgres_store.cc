@@ -11,6 +11,7 @@
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pool.h"
 #include "storage/postgres/schedule_ops.h"
+#include "storage/postgres/secret_ops.h"
 #include "storage/postgres/settings.h"
 #include "storage/postgres/share_ops.h"
 #include "storage/postgres/snapshot_reads.h"
@@ -86,6 +87,27 @@ class PostgresStore final : public postgres::ScheduleMethods {
   }
   Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return postgres::UnshareAll(*pool_, owner_id, now);
+  }
+
+  // Secrets and share views: storage/postgres/secret_ops.h, on the primary.
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
+                               UnixMicros now) override {
+    return postgres::PutSecret(*pool_, owner_id, name, sealed, now);
+  }
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
+    return postgres::ListSecrets(*pool_, owner_id);
+  }
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
+    return postgres::ListSealedSecrets(*pool_, owner_id);
+  }
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
+    return postgres::DeleteSecret(*pool_, owner_id, name);
+  }
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
+    return postgres::AddShareViews(*pool_, counts);
+  }
+  Result<ShareViews> GetShareViews(std::string_view task_id) override {
+    return postgres::GetShareViews(*pool_, task_id);
   }
 
  private:

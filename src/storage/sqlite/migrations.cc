@@ -128,8 +128,27 @@ ALTER TABLE tasks ADD COLUMN share_show_creator INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tasks ADD COLUMN share_redact INTEGER NOT NULL DEFAULT 1;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5};
+// Version 6. Users' secrets and the view counts of share links. A secret's value is stored only sealed
+// (secrets/secret_box.h: encrypted and bound to its owner and name); the store never sees it. A task's
+// view count goes with the task.
+constexpr std::string_view kMigration6 = R"sql(
+CREATE TABLE secrets (
+  owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (owner_id, name)
+);
+CREATE TABLE share_views (
+  task_id TEXT PRIMARY KEY NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  views INTEGER NOT NULL,
+  last_viewed_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5, kMigration6};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

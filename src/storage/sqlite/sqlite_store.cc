@@ -12,6 +12,7 @@
 #include "storage/sqlite/group_commit.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
+#include "storage/sqlite/secret_ops.h"
 #include "storage/sqlite/share_ops.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/sqlite/user_ops.h"
@@ -123,6 +124,27 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   }
   Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return sqlite::UnshareAll(*pool_, owner_id, now);
+  }
+
+  // Secrets and share views: storage/sqlite/secret_ops.h.
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
+                               UnixMicros now) override {
+    return sqlite::PutSecret(*pool_, owner_id, name, sealed, now);
+  }
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
+    return sqlite::ListSecrets(*pool_, owner_id);
+  }
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
+    return sqlite::ListSealedSecrets(*pool_, owner_id);
+  }
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
+    return sqlite::DeleteSecret(*pool_, owner_id, name);
+  }
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
+    return sqlite::AddShareViews(*pool_, counts);
+  }
+  Result<ShareViews> GetShareViews(std::string_view task_id) override {
+    return sqlite::GetShareViews(*pool_, task_id);
   }
 
  private:

@@ -1,0 +1,99 @@
+#include "storage/sqlite/secret_ops.h"
+
+namespace taskshare::sqlite {
+namespace {
+
+// The upsert keeps created_at and returns the row as it now stands, in one statement.
+constexpr std::string_view kPutSecretSql =
+    "INSERT INTO secrets(owner_id, name, sealed, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+    "ON CONFLICT(owner_id, name) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at "
+    "RETURNING created_at, updated_at";
+constexpr std::string_view kListSecretsSql =
+    "SELECT name, created_at, updated_at FROM secrets WHERE owner_id = ?1 ORDER BY name";
+constexpr std::string_view kListSealedSecretsSql =
+    "SELECT name, sealed FROM secrets WHERE owner_id = ?1 ORDER BY name";
+constexpr std::string_view kDeleteSecretSql = "DELETE FROM secrets WHERE owner_id = ?1 AND name = ?2";
+
+// Adds to the task's count only while the task exists; the SELECT's WHERE also settles SQLite's
+// parsing of ON CONFLICT after INSERT ... SELECT.
+constexpr std::string_view kAddShareViewsSql =
+    "INSERT INTO share_views(task_id, views, last_viewed_at) "
+    "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?1) "
+    "ON CONFLICT(task_id) DO UPDATE SET views = views + excluded.views, "
+    "last_viewed_at = MAX(last_viewed_at, excluded.last_viewed_at)";
+constexpr std::string_view kShareViewsSql =
+    "SELECT views, last_viewed_at FROM share_views WHERE task_id = ?1";
+
+}  // namespace
+
+Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
+                             std::string_view sealed, UnixMicros now) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Statement> stmt = conn->Query(kPutSecretSql, owner_id, name, sealed, now);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("storage error", "the secret upsert returned no row");
+  SecretInfo info{std::string(name), stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
+  // RETURNING yields the row before the statement has finished; stepping to the end commits it.
+  if (Result<bool> done = stmt->Step(); !done.ok()) return done.status();
+  return info;
+}
+
+Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_view owner_id) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Statement> stmt = conn->Query(kListSecretsSql, owner_id);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<SecretInfo> out;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({stmt->ColumnText(0), stmt->ColumnInt64(1), stmt->ColumnInt64(2)});
+  }
+  return out;
+}
+
+Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::string_view owner_id) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Statement> stmt = conn->Query(kListSealedSecretsSql, owner_id);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<SealedSecret> out;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back({stmt->ColumnText(0), stmt->ColumnText(1)});
+  }
+  return out;
+}
+
+Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  if (Status s = conn->Run(kDeleteSecretSql, owner_id, name); !s.ok()) return s;
+  if (conn->Changes() == 0) return Status::NotFound("Secret not found");
+  return Status::Ok();
+}
+
+Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& counts) {
+  if (counts.empty()) return Status::Ok();
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  for (const ShareViewCount& c : counts) {
+    if (Status s = conn->Run(kAddShareViewsSql, c.task_id, c.views, c.last_viewed_at); !s.ok()) return s;
+  }
+  return tx->Commit();
+}
+
+Result<ShareViews> GetShareViews(ConnectionPool& pool, std::string_view task_id) {
+  ConnectionPool::Lease conn = pool.Acquire();
+  Result<Statement> stmt = conn->Query(kShareViewsSql, task_id);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return ShareViews{};
+  return ShareViews{stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
+}
+
+}  // namespace taskshare::sqlite

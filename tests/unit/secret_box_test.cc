@@ -1,0 +1,87 @@
+// SecretBox: sealing of secret values, the key formats it takes, and what it refuses to open.
+#include "secrets/secret_box.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "store_test_support.h"
+
+namespace taskshare::testing {
+namespace {
+
+using secrets::SecretBox;
+
+constexpr char kKey[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+constexpr char kOtherKey[] = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+constexpr char kOwner[] = "9b2f1c3e-5d4a-4b6c-8e7f-0a1b2c3d4e5f";
+
+std::unique_ptr<SecretBox> Box(const std::string& hex) {
+  auto box = SecretBox::FromHex(hex);
+  EXPECT_TRUE(box.ok()) << Describe(StatusOf(box));
+  return box.ok() ? std::move(*box) : nullptr;
+}
+
+TEST(SecretBoxTest, OpensWhatItSealedAndNothingShowsTheValue) {
+  auto box = Box(kKey);
+  const std::string value = "ghp_thisIsTheValue-1234567890";
+  const std::string a = box->Seal(kOwner, "GITHUB_TOKEN", value);
+  const std::string b = box->Seal(kOwner, "GITHUB_TOKEN", value);
+  EXPECT_NE(a, b) << "a fresh nonce for every seal";
+  EXPECT_EQ(a.find(value), std::string::npos);
+  EXPECT_EQ(a.find("thisIsTheValue"), std::string::npos);
+  EXPECT_TRUE(a.starts_with("v1."));
+  for (const std::string& sealed : {a, b}) {
+    auto opened = box->Open(kOwner, "GITHUB_TOKEN", sealed);
+    ASSERT_OK(opened);
+    EXPECT_EQ(*opened, value);
+  }
+}
+
+TEST(SecretBoxTest, RefusesAnotherKeyOwnerNameOrAnAlteredValue) {
+  auto box = Box(kKey);
+  const std::string sealed = box->Seal(kOwner, "TOKEN", "s3cret-value");
+  EXPECT_EQ(Box(kOtherKey)->Open(kOwner, "TOKEN", sealed).status().code(), Code::kInternal);
+  EXPECT_EQ(box->Open("another-owner", "TOKEN", sealed).status().code(), Code::kInternal);
+  EXPECT_EQ(box->Open(kOwner, "TOKEN2", sealed).status().code(), Code::kInternal);
+  std::string altered = sealed;
+  altered[altered.size() / 2] = altered[altered.size() / 2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(box->Open(kOwner, "TOKEN", altered).status().code(), Code::kInternal);
+  EXPECT_EQ(box->Open(kOwner, "TOKEN", "v1.").status().code(), Code::kInternal);
+  EXPECT_EQ(box->Open(kOwner, "TOKEN", "not sealed").status().code(), Code::kInternal);
+  const Status refused = box->Open(kOwner, "TOKEN", altered).status();
+  EXPECT_EQ(refused.message(), "secret cannot be decrypted");
+  EXPECT_NE(refused.detail().find("TOKEN"), std::string::npos);
+}
+
+TEST(SecretBoxTest, TakesSixtyFourHexDigitsAroundBlanksAndNothingElse) {
+  EXPECT_TRUE(SecretBox::FromHex(std::string("  ") + kKey + "\n").ok());
+  std::string upper = kKey;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto upper_box = Box(upper);
+  EXPECT_EQ(*upper_box->Open(kOwner, "N", Box(kKey)->Seal(kOwner, "N", "value")), "value");
+  for (const std::string& bad :
+       {std::string(""), std::string(kKey).substr(2), std::string(kKey) + "00",
+        std::string(kKey).replace(10, 1, "g"), std::string(kKey).replace(10, 1, " ")}) {
+    auto box = SecretBox::FromHex(bad);
+    ASSERT_FALSE(box.ok()) << bad;
+    EXPECT_EQ(box.status().code(), Code::kInvalidArgument);
+    EXPECT_EQ(box.status().message().find(kKey), std::string::npos);
+  }
+}
+
+TEST(SecretBoxTest, ReadsTheKeyFromAFile) {
+  TempDir dir;
+  const std::string path = (dir.path() / "key").string();
+  std::ofstream(path) << kKey << "\n";
+  auto box = SecretBox::FromFile(path);
+  ASSERT_OK(box);
+  EXPECT_EQ(*(*box)->Open(kOwner, "N", Box(kKey)->Seal(kOwner, "N", "value")), "value");
+  std::ofstream(path) << "short\n";
+  EXPECT_EQ(SecretBox::FromFile(path).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(SecretBox::FromFile((dir.path() / "missing").string()).status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace taskshare::testing

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
-#include <chrono>
 #include <string>
 
+#include "cpu_time.h"
 #include "html_audit.h"
 #include "web/json_pretty.h"
 #include "web/markdown.h"
@@ -136,15 +136,14 @@ TEST(SharePageTest, DeeplyNestedMarkdownTerminatesFast) {
     messages.push_back(R"({"role":"assistant","content":")" + std::string(10000, c) + R"( x"})");
   }
   messages.push_back(R"({"role":"assistant","content":")" + std::string(20000, ' ') + R"(- x"})");
-  const auto start = std::chrono::steady_clock::now();
+  const double start = taskshare::testing::ThreadCpuSeconds();
   const std::string html = Render(messages);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took.count(), 1.0);
+  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start, 1.0);  // CPU seconds: a bound on work, not on load
   EXPECT_EQ(Count(html, "<article class=\"msg r-assistant\""), messages.size());
   EXPECT_TRUE(AuditHtml(html).empty()) << ::testing::PrintToString(AuditHtml(html));
 }
 
-TEST(SharePageTest, FiveMegabyteMessagesRenderInUnderTwoSeconds) {
+TEST(SharePageTest, FiveMegabyteMessagesRenderInUnderTwoCpuSeconds) {
   std::string prose;
   while (prose.size() < 5 * 1024 * 1024) {
     prose += "Step: **scan** `api.target.example` and see https://target.example/x?y=1 | ok.\\n\\n";
@@ -154,10 +153,9 @@ TEST(SharePageTest, FiveMegabyteMessagesRenderInUnderTwoSeconds) {
   for (const std::string& message :
        {R"({"role":"assistant","content":")" + prose + "\"}",
         R"({"role":"tool","parts":[{"type":"tool-result","tool":"nmap","output":")" + output + "\"}]}"}) {
-    const auto start = std::chrono::steady_clock::now();
+    const double start = taskshare::testing::ThreadCpuSeconds();
     const std::string html = Render({message});
-    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    EXPECT_LT(took.count(), 2.0);
+    EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start, 2.0);  // CPU seconds
     EXPECT_GT(html.size(), 4u * 1024 * 1024);
     EXPECT_TRUE(IsValidUtf8(html));
   }
@@ -173,10 +171,9 @@ TEST(SharePageTest, DenseMarkdownIsBoundedPerPage) {
   ASSERT_GE(fitting, 1u);
   ASSERT_LT(fitting, 6u);
   std::vector<std::string> messages(6, R"({"role":"assistant","content":")" + dense + "\"}");
-  const auto start = std::chrono::steady_clock::now();
+  const double start = taskshare::testing::ThreadCpuSeconds();
   const std::string html = Render(messages);
-  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-  EXPECT_LT(took.count(), 1.0);
+  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start, 1.0);  // CPU seconds: a bound on work, not on load
   // The first ones fit in the page's budget; the others are shown whole, as plain text.
   EXPECT_EQ(Count(html, "<div class=\"md\"><ul>"), fitting);
   EXPECT_EQ(Count(html, "<div class=\"md\"><pre class=\"plain\">- *a* [b](c) _d_\n"), 6 - fitting);

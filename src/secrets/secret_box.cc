@@ -97,6 +97,7 @@ Result<std::string> SecretBox::Open(std::string_view owner_id, std::string_view 
   };
   if (!sealed.starts_with(kPrefix)) return fail("unknown sealed format");
   sealed.remove_prefix(kPrefix.size());
+  if (sealed.empty()) return fail("malformed sealed value");
   std::vector<unsigned char> bytes(sealed.size());
   std::size_t length = 0;
   if (sodium_base642bin(bytes.data(), bytes.size(), sealed.data(), sealed.size(), nullptr, &length, nullptr,

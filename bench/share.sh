@@ -207,7 +207,8 @@ start_taskshare() {
     die "taskshare did not start"
   }
   TS_URL=${line#taskshare listening on }
-  echo "taskshare $TS_URL (pid $TS_PID): ${args[*]}"
+  # The arguments as run, with a database URL's password masked (postgresql://user:***@host/db).
+  echo "taskshare $TS_URL (pid $TS_PID): $(sed -E 's#(://[^:/@ ]+:)[^@ ]+@#\1***@#g' <<<"${args[*]}")"
 }
 
 stop_taskshare() {
@@ -429,7 +430,7 @@ start_postgres() {
   psql_bench -c "CREATE DATABASE bench"
   PG_URL=${server_url%/postgres}/bench
   PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
-  echo "PostgreSQL $("$PG_BIN_DIR/postgres" --version | awk '{ print $3 }') on ${PG_URL%%@*}@... (postmaster $PG_PID)"
+  echo "PostgreSQL $("$PG_BIN_DIR/postgres" --version | awk '{ print $3 }') on ${PG_URL#*@} (postmaster $PG_PID)"
 }
 
 load_postgres() {

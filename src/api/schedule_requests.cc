@@ -2,7 +2,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <charconv>
 
 #include "api/task_requests.h"
 #include "domain/json_reader.h"
@@ -14,7 +13,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kMaxModelBytes = 256;
-constexpr int kMaxLimit = 100;
 
 Result<json::value> ParseBody(std::string_view body) {
   boost::system::error_code ec;
@@ -83,13 +81,6 @@ CommonFields ReadCommon(JsonReader& r, Need need, UnixMicros now) {
   return f;
 }
 
-std::optional<std::int64_t> ToInt(std::string_view s) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 Result<Schedule> ParseCreateSchedule(std::string_view body, UnixMicros now) {
@@ -141,17 +132,10 @@ Result<ScheduleQuery> ParseScheduleListQuery(const std::vector<std::pair<std::st
   ScheduleQuery q;
   q.owner_id = std::move(owner_id);
   for (const auto& [key, value] : params) {
-    if (key == "limit") {
-      auto n = ToInt(value);
-      if (!n || *n < 1 || *n > kMaxLimit) {
-        return Status::InvalidArgument("limit must be an integer from 1 to " + std::to_string(kMaxLimit));
-      }
-      q.limit = static_cast<int>(*n);
-    } else if (key == "cursor") {
-      auto pos = DecodeCursor(value);
-      if (!pos.ok()) return pos.status();
-      q.after = *pos;
-    } else if (key == "status") {
+    auto paging = ParsePagingParameter(key, value, q.limit, q.after);
+    if (!paging.ok()) return paging.status();
+    if (*paging) continue;
+    if (key == "status") {
       q.status = Parse<ScheduleStatus>(value);
       if (!q.status) {
         return Status::InvalidArgument("status must be one of " + std::string(Spellings<ScheduleStatus>()));

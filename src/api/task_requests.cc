@@ -120,22 +120,34 @@ Result<std::vector<NewMessage>> ParseAppendMessages(std::string_view body) {
   return out;
 }
 
+Result<bool> ParsePagingParameter(std::string_view key, std::string_view value, int& limit,
+                                  std::optional<ListPosition>& after) {
+  if (key == "limit") {
+    auto n = ToInt(value);
+    if (!n || *n < 1 || *n > kMaxLimit) {
+      return Status::InvalidArgument("limit must be an integer from 1 to " + std::to_string(kMaxLimit));
+    }
+    limit = static_cast<int>(*n);
+    return true;
+  }
+  if (key == "cursor") {
+    auto pos = DecodeCursor(value);
+    if (!pos.ok()) return pos.status();
+    after = *pos;
+    return true;
+  }
+  return false;
+}
+
 Result<TaskQuery> ParseListQuery(const std::vector<std::pair<std::string, std::string>>& params,
                                  std::string owner_id) {
   TaskQuery q;
   q.owner_id = std::move(owner_id);
   for (const auto& [key, value] : params) {
-    if (key == "limit") {
-      auto n = ToInt(value);
-      if (!n || *n < 1 || *n > kMaxLimit) {
-        return Status::InvalidArgument("limit must be an integer from 1 to " + std::to_string(kMaxLimit));
-      }
-      q.limit = static_cast<int>(*n);
-    } else if (key == "cursor") {
-      auto pos = DecodeCursor(value);
-      if (!pos.ok()) return pos.status();
-      q.after = *pos;
-    } else if (key == "status") {
+    auto paging = ParsePagingParameter(key, value, q.limit, q.after);
+    if (!paging.ok()) return paging.status();
+    if (*paging) continue;
+    if (key == "status") {
       q.status = Parse<TaskStatus>(value);
       if (!q.status) return Status::InvalidArgument("status must be one of " + std::string(Spellings<TaskStatus>()));
     } else if (key == "visibility") {

@@ -43,7 +43,13 @@ void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& se
   if (task.schedule_info && task.schedule_info->schedule_name) {
     task.schedule_info->schedule_name = redactor.RedactText(*task.schedule_info->schedule_name);
   }
-  for (std::string& message : snapshot.messages) message = redactor.RedactJson(message);
+  // A message stored with the current built-in rules' verdict that they leave it unchanged is skipped,
+  // unless the task's own secret values must be looked for too.
+  const std::vector<bool>& verdicts = snapshot.needs_no_redaction;
+  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+    if (!with_secrets && i < verdicts.size() && verdicts[i]) continue;
+    snapshot.messages[i] = redactor.RedactJson(snapshot.messages[i]);
+  }
 }
 
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,

@@ -38,7 +38,8 @@ std::int64_t ShareCacheExpiry(const Task& task);
 // values) and every occurrence of `secret_values` (also escaped or percent-encoded) in the title, the
 // schedule name and every message, at any depth, with [REDACTED:<rule>] ([REDACTED:secret] for the
 // values). Anything the share endpoints serve has been through this; the owner's own API shows the
-// original.
+// original. Without secret values, a message the snapshot marks as needing no redaction (its verdict,
+// stored with it, under the current built-in rules) is left as it is, without being scanned again.
 void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values = {});
 
 // From the cache alone, without blocking; nullopt if the store must be read. `id` must be canonical.

@@ -23,6 +23,7 @@ void ApplySharePin(TaskSnapshot& snapshot) {
   // A pin without its count (a row written by hand) shows nothing rather than everything.
   const auto shown = static_cast<std::size_t>(std::max<std::int64_t>(0, share.pinned_messages.value_or(0)));
   if (snapshot.messages.size() > shown) snapshot.messages.resize(shown);
+  if (snapshot.needs_no_redaction.size() > shown) snapshot.needs_no_redaction.resize(shown);
   if (share.pinned_at) snapshot.task.updated_at = std::min(snapshot.task.updated_at, *share.pinned_at);
 }
 

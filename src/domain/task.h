@@ -81,6 +81,10 @@ struct Task {
 struct TaskSnapshot {
   Task task;
   std::vector<std::string> messages;  // each one message's JSON text, in order
+  // needs_no_redaction[i]: message i was found, when it was stored, to be left unchanged by the
+  // current built-in redaction rules (storage/task_codec.h). May be shorter than `messages`; a missing
+  // entry means not known.
+  std::vector<bool> needs_no_redaction;
 };
 
 // A message to store: its compact JSON text (an object) and its idempotency key, the JSON text of its

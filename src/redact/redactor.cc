@@ -184,4 +184,6 @@ std::string Redactor::RedactJson(std::string_view json) const {
   return out ? std::move(*out) : RedactText(json);
 }
 
+bool Redactor::LeavesJsonUnchanged(std::string_view json) const { return RedactJson(json) == json; }
+
 }  // namespace taskshare::redact

@@ -45,6 +45,15 @@
 
 namespace taskshare::redact {
 
+// The version of the built-in rules (every rule above but `secret`). Stored messages carry the
+// verdict "the built-in rules of version V leave this body unchanged" (storage/task_codec.h), and a
+// share view skips the built-in rules for a body whose verdict names the current version. So bump it
+// whenever a change to any built-in rule could make RedactJson() change a text it left unchanged
+// before; verdicts of older versions then count for nothing and those bodies are redacted when read.
+// RedactorRulesVersionTest fingerprints the rules' answers over tests/unit/redact_corpus and fails
+// when they change while this number does not.
+inline constexpr int kBuiltInRulesVersion = 1;
+
 class Redactor {
  public:
   // `secret_values`: the values of the task's secrets, in any order, possibly empty; those shorter
@@ -66,6 +75,9 @@ class Redactor {
   // Precondition: `json` is valid JSON. If it is not, the result is RedactText(json): never undefined
   // behaviour, and nothing that RedactText would catch is shown.
   [[nodiscard]] std::string RedactJson(std::string_view json) const;
+
+  // True if RedactJson(json) is a byte-identical copy of `json`.
+  [[nodiscard]] bool LeavesJsonUnchanged(std::string_view json) const;
 
   // Appends to `spans` the matches of every rule in `text`, as judged under a key of kind `context`;
   // not normalized. For the tests and for callers that render the text themselves.

@@ -10,6 +10,7 @@
 
 #include "domain/messages.h"
 #include "domain/task_json.h"
+#include "redact/redactor.h"
 
 namespace taskshare {
 
@@ -30,6 +31,31 @@ std::int64_t MessageChecksum(std::string_view body) {
 
 bool MessageBodyIntact(std::string_view body, std::optional<std::int64_t> checksum) {
   return checksum ? *checksum == MessageChecksum(body) : IsJsonObject(body);
+}
+
+namespace {
+
+// The seed of the verdict hash under the built-in rules of `version`: "redact" in the high bytes, the
+// version in the low ones.
+constexpr XXH64_hash_t VerdictSeed(int version) {
+  return 0x7265'6461'6374'0000ULL + static_cast<unsigned>(version);
+}
+
+std::int64_t VerdictHash(std::string_view body) {
+  return static_cast<std::int64_t>(
+      XXH3_64bits_withSeed(body.data(), body.size(), VerdictSeed(redact::kBuiltInRulesVersion)));
+}
+
+}  // namespace
+
+std::optional<std::int64_t> MessageRedactionVerdict(std::string_view body) {
+  static const redact::Redactor kBuiltIn;
+  if (!kBuiltIn.LeavesJsonUnchanged(body)) return std::nullopt;
+  return VerdictHash(body);
+}
+
+bool NeedsNoRedaction(std::string_view body, std::optional<std::int64_t> verdict) {
+  return verdict && *verdict == VerdictHash(body);
 }
 
 void TaskFieldDecoder::SecretNames(std::optional<std::string_view> text, std::vector<std::string>* out) {

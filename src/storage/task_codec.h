@@ -1,6 +1,6 @@
 // What every backend stores the same way: the text forms of the task fields kept as text, the rules
-// that decide whether a value read back is one the domain can represent, and the checksum stored
-// beside each message body.
+// that decide whether a value read back is one the domain can represent, and the checksum and the
+// redaction verdict stored beside each message body.
 //
 // Each backend reads its own columns and hands their values to TaskFieldDecoder, so what counts as a
 // corrupt row, and how it is reported, is decided here once: kInternal "Failed to load snapshot" naming
@@ -41,6 +41,19 @@ std::int64_t MessageChecksum(std::string_view body);
 // True if `body` is intact: it matches `checksum`, or, for a row stored without one (SQLite rows from
 // before schema version 2), it is one complete JSON object.
 bool MessageBodyIntact(std::string_view body, std::optional<std::int64_t> checksum);
+
+// The redaction verdict stored beside each message body (column redaction_verdict): when the built-in
+// redaction rules leave the body unchanged, XXH3-64 of the body seeded with those rules' version
+// (redact::kBuiltInRulesVersion); otherwise none (NULL), and the body is scanned whenever a share view
+// shows it. A hash of the body rather than a flag, so that a verdict holds only for the bytes it was
+// reached on and only under the rules it was reached by: a body edited behind the store's back keeps
+// none, and neither does any body once the rules' version moves on. Runs the built-in rules over the
+// body (about a microsecond per kilobyte); every backend stores each message's verdict with this.
+std::optional<std::int64_t> MessageRedactionVerdict(std::string_view body);
+
+// True if `verdict`, as read back beside `body`, says that the current built-in rules leave it
+// unchanged.
+bool NeedsNoRedaction(std::string_view body, std::optional<std::int64_t> verdict);
 
 // Decodes the columns of one task row that can hold values the domain cannot represent, keeping the
 // first problem found. Each method takes the column's value (std::nullopt for NULL) and its name, and

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -188,6 +189,33 @@ TEST(RedactCorpusTest, EveryRuleHasPositiveCases) {
   for (int r = 0; r <= static_cast<int>(Rule::kCredentialAssignment); ++r) {
     EXPECT_TRUE(seen.contains(std::string(RuleName(Rule(r))))) << RuleName(Rule(r));
   }
+}
+
+// The built-in rules' answers over the whole corpus, as one hash: what the stored redaction verdicts
+// of kBuiltInRulesVersion (storage/task_codec.h) rely on staying the same. When a change to the rules
+// changes it, bump kBuiltInRulesVersion (so that verdicts reached under the old rules stop counting)
+// and record the new fingerprint beside the new version here.
+TEST(RedactorRulesVersionTest, TheRulesAnswerAsTheirVersionSays) {
+  const std::map<int, std::uint64_t> kFingerprints = {{1, 0xb5354f5cbbdcf129ULL}};
+  const Redactor built_in;
+  XXH3_state_t* state = XXH3_createState();
+  ASSERT_NE(state, nullptr);
+  XXH3_64bits_reset(state);
+  for (const char* file : {"positive.txt", "negative.txt", "json.txt", "keys.txt", "values.txt"}) {
+    for (const Case& c : ReadCorpus(file)) {
+      for (const std::string& out : {built_in.RedactText(c.input), built_in.RedactJson(c.input)}) {
+        XXH3_64bits_update(state, out.data(), out.size());
+        XXH3_64bits_update(state, "\0", 1);
+      }
+    }
+  }
+  const std::uint64_t fingerprint = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  ASSERT_TRUE(kFingerprints.contains(kBuiltInRulesVersion))
+      << "record the fingerprint of version " << kBuiltInRulesVersion << ": 0x" << std::hex << fingerprint;
+  EXPECT_EQ(fingerprint, kFingerprints.at(kBuiltInRulesVersion))
+      << "the built-in rules answer differently from version " << kBuiltInRulesVersion
+      << ": bump kBuiltInRulesVersion (redact/redactor.h) and record 0x" << std::hex << fingerprint;
 }
 
 TEST(RedactSecretTest, ShortAndEmptyValuesAreIgnored) {

@@ -46,5 +46,26 @@ TEST(ShareRedactionTest, WithoutValuesOnlyTheBuiltInRulesApply) {
   EXPECT_EQ(snapshot.messages[0], R"({"content":"Tr0ub4dor&3-horse [REDACTED:aws_access_key_id]"})");
 }
 
+TEST(ShareRedactionTest, AMessageStoredWithTheVerdictIsNotScannedAgain) {
+  const std::string credential = R"({"content":"AKIAIOSFODNN7EXAMPLE"})";
+  TaskSnapshot snapshot;
+  // The verdict is the store's word that the current rules leave the body unchanged: it is trusted,
+  // which is what spares the scan. A body the rules would change never gets one (task_codec.h).
+  snapshot.messages = {credential, credential, credential};
+  snapshot.needs_no_redaction = {true, false};
+  RedactForViewers(snapshot);
+  EXPECT_EQ(snapshot.messages[0], credential);
+  EXPECT_EQ(snapshot.messages[1], R"({"content":"[REDACTED:aws_access_key_id]"})");
+  EXPECT_EQ(snapshot.messages[2], R"({"content":"[REDACTED:aws_access_key_id]"})");
+}
+
+TEST(ShareRedactionTest, ATaskWithSecretsHasEveryMessageScanned) {
+  TaskSnapshot snapshot;
+  snapshot.messages = {R"({"content":"pw Tr0ub4dor&3-horse AKIAIOSFODNN7EXAMPLE"})"};
+  snapshot.needs_no_redaction = {true};
+  RedactForViewers(snapshot, {"Tr0ub4dor&3-horse"});
+  EXPECT_EQ(snapshot.messages[0], R"({"content":"pw [REDACTED:secret] [REDACTED:aws_access_key_id]"})");
+}
+
 }  // namespace
 }  // namespace taskshare::api

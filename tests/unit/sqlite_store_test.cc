@@ -55,9 +55,9 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "6");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "7");
   EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-            "1,2,3,4,5,6");
+            "1,2,3,4,5,6,7");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 

@@ -2,7 +2,9 @@
 // back byte for byte, whatever they hold and however large, and a body changed behind the store's
 // back is refused rather than served.
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,6 +61,31 @@ TEST_P(StoreMessagesTest, AMissingMessageRowIsRefused) {
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(s.message(), "Failed to load snapshot");
   EXPECT_NE(s.detail().find("message_count"), std::string::npos) << s.detail();
+}
+
+TEST_P(StoreMessagesTest, EachMessageComesBackWithItsRedactionVerdict) {
+  const User owner = AddUser("a@example.com");
+  const NewMessage clean{R"({"role":"user","content":"scan the staging hosts"})", std::nullopt};
+  const NewMessage token{R"({"role":"tool","content":"found AKIAIOSFODNN7EXAMPLE in .env"})", std::nullopt};
+  const Task task = Create(NewTask(owner, 100), {clean, token});
+  ASSERT_OK(store().AppendMessages(task.id, {token, clean}, 200));
+  Result<TaskSnapshot> got = store().GetSnapshot(task.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->needs_no_redaction, (std::vector<bool>{true, false, false, true}));
+  // A body edited behind the store's back, with a checksum that matches it again: intact, but the
+  // verdict was reached on other bytes and no longer counts.
+  const std::int64_t checksum = static_cast<std::int64_t>(XXH3_64bits(token.json.data(), token.json.size()));
+  db_->ExecRaw("UPDATE messages SET body = '" + token.json + "', checksum = " + std::to_string(checksum) +
+               " WHERE position = 0");
+  got = store().GetSnapshot(task.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->messages[0], token.json);
+  EXPECT_EQ(got->needs_no_redaction, (std::vector<bool>{false, false, false, true}));
+  // Rows without a verdict (written before it existed) are not known to need none.
+  db_->ExecRaw("UPDATE messages SET redaction_verdict = NULL");
+  got = store().GetSnapshot(task.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->needs_no_redaction, (std::vector<bool>{false, false, false, false}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreMessagesTest, ::testing::ValuesIn(Backends()),

@@ -13,10 +13,11 @@ namespace {
 // statement, which is complete because the caller holds the task's row lock: under read committed,
 // a statement that starts after the lock was granted sees every message committed before it.
 constexpr std::string_view kInsertMessagesSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum) "
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
     "SELECT $1::bigint, $2::bigint + row_number() OVER (ORDER BY m.ord) - 1, m.msg_key, m.body, "
-    "m.checksum "
-    "FROM unnest($3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS m(msg_key, body, checksum, ord) "
+    "m.checksum, m.verdict "
+    "FROM unnest($3::text[], $4::text[], $5::bigint[], $6::bigint[]) "
+    "WITH ORDINALITY AS m(msg_key, body, checksum, verdict, ord) "
     "WHERE m.msg_key IS NULL OR NOT EXISTS ("
     "SELECT 1 FROM messages s WHERE s.task_seq = $1::bigint AND s.msg_key = m.msg_key)";
 
@@ -66,15 +67,22 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std
   std::vector<const std::string*> keys;
   std::vector<const std::string*> bodies;
   std::string checksums = "{";
+  std::string verdicts = "{";
   for (const NewMessage* message : messages) {
     keys.push_back(message->key ? &*message->key : nullptr);
     bodies.push_back(&message->json);
-    if (checksums.size() > 1) checksums += ',';
+    if (checksums.size() > 1) {
+      checksums += ',';
+      verdicts += ',';
+    }
     checksums += std::to_string(MessageChecksum(message->json));
+    const std::optional<std::int64_t> verdict = MessageRedactionVerdict(message->json);
+    verdicts += verdict ? std::to_string(*verdict) : "NULL";
   }
   checksums += '}';
-  Result<Rows> inserted =
-      conn.Query(kInsertMessagesSql, task_seq, first_position, TextArray(keys), TextArray(bodies), checksums);
+  verdicts += '}';
+  Result<Rows> inserted = conn.Query(kInsertMessagesSql, task_seq, first_position, TextArray(keys),
+                                     TextArray(bodies), checksums, verdicts);
   if (!inserted.ok()) return inserted.status();
   return inserted->affected();
 }

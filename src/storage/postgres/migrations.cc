@@ -179,9 +179,15 @@ CREATE TABLE share_views (
 );
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
+// Version 7: messages.redaction_verdict, as SQLite's version 7 (storage/task_codec.h). Adding a column
+// with no default rewrites no rows.
+constexpr std::string_view kMigrationRedactionVerdict = R"sql(
+ALTER TABLE messages ADD COLUMN redaction_verdict bigint;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
                                                          kMigrationKeyPrefix, kMigrationShareSettings,
-                                                         kMigrationSecrets};
+                                                         kMigrationSecrets, kMigrationRedactionVerdict};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -65,7 +65,8 @@ constexpr std::string_view kInsertScheduledTaskSql =
     "updated_at, message_count) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, 1) RETURNING seq";
 constexpr std::string_view kInsertFirstMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum) VALUES ($1, 0, NULL, $2, $3)";
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
+    "VALUES ($1, 0, NULL, $2, $3, $4)";
 constexpr std::string_view kInsertExecutionSql =
     "INSERT INTO schedule_executions(id, schedule_id, task_id, scheduled_at, started_at, completed_at, "
     "status) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -79,7 +80,8 @@ Status WriteRun(Connection& conn, const PlannedRun& run) {
       t.project_id, SecretNamesToText(t.secret_names), t.created_at, t.updated_at);
   if (!inserted.ok()) return inserted.status();
   const std::string& body = run.first_message.json;
-  Status s = Exec(conn, kInsertFirstMessageSql, inserted->Int64(0, 0), body, MessageChecksum(body));
+  Status s = Exec(conn, kInsertFirstMessageSql, inserted->Int64(0, 0), body, MessageChecksum(body),
+                  MessageRedactionVerdict(body));
   const Execution& e = run.execution;
   if (s.ok()) {
     s = Exec(conn, kInsertExecutionSql, e.id, e.schedule_id, e.task_id, e.scheduled_at, e.started_at,

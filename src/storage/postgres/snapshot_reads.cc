@@ -13,7 +13,7 @@ namespace {
 using Lease = ConnectionPool::Lease;
 
 constexpr std::string_view kMessagesSql =
-    "SELECT position, body, checksum FROM messages WHERE task_seq = $1 ORDER BY position";
+    "SELECT position, body, checksum, redaction_verdict FROM messages WHERE task_seq = $1 ORDER BY position";
 // The task row with its change counter (bumped by every update: see migrations.cc, version 2).
 constexpr std::string_view kSnapshotTaskSql =
     "SELECT " TASKSHARE_PG_TASK_COLUMNS ", t.version " TASKSHARE_PG_TASK_FROM "WHERE t.id = $1";
@@ -35,12 +35,13 @@ Result<VersionedSnapshot> ReadSnapshot(ConnectionPool& pool, std::string_view id
   if (task_rows->empty()) return Status::NotFound("Task not found");
   Result<StoredTask> stored = ReadTaskRow(*task_rows, 0);
   if (!stored.ok()) return stored.status();
-  VersionedSnapshot out{{std::move(stored->task), {}}, 0, task_rows->Int64(0, kSnapshotVersionColumn)};
+  VersionedSnapshot out{{std::move(stored->task), {}, {}}, 0, task_rows->Int64(0, kSnapshotVersionColumn)};
   out.seq = out.snapshot.task.seq;
   TaskSnapshot& snapshot = out.snapshot;
   Result<Rows> rows = (*conn)->Query(kMessagesSql, snapshot.task.seq);
   if (!rows.ok()) return rows.status();
   snapshot.messages.reserve(rows->size());
+  snapshot.needs_no_redaction.reserve(rows->size());
   for (int i = 0; i < rows->size(); ++i) {
     // Positions are dense from 0; a gap means rows were lost or edited behind the store's back.
     if (rows->Int64(i, 0) != i) {
@@ -50,6 +51,7 @@ Result<VersionedSnapshot> ReadSnapshot(ConnectionPool& pool, std::string_view id
     if (!MessageBodyIntact(body, rows->OptionalInt64(i, 2))) {
       return CorruptTask(id, "messages.body", "of position " + std::to_string(i) + " is damaged");
     }
+    snapshot.needs_no_redaction.push_back(NeedsNoRedaction(body, rows->OptionalInt64(i, 3)));
     snapshot.messages.push_back(std::move(body));
   }
   if (static_cast<std::int64_t>(snapshot.messages.size()) != stored->message_count) {

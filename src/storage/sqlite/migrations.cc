@@ -147,8 +147,16 @@ CREATE TABLE share_views (
 );
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5, kMigration6};
+// Version 7. messages.redaction_verdict: whether the built-in redaction rules leave the body unchanged,
+// as a hash of the body under the rules' version (storage/task_codec.h); NULL when they do not, or when
+// it is not known (rows written before this version, or by a node of an earlier version still running
+// while others are upgraded), and such bodies are scanned whenever a share view shows them.
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE messages ADD COLUMN redaction_verdict INTEGER;
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5, kMigration6, kMigration7};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

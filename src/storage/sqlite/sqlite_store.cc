@@ -54,7 +54,8 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
 // conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
 // are already inserted when a later one arrives.
 constexpr std::string_view kInsertMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
 
 // Inserts `messages` after position `first_position - 1`; returns how many were stored.
@@ -68,7 +69,7 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
   for (const NewMessage& message : messages) {
     stmt->Reset();
     stmt->BindAll(task_seq, first_position + appended, message.key, message.json,
-                  MessageChecksum(message.json));
+                  MessageChecksum(message.json), MessageRedactionVerdict(message.json));
     if (Status s = stmt->Run(); !s.ok()) return s;
     appended += conn.Changes();
   }
@@ -203,7 +204,7 @@ Result<Task> SqliteStore::GetTask(std::string_view id) {
 }
 
 constexpr std::string_view kMessagesSql =
-    "SELECT position, body, checksum FROM messages WHERE task_seq = ?1 ORDER BY position";
+    "SELECT position, body, checksum, redaction_verdict FROM messages WHERE task_seq = ?1 ORDER BY position";
 
 Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   ConnectionPool::Lease conn = pool_->Acquire();
@@ -213,7 +214,7 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   if (!tx.ok()) return tx.status();
   Result<StoredTask> stored = LoadTask(*conn, id);
   if (!stored.ok()) return stored.status();
-  TaskSnapshot snapshot{std::move(stored->task), {}};
+  TaskSnapshot snapshot{std::move(stored->task), {}, {}};
   {
     Result<Statement> stmt = conn->Query(kMessagesSql, snapshot.task.seq);
     if (!stmt.ok()) return stmt.status();
@@ -229,8 +230,12 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
       std::string body = stmt->ColumnText(1);
       std::optional<std::int64_t> checksum;
       if (!stmt->IsNull(2)) checksum = stmt->ColumnInt64(2);
-      const bool intact = MessageBodyIntact(body, checksum);
-      if (!intact) return CorruptTask(id, "messages.body", "of position " + std::to_string(expected) + " is damaged");
+      if (!MessageBodyIntact(body, checksum)) {
+        return CorruptTask(id, "messages.body", "of position " + std::to_string(expected) + " is damaged");
+      }
+      std::optional<std::int64_t> verdict;
+      if (!stmt->IsNull(3)) verdict = stmt->ColumnInt64(3);
+      snapshot.needs_no_redaction.push_back(NeedsNoRedaction(body, verdict));
       snapshot.messages.push_back(std::move(body));
     }
   }

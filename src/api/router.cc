@@ -120,6 +120,7 @@ observe::Route RouteOf(std::string_view target) {
       return observe::Route::kTasks;
     case Route::kTask:
     case Route::kShareSettings:
+    case Route::kShareStats:
       return observe::Route::kTask;
     case Route::kMessages:
       return observe::Route::kMessages;
@@ -137,11 +138,13 @@ observe::Route RouteOf(std::string_view target) {
     case Route::kApiKey:
     case Route::kApiKeyRotate:
       return observe::Route::kApiKey;
-    case Route::kAdminSharing:
-    case Route::kRevokeAllShares:
     case Route::kSecrets:
     case Route::kSecret:
-    case Route::kShareStats:
+      return observe::Route::kSecrets;
+    case Route::kRevokeAllShares:
+      return observe::Route::kShares;
+    case Route::kAdminSharing:
+      return observe::Route::kAdmin;
     case Route::kNone:
       break;
   }

@@ -63,6 +63,12 @@ std::string_view RouteName(Route route) {
       return "schedules";
     case Route::kApiKey:
       return "apikey";
+    case Route::kSecrets:
+      return "secrets";
+    case Route::kShares:
+      return "shares";
+    case Route::kAdmin:
+      return "admin";
     case Route::kOther:
       break;
   }

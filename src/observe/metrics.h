@@ -32,9 +32,12 @@ enum class Route {
   kMetrics,
   kSchedules,  // /api/v1/schedules and /api/v1/schedules/{id}
   kApiKey,     // /api/v1/user/apikey and /api/v1/user/apikey/rotate
+  kSecrets,    // /api/v1/secrets and /api/v1/secrets/{name}
+  kShares,     // /api/v1/shares/revoke-all
+  kAdmin,      // /api/v1/admin/sharing
   kOther
 };
-inline constexpr std::size_t kRouteCount = 12;
+inline constexpr std::size_t kRouteCount = 15;
 std::string_view RouteName(Route route);
 
 // One sample of a gauge or counter kept elsewhere, rendered as `name{labels} value`.

@@ -4,7 +4,10 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <utility>
 
+#include "api/router.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
 
@@ -67,6 +70,35 @@ TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\nin:\n" << text;
   }
   EXPECT_EQ(text.find("route=\"messages\""), std::string::npos) << "routes never seen are left out";
+}
+
+TEST(MetricsRouteTest, EveryEndpointHasARouteLabel) {
+  const std::string id = "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11";
+  const std::pair<std::string, std::string_view> cases[] = {
+      {"/api/v1/tasks/" + id + "/share", "share"},
+      {"/api/v1/tasks/" + id + "/share?x=1", "share"},
+      {"/share/" + id, "share_page"},
+      {"/api/v1/tasks?shared=true", "tasks"},
+      {"/api/v1/tasks/" + id, "task"},
+      {"/api/v1/tasks/" + id + "/share/settings", "task"},
+      {"/api/v1/tasks/" + id + "/share/stats", "task"},
+      {"/api/v1/tasks/" + id + "/messages", "messages"},
+      {"/api/v1/schedules", "schedules"},
+      {"/api/v1/schedules/" + id, "schedules"},
+      {"/api/v1/user/apikey", "apikey"},
+      {"/api/v1/user/apikey/rotate", "apikey"},
+      {"/api/v1/secrets", "secrets"},
+      {"/api/v1/secrets/DEPLOY_TOKEN", "secrets"},
+      {"/api/v1/shares/revoke-all", "shares"},
+      {"/api/v1/admin/sharing", "admin"},
+      {"/api/openapi.json", "openapi"},
+      {"/healthz", "healthz"},
+      {"/readyz", "readyz"},
+      {"/metrics", "metrics"},
+      {"/api/v1/nothing", "other"},
+      {"/", "other"},
+  };
+  for (const auto& [target, route] : cases) EXPECT_EQ(RouteName(api::RouteOf(target)), route) << target;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace taskshare::api {
@@ -12,8 +13,17 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
+// Options with the given rate and burst (and slots), the rest at their defaults.
+RateLimitOptions Limits(double rate, double burst, std::size_t slots = RateLimitOptions{}.slots) {
+  RateLimitOptions options;
+  options.rate = rate;
+  options.burst = burst;
+  options.slots = slots;
+  return options;
+}
+
 TEST(RateLimiterTest, AllowsTheBurstThenRefillsAtTheRate) {
-  RateLimiter limiter({.rate = 2, .burst = 3});
+  RateLimiter limiter(Limits(2, 3));
   const Clock::time_point t0{};
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.Take("203.0.113.7", t0), 0) << i;
   EXPECT_EQ(limiter.Take("203.0.113.7", t0), 1);  // empty: one token comes in half a second
@@ -29,20 +39,20 @@ TEST(RateLimiterTest, AllowsTheBurstThenRefillsAtTheRate) {
 }
 
 TEST(RateLimiterTest, RetryAfterCoversTheWaitForOneToken) {
-  RateLimiter limiter({.rate = 0.1, .burst = 1});
+  RateLimiter limiter(Limits(0.1, 1));
   EXPECT_EQ(limiter.Take("a", Clock::time_point{}), 0);
   EXPECT_EQ(limiter.Take("a", Clock::time_point{}), 10);
 }
 
 TEST(RateLimiterTest, OffAtRateZero) {
-  RateLimiter limiter({.rate = 0, .burst = 1});
+  RateLimiter limiter(Limits(0, 1));
   EXPECT_FALSE(limiter.enabled());
   for (int i = 0; i < 1000; ++i) EXPECT_EQ(limiter.Take("a", Clock::time_point{}), 0);
 }
 
 TEST(RateLimiterTest, MemoryIsFixedHoweverManyAddressesCall) {
   // Four slots for a million addresses: they only take slots over from one another.
-  RateLimiter limiter({.rate = 1, .burst = 1, .slots = 4});
+  RateLimiter limiter(Limits(1, 1, 4));
   for (int i = 0; i < 1'000'000; ++i) limiter.Take("10.0." + std::to_string(i), Clock::time_point{});
   SUCCEED();
 }
@@ -55,10 +65,12 @@ Request From(std::string peer, std::string forwarded_for = {}) {
 }
 
 TEST(RateLimiterTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
-  RateLimiter untrusting({});
+  RateLimiter untrusting(RateLimitOptions{});
   EXPECT_EQ(untrusting.ClientOf(From("203.0.113.7", "1.2.3.4")), "203.0.113.7");
 
-  RateLimiter limiter({.trusted_proxies = {"127.0.0.1", "10.0.0.0/8", "fd00::/8"}});
+  RateLimitOptions behind_proxies;
+  behind_proxies.trusted_proxies = {"127.0.0.1", "10.0.0.0/8", "fd00::/8"};
+  RateLimiter limiter(behind_proxies);
   EXPECT_EQ(limiter.ClientOf(From("127.0.0.1")), "127.0.0.1");
   EXPECT_EQ(limiter.ClientOf(From("127.0.0.1", "198.51.100.9")), "198.51.100.9");
   // The right-most address that is not a trusted hop; what a client wrote further left is ignored.

@@ -1,17 +1,19 @@
 #include "cache/cached_response.h"
 
 #include <libdeflate.h>
+#include <malloc.h>
 #include <xxhash.h>
 
 #include <cstdio>
+#include <functional>
 
 namespace taskshare {
 namespace {
 
 // libdeflate's level 6 compresses transcripts about as well as zlib's 9, several times faster.
 constexpr int kGzipLevel = 6;
-// Bookkeeping charged per response besides its strings: the object, control blocks, allocator slack.
-constexpr std::size_t kOverheadBytes = 256;
+// What a std::make_shared allocation adds to its object: the control block and the allocator's header.
+constexpr std::size_t kSharedBlockBytes = 48;
 
 std::string ComputeEtag(const std::string& body) {
   const XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
@@ -41,6 +43,20 @@ std::string_view OpaqueTag(std::string_view tag) {
   while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
   if (tag.starts_with("W/")) tag.remove_prefix(2);
   return tag;
+}
+
+// The block the allocator gave a string's characters (its usable size, which is what the request was
+// rounded up to), or 0 for a string short enough to keep them inside itself.
+std::size_t HeapBytes(const std::string& s) {
+  const auto* self = reinterpret_cast<const char*>(&s);
+  const std::less<const char*> before;
+  if (!before(s.data(), self) && before(s.data(), self + sizeof s)) return 0;  // the short-string buffer
+  return malloc_usable_size(const_cast<char*>(s.data()));
+}
+
+// A string of its own allocation (std::make_shared), with its characters.
+std::size_t SharedStringBytes(const std::shared_ptr<const std::string>& s) {
+  return s ? kSharedBlockBytes + sizeof(std::string) + HeapBytes(*s) : 0;
 }
 
 }  // namespace
@@ -105,9 +121,12 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 }
 
 std::size_t CachedResponse::bytes() const {
-  return kOverheadBytes + body_->capacity() + (gzip_ ? gzip_->capacity() : 0) + etag_.capacity() +
-         gzip_etag_.capacity() + content_type_.capacity() + extra_headers_.capacity() + identity_headers_.capacity() +
-         gzip_headers_.capacity() + not_modified_headers_.capacity() + gzip_not_modified_headers_.capacity();
+  std::size_t n = kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
+  for (const std::string* s : {&etag_, &gzip_etag_, &content_type_, &extra_headers_, &identity_headers_,
+                               &gzip_headers_, &not_modified_headers_, &gzip_not_modified_headers_}) {
+    n += HeapBytes(*s);
+  }
+  return n;
 }
 
 }  // namespace taskshare

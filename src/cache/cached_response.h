@@ -65,7 +65,8 @@ class CachedResponse {
   // requires for If-None-Match; "*" matches any).
   bool MatchesIfNoneMatch(std::string_view if_none_match, Variant v) const;
 
-  // The memory this response holds, charged against the cache budget.
+  // The memory this response holds, charged against the cache budget: the objects and the blocks the
+  // allocator gave their strings (its rounding included), so that the budget bounds resident memory.
   std::size_t bytes() const;
 
   // Use Make().

@@ -244,7 +244,7 @@ TEST(ResponseCacheTest, EvictsAsManyAsNeededForALargeEntry) {
   for (int i = 0; i < 4; ++i) FillNow(cache, Id(i), CachedView::kShareJson, small);
   ASSERT_EQ(cache.stats().entries, 4u);
   // Needs the room of between two and three small slots: the three coldest go, the hottest stays.
-  const Response large = MakeResponse(2 * cost + cost / 2);
+  const Response large = MakeResponse(2 * cost + cost / 4);
   const std::size_t large_cost = SlotCost(Id(10), large);
   ASSERT_GT(large_cost, 2 * cost);
   ASSERT_LE(large_cost, 3 * cost);

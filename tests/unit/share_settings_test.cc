@@ -92,7 +92,7 @@ TEST(ShareViewTest, OpenOnlyForPublicAndUnlistedAndUntilExpiry) {
 }
 
 TEST(ShareViewTest, PinCutsMessagesAndUpdatedAt) {
-  TaskSnapshot s{SharedTask(Visibility::kPublic), {R"({"n":0})", R"({"n":1})", R"({"n":2})"}};
+  TaskSnapshot s{SharedTask(Visibility::kPublic), {R"({"n":0})", R"({"n":1})", R"({"n":2})"}, {}};
   ApplySharePin(s);
   EXPECT_EQ(s.messages.size(), 3u) << "live shows everything";
   EXPECT_EQ(s.task.updated_at, kNow);

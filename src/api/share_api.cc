@@ -34,10 +34,9 @@ std::int64_t ShareCacheExpiry(const Task& task) { return task.share.expires_at.v
 void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values) {
   // The built-in rules alone are immutable, so one instance serves every thread; a task with secrets
   // gets a redactor of its own (built once per cache fill).
-  static const redact::Redactor kBuiltIn;
   std::optional<redact::Redactor> with_secrets;
   if (!secret_values.empty()) with_secrets.emplace(secret_values);
-  const redact::Redactor& redactor = with_secrets ? *with_secrets : kBuiltIn;
+  const redact::Redactor& redactor = with_secrets ? *with_secrets : redact::Redactor::BuiltIn();
   Task& task = snapshot.task;
   task.title = redactor.RedactText(task.title);
   if (task.schedule_info && task.schedule_info->schedule_name) {

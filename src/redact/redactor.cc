@@ -184,6 +184,11 @@ std::string Redactor::RedactJson(std::string_view json) const {
   return out ? std::move(*out) : RedactText(json);
 }
 
+const Redactor& Redactor::BuiltIn() {
+  static const Redactor kBuiltIn;
+  return kBuiltIn;
+}
+
 bool Redactor::LeavesJsonUnchanged(std::string_view json) const { return RedactJson(json) == json; }
 
 }  // namespace taskshare::redact

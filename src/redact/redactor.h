@@ -79,6 +79,9 @@ class Redactor {
   // True if RedactJson(json) is a byte-identical copy of `json`.
   [[nodiscard]] bool LeavesJsonUnchanged(std::string_view json) const;
 
+  // The built-in rules alone (no secret values): one immutable instance for the whole process.
+  static const Redactor& BuiltIn();
+
   // Appends to `spans` the matches of every rule in `text`, as judged under a key of kind `context`;
   // not normalized. For the tests and for callers that render the text themselves.
   void FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const;

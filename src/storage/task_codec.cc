@@ -49,8 +49,7 @@ std::int64_t VerdictHash(std::string_view body) {
 }  // namespace
 
 std::optional<std::int64_t> MessageRedactionVerdict(std::string_view body) {
-  static const redact::Redactor kBuiltIn;
-  if (!kBuiltIn.LeavesJsonUnchanged(body)) return std::nullopt;
+  if (!redact::Redactor::BuiltIn().LeavesJsonUnchanged(body)) return std::nullopt;
   return VerdictHash(body);
 }
 

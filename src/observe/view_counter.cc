@@ -53,6 +53,10 @@ Status ViewCounter::Flush() {
   std::vector<ShareViewCount> batch;
   batch.reserve(all.size());
   for (const auto& [id, p] : all) batch.push_back({id, p.views, p.last_viewed_at});
+  // In task id order: the store's index pages are then visited in order, each once per flush, and two
+  // nodes flushing at once lock the rows they share in the same order.
+  std::sort(batch.begin(), batch.end(),
+            [](const ShareViewCount& a, const ShareViewCount& b) { return a.task_id < b.task_id; });
   Status s = store_.AddShareViews(batch);
   if (s.ok()) {
     if (failing_) LogInfo("share view counts are being saved again");

@@ -273,6 +273,8 @@ class Store {
 
   // Adds each count to its task's total (and keeps the latest last_viewed_at), in one transaction.
   // Counts of tasks that do not exist (deleted meanwhile) are dropped. A task's counts go when it does.
+  // Given in task id order (as observe::ViewCounter gives them), the rows are visited in index order and
+  // concurrent calls lock the rows they share in the same order.
   virtual Status AddShareViews(const std::vector<ShareViewCount>& counts) = 0;
 
   // The task's views so far; zero (and no last_viewed_at) for a task never viewed or not existing.

@@ -55,10 +55,48 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "7");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "8");
   EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-            "1,2,3,4,5,6,7");
+            "1,2,3,4,5,6,7,8");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
+}
+
+// Migration 8 rebuilds share_views as a WITHOUT ROWID table: the counts of a version-7 database (its
+// table put back in the version-7 shape, and the migration's record removed) come through it.
+TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
+  TempDir dir;
+  const std::string path = (dir.path() / "v.db").string();
+  Task task;
+  {
+    auto store = OpenSqliteStore(SqliteAt(path));
+    ASSERT_OK(store);
+    const User ana = NewUser("ana@views.test");
+    ASSERT_OK((*store)->CreateUser(ana, {.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1}));
+    task.id = NewUuidV4();
+    task.owner_id = ana.id;
+    task.title = "viewed";
+    task.created_at = task.updated_at = 1000;
+    ASSERT_OK((*store)->CreateTask(task, {}));
+  }
+  RawSqlite(path).Exec(
+      "DROP TABLE share_views; "
+      "CREATE TABLE share_views (task_id TEXT PRIMARY KEY NOT NULL REFERENCES tasks(id) ON DELETE CASCADE, "
+      "views INTEGER NOT NULL, last_viewed_at INTEGER NOT NULL); "
+      "INSERT INTO share_views VALUES ('" + task.id + "', 41, 5000); "
+      "DELETE FROM schema_migrations WHERE version = 8");
+
+  auto store = OpenSqliteStore(SqliteAt(path));
+  ASSERT_OK(store);
+  RawSqlite raw(path);
+  EXPECT_NE(raw.QueryText("SELECT sql FROM sqlite_schema WHERE name = 'share_views'").find("WITHOUT ROWID"),
+            std::string::npos);
+  ASSERT_OK((*store)->AddShareViews({{task.id, 1, 6000}}));
+  auto views = (*store)->GetShareViews(task.id);
+  ASSERT_OK(views);
+  EXPECT_EQ(views->views, 42);
+  EXPECT_EQ(views->last_viewed_at, 6000);
+  ASSERT_OK((*store)->DeleteTask(task.id));
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM share_views"), "0") << "the rebuilt table still cascades";
 }
 
 TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {

@@ -155,8 +155,23 @@ constexpr std::string_view kMigration7 = R"sql(
 ALTER TABLE messages ADD COLUMN redaction_verdict INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5, kMigration6, kMigration7};
+// Version 8. share_views becomes a WITHOUT ROWID table: one B-tree keyed by task id instead of a rowid
+// table and an index of its key, so a flush of view counts (sorted by task id) writes one page where it
+// wrote two.
+constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE share_views_by_task (
+  task_id TEXT PRIMARY KEY NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+  views INTEGER NOT NULL,
+  last_viewed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO share_views_by_task(task_id, views, last_viewed_at)
+  SELECT task_id, views, last_viewed_at FROM share_views;
+DROP TABLE share_views;
+ALTER TABLE share_views_by_task RENAME TO share_views;
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                                         kMigration5, kMigration6, kMigration7, kMigration8};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -3,18 +3,15 @@
 #include <algorithm>
 #include <functional>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include "common/time.h"
 
 namespace taskshare {
 namespace {
 
-// Bookkeeping charged per slot besides its responses: the key, the list node, the map node.
+// Bookkeeping charged per slot besides its responses: the key, the list node, the index element.
 constexpr std::size_t kSlotOverheadBytes = 128;
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 }  // namespace
 
@@ -28,7 +25,9 @@ struct ResponseCache::Shard {
   std::mutex mu;
   std::uint64_t epoch = 0;  // bumped by every invalidation in this shard
   std::list<Slot> lru;      // most recently used first
-  std::unordered_map<std::string_view, std::list<Slot>::iterator, StringHash, std::equal_to<>> index;
+  // Open addressing: a lookup reads one group of the table's metadata and then the one element it
+  // points to, instead of walking a bucket's chain of separately allocated nodes.
+  boost::unordered_flat_map<std::string_view, std::list<Slot>::iterator> index;
   std::size_t bytes = 0;
   std::uint64_t hits = 0, misses = 0, evictions = 0;
 };

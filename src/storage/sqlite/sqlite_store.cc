@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <string>
@@ -215,6 +216,10 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   Result<StoredTask> stored = LoadTask(*conn, id);
   if (!stored.ok()) return stored.status();
   TaskSnapshot snapshot{std::move(stored->task), {}, {}};
+  // The row's count sizes the vectors once (capped: a damaged count must not allocate at will).
+  const auto expected_count = static_cast<std::size_t>(std::clamp<std::int64_t>(stored->message_count, 0, 1 << 16));
+  snapshot.messages.reserve(expected_count);
+  snapshot.needs_no_redaction.reserve(expected_count);
   {
     Result<Statement> stmt = conn->Query(kMessagesSql, snapshot.task.seq);
     if (!stmt.ok()) return stmt.status();

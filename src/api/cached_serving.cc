@@ -22,7 +22,7 @@ Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::str
                            const std::function<BuiltResponse()>& build) {
   // The ticket comes first: whatever is read after it is dropped by Fill() if a write lands meanwhile.
   const ResponseCache::Ticket ticket = cache.BeginFill(id);
-  auto cached = cache.Get(id, view);
+  auto cached = cache.Peek(id, view);
   bool fresh = false;
   if (!cached) {
     BuiltResponse built = build();

@@ -22,7 +22,9 @@ struct BuiltResponse {
 };
 
 // The cached `view` of task `id` served to `request`, without blocking; nullopt on a miss or when the
-// request wants a gzip variant not made yet.
+// request wants a gzip variant not made yet. Its lookup is the request's one count in the cache's hits
+// and misses: a request goes through it before ServeThroughCache (api::Router::TryHandleNow), whose
+// own lookup does not count again.
 std::optional<Response> ServeFromCache(ResponseCache& cache, CachedView view, std::string_view id,
                                        const Request& request);
 

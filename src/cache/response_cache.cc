@@ -48,23 +48,31 @@ ResponseCache::Shard& ResponseCache::ShardOf(std::string_view id, std::size_t* i
 }
 
 std::shared_ptr<const CachedResponse> ResponseCache::Get(std::string_view id, CachedView view) {
+  return Lookup(id, view, true);
+}
+
+std::shared_ptr<const CachedResponse> ResponseCache::Peek(std::string_view id, CachedView view) {
+  return Lookup(id, view, false);
+}
+
+std::shared_ptr<const CachedResponse> ResponseCache::Lookup(std::string_view id, CachedView view, bool counted) {
   if (budget_ == 0) return nullptr;
   Shard& s = ShardOf(id);
   std::lock_guard lock(s.mu);
   auto it = s.index.find(id);
   // Suspended, the shard is empty anyway (see the header); the flag only spares the lookup's result.
   if (it == s.index.end() || !it->second->views[static_cast<std::size_t>(view)] || suspended_.load()) {
-    ++s.misses;
+    if (counted) ++s.misses;
     return nullptr;
   }
   // An expired response stays in its slot until the fill that follows this miss replaces it; the
   // clock is read only for responses that can expire.
   const CachedResponse& found = *it->second->views[static_cast<std::size_t>(view)];
   if (found.expires_at() != 0 && found.ExpiredAt(NowMicros())) {
-    ++s.misses;
+    if (counted) ++s.misses;
     return nullptr;
   }
-  ++s.hits;
+  if (counted) ++s.hits;
   s.lru.splice(s.lru.begin(), s.lru, it->second);
   return it->second->views[static_cast<std::size_t>(view)];
 }

@@ -76,6 +76,9 @@ class ResponseCache {
   // The cached view of task `id`, or nullptr (also once the view's expires_at has passed). A hit makes
   // the slot the most recently used.
   std::shared_ptr<const CachedResponse> Get(std::string_view id, CachedView view);
+  // Get() without counting a hit or a miss: a second look on behalf of a request whose Get() was
+  // counted already.
+  std::shared_ptr<const CachedResponse> Peek(std::string_view id, CachedView view);
 
   // Call before reading what a Fill() will store.
   Ticket BeginFill(std::string_view id);
@@ -107,6 +110,7 @@ class ResponseCache {
   struct Shard;
 
   Shard& ShardOf(std::string_view id, std::size_t* index = nullptr);
+  std::shared_ptr<const CachedResponse> Lookup(std::string_view id, CachedView view, bool counted);
   // Erases slots from the cold end of the shard's list until `needed` more bytes fit. Shard lock held.
   void EvictFor(Shard& shard, std::size_t needed);
 

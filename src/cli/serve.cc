@@ -149,9 +149,9 @@ std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cach
   const http::ServerStats s = server.stats();
   const auto d = [](auto v) { return static_cast<double>(v); };
   return {
-      {"taskshare_cache_hits_total", "counter", "Share responses found in the response cache.", "",
+      {"taskshare_cache_hits_total", "counter", "Share requests answered from the response cache.", "",
        d(c.hits)},
-      {"taskshare_cache_misses_total", "counter", "Share responses not in the response cache.", "",
+      {"taskshare_cache_misses_total", "counter", "Share requests whose response was not in the response cache (each counted once).", "",
        d(c.misses)},
       {"taskshare_cache_evictions_total", "counter", "Cache entries dropped to stay within the budget.", "",
        d(c.evictions)},

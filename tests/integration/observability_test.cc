@@ -58,6 +58,8 @@ TEST(ObservabilityTest, MetricsNeedAnAdminAndCountRequestsByRouteAndStatus) {
       << m;
   // The first share request filled the cache, the next two were hits.
   EXPECT_NE(m.find("taskshare_cache_hits_total 2\n"), std::string::npos) << m;
+  // Each request is counted once: the first share request and the unknown task's were misses.
+  EXPECT_NE(m.find("taskshare_cache_misses_total 2\n"), std::string::npos) << m;
   EXPECT_NE(m.find("taskshare_cache_entries 1\n"), std::string::npos) << m;
   EXPECT_NE(m.find("taskshare_db_pool_threads{pool=\"write\"} 4\n"), std::string::npos) << m;
   EXPECT_NE(m.find("# TYPE taskshare_connections_open gauge\n"), std::string::npos) << m;

@@ -58,6 +58,12 @@ TEST(ResponseCacheTest, MissFillHit) {
   EXPECT_GE(s.bytes, r->bytes() + id.size());
   EXPECT_EQ(s.evictions, 0u);
   EXPECT_EQ(cache.budget_bytes(), std::size_t{1} << 20);
+
+  // A second look on behalf of a counted request finds the same and counts nothing.
+  EXPECT_EQ(cache.Peek(id, CachedView::kShareJson), r);
+  EXPECT_EQ(cache.Peek(Id(2), CachedView::kShareJson), nullptr);
+  EXPECT_EQ(cache.stats().hits, 2u);
+  EXPECT_EQ(cache.stats().misses, 1u);
 }
 
 TEST(ResponseCacheTest, NullResponseIsNotStored) {

@@ -1,5 +1,8 @@
 #include "domain/messages.h"
 
+#include <algorithm>
+#include <string>
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -232,6 +235,13 @@ bool IsJson(std::string_view text) {
   boost::system::error_code ec;
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   return !ec && parser.done() && SkipSpace(text, used) == text.size();
+}
+
+Status CheckTaskRoom(std::int64_t count, std::size_t adding) {
+  const auto room = static_cast<std::size_t>(std::max<std::int64_t>(0, kMaxMessagesPerTask - count));
+  if (adding <= room) return Status::Ok();
+  return Status::TooLarge("a task holds at most " + std::to_string(kMaxMessagesPerTask) + " messages; this one has " +
+                          std::to_string(count) + " and the request adds " + std::to_string(adding));
 }
 
 }  // namespace taskshare

@@ -6,6 +6,8 @@
 // message, dropping only the whitespace between tokens. Pure functions; thread-safe.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +22,14 @@ namespace taskshare {
 
 // Most messages one append may carry.
 inline constexpr size_t kMaxMessagesPerAppend = 1000;
+
+// Most messages one task may hold (2^24 - 1; the SQLite store numbers a task's message rows within a
+// range of 2^24, storage/sqlite/task_rows.h).
+inline constexpr std::int64_t kMaxMessagesPerTask = (std::int64_t{1} << 24) - 1;
+
+// Ok if a task holding `count` messages may take `adding` more; kTooLarge, naming the limit, if that
+// would take it past kMaxMessagesPerTask. Both stores check it before they write.
+Status CheckTaskRoom(std::int64_t count, std::size_t adding);
 
 // `text` with the whitespace between tokens removed. `text` must be valid JSON.
 std::string CompactJson(std::string_view text);

@@ -55,14 +55,14 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "8");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "9");
   EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-            "1,2,3,4,5,6,7,8");
+            "1,2,3,4,5,6,7,8,9");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
 // Migration 8 rebuilds share_views as a WITHOUT ROWID table: the counts of a version-7 database (its
-// table put back in the version-7 shape, and the migration's record removed) come through it.
+// table put back in the version-7 shape, and the records of the migrations since removed) come through it.
 TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
   TempDir dir;
   const std::string path = (dir.path() / "v.db").string();
@@ -83,7 +83,7 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
       "CREATE TABLE share_views (task_id TEXT PRIMARY KEY NOT NULL REFERENCES tasks(id) ON DELETE CASCADE, "
       "views INTEGER NOT NULL, last_viewed_at INTEGER NOT NULL); "
       "INSERT INTO share_views VALUES ('" + task.id + "', 41, 5000); "
-      "DELETE FROM schema_migrations WHERE version = 8");
+      "DELETE FROM schema_migrations WHERE version >= 8");
 
   auto store = OpenSqliteStore(SqliteAt(path));
   ASSERT_OK(store);
@@ -97,6 +97,58 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
   EXPECT_EQ(views->last_viewed_at, 6000);
   ASSERT_OK((*store)->DeleteTask(task.id));
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM share_views"), "0") << "the rebuilt table still cascades";
+}
+
+// Migration 9 renumbers message rows by task and position. A version-8 table (rows numbered in the
+// order they arrived, two tasks' messages interleaved) comes through it whole, in order, and appends
+// carry on after it.
+TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
+  TempDir dir;
+  const std::string path = (dir.path() / "m.db").string();
+  Task first, second;
+  {
+    auto store = OpenSqliteStore(SqliteAt(path));
+    ASSERT_OK(store);
+    const User ana = NewUser("ana@rows.test");
+    ASSERT_OK((*store)->CreateUser(ana, {.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1}));
+    for (Task* t : {&first, &second}) {
+      t->id = NewUuidV4();
+      t->owner_id = ana.id;
+      t->title = "rows";
+      t->created_at = t->updated_at = 1000;
+      ASSERT_OK((*store)->CreateTask(*t, {Unkeyed("n0")}));
+    }
+    ASSERT_OK((*store)->AppendMessages(first.id, {Keyed("a", "first 1"), Unkeyed("n2")}, 2000));
+    ASSERT_OK((*store)->AppendMessages(second.id, {Unkeyed("n1")}, 2000));
+  }
+  RawSqlite(path).Exec(
+      "CREATE TABLE old_messages (task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE, "
+      "position INTEGER NOT NULL, msg_key TEXT, body TEXT NOT NULL, checksum INTEGER, redaction_verdict INTEGER, "
+      "PRIMARY KEY (task_seq, position)); "
+      "INSERT INTO old_messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
+      "SELECT task_seq, position, msg_key, body, checksum, redaction_verdict FROM messages ORDER BY position, task_seq; "
+      "DROP TABLE messages; ALTER TABLE old_messages RENAME TO messages; "
+      "CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL; "
+      "DELETE FROM schema_migrations WHERE version = 9");
+  RawSqlite old(path);
+  ASSERT_EQ(old.QueryText("SELECT MAX(rowid) FROM messages"), "5") << "the rows are numbered as they came";
+
+  auto store = OpenSqliteStore(SqliteAt(path));
+  ASSERT_OK(store);
+  RawSqlite raw(path);
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages WHERE rowid != task_seq * 16777216 + position"), "0");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages"), "5");
+  Result<TaskSnapshot> got = (*store)->GetSnapshot(first.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->messages, (std::vector<std::string>{Unkeyed("n0").json, Keyed("a", "first 1").json, Unkeyed("n2").json}));
+  Result<AppendResult> more = (*store)->AppendMessages(first.id, {Keyed("a", "again"), Unkeyed("n3")}, 3000);
+  ASSERT_OK(more);
+  EXPECT_EQ(more->appended, 1) << "keys stored before the renumbering are still known";
+  got = (*store)->GetSnapshot(second.id);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->messages, (std::vector<std::string>{Unkeyed("n0").json, Unkeyed("n1").json}));
+  ASSERT_OK((*store)->DeleteTask(first.id));
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages"), "2") << "the cascade still finds a task's rows";
 }
 
 TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/messages.h"
 #include "store_test_support.h"
 
 namespace taskshare::testing {
@@ -86,6 +87,26 @@ TEST_P(StoreMessagesTest, EachMessageComesBackWithItsRedactionVerdict) {
   got = store().GetSnapshot(task.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->needs_no_redaction, (std::vector<bool>{false, false, false, false}));
+}
+
+TEST_P(StoreMessagesTest, ATaskTakesMessagesUpToItsLimitAndNoMore) {
+  const User owner = AddUser("a@example.com");
+  const Task task = Create(NewTask(owner, 100), {Keyed("a")});
+  // A task one message short of the limit (its count set by hand: storing 2^24 rows is not the point).
+  const std::string near_full = std::to_string(kMaxMessagesPerTask - 1);
+  db_->ExecRaw("UPDATE tasks SET message_count = " + near_full + " WHERE id = '" + task.id + "'");
+
+  const Status over = StatusOf(store().AppendMessages(task.id, {Keyed("b"), Keyed("c")}, 200));
+  EXPECT_EQ(over.code(), Code::kTooLarge);
+  EXPECT_NE(over.message().find(std::to_string(kMaxMessagesPerTask)), std::string::npos) << over.message();
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM messages"), 1) << "nothing of the refused batch is written";
+  EXPECT_EQ(db_->QueryInt("SELECT message_count FROM tasks"), kMaxMessagesPerTask - 1);
+
+  Result<AppendResult> last = store().AppendMessages(task.id, {Keyed("b")}, 300);
+  ASSERT_OK(last);
+  EXPECT_EQ(last->message_count, kMaxMessagesPerTask);
+  EXPECT_EQ(StatusOf(store().AppendMessages(task.id, {Keyed("c")}, 400)).code(), Code::kTooLarge);
+  EXPECT_EQ(db_->QueryInt("SELECT MAX(position) FROM messages"), kMaxMessagesPerTask - 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreMessagesTest, ::testing::ValuesIn(Backends()),

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "domain/messages.h"
 #include "storage/task_codec.h"
 
 namespace taskshare::postgres {
@@ -64,6 +65,7 @@ std::string TextArray(const std::vector<const std::string*>& values) {
 Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std::int64_t first_position,
                                     const std::vector<const NewMessage*>& messages) {
   if (messages.empty()) return std::int64_t{0};
+  if (Status s = CheckTaskRoom(first_position, messages.size()); !s.ok()) return s;
   std::vector<const std::string*> keys;
   std::vector<const std::string*> bodies;
   std::string checksums = "{";

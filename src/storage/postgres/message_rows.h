@@ -25,7 +25,8 @@ std::vector<const NewMessage*> FirstOfEachKey(const std::vector<NewMessage>& mes
 // `task_seq` at positions first_position, first_position + 1, ..., skipping any whose key is
 // already stored for the task, and returns how many it stored. Positions stay dense: a skipped
 // message takes no position. The caller must hold the task's row lock (or have inserted the task in
-// its transaction), so that no other transaction adds messages to the task meanwhile.
+// its transaction), so that no other transaction adds messages to the task meanwhile. Refused
+// (kTooLarge) before anything is written if the task could go past kMaxMessagesPerTask.
 Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std::int64_t first_position,
                                     const std::vector<const NewMessage*>& messages);
 

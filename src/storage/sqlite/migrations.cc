@@ -170,8 +170,31 @@ DROP TABLE share_views;
 ALTER TABLE share_views_by_task RENAME TO share_views;
 )sql";
 
-constexpr std::array<std::string_view, 8> kMigrations = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                                         kMigration5, kMigration6, kMigration7, kMigration8};
+// Version 9. Each message's rowid becomes task_seq * 2^24 + position (storage/sqlite/task_rows.h,
+// MessageRowid; 2^24 is 16777216), so that a task's messages are one range of the table's B-tree and
+// are read without a lookup per message through the (task_seq, position) index. The table is rebuilt
+// in that order; the index stays for appends, deletes and the foreign key's cascade.
+constexpr std::string_view kMigration9 = R"sql(
+CREATE TABLE messages_by_rowid (
+  task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  msg_key TEXT,
+  body TEXT NOT NULL,
+  checksum INTEGER,
+  redaction_verdict INTEGER,
+  PRIMARY KEY (task_seq, position)
+);
+INSERT INTO messages_by_rowid(rowid, task_seq, position, msg_key, body, checksum, redaction_verdict)
+  SELECT task_seq * 16777216 + position, task_seq, position, msg_key, body, checksum, redaction_verdict
+  FROM messages ORDER BY task_seq, position;
+DROP TABLE messages;
+ALTER TABLE messages_by_rowid RENAME TO messages;
+CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL;
+)sql";
+
+constexpr std::array<std::string_view, 9> kMigrations = {kMigration1, kMigration2, kMigration3,
+                                                         kMigration4, kMigration5, kMigration6,
+                                                         kMigration7, kMigration8, kMigration9};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

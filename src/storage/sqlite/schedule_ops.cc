@@ -53,8 +53,8 @@ constexpr std::string_view kInsertScheduledTaskSql =
     "updated_at, message_count) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, 1)";
 constexpr std::string_view kInsertFirstMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
-    "VALUES (?1, 0, NULL, ?2, ?3, ?4)";
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict, rowid) "
+    "VALUES (?1, 0, NULL, ?2, ?3, ?4, ?5)";
 constexpr std::string_view kInsertExecutionSql =
     "INSERT INTO schedule_executions(id, schedule_id, task_id, scheduled_at, started_at, completed_at, "
     "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -69,7 +69,8 @@ Status WriteRun(Connection& conn, const PlannedRun& run) {
   if (!s.ok()) return s;
   const std::int64_t seq = conn.LastInsertRowId();
   const std::string& body = run.first_message.json;
-  s = conn.Run(kInsertFirstMessageSql, seq, body, MessageChecksum(body), MessageRedactionVerdict(body));
+  s = conn.Run(kInsertFirstMessageSql, seq, body, MessageChecksum(body), MessageRedactionVerdict(body),
+               MessageRowid(seq, 0));
   const Execution& e = run.execution;
   if (s.ok()) {
     s = conn.Run(kInsertExecutionSql, e.id, e.schedule_id, e.task_id, e.scheduled_at, e.started_at,

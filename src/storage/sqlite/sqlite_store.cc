@@ -25,7 +25,9 @@ namespace {
 using sqlite::BoolInt;
 using sqlite::Connection;
 using sqlite::ConnectionPool;
+using sqlite::LastMessageRowid;
 using sqlite::LoadTask;
+using sqlite::MessageRowid;
 using sqlite::ReadTaskRow;
 using sqlite::Statement;
 using sqlite::StoredTask;
@@ -55,22 +57,25 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
 // conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
 // are already inserted when a later one arrives.
 constexpr std::string_view kInsertMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict, rowid) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
     "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
 
-// Inserts `messages` after position `first_position - 1`; returns how many were stored.
+// Inserts `messages` after position `first_position - 1`; returns how many were stored. Refused
+// (kTooLarge) before anything is written if the task could go past kMaxMessagesPerTask.
 Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
                                     std::int64_t first_position,
                                     const std::vector<NewMessage>& messages) {
   if (messages.empty()) return std::int64_t{0};
+  if (Status s = CheckTaskRoom(first_position, messages.size()); !s.ok()) return s;
   Result<Statement> stmt = conn.Prepare(kInsertMessageSql);
   if (!stmt.ok()) return stmt.status();
   std::int64_t appended = 0;
   for (const NewMessage& message : messages) {
     stmt->Reset();
-    stmt->BindAll(task_seq, first_position + appended, message.key, message.json,
-                  MessageChecksum(message.json), MessageRedactionVerdict(message.json));
+    const std::int64_t position = first_position + appended;
+    stmt->BindAll(task_seq, position, message.key, message.json, MessageChecksum(message.json),
+                  MessageRedactionVerdict(message.json), MessageRowid(task_seq, position));
     if (Status s = stmt->Run(); !s.ok()) return s;
     appended += conn.Changes();
   }
@@ -204,8 +209,10 @@ Result<Task> SqliteStore::GetTask(std::string_view id) {
   return std::move(stored->task);
 }
 
+// A task's messages are the rowid range of its seq (storage/sqlite/task_rows.h, MessageRowid).
 constexpr std::string_view kMessagesSql =
-    "SELECT position, body, checksum, redaction_verdict FROM messages WHERE task_seq = ?1 ORDER BY position";
+    "SELECT position, body, checksum, redaction_verdict FROM messages WHERE rowid BETWEEN ?1 AND ?2 "
+    "ORDER BY rowid";
 
 Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   ConnectionPool::Lease conn = pool_->Acquire();
@@ -221,7 +228,8 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   snapshot.messages.reserve(expected_count);
   snapshot.needs_no_redaction.reserve(expected_count);
   {
-    Result<Statement> stmt = conn->Query(kMessagesSql, snapshot.task.seq);
+    const std::int64_t seq = snapshot.task.seq;
+    Result<Statement> stmt = conn->Query(kMessagesSql, MessageRowid(seq, 0), LastMessageRowid(seq));
     if (!stmt.ok()) return stmt.status();
     for (;;) {
       Result<bool> row = stmt->Step();

@@ -18,6 +18,7 @@
 
 #include "common/status.h"
 #include "domain/enums.h"
+#include "domain/messages.h"
 #include "domain/task.h"
 #include "domain/user.h"
 #include "storage/schedule_codec.h"
@@ -75,6 +76,18 @@ Result<StoredTask> LoadTask(Connection& conn, std::string_view id);
 // Decodes the current row of `row`, a query selecting (id, email, role, team, created_at). On
 // failure, kInternal "storage error" if the role is not one the domain knows.
 Result<User> ReadUserRow(const Statement& row);
+
+// The rowid of a task's message: task_seq * 2^24 + position, so that a task's messages are one range
+// of the table's own B-tree, read in position order without an index (migration 9). Positions stay
+// below 2^24 because no task holds more than kMaxMessagesPerTask messages (domain/messages.h).
+inline constexpr int kMessageRowidShift = 24;
+inline constexpr std::int64_t MessageRowid(std::int64_t task_seq, std::int64_t position) {
+  return (task_seq << kMessageRowidShift) + position;
+}
+// The rowids task `task_seq`'s messages may have: [MessageRowid(seq, 0), LastMessageRowid(seq)].
+inline constexpr std::int64_t LastMessageRowid(std::int64_t task_seq) {
+  return MessageRowid(task_seq, kMaxMessagesPerTask);
+}
 
 // The stored form of a boolean: 1 or 0.
 inline std::int64_t BoolInt(bool value) { return value ? 1 : 0; }

@@ -55,7 +55,8 @@ std::shared_ptr<const CachedResponse> ResponseCache::Peek(std::string_view id, C
   return Lookup(id, view, false);
 }
 
-std::shared_ptr<const CachedResponse> ResponseCache::Lookup(std::string_view id, CachedView view, bool counted) {
+std::shared_ptr<const CachedResponse> ResponseCache::Lookup(std::string_view id, CachedView view,
+                                                            bool counted) {
   if (budget_ == 0) return nullptr;
   Shard& s = ShardOf(id);
   std::lock_guard lock(s.mu);

@@ -151,8 +151,8 @@ std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cach
   return {
       {"taskshare_cache_hits_total", "counter", "Share requests answered from the response cache.", "",
        d(c.hits)},
-      {"taskshare_cache_misses_total", "counter", "Share requests whose response was not in the response cache (each counted once).", "",
-       d(c.misses)},
+      {"taskshare_cache_misses_total", "counter",
+       "Share requests whose response was not in the response cache (each counted once).", "", d(c.misses)},
       {"taskshare_cache_evictions_total", "counter", "Cache entries dropped to stay within the budget.", "",
        d(c.evictions)},
       {"taskshare_cache_entries", "gauge", "Tasks with a cached response.", "", d(c.entries)},

@@ -240,8 +240,9 @@ bool IsJson(std::string_view text) {
 Status CheckTaskRoom(std::int64_t count, std::size_t adding) {
   const auto room = static_cast<std::size_t>(std::max<std::int64_t>(0, kMaxMessagesPerTask - count));
   if (adding <= room) return Status::Ok();
-  return Status::TooLarge("a task holds at most " + std::to_string(kMaxMessagesPerTask) + " messages; this one has " +
-                          std::to_string(count) + " and the request adds " + std::to_string(adding));
+  return Status::TooLarge("a task holds at most " + std::to_string(kMaxMessagesPerTask) +
+                          " messages; this one has " + std::to_string(count) + " and the request adds " +
+                          std::to_string(adding));
 }
 
 }  // namespace taskshare

@@ -9,10 +9,10 @@
 //
 // Flush() swaps every stripe's map out, sums them, and hands the sum, in task id order, to
 // Store::AddShareViews in one transaction. If that fails (the database is unreachable), the counts go
-// back to be added to the next flush, so they are delayed, not lost. A background thread (Start()) flushes every `interval`; Stop()
-// ends it and flushes once more, which a graceful shutdown does after the last request has been
-// answered. Counts not yet flushed when the process dies (kill -9, a crash, power loss) are lost: at
-// most about one interval's worth, plus whatever a database outage held back.
+// back to be added to the next flush, so they are delayed, not lost. A background thread (Start())
+// flushes every `interval`; Stop() ends it and flushes once more, which a graceful shutdown does after
+// the last request has been answered. Counts not yet flushed when the process dies (kill -9, a crash,
+// power loss) are lost: at most about one interval's worth, plus whatever a database outage held back.
 //
 // Thread-safe. The store must outlive the counter.
 #pragma once

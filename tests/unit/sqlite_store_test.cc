@@ -71,7 +71,8 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
     auto store = OpenSqliteStore(SqliteAt(path));
     ASSERT_OK(store);
     const User ana = NewUser("ana@views.test");
-    ASSERT_OK((*store)->CreateUser(ana, {.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1}));
+    const StoredApiKey key{.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1};
+    ASSERT_OK((*store)->CreateUser(ana, key));
     task.id = NewUuidV4();
     task.owner_id = ana.id;
     task.title = "viewed";
@@ -110,7 +111,8 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
     auto store = OpenSqliteStore(SqliteAt(path));
     ASSERT_OK(store);
     const User ana = NewUser("ana@rows.test");
-    ASSERT_OK((*store)->CreateUser(ana, {.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1}));
+    const StoredApiKey key{.key_hash = "hash-of-ana", .prefix = std::nullopt, .created_at = 1};
+    ASSERT_OK((*store)->CreateUser(ana, key));
     for (Task* t : {&first, &second}) {
       t->id = NewUuidV4();
       t->owner_id = ana.id;
@@ -123,10 +125,11 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
   }
   RawSqlite(path).Exec(
       "CREATE TABLE old_messages (task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE, "
-      "position INTEGER NOT NULL, msg_key TEXT, body TEXT NOT NULL, checksum INTEGER, redaction_verdict INTEGER, "
-      "PRIMARY KEY (task_seq, position)); "
+      "position INTEGER NOT NULL, msg_key TEXT, body TEXT NOT NULL, checksum INTEGER, "
+      "redaction_verdict INTEGER, PRIMARY KEY (task_seq, position)); "
       "INSERT INTO old_messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
-      "SELECT task_seq, position, msg_key, body, checksum, redaction_verdict FROM messages ORDER BY position, task_seq; "
+      "SELECT task_seq, position, msg_key, body, checksum, redaction_verdict FROM messages "
+      "ORDER BY position, task_seq; "
       "DROP TABLE messages; ALTER TABLE old_messages RENAME TO messages; "
       "CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL; "
       "DELETE FROM schema_migrations WHERE version = 9");
@@ -136,11 +139,13 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
   auto store = OpenSqliteStore(SqliteAt(path));
   ASSERT_OK(store);
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages WHERE rowid != task_seq * 16777216 + position"), "0");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages WHERE rowid != task_seq * 16777216 + position"),
+            "0");
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages"), "5");
   Result<TaskSnapshot> got = (*store)->GetSnapshot(first.id);
   ASSERT_OK(got);
-  EXPECT_EQ(got->messages, (std::vector<std::string>{Unkeyed("n0").json, Keyed("a", "first 1").json, Unkeyed("n2").json}));
+  EXPECT_EQ(got->messages,
+            (std::vector<std::string>{Unkeyed("n0").json, Keyed("a", "first 1").json, Unkeyed("n2").json}));
   Result<AppendResult> more = (*store)->AppendMessages(first.id, {Keyed("a", "again"), Unkeyed("n3")}, 3000);
   ASSERT_OK(more);
   EXPECT_EQ(more->appended, 1) << "keys stored before the renumbering are still known";

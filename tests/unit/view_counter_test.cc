@@ -27,7 +27,9 @@ TEST_P(ViewCounterTest, ViewsFromManyThreadsAreAddedExactlyOnce) {
       for (int i = 0; i < kViews; ++i) {
         counter.Record(a.id);
         if (t % 2 == 0) counter.Record(b.id);
-        if (i == kViews / 2 && t == 0) EXPECT_TRUE(counter.Flush().ok());  // a flush amid the recording
+        if (i == kViews / 2 && t == 0) {
+          EXPECT_TRUE(counter.Flush().ok());  // a flush amid the recording
+        }
       }
     });
   }

@@ -224,7 +224,8 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   if (!stored.ok()) return stored.status();
   TaskSnapshot snapshot{std::move(stored->task), {}, {}};
   // The row's count sizes the vectors once (capped: a damaged count must not allocate at will).
-  const auto expected_count = static_cast<std::size_t>(std::clamp<std::int64_t>(stored->message_count, 0, 1 << 16));
+  const auto expected_count =
+      static_cast<std::size_t>(std::clamp<std::int64_t>(stored->message_count, 0, 1 << 16));
   snapshot.messages.reserve(expected_count);
   snapshot.needs_no_redaction.reserve(expected_count);
   {

@@ -79,7 +79,8 @@ Result<User> ReadUserRow(const Statement& row);
 
 // The rowid of a task's message: task_seq * 2^24 + position, so that a task's messages are one range
 // of the table's own B-tree, read in position order without an index (migration 9). Positions stay
-// below 2^24 because no task holds more than kMaxMessagesPerTask messages (domain/messages.h).
+// below 2^24 because no task holds more than kMaxMessagesPerTask messages (domain/messages.h), and
+// seqs below 2^39 (half a trillion tasks) keep the rowid within 63 bits.
 inline constexpr int kMessageRowidShift = 24;
 inline constexpr std::int64_t MessageRowid(std::int64_t task_seq, std::int64_t position) {
   return (task_seq << kMessageRowidShift) + position;

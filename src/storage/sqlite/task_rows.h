@@ -82,6 +82,8 @@ Result<User> ReadUserRow(const Statement& row);
 // below 2^24 because no task holds more than kMaxMessagesPerTask messages (domain/messages.h), and
 // seqs below 2^39 (half a trillion tasks) keep the rowid within 63 bits.
 inline constexpr int kMessageRowidShift = 24;
+static_assert(kMaxMessagesPerTask < (std::int64_t{1} << kMessageRowidShift),
+              "a task's positions must fit in its rowid range");
 inline constexpr std::int64_t MessageRowid(std::int64_t task_seq, std::int64_t position) {
   return (task_seq << kMessageRowidShift) + position;
 }

@@ -104,7 +104,7 @@ inline Task TranscriptTask() {
 }
 
 inline TaskSnapshot TranscriptSnapshot(int n) {
-  return TaskSnapshot{TranscriptTask(), TranscriptMessages(n)};
+  return TaskSnapshot{TranscriptTask(), TranscriptMessages(n), {}};
 }
 
 inline std::size_t TotalBytes(const std::vector<std::string>& messages) {

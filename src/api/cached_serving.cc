@@ -24,17 +24,20 @@ Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::str
   const ResponseCache::Ticket ticket = cache.BeginFill(id);
   auto cached = cache.Peek(id, view);
   bool fresh = false;
+  PackedBody packed;
   if (!cached) {
     BuiltResponse built = build();
     if (!built.cacheable) return Serve(std::move(built.response), request);
     cached = std::move(built.response);
+    packed = std::move(built.packed);
     fresh = true;
   }
   if (NeedsGzip(*cached, request)) {
     cached = cached->WithGzip();
     fresh = true;
   }
-  if (fresh) cache.Fill(ticket, id, view, cached);
+  // This request is answered from the body as built; the cache keeps it packed when it can be.
+  if (fresh) cache.Fill(ticket, id, view, packed.empty() ? cached : cached->Packed(std::move(packed)));
   return Serve(std::move(cached), request);
 }
 

@@ -15,10 +15,12 @@
 namespace taskshare::api {
 
 // What a view's builder made from the store: the response, and whether it may be cached (the 200 and
-// the 403 of a task are fixed until the next write; a 404 or a 500 is not kept).
+// the 403 of a task are fixed until the next write; a 404 or a 500 is not kept). With `packed` set, the
+// cache keeps the response's body in that form (CachedResponse::Packed) rather than as it is.
 struct BuiltResponse {
   std::shared_ptr<const CachedResponse> response;
   bool cacheable = false;
+  PackedBody packed;
 };
 
 // The cached `view` of task `id` served to `request`, without blocking; nullopt on a miss or when the

@@ -30,6 +30,21 @@ namespace taskshare::api {
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,
                                         const std::string& id);
 
+// A share view made from the task's message blocks: the task as the link shows it, and its shown
+// messages' texts joined by ',' (storage/message_blocks.h) with the blocks they came from.
+struct SharedBlocks {
+  Task task;
+  std::string joined;
+  std::vector<MessageBlock> blocks;
+};
+
+// LoadSharedSnapshot's view of task `id`, from the store's message blocks (Store::GetPackedSnapshot),
+// when they give it unchanged; nullopt when they do not and LoadSharedSnapshot must be used: a message
+// the built-in rules would change, a task naming secret values to redact, a pin inside a block. Errors
+// as LoadSharedSnapshot's, a damaged block included. The store must keep blocks.
+Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets::SecretBox* secrets,
+                                                     const std::string& id);
+
 // The expires_at (Unix microseconds; 0: none) of a cached 200 built from `task`: its share's expiry,
 // so that no cache serves the link's content past it.
 std::int64_t ShareCacheExpiry(const Task& task);

@@ -5,7 +5,10 @@
 #include <xxhash.h>
 
 #include <cstdio>
+#include <cstring>
 #include <functional>
+
+#include "common/lz4.h"
 
 namespace taskshare {
 namespace {
@@ -61,6 +64,46 @@ std::size_t SharedStringBytes(const std::shared_ptr<const std::string>& s) {
 
 }  // namespace
 
+void PackedBody::Add(std::string_view bytes, std::size_t raw_size, bool lz4) {
+  pieces_.push_back({static_cast<std::uint32_t>(bytes.size()), static_cast<std::uint32_t>(raw_size), lz4});
+  buffer_.append(bytes);
+  raw_size_ += raw_size;
+}
+
+bool PackedBody::UnpackInto(std::string& out) const {
+  out.resize(raw_size_);
+  char* at = out.data();
+  const char* from = buffer_.data();
+  for (const Piece& p : pieces_) {
+    if (p.lz4) {
+      if (!Lz4DecompressInto({from, p.size}, at, p.raw_size)) {
+        out.clear();
+        return false;
+      }
+    } else {
+      if (p.size != p.raw_size) {
+        out.clear();
+        return false;
+      }
+      std::memcpy(at, from, p.size);
+    }
+    at += p.raw_size;
+    from += p.size;
+  }
+  return true;
+}
+
+void PackedBody::ShrinkToFit() {
+  buffer_.shrink_to_fit();
+  pieces_.shrink_to_fit();
+}
+
+std::size_t PackedBody::heap_bytes() const {
+  std::size_t n = HeapBytes(buffer_);
+  if (pieces_.capacity() > 0) n += malloc_usable_size(const_cast<Piece*>(pieces_.data()));
+  return n;
+}
+
 std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::string_view content_type,
                                                            std::string body, Policy policy,
                                                            std::string_view extra_headers,
@@ -72,6 +115,7 @@ std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::stri
   r->content_type_ = content_type;
   r->extra_headers_ = extra_headers;
   r->body_ = std::make_shared<const std::string>(std::move(body));
+  r->body_size_ = r->body_->size();
   if (policy == Policy::kRevalidate) r->etag_ = ComputeEtag(*r->body_);
   r->RenderHeaders();
   return r;
@@ -80,16 +124,40 @@ std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::stri
 std::shared_ptr<const CachedResponse> CachedResponse::WithGzip() const {
   auto r = std::make_shared<CachedResponse>(*this);
   // Only responses that intermediaries may keep are worth a compressed copy; the others are small.
-  if (policy_ == Policy::kRevalidate) r->gzip_ = Gzip(*body_);
+  if (policy_ == Policy::kRevalidate) {
+    if (packed()) {
+      std::string body;
+      if (UnpackBody(body)) r->gzip_ = Gzip(body);
+    } else {
+      r->gzip_ = Gzip(*body_);
+    }
+  }
   r->gzip_attempted_ = true;
   r->RenderHeaders();
   return r;
 }
 
+std::shared_ptr<const CachedResponse> CachedResponse::Packed(PackedBody packed) const {
+  auto r = std::make_shared<CachedResponse>(*this);
+  if (packed.empty() || packed.raw_size() != body_size_) return r;
+  packed.ShrinkToFit();
+  r->packed_ = std::move(packed);
+  r->body_.reset();
+  return r;
+}
+
+bool CachedResponse::UnpackBody(std::string& out) const {
+  if (!packed()) {
+    out = *body_;
+    return true;
+  }
+  return packed_.UnpackInto(out);
+}
+
 void CachedResponse::RenderHeaders() {
   const std::string type = "Content-Type: " + content_type_ + "\r\n" + extra_headers_;
   if (policy_ == Policy::kNoStore) {
-    identity_headers_ = type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_->size()) + "\r\n";
+    identity_headers_ = type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) + "\r\n";
     return;
   }
   // A cache may store a share response but must revalidate it before each reuse, so that a revoked
@@ -97,7 +165,7 @@ void CachedResponse::RenderHeaders() {
   auto validators = [](const std::string& etag) {
     return "Cache-Control: no-cache\r\nVary: Accept-Encoding\r\nETag: " + etag + "\r\n";
   };
-  identity_headers_ = type + validators(etag_) + "Content-Length: " + std::to_string(body_->size()) + "\r\n";
+  identity_headers_ = type + validators(etag_) + "Content-Length: " + std::to_string(body_size_) + "\r\n";
   not_modified_headers_ = validators(etag_);
   if (gzip_) {
     gzip_etag_ = etag_.substr(0, etag_.size() - 1) + "-gzip\"";
@@ -122,6 +190,7 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 
 std::size_t CachedResponse::bytes() const {
   std::size_t n = kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
+  n += packed_.heap_bytes();
   for (const std::string* s : {&etag_, &gzip_etag_, &content_type_, &extra_headers_, &identity_headers_,
                                &gzip_headers_, &not_modified_headers_, &gzip_not_modified_headers_}) {
     n += HeapBytes(*s);

@@ -29,6 +29,12 @@ Result<Task> InvalidatingStore::GetTask(std::string_view id) { return inner_->Ge
 
 Result<TaskSnapshot> InvalidatingStore::GetSnapshot(std::string_view id) { return inner_->GetSnapshot(id); }
 
+bool InvalidatingStore::KeepsMessageBlocks() const { return inner_->KeepsMessageBlocks(); }
+
+Result<PackedSnapshot> InvalidatingStore::GetPackedSnapshot(std::string_view id) {
+  return inner_->GetPackedSnapshot(id);
+}
+
 Result<AppendResult> InvalidatingStore::AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                                        UnixMicros now) {
   auto r = inner_->AppendMessages(id, messages, now);

@@ -32,6 +32,8 @@ class InvalidatingStore final : public Store {
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
   Result<Task> GetTask(std::string_view id) override;
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
+  bool KeepsMessageBlocks() const override;
+  Result<PackedSnapshot> GetPackedSnapshot(std::string_view id) override;
   Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                       UnixMicros now) override;
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;

@@ -17,14 +17,25 @@ Status CheckShareOpen(const Task& task, UnixMicros now) {
   return Status::Ok();
 }
 
-void ApplySharePin(TaskSnapshot& snapshot) {
-  const ShareSettings& share = snapshot.task.share;
-  if (share.mode != ShareMode::kPinned) return;
+std::optional<std::int64_t> ShownMessageCount(const ShareSettings& share) {
+  if (share.mode != ShareMode::kPinned) return std::nullopt;
   // A pin without its count (a row written by hand) shows nothing rather than everything.
-  const auto shown = static_cast<std::size_t>(std::max<std::int64_t>(0, share.pinned_messages.value_or(0)));
-  if (snapshot.messages.size() > shown) snapshot.messages.resize(shown);
-  if (snapshot.needs_no_redaction.size() > shown) snapshot.needs_no_redaction.resize(shown);
-  if (share.pinned_at) snapshot.task.updated_at = std::min(snapshot.task.updated_at, *share.pinned_at);
+  return std::max<std::int64_t>(0, share.pinned_messages.value_or(0));
+}
+
+void ApplySharePinToTask(Task& task) {
+  const ShareSettings& share = task.share;
+  if (share.mode == ShareMode::kPinned && share.pinned_at) task.updated_at = std::min(task.updated_at, *share.pinned_at);
+}
+
+void ApplySharePin(TaskSnapshot& snapshot) {
+  const std::optional<std::int64_t> count = ShownMessageCount(snapshot.task.share);
+  if (count) {
+    const auto shown = static_cast<std::size_t>(*count);
+    if (snapshot.messages.size() > shown) snapshot.messages.resize(shown);
+    if (snapshot.needs_no_redaction.size() > shown) snapshot.needs_no_redaction.resize(shown);
+  }
+  ApplySharePinToTask(snapshot.task);
 }
 
 }  // namespace taskshare

@@ -4,6 +4,9 @@
 // owner. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "common/status.h"
 #include "common/time.h"
 #include "domain/task.h"
@@ -24,5 +27,10 @@ Status CheckShareOpen(const Task& task, UnixMicros now);
 // and an updated_at no later than the pin, so that nothing said after the pin shows, not even that
 // something was. In live mode: unchanged.
 void ApplySharePin(TaskSnapshot& snapshot);
+
+// What ApplySharePin does, in two parts for a caller without a TaskSnapshot: how many of the first
+// messages the link shows (nullopt: all of them), and the task's fields as the link shows them.
+std::optional<std::int64_t> ShownMessageCount(const ShareSettings& share);
+void ApplySharePinToTask(Task& task);
 
 }  // namespace taskshare

@@ -7,20 +7,23 @@
 namespace taskshare {
 namespace {
 
+constexpr std::string_view kTaskKey = "{\"task\":";
+constexpr std::string_view kMessagesKey = ",\"messages\":[";
+
+// `tail` begins with the ']' that closes the messages.
 std::string Body(const TaskSnapshot& snapshot, TaskView view, std::string_view tail) {
   const std::string task = boost::json::serialize(TaskInfoToJson(snapshot.task, view));
-  std::size_t size = task.size() + tail.size() + 32;
+  std::size_t size = kTaskKey.size() + task.size() + kMessagesKey.size() + tail.size();
   for (const auto& m : snapshot.messages) size += m.size() + 1;
   std::string out;
   out.reserve(size);
-  out += "{\"task\":";
+  out += kTaskKey;
   out += task;
-  out += ",\"messages\":[";
+  out += kMessagesKey;
   for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
     if (i != 0) out += ',';
     out += snapshot.messages[i];
   }
-  out += ']';
   out += tail;
   return out;
 }
@@ -28,11 +31,18 @@ std::string Body(const TaskSnapshot& snapshot, TaskView view, std::string_view t
 }  // namespace
 
 std::string SharedTaskBody(const TaskSnapshot& snapshot) {
-  return Body(snapshot, TaskView::kAnonymous, ",\"is_shared\":true,\"read_only\":true}");
+  return Body(snapshot, TaskView::kAnonymous, kSharedTaskBodyTail);
+}
+
+std::string SharedTaskBodyHead(const Task& task) {
+  std::string out(kTaskKey);
+  out += boost::json::serialize(TaskInfoToJson(task, TaskView::kAnonymous));
+  out += kMessagesKey;
+  return out;
 }
 
 std::string TaskDetailsBody(const TaskSnapshot& snapshot, bool read_only) {
-  return Body(snapshot, TaskView::kFull, read_only ? ",\"read_only\":true}" : ",\"read_only\":false}");
+  return Body(snapshot, TaskView::kFull, read_only ? "],\"read_only\":true}" : "],\"read_only\":false}");
 }
 
 }  // namespace taskshare

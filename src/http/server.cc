@@ -50,14 +50,19 @@ int StatusOf(const api::Response& response) {
 
 std::size_t BodyBytes(const api::Response& response) {
   if (HasNoBody(StatusOf(response))) return 0;
-  if (const auto& c = response.cached) return c->body(response.variant).size();
+  if (const auto& c = response.cached) return c->body_size(response.variant);
   return response.body.size();
 }
 
+// A connection's buffer for packed bodies (CachedResponse::UnpackBody) keeps no more than this between
+// responses.
+constexpr std::size_t kKeptUnpackBytes = 64 << 10;
+
 // Writes `response` in one gathered write: status line, Date, Server, headers, Connection, blank line,
-// body. A cached response's header block and body are written from the cache entry itself.
+// body. A cached response's header block and body are written from the cache entry itself, or, for a
+// packed body, from `unpacked`, the connection's buffer it is decompressed into.
 awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api::Response& response,
-                                           bool keep_alive, unsigned version, bool head) {
+                                           bool keep_alive, unsigned version, bool head, std::string& unpacked) {
   std::string own_headers;  // only for responses built per request
   std::string_view headers;
   std::string_view body;
@@ -66,7 +71,17 @@ awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api:
     status = response.not_modified ? 304 : c->status();
     headers =
         response.not_modified ? c->not_modified_headers(response.variant) : c->headers(response.variant);
-    if (!response.not_modified) body = c->body(response.variant);
+    if (response.not_modified || head || HasNoBody(status)) {
+      // no body
+    } else if (c->packed() && response.variant == CachedResponse::Variant::kIdentity) {
+      if (!c->UnpackBody(unpacked)) {
+        LogError("a cached response failed to decompress; closing the connection");
+        co_return beast::error_code(EIO, boost::system::system_category());
+      }
+      body = unpacked;
+    } else {
+      body = c->body(response.variant);
+    }
   } else {
     AppendHeaders(response, own_headers);
     headers = own_headers;
@@ -199,6 +214,7 @@ struct Server::Impl {
     const auto registered = loop.connections.insert(loop.connections.end(), &conn);
     beast::tcp_stream& stream = conn.stream;
     beast::flat_buffer buffer;
+    std::string unpacked;  // packed bodies, decompressed to be sent
     api::Request request;
     if (auto peer = stream.socket().remote_endpoint(ec); !ec)
       request.client_address = peer.address().to_string();
@@ -222,7 +238,7 @@ struct Server::Impl {
       if (auto refusal = Refusal(ec)) {
         const auto started = std::chrono::steady_clock::now();
         const api::Response response = api::ErrorResponse(refusal->first, refusal->second);
-        co_await WriteResponse(stream, response, false, 11, false);
+        co_await WriteResponse(stream, response, false, 11, false, unpacked);
         Observe(loop, request, response, started, false);
         break;
       }
@@ -234,7 +250,8 @@ struct Server::Impl {
       // Once shutdown has begun, this is the connection's last response.
       const bool keep_alive = parser.keep_alive() && !loop.stopping;
       stream.expires_after(options.request_timeout);
-      ec = co_await WriteResponse(stream, response, keep_alive, parser.version(), request.head);
+      ec = co_await WriteResponse(stream, response, keep_alive, parser.version(), request.head, unpacked);
+      if (unpacked.capacity() > kKeptUnpackBytes) std::string().swap(unpacked);
       Observe(loop, request, response, started, from_memory);
       if (ec || !keep_alive) break;
     }

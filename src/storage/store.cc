@@ -54,6 +54,10 @@ std::string LowerCaseScheme(std::string_view url) {
 
 }  // namespace
 
+Result<PackedSnapshot> Store::GetPackedSnapshot(std::string_view /*id*/) {
+  return Status::Internal("Failed to load snapshot", "this backend keeps no message blocks");
+}
+
 std::string UrlForLogs(std::string_view url) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return std::string(url);

@@ -25,6 +25,7 @@
 #include "domain/schedule.h"
 #include "domain/task.h"
 #include "domain/user.h"
+#include "storage/message_blocks.h"
 
 namespace taskshare {
 
@@ -168,6 +169,17 @@ class Store {
   // snapshot" if any stored row was damaged (each message body is checked against the checksum
   // stored with it), so a corrupt transcript is never served in part.
   virtual Result<TaskSnapshot> GetSnapshot(std::string_view id) = 0;
+
+  // True if this backend keeps message blocks (storage/message_blocks.h) and so answers
+  // GetPackedSnapshot. The SQLite backend does; the PostgreSQL backend does not (yet), and share
+  // responses are made from GetSnapshot there.
+  virtual bool KeepsMessageBlocks() const { return false; }
+
+  // The task and all of its messages as message blocks, read in one snapshot: kNotFound if there is no
+  // such task; kInternal "Failed to load snapshot" if the blocks do not cover the task's messages
+  // exactly, or if the backend keeps no blocks. The blocks' bytes are checked by whoever unpacks them
+  // (UnpackBlock).
+  virtual Result<PackedSnapshot> GetPackedSnapshot(std::string_view id);
 
   // Appends `messages` in order, skipping any whose key is already stored for the task or appears
   // earlier in `messages`, and sets updated_at to `now` if anything was appended. All or nothing.

@@ -41,20 +41,20 @@ constexpr XXH64_hash_t VerdictSeed(int version) {
   return 0x7265'6461'6374'0000ULL + static_cast<unsigned>(version);
 }
 
-std::int64_t VerdictHash(std::string_view body) {
-  return static_cast<std::int64_t>(
-      XXH3_64bits_withSeed(body.data(), body.size(), VerdictSeed(redact::kBuiltInRulesVersion)));
-}
-
 }  // namespace
+
+std::int64_t CleanVerdict(std::string_view bytes) {
+  return static_cast<std::int64_t>(
+      XXH3_64bits_withSeed(bytes.data(), bytes.size(), VerdictSeed(redact::kBuiltInRulesVersion)));
+}
 
 std::optional<std::int64_t> MessageRedactionVerdict(std::string_view body) {
   if (!redact::Redactor::BuiltIn().LeavesJsonUnchanged(body)) return std::nullopt;
-  return VerdictHash(body);
+  return CleanVerdict(body);
 }
 
 bool NeedsNoRedaction(std::string_view body, std::optional<std::int64_t> verdict) {
-  return verdict && *verdict == VerdictHash(body);
+  return verdict && *verdict == CleanVerdict(body);
 }
 
 void TaskFieldDecoder::SecretNames(std::optional<std::string_view> text, std::vector<std::string>* out) {

@@ -51,6 +51,10 @@ bool MessageBodyIntact(std::string_view body, std::optional<std::int64_t> checks
 // body (about a microsecond per kilobyte); every backend stores each message's verdict with this.
 std::optional<std::int64_t> MessageRedactionVerdict(std::string_view body);
 
+// The verdict of bytes already found to be left unchanged by the current built-in rules, without
+// running them again: what MessageRedactionVerdict returns for them.
+std::int64_t CleanVerdict(std::string_view bytes);
+
 // True if `verdict`, as read back beside `body`, says that the current built-in rules leave it
 // unchanged.
 bool NeedsNoRedaction(std::string_view body, std::optional<std::int64_t> verdict);

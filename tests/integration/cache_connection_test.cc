@@ -12,6 +12,7 @@
 
 #include "support/cache_checks.h"
 #include "support/http_client.h"
+#include "support/metrics.h"
 #include "support/server_process.h"
 
 namespace taskshare::testing {
@@ -66,7 +67,7 @@ std::string MessagesText(const std::string& body, size_t size) {
 class CacheConnectionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = std::make_unique<ServerProcess>();
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--metrics-public"});
     server_->Start();
     owner_key_ = server_->AddUser("owner@connection.test", "red");
   }
@@ -150,6 +151,53 @@ TEST_F(CacheConnectionTest, PipelinedBodilessResponsesKeepTheFraming) {
   EXPECT_EQ(gzip_head.Header("content-length"), std::to_string(gzip.body.size()));
   ASSERT_TRUE(IsRevalidated(full, 200));
   EXPECT_EQ(full.body, reference.body);
+  EXPECT_EQ(connection.connects(), 1);
+}
+
+// A transcript of a few dozen messages is kept in the cache packed, its messages as they are stored
+// (LZ4), and decompressed for each send: every kind of hit gives back the miss's bytes.
+TEST_F(CacheConnectionTest, APackedTranscriptIsServedWholeFromEveryKindOfHit) {
+  const std::string id = NewTask("public", R"("title": "Packed transcript")");
+  std::string batch = R"({"messages": [)";
+  std::string expected = "[";
+  for (int i = 0; i < 40; ++i) {
+    batch += (i ? "," : "") + LargeMessage(i);
+    expected += (i ? "," : "") + StripJsonWhitespace(LargeMessage(i));
+  }
+  expected += "]";
+  ASSERT_TRUE(HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages", batch + "]}", Auth(owner_key_)), 200));
+  const double cached_before = MetricValue(server_->port(), "taskshare_cache_bytes");
+  const Response reference = Client().Get(Share(id));
+  ASSERT_TRUE(IsRevalidated(reference, 200));
+  ASSERT_GT(reference.body.size(), 16000u);
+  EXPECT_TRUE(SameText(MessagesText(reference.body, expected.size()), expected));
+  // Packed, the entry takes well under half of the body's size.
+  const double cached = MetricValue(server_->port(), "taskshare_cache_bytes") - cached_before;
+  EXPECT_GT(cached, 0);
+  EXPECT_LT(cached, static_cast<double>(reference.body.size()) / 2);
+
+  const std::string tag = reference.Header("etag");
+  const int port = server_->port();
+  Connection connection(port);
+  connection.Send(FormatRequest(port, "GET", Share(id)) + FormatRequest(port, "HEAD", Share(id)) +
+                  FormatRequest(port, "GET", Share(id), {}, {{"If-None-Match", tag}}) +
+                  FormatRequest(port, "GET", Share(id), {}, kGzip) + FormatRequest(port, "GET", Share(id)));
+  const Response hit = connection.Read();
+  const Response head = connection.Read(true);
+  const Response not_modified = connection.Read();
+  const Response gzip = connection.Read();
+  const Response again = connection.Read();
+  ASSERT_TRUE(IsRevalidated(hit, 200));
+  EXPECT_TRUE(SameText(hit.body, reference.body));
+  EXPECT_EQ(hit.Header("etag"), tag);
+  ASSERT_TRUE(IsRevalidated(head, 200));
+  EXPECT_EQ(head.Header("content-length"), std::to_string(reference.body.size()));
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_TRUE(IsRevalidated(not_modified, 304));
+  ASSERT_TRUE(IsRevalidated(gzip, 200, true));
+  EXPECT_TRUE(SameText(Gunzip(gzip.body), reference.body));
+  ASSERT_TRUE(IsRevalidated(again, 200));
+  EXPECT_TRUE(SameText(again.body, reference.body));
   EXPECT_EQ(connection.connects(), 1);
 }
 

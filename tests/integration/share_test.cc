@@ -256,11 +256,18 @@ TEST_F(ShareTest, CorruptStoredMessageIs500WithAnErrorIdNeverAPartial200) {
   // corrupted behind the server's back would rightly keep serving the intact copy.
   ASSERT_TRUE(HasStatus(Client().Get("/api/v1/tasks/" + id, Auth(owner_key_)), 200));
 
+  // The message is stored twice, as its row (what the owner's API reads) and inside its task's message
+  // block (what the share endpoint reads): both are damaged.
   const auto changed = server_->Sql(
       "UPDATE messages SET body = '{broken' WHERE position = 2 AND task_seq = "
       "(SELECT seq FROM tasks WHERE id = ?1) RETURNING position",
       {id});
   ASSERT_EQ(changed.size(), 1u) << "the message row to corrupt was not found";
+  const auto block = server_->Sql(
+      "UPDATE message_blocks SET data = CAST(replace(CAST(data AS TEXT), '3', '4') AS BLOB) WHERE task_seq = "
+      "(SELECT seq FROM tasks WHERE id = ?1) RETURNING first_position",
+      {id});
+  ASSERT_EQ(block.size(), 1u) << "the message block to corrupt was not found";
 
   const Response r = Client().Get(Share(id));
   ASSERT_TRUE(IsError(r, 500, "Failed to load snapshot"));

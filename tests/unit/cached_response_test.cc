@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/lz4.h"
+
 namespace taskshare {
 namespace {
 
@@ -241,6 +243,76 @@ TEST(CachedResponseTest, BytesGrowWithTheBodyAndTheGzipVariant) {
   auto gz = large->WithGzip();
   ASSERT_NE(gz->gzip(), nullptr);
   EXPECT_GE(gz->bytes(), large->bytes() + gz->gzip()->size());
+}
+
+// A body packed as the share endpoint packs it: a raw head, LZ4-compressed middles, a raw tail.
+PackedBody PackLikeAShare(const std::string& body) {
+  PackedBody packed;
+  const std::size_t head = 20, tail = 30, half = (body.size() - head - tail) / 2;
+  packed.Add(std::string_view(body).substr(0, head), head, false);
+  packed.Add(Lz4Compress(std::string_view(body).substr(head, half)), half, true);
+  const std::size_t rest = body.size() - head - tail - half;
+  packed.Add(Lz4Compress(std::string_view(body).substr(head + half, rest)), rest, true);
+  packed.Add(std::string_view(body).substr(body.size() - tail), tail, false);
+  return packed;
+}
+
+TEST(CachedResponseTest, APackedBodyUnpacksToTheBodyWithTheSameHeadersInLessMemory) {
+  const std::string body = CompressibleBody(20000);
+  auto plain = CachedResponse::Make(200, kJson, body, Policy::kRevalidate);
+  auto packed = plain->Packed(PackLikeAShare(body));
+  ASSERT_TRUE(packed->packed());
+  EXPECT_FALSE(plain->packed());
+  std::string out = "previous content";
+  ASSERT_TRUE(packed->UnpackBody(out));
+  EXPECT_EQ(out, body);
+  EXPECT_EQ(packed->body_size(Variant::kIdentity), body.size());
+  EXPECT_EQ(packed->etag(), plain->etag());
+  EXPECT_EQ(packed->headers(Variant::kIdentity), plain->headers(Variant::kIdentity));
+  EXPECT_EQ(packed->not_modified_headers(Variant::kIdentity), plain->not_modified_headers(Variant::kIdentity));
+  EXPECT_LT(packed->bytes() * 3, plain->bytes()) << "a transcript packs to well under a third";
+  // An unpacked response unpacks to its body too.
+  ASSERT_TRUE(plain->UnpackBody(out));
+  EXPECT_EQ(out, body);
+}
+
+TEST(CachedResponseTest, APackedResponseGetsAGzipVariantOfItsBodyAndStaysPacked) {
+  const std::string body = CompressibleBody(20000);
+  auto r = CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->Packed(PackLikeAShare(body))->WithGzip();
+  ASSERT_NE(r->gzip(), nullptr);
+  EXPECT_EQ(Gunzip(*r->gzip(), body.size()), body);
+  EXPECT_TRUE(r->packed());
+  std::string out;
+  ASSERT_TRUE(r->UnpackBody(out));
+  EXPECT_EQ(out, body);
+  // And a response that has its gzip variant keeps it when packed.
+  auto gz_first = CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->WithGzip();
+  auto then_packed = gz_first->Packed(PackLikeAShare(body));
+  EXPECT_EQ(then_packed->gzip(), gz_first->gzip());
+  EXPECT_EQ(then_packed->headers(Variant::kGzip), gz_first->headers(Variant::kGzip));
+}
+
+TEST(CachedResponseTest, PiecesThatDoNotAddUpToTheBodyAreNotKept) {
+  const std::string body = CompressibleBody(5000);
+  auto plain = CachedResponse::Make(200, kJson, body, Policy::kRevalidate);
+  PackedBody short_of_it;
+  short_of_it.Add(std::string_view(body).substr(0, 100), 100, false);
+  auto r = plain->Packed(std::move(short_of_it));
+  EXPECT_FALSE(r->packed());
+  EXPECT_EQ(r->body(), body);
+}
+
+TEST(CachedResponseTest, ADamagedPieceFailsToUnpackAndGivesNothing) {
+  const std::string body = CompressibleBody(5000);
+  PackedBody damaged;
+  std::string lz4 = Lz4Compress(body);
+  lz4.resize(lz4.size() / 2);
+  damaged.Add(lz4, body.size(), true);
+  auto r = CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->Packed(std::move(damaged));
+  ASSERT_TRUE(r->packed());
+  std::string out = "previous content";
+  EXPECT_FALSE(r->UnpackBody(out));
+  EXPECT_TRUE(out.empty());
 }
 
 }  // namespace

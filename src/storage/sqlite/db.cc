@@ -55,6 +55,10 @@ void Statement::BindText(int index, std::string_view value) {
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+void Statement::BindBlob(int index, std::string_view bytes) {
+  NoteBind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+}
+
 void Statement::BindInt64(int index, std::int64_t value) {
   NoteBind(sqlite3_bind_int64(stmt_, index, value));
 }
@@ -104,6 +108,12 @@ std::string Statement::ColumnText(int column) const {
   if (text == nullptr) return {};
   // sqlite3_column_bytes must follow sqlite3_column_text: the text conversion can change the size.
   return {text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
+std::string Statement::ColumnBlob(int column) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  if (bytes == nullptr) return {};
+  return {bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 std::optional<std::string> Statement::ColumnOptionalText(int column) const {

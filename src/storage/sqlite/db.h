@@ -36,6 +36,11 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
 class Connection;
 
+// Bytes bound as a BLOB rather than as text.
+struct Blob {
+  std::string_view bytes;
+};
+
 // One use of a cached prepared statement: bind, step, read columns. On destruction the statement is
 // reset and its bindings cleared, and it goes back to its connection's cache. Bind failures are
 // remembered and reported by the next Step(), so binding reads as a plain sequence of calls.
@@ -53,10 +58,12 @@ class Statement {
   void BindNull(int index);
   void BindOptionalText(int index, std::optional<std::string_view> value);
   void BindOptionalInt64(int index, std::optional<std::int64_t> value);
+  void BindBlob(int index, std::string_view bytes);
 
   // Bind(index, value) picks the helper above from the value's type; BindAll(a, b, ...) binds its
   // arguments to parameters 1, 2, .... Unset optionals and std::nullopt bind NULL.
   void Bind(int index, std::string_view value) { BindText(index, value); }
+  void Bind(int index, Blob value) { BindBlob(index, value.bytes); }
   void Bind(int index, const std::string& value) { BindText(index, value); }
   void Bind(int index, const char* value) { BindText(index, value); }
   void Bind(int index, std::int64_t value) { BindInt64(index, value); }
@@ -82,6 +89,7 @@ class Statement {
   std::int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;  // "" for NULL
   std::optional<std::string> ColumnOptionalText(int column) const;
+  std::string ColumnBlob(int column) const;  // "" for NULL
 
  private:
   friend class Connection;

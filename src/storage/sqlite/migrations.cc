@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/time.h"
+#include "storage/sqlite/message_rows.h"
 
 namespace taskshare::sqlite {
 namespace {
@@ -192,9 +193,41 @@ ALTER TABLE messages_by_rowid RENAME TO messages;
 CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL;
 )sql";
 
-constexpr std::array<std::string_view, 9> kMigrations = {kMigration1, kMigration2, kMigration3,
-                                                         kMigration4, kMigration5, kMigration6,
-                                                         kMigration7, kMigration8, kMigration9};
+// Version 10: message blocks (storage/message_blocks.h), the share response's messages packed in
+// LZ4-compressed runs, written beside the message rows by every write (storage/sqlite/message_rows.h).
+// A block's id is the MessageRowid of its first message, so a task's blocks are one range of ids. The
+// index serves the foreign key's cascade. The messages already stored are packed by the migration's
+// code step, PackStoredMessages.
+constexpr std::string_view kMigration10 = R"sql(
+CREATE TABLE message_blocks (
+  id INTEGER PRIMARY KEY,
+  task_seq INTEGER NOT NULL REFERENCES tasks(seq) ON DELETE CASCADE,
+  first_position INTEGER NOT NULL,
+  message_count INTEGER NOT NULL,
+  raw_bytes INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  checksum INTEGER NOT NULL,
+  redaction_verdict INTEGER
+);
+CREATE INDEX message_blocks_by_task ON message_blocks(task_seq);
+)sql";
+
+// A migration: its SQL script, then, if set, a step of code in the same transaction.
+struct Migration {
+  std::string_view sql;
+  Status (*code)(Connection& conn) = nullptr;
+};
+
+constexpr std::array<Migration, 10> kMigrations = {{{kMigration1},
+                                                    {kMigration2},
+                                                    {kMigration3},
+                                                    {kMigration4},
+                                                    {kMigration5},
+                                                    {kMigration6},
+                                                    {kMigration7},
+                                                    {kMigration8},
+                                                    {kMigration9},
+                                                    {kMigration10, PackStoredMessages}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -229,7 +262,10 @@ Status ApplyOne(Connection& conn, int version) {
   if (!applied.ok()) return applied.status();
   if (*applied) return Status::Ok();
 
-  if (Status s = conn.ExecScript(kMigrations[version - 1]); !s.ok()) {
+  const Migration& migration = kMigrations[version - 1];
+  Status s = conn.ExecScript(migration.sql);
+  if (s.ok() && migration.code != nullptr) s = migration.code(conn);
+  if (!s.ok()) {
     return Status::Internal(
         "storage error", "schema migration " + std::to_string(version) + " failed: " + s.detail());
   }

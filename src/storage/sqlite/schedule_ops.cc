@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "domain/schedule_rules.h"
+#include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/schedule_rows.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/task_codec.h"
@@ -52,9 +53,6 @@ constexpr std::string_view kInsertScheduledTaskSql =
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
     "updated_at, message_count) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, 1)";
-constexpr std::string_view kInsertFirstMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict, rowid) "
-    "VALUES (?1, 0, NULL, ?2, ?3, ?4, ?5)";
 constexpr std::string_view kInsertExecutionSql =
     "INSERT INTO schedule_executions(id, schedule_id, task_id, scheduled_at, started_at, completed_at, "
     "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -68,9 +66,9 @@ Status WriteRun(Connection& conn, const PlannedRun& run) {
                       SecretNamesToText(t.secret_names), t.created_at, t.updated_at);
   if (!s.ok()) return s;
   const std::int64_t seq = conn.LastInsertRowId();
-  const std::string& body = run.first_message.json;
-  s = conn.Run(kInsertFirstMessageSql, seq, body, MessageChecksum(body), MessageRedactionVerdict(body),
-               MessageRowid(seq, 0));
+  // The first message goes in without its key: the run made it, and nothing can repeat it.
+  Result<std::int64_t> stored = InsertMessages(conn, seq, 0, {NewMessage{run.first_message.json, std::nullopt}});
+  if (!stored.ok()) s = stored.status();
   const Execution& e = run.execution;
   if (s.ok()) {
     s = conn.Run(kInsertExecutionSql, e.id, e.schedule_id, e.task_id, e.scheduled_at, e.started_at,

@@ -11,6 +11,7 @@
 #include "domain/task_json.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/group_commit.h"
+#include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
 #include "storage/sqlite/secret_ops.h"
@@ -25,6 +26,7 @@ namespace {
 using sqlite::BoolInt;
 using sqlite::Connection;
 using sqlite::ConnectionPool;
+using sqlite::InsertMessages;
 using sqlite::LastMessageRowid;
 using sqlite::LoadTask;
 using sqlite::MessageRowid;
@@ -51,35 +53,6 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("Task not found");
   return TaskRef{stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
-}
-
-// A message whose key is already stored for the task is skipped by the partial unique index's
-// conflict clause; that covers keys repeated within one batch too, since earlier rows of the batch
-// are already inserted when a later one arrives.
-constexpr std::string_view kInsertMessageSql =
-    "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict, rowid) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-    "ON CONFLICT(task_seq, msg_key) WHERE msg_key IS NOT NULL DO NOTHING";
-
-// Inserts `messages` after position `first_position - 1`; returns how many were stored. Refused
-// (kTooLarge) before anything is written if the task could go past kMaxMessagesPerTask.
-Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq,
-                                    std::int64_t first_position,
-                                    const std::vector<NewMessage>& messages) {
-  if (messages.empty()) return std::int64_t{0};
-  if (Status s = CheckTaskRoom(first_position, messages.size()); !s.ok()) return s;
-  Result<Statement> stmt = conn.Prepare(kInsertMessageSql);
-  if (!stmt.ok()) return stmt.status();
-  std::int64_t appended = 0;
-  for (const NewMessage& message : messages) {
-    stmt->Reset();
-    const std::int64_t position = first_position + appended;
-    stmt->BindAll(task_seq, position, message.key, message.json, MessageChecksum(message.json),
-                  MessageRedactionVerdict(message.json), MessageRowid(task_seq, position));
-    if (Status s = stmt->Run(); !s.ok()) return s;
-    appended += conn.Changes();
-  }
-  return appended;
 }
 
 // ---- The store ----
@@ -118,6 +91,8 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
   Result<Task> GetTask(std::string_view id) override;
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
+  bool KeepsMessageBlocks() const override { return true; }
+  Result<PackedSnapshot> GetPackedSnapshot(std::string_view id) override;
   Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                       UnixMicros now) override;
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
@@ -260,6 +235,20 @@ Result<TaskSnapshot> SqliteStore::GetSnapshot(std::string_view id) {
   }
   if (Status s = tx->Commit(); !s.ok()) return s;
   return snapshot;
+}
+
+Result<PackedSnapshot> SqliteStore::GetPackedSnapshot(std::string_view id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  // One snapshot for the row and the blocks, as in GetSnapshot.
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kRead);
+  if (!tx.ok()) return tx.status();
+  Result<StoredTask> stored = LoadTask(*conn, id);
+  if (!stored.ok()) return stored.status();
+  Result<std::vector<MessageBlock>> blocks = sqlite::ReadBlocks(*conn, stored->task.seq);
+  if (!blocks.ok()) return blocks.status();
+  if (Status s = CheckBlocksCover(id, *blocks, stored->message_count); !s.ok()) return s;
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return PackedSnapshot{std::move(stored->task), std::move(*blocks)};
 }
 
 constexpr std::string_view kSavepointSql = "SAVEPOINT append";

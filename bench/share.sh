@@ -24,7 +24,10 @@
 # on (the default: each commit flushed) before anything is measured.
 #
 # Settings (environment): DURATION (seconds or wrk syntax, default 10), WARMUP (seconds of unrecorded
-# load before each measured run, default 2, 0 for none), CONNECTIONS (64), SPREAD_TASKS (100000),
+# load before each measured run, default 2, 0 for none), SPREAD_WARMUP (the same for case c, default 15:
+# long enough for taskshare's cache to fill, so that c measures its steady state), PG_READ_THREADS
+# (--read-threads of the PostgreSQL nodes, default 2: their reads wait on the database; on SQLite
+# taskshare keeps its default, one read thread a usable CPU), CONNECTIONS (64), SPREAD_TASKS (100000),
 # LARGE_MESSAGES (10000), INGEST_TASKS (16), INGEST_CONNECTIONS (16), LOAD_THREADS (16), WRK_TIMEOUT
 # (10s), SHARED_BENCH (the folder of gen_task.py and nginx-baseline.conf, default ../shared/bench),
 # LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
@@ -42,6 +45,8 @@ BIN="$BUILD/taskshare"
 DURATION=${DURATION:-10}
 [[ $DURATION =~ ^[0-9]+$ ]] && DURATION="${DURATION}s"
 WARMUP=${WARMUP:-2}
+SPREAD_WARMUP=${SPREAD_WARMUP:-15}
+PG_READ_THREADS=${PG_READ_THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 SPREAD_TASKS=${SPREAD_TASKS:-100000}
 LARGE_MESSAGES=${LARGE_MESSAGES:-10000}
@@ -187,10 +192,12 @@ free_port() {
 
 has_cache_flag() { "$BIN" serve --help 2>&1 | grep -q -- '--cache-bytes'; }
 
-# start_taskshare DB [CACHE_BYTES]: serves DB on a free port, pinned to CPU 0 with one network thread.
+# start_taskshare DB [CACHE_BYTES [READ_THREADS]]: serves DB on a free port, pinned to CPU 0 with one
+# network thread.
 start_taskshare() {
   local args=(serve --threads 1 --listen 127.0.0.1:0 --db "$1" --access-log off --rate-limit 0)
   [[ -n ${2:-} ]] && args+=(--cache-bytes "$2")
+  [[ -n ${3:-} ]] && args+=(--read-threads "$3")
   local log="$WORK/taskshare.log"
   : >"$log"
   taskset -c 0 "$BIN" "${args[@]}" 2>>"$log" &
@@ -347,8 +354,9 @@ run_wrk() {
   local out="$RESULTS/${case// /-}-${server// /-}.txt" mult=1 pids=${SERVER_PIDS:-$TS_PID} threads=${WRK_THREADS:-1}
   [[ $server == nginx ]] && pids=$NGINX_PID
   [[ $case == *ingest* ]] && mult=$INGEST_BATCH
-  if [[ $WARMUP != 0 ]]; then
-    BENCH_SEED=$((RANDOM + 2)) run_child taskset -c 1 wrk -t"$threads" -c"$conns" -d"${WARMUP}s" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
+  local warmup=${CASE_WARMUP:-$WARMUP}
+  if [[ $warmup != 0 ]]; then
+    BENCH_SEED=$((RANDOM + 2)) run_child taskset -c 1 wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
     wait_idle $pids
   fi
   local before after
@@ -391,13 +399,15 @@ run_cases() {
   RSS_BEFORE_C=$(rss_kib "$TS_PID" VmRSS)
   sample_memory "$TS_PID" "$WORK/rss-max" &
   SAMPLER_PID=$!
-  BENCH_IDS="$DATA/spread_ids.txt" run_wrk "c spread" taskshare "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/spread.lua"
+  CASE_WARMUP=$SPREAD_WARMUP BENCH_IDS="$DATA/spread_ids.txt" \
+    run_wrk "c spread" taskshare "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/spread.lua"
   stop_pid "$SAMPLER_PID"
   SAMPLER_PID=""
   RSS_MAX_C=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)
   RSS_AFTER_C=$(rss_kib "$TS_PID" VmRSS)
   HWM_AFTER_C=$(rss_kib "$TS_PID" VmHWM)
-  BENCH_IDS="$DATA/spread_ids.txt" run_wrk "c spread" nginx "$CONNECTIONS" "$NGINX_URL" 200 -s "$BENCH/spread.lua"
+  CASE_WARMUP=$SPREAD_WARMUP BENCH_IDS="$DATA/spread_ids.txt" \
+    run_wrk "c spread" nginx "$CONNECTIONS" "$NGINX_URL" 200 -s "$BENCH/spread.lua"
 
   for server in taskshare nginx; do
     run_wrk "d large" "$server" "$CONNECTIONS" "$(share_url "$server" "$LARGE_ID")" 200
@@ -459,7 +469,7 @@ start_pg_nodes() {
   NODE_ADDRS=""
   local i pid url
   for i in $(seq "$1"); do
-    start_taskshare "$PG_URL" "$CACHE_BYTES"
+    start_taskshare "$PG_URL" "$CACHE_BYTES" "$PG_READ_THREADS"
     NODE_PIDS+=" $TS_PID"
     NODE_ADDRS+="${NODE_ADDRS:+,}${TS_URL#http://}"
     if ((i == 1)); then
@@ -484,7 +494,8 @@ run_pg_cases() {
   local server=$1 nodes=$2
   start_pg_nodes "$nodes"
   SERVER_PIDS="$NODE_PIDS $PG_PID" WRK_THREADS=$nodes BENCH_NODES=$NODE_ADDRS BENCH_IDS="$PG_DATA/spread_ids.txt" \
-    BENCH_SCRIPT="$BENCH/spread.lua" run_wrk "c spread" "$server" "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/nodes.lua"
+    CASE_WARMUP=$SPREAD_WARMUP BENCH_SCRIPT="$BENCH/spread.lua" \
+      run_wrk "c spread" "$server" "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/nodes.lua"
   local before after
   before=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$PG_API_KEY" --out "$PG_DATA")
   BENCH_IDS="$PG_DATA/ingest_ids.txt" BENCH_MESSAGES="$PG_DATA/ingest_messages.txt" BENCH_BATCH=$INGEST_BATCH \

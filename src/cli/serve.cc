@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -27,12 +28,22 @@
 namespace taskshare::cli {
 namespace {
 
+// The CPUs this process may run on (its affinity mask, as taskset or a cpuset sets it), at least 1.
+int UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string db = "sqlite:taskshare.db";
   std::string db_replica;
-  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int read_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // One network thread and one read thread a usable CPU: share misses on SQLite are CPU work (the
+  // database's pages come from the page cache), and more threads than CPUs only take turns.
+  int threads = UsableCpus();
+  int read_threads = UsableCpus();
   int write_threads = 4;
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
@@ -314,11 +325,12 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--db-replica", flags->db_replica,
                   "PostgreSQL only: a read replica (postgresql://...) for share reads that miss the cache; "
                   "each read is confirmed current on --db, so a lagging replica never shows a revoked task");
-  cmd->add_option("--threads", flags->threads, "Network threads")
+  cmd->add_option("--threads", flags->threads, "Network threads (default: the CPUs the process may run on)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--read-threads", flags->read_threads,
-                  "Threads (each with a database connection) for GET requests not answered from the cache")
+                  "Threads (each with a database connection) for GET requests not answered from the cache "
+                  "(default: the CPUs the process may run on)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_option("--write-threads", flags->write_threads,

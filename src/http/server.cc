@@ -43,6 +43,10 @@ constexpr std::size_t kFirstReadBytes = 2 << 10;
 
 asio::const_buffer Buf(std::string_view s) { return {s.data(), s.size()}; }
 
+// `response`, as a coroutine to run in turn on a pool. (A parameter, unlike a lambda's capture, lives in
+// the coroutine's own frame.)
+awaitable<api::Response> Ready(api::Response response) { co_return std::move(response); }
+
 int StatusOf(const api::Response& response) {
   if (const auto& c = response.cached) return response.not_modified ? 304 : c->status();
   return response.status;
@@ -150,10 +154,19 @@ struct Server::Impl {
   }
 
   // The response and whether it came from `now`.
+  //
+  // First come, first served: while every read thread is taken, an answer that is ready at once (a
+  // cache hit) still waits for its turn in the read pool's queue, behind the reads that came before it.
+  // Otherwise quick answers would keep overtaking slow ones, and the slow ones alone would absorb all
+  // the waiting: with the pool busy, a cache miss would wait for every request in flight.
   awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request) {
     {
       const RequestIdScope scope(request.id);
-      if (auto now = handlers.now(request)) co_return std::pair{std::move(*now), true};
+      if (auto now = handlers.now(request)) {
+        if (reads_busy.load() < options.read_threads) co_return std::pair{std::move(*now), true};
+        const CountedScope queued(reads_busy);
+        co_return std::pair{co_await asio::co_spawn(reads, Ready(std::move(*now)), use_awaitable), true};
+      }
     }
     // On a blocking pool; co_spawn's completion resumes this connection on its own loop.
     const bool read = request.method == api::Method::kGet;  // HEAD comes as a GET with `head` set

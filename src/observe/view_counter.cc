@@ -1,6 +1,9 @@
 #include "observe/view_counter.h"
 
+#include <time.h>
+
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <vector>
 
@@ -11,6 +14,13 @@ namespace taskshare::observe {
 namespace {
 
 std::atomic<std::size_t> next_stripe{0};
+
+// The CPU time the calling thread has used.
+std::chrono::nanoseconds ThreadCpuTime() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
 
 }  // namespace
 
@@ -34,7 +44,9 @@ void ViewCounter::Record(std::string_view task_id) {
   Add(s.counts, task_id, {1, now});
 }
 
-Status ViewCounter::Flush() {
+Status ViewCounter::Flush() { return FlushChunks(false); }
+
+Status ViewCounter::FlushChunks(bool paced) {
   const std::lock_guard flush_lock(flush_mu_);
   Counts all;
   for (Stripe& s : stripes_) {
@@ -53,29 +65,49 @@ Status ViewCounter::Flush() {
   std::vector<ShareViewCount> batch;
   batch.reserve(all.size());
   for (const auto& [id, p] : all) batch.push_back({id, p.views, p.last_viewed_at});
+  Counts().swap(all);
   // In task id order: the store's index pages are then visited in order, each once per flush, and two
   // nodes flushing at once lock the rows they share in the same order.
   std::sort(batch.begin(), batch.end(),
             [](const ShareViewCount& a, const ShareViewCount& b) { return a.task_id < b.task_id; });
-  Status s = store_.AddShareViews(batch);
+  Status s;
+  std::size_t done = 0;
+  while (done < batch.size()) {
+    const std::size_t end = std::min(batch.size(), done + kChunkTasks);
+    const std::vector<ShareViewCount> chunk(std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(done)),
+                                            std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(end)));
+    const auto cpu_before = ThreadCpuTime();
+    s = store_.AddShareViews(chunk);
+    if (!s.ok()) {
+      // Put this chunk and the rest back, to go with the next flush.
+      Stripe& first = stripes_[0];
+      const std::lock_guard lock(first.mu);
+      for (const ShareViewCount& c : chunk) Add(first.counts, c.task_id, {c.views, c.last_viewed_at});
+      for (std::size_t i = end; i < batch.size(); ++i) {
+        Add(first.counts, batch[i].task_id, {batch[i].views, batch[i].last_viewed_at});
+      }
+      break;
+    }
+    done = end;
+    if (paced && !Rest(kRestPerCpu * (ThreadCpuTime() - cpu_before))) paced = false;
+  }
   if (s.ok()) {
     if (failing_) LogInfo("share view counts are being saved again");
     failing_ = false;
     return s;
   }
-  // Put the counts back, to go with the next flush.
-  {
-    Stripe& first = stripes_[0];
-    const std::lock_guard lock(first.mu);
-    for (const auto& [id, p] : all) Add(first.counts, id, p);
-  }
   if (!failing_) {
-    LogError("share view counts of " + std::to_string(all.size()) +
+    LogError("share view counts of " + std::to_string(batch.size() - done) +
              " tasks could not be saved, kept for the " + "next attempt: " + s.message() +
              (s.detail().empty() ? "" : ": " + s.detail()));
   }
   failing_ = true;
   return s;
+}
+
+bool ViewCounter::Rest(std::chrono::nanoseconds rest) {
+  std::unique_lock lock(run_mu_);
+  return !wake_.wait_for(lock, rest, [this] { return stopping_; });
 }
 
 void ViewCounter::Start() {
@@ -87,7 +119,7 @@ void ViewCounter::Run() {
   while (!stopping_) {
     if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) break;
     lock.unlock();
-    (void)Flush();  // a failure is logged and retried at the next tick
+    (void)FlushChunks(true);  // a failure is logged and retried at the next tick
     lock.lock();
   }
 }

@@ -8,11 +8,19 @@
 // interval.
 //
 // Flush() swaps every stripe's map out, sums them, and hands the sum, in task id order, to
-// Store::AddShareViews in one transaction. If that fails (the database is unreachable), the counts go
-// back to be added to the next flush, so they are delayed, not lost. A background thread (Start())
-// flushes every `interval`; Stop() ends it and flushes once more, which a graceful shutdown does after
-// the last request has been answered. Counts not yet flushed when the process dies (kill -9, a crash,
-// power loss) are lost: at most about one interval's worth, plus whatever a database outage held back.
+// Store::AddShareViews in chunks of kChunkTasks tasks, one transaction each. If a chunk fails (the
+// database is unreachable), its counts and those of the chunks after it go back to be added to the next
+// flush, so they are delayed, not lost. A background thread (Start()) flushes every `interval`; Stop()
+// ends it and flushes once more, which a graceful shutdown does after the last request has been
+// answered. Counts not yet flushed when the process dies (kill -9, a crash, power loss) are lost.
+//
+// The background flushes keep to a budget of CPU time: after each chunk the thread rests
+// kRestPerCpu times the CPU time the chunk took, so flushing takes at most about 2% of one CPU however
+// many different tasks are viewed. A flush of a few hundred tasks rests a few milliseconds and the
+// counts reach the database about every interval; when tens of thousands of different tasks are
+// viewed each second the flushes spread out, more views of a task are summed into one row, and counts
+// reach the database tens of seconds late (and that much is lost to a crash) instead of taking serving
+// time away.
 //
 // Thread-safe. The store must outlive the counter.
 #pragma once
@@ -42,8 +50,8 @@ class ViewCounter {
   // One view of task `task_id` (canonical) now.
   void Record(std::string_view task_id);
 
-  // Adds everything recorded so far to the store. On failure the counts are kept for the next flush and
-  // the store's error is returned.
+  // Adds everything recorded so far to the store, without resting. On failure the counts not added are
+  // kept for the next flush and the store's error is returned.
   Status Flush();
 
   // Starts the thread that flushes every interval. Call at most once.
@@ -66,6 +74,14 @@ class ViewCounter {
     Counts counts;  // guarded by mu
   };
   static constexpr std::size_t kStripes = 64;
+  static constexpr std::size_t kChunkTasks = 1000;
+  static constexpr int kRestPerCpu = 49;
+
+  // Flush(), resting after each chunk when `paced` (see above). Returns early, without resting, once
+  // Stop() has begun.
+  Status FlushChunks(bool paced);
+  // Waits `rest` or until Stop() begins; false if it has.
+  bool Rest(std::chrono::nanoseconds rest);
 
   static void Add(Counts& into, std::string_view id, const Pending& p);
   void Run();

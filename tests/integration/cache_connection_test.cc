@@ -3,11 +3,14 @@
 // a transcript of 10,000 messages served whole from a miss, a hit and gzip.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/cache_checks.h"
@@ -199,6 +202,52 @@ TEST_F(CacheConnectionTest, APackedTranscriptIsServedWholeFromEveryKindOfHit) {
   ASSERT_TRUE(IsRevalidated(again, 200));
   EXPECT_TRUE(SameText(again.body, reference.body));
   EXPECT_EQ(connection.connects(), 1);
+}
+
+// With one read thread, cache hits that arrive while reads are queued wait their turn behind them on
+// the read pool (http/server.cc): under concurrent hits and misses, every answer is still whole and the
+// same as the task's first.
+TEST(CacheTurnTest, HitsQueuedBehindReadsAreAnsweredWhole) {
+  ServerProcess server({"--read-threads", "1", "--threads", "1"});
+  server.Start();
+  const std::string key = server.AddUser("owner@turns.test", "red");
+  std::vector<std::string> ids;
+  const auto share = [](const std::string& id) { return "/api/v1/tasks/" + id + "/share"; };
+  HttpClient client(server.port());
+  for (int t = 0; t < 40; ++t) {
+    const std::string title = R"({"visibility": "public", "title": "turn )" + std::to_string(t) + "\"}";
+    ids.emplace_back(ExpectJson(client.Post("/api/v1/tasks", title, Auth(key)), 202).at("id").as_string());
+    std::string batch = R"({"messages": [)";
+    for (int i = 0; i < 12; ++i) batch += (i ? "," : "") + LargeMessage(t * 100 + i);
+    ASSERT_TRUE(HasStatus(client.Post("/api/v1/tasks/" + ids.back() + "/messages", batch + "]}", Auth(key)), 200));
+  }
+  // Half of the tasks are cached before the load; the others are missed during it.
+  std::vector<std::string> first(ids.size());
+  for (std::size_t t = 0; t < ids.size(); t += 2) first[t] = client.Get(share(ids[t])).body;
+  std::mutex mu;  // guards `first`
+  std::atomic<int> wrong{0}, answered{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      Connection connection(server.port());
+      for (int i = 0; i < 150; ++i) {
+        const std::size_t t = (static_cast<std::size_t>(c) * 7 + static_cast<std::size_t>(i) * 13) % ids.size();
+        const Response r = connection.Get(share(ids[t]));
+        if (r.status != 200) {
+          ++wrong;
+          continue;
+        }
+        const std::lock_guard lock(mu);
+        if (first[t].empty()) first[t] = r.body;
+        if (r.body != first[t] || JsonBody(r).at("task").at("id").as_string() != ids[t]) ++wrong;
+        ++answered;
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(answered.load(), 8 * 150);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_FALSE(server.Exited()) << server.Log();
 }
 
 TEST_F(CacheConnectionTest, AHundredKeepAliveRequestsShareOneConnection) {

@@ -70,6 +70,25 @@ TEST_P(ViewCounterTest, TheTimedFlushSavesViewsWithoutBeingAsked) {
   EXPECT_EQ(store().GetShareViews(a.id)->views, 2);
 }
 
+// More tasks than one chunk (a transaction of 1,000 tasks): every one is counted, by the timed flush
+// (which rests between chunks) and by Stop() in the middle of such a flush.
+TEST_P(ViewCounterTest, ViewsOfMoreTasksThanAChunkAreAllSaved) {
+  const User ana = AddUser("ana@views.test");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2100; ++i) ids.push_back(Create(NewTask(ana, 1000 + i)).id);
+  {
+    observe::ViewCounter counter(store(), std::chrono::milliseconds(20));
+    counter.Start();
+    for (const std::string& id : ids) counter.Record(id);
+    for (int i = 0; i < 1000 && store().GetShareViews(ids.back())->views < 1; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (const std::string& id : ids) counter.Record(id);
+    counter.Stop();
+  }
+  for (const std::string& id : ids) ASSERT_EQ(store().GetShareViews(id)->views, 2) << id;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ViewCounterTest, ::testing::ValuesIn(Backends()),
                          [](const auto& info) { return info.param.name; });
 

@@ -100,7 +100,7 @@ void PackedBody::ShrinkToFit() {
 
 std::size_t PackedBody::heap_bytes() const {
   std::size_t n = HeapBytes(buffer_);
-  if (pieces_.capacity() > 0) n += malloc_usable_size(const_cast<Piece*>(pieces_.data()));
+  if (pieces_.capacity() > kInlinePieces) n += malloc_usable_size(const_cast<Piece*>(pieces_.data()));
   return n;
 }
 
@@ -116,8 +116,7 @@ std::shared_ptr<const CachedResponse> CachedResponse::Make(int status, std::stri
   r->extra_headers_ = extra_headers;
   r->body_ = std::make_shared<const std::string>(std::move(body));
   r->body_size_ = r->body_->size();
-  if (policy == Policy::kRevalidate) r->etag_ = ComputeEtag(*r->body_);
-  r->RenderHeaders();
+  r->RenderHeaders(policy == Policy::kRevalidate ? ComputeEtag(*r->body_) : std::string());
   return r;
 }
 
@@ -133,7 +132,7 @@ std::shared_ptr<const CachedResponse> CachedResponse::WithGzip() const {
     }
   }
   r->gzip_attempted_ = true;
-  r->RenderHeaders();
+  r->RenderHeaders(std::string(etag()));
   return r;
 }
 
@@ -154,24 +153,34 @@ bool CachedResponse::UnpackBody(std::string& out) const {
   return packed_.UnpackInto(out);
 }
 
-void CachedResponse::RenderHeaders() {
-  const std::string type = "Content-Type: " + content_type_ + "\r\n" + extra_headers_;
+void CachedResponse::RenderHeaders(std::string_view etag) {
+  const std::string type = "Content-Type: " + std::string(content_type_) + "\r\n" + extra_headers_;
+  gzip_headers_ = {};
   if (policy_ == Policy::kNoStore) {
-    identity_headers_ = type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) + "\r\n";
+    identity_headers_ = {type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) + "\r\n"};
     return;
   }
   // A cache may store a share response but must revalidate it before each reuse, so that a revoked
   // task is never served from an intermediary; Vary keeps the gzip and identity variants apart.
-  auto validators = [](const std::string& etag) {
-    return "Cache-Control: no-cache\r\nVary: Accept-Encoding\r\nETag: " + etag + "\r\n";
+  const auto render = [&type](std::string_view tag, std::string_view encoding, std::size_t size) {
+    const std::string_view before_tag = "Cache-Control: no-cache\r\nVary: Accept-Encoding\r\nETag: ";
+    VariantHeaders h;
+    h.lines = type;
+    h.not_modified_at = static_cast<std::uint32_t>(h.lines.size());
+    h.lines += before_tag;
+    h.etag_at = static_cast<std::uint32_t>(h.lines.size());
+    h.etag_size = static_cast<std::uint32_t>(tag.size());
+    h.lines += tag;
+    h.lines += "\r\n";
+    h.not_modified_size = static_cast<std::uint32_t>(h.lines.size()) - h.not_modified_at;
+    h.lines += encoding;
+    h.lines += "Content-Length: " + std::to_string(size) + "\r\n";
+    return h;
   };
-  identity_headers_ = type + validators(etag_) + "Content-Length: " + std::to_string(body_size_) + "\r\n";
-  not_modified_headers_ = validators(etag_);
+  identity_headers_ = render(etag, "", body_size_);
   if (gzip_) {
-    gzip_etag_ = etag_.substr(0, etag_.size() - 1) + "-gzip\"";
-    gzip_headers_ = type + validators(gzip_etag_) + "Content-Encoding: gzip\r\nContent-Length: " +
-                    std::to_string(gzip_->size()) + "\r\n";
-    gzip_not_modified_headers_ = validators(gzip_etag_);
+    const std::string gzip_etag = std::string(etag.substr(0, etag.size() - 1)) + "-gzip\"";
+    gzip_headers_ = render(gzip_etag, "Content-Encoding: gzip\r\n", gzip_->size());
   }
 }
 
@@ -191,10 +200,7 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 std::size_t CachedResponse::bytes() const {
   std::size_t n = kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
   n += packed_.heap_bytes();
-  for (const std::string* s : {&etag_, &gzip_etag_, &content_type_, &extra_headers_, &identity_headers_,
-                               &gzip_headers_, &not_modified_headers_, &gzip_not_modified_headers_}) {
-    n += HeapBytes(*s);
-  }
+  for (const std::string* s : {&extra_headers_, &identity_headers_.lines, &gzip_headers_.lines}) n += HeapBytes(*s);
   return n;
 }
 

@@ -21,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 namespace taskshare {
 
 // A body kept in pieces, each either as it is or LZ4-compressed (common/lz4.h), all in one buffer.
@@ -48,8 +50,10 @@ class PackedBody {
     std::uint32_t raw_size = 0;
     bool lz4 = false;
   };
+  // A transcript of one block has three pieces (head, block, tail), kept inside the object.
+  static constexpr std::size_t kInlinePieces = 3;
   std::string buffer_;
-  std::vector<Piece> pieces_;
+  boost::container::small_vector<Piece, kInlinePieces> pieces_;
   std::size_t raw_size_ = 0;
 };
 
@@ -60,7 +64,8 @@ class CachedResponse {
   // for everything else.
   enum class Policy { kRevalidate, kNoStore };
 
-  // A response with `status` and an identity `body`. `extra_headers` (complete lines, each ending in
+  // A response with `status` and an identity `body`. `content_type` must outlive the response (a string
+  // literal). `extra_headers` (complete lines, each ending in
   // CRLF) go out with every variant of it, but not with its 304s. `expires_at` (Unix microseconds; 0:
   // never) is the instant from which the response must no longer be served: ResponseCache::Get()
   // misses it from then on.
@@ -94,9 +99,7 @@ class CachedResponse {
   enum class Variant { kIdentity, kGzip };
 
   // The variant's ETag with its quotes; empty for kNoStore responses.
-  std::string_view etag(Variant v = Variant::kIdentity) const {
-    return v == Variant::kGzip ? gzip_etag_ : etag_;
-  }
+  std::string_view etag(Variant v = Variant::kIdentity) const { return Rendered(v).etag(); }
   // The variant's bytes; not the identity variant of a packed response (see UnpackBody).
   const std::string& body(Variant v) const { return v == Variant::kGzip ? *gzip_ : *body_; }
   // The size of the variant's bytes.
@@ -104,10 +107,8 @@ class CachedResponse {
 
   // Header lines, each ending in CRLF, of a variant and of a 304 for it; without the status line, Date,
   // Connection and the blank line that ends the header.
-  std::string_view headers(Variant v) const { return v == Variant::kGzip ? gzip_headers_ : identity_headers_; }
-  std::string_view not_modified_headers(Variant v) const {
-    return v == Variant::kGzip ? gzip_not_modified_headers_ : not_modified_headers_;
-  }
+  std::string_view headers(Variant v) const { return Rendered(v).lines; }
+  std::string_view not_modified_headers(Variant v) const { return Rendered(v).not_modified(); }
 
   // True if an If-None-Match header value matches the variant's ETag (weak comparison, as RFC 9110
   // requires for If-None-Match; "*" matches any).
@@ -121,7 +122,22 @@ class CachedResponse {
   CachedResponse() = default;
 
  private:
-  void RenderHeaders();
+  // A variant's header lines in one string, and where inside them lie the lines of its 304 (its
+  // validators) and its ETag.
+  struct VariantHeaders {
+    std::string lines;
+    std::uint32_t not_modified_at = 0;
+    std::uint32_t not_modified_size = 0;
+    std::uint32_t etag_at = 0;
+    std::uint32_t etag_size = 0;
+
+    std::string_view not_modified() const { return std::string_view(lines).substr(not_modified_at, not_modified_size); }
+    std::string_view etag() const { return std::string_view(lines).substr(etag_at, etag_size); }
+  };
+
+  const VariantHeaders& Rendered(Variant v) const { return v == Variant::kGzip ? gzip_headers_ : identity_headers_; }
+  // Renders the header lines of both variants; `etag` is the identity variant's (empty for kNoStore).
+  void RenderHeaders(std::string_view etag);
 
   int status_ = 200;
   std::int64_t expires_at_ = 0;
@@ -130,15 +146,11 @@ class CachedResponse {
   std::size_t body_size_ = 0;
   std::shared_ptr<const std::string> gzip_;
   bool gzip_attempted_ = false;
-  std::string etag_;
-  std::string gzip_etag_;
-  std::string content_type_;
+  std::string_view content_type_;  // a string literal
   std::string extra_headers_;
   Policy policy_ = Policy::kNoStore;
-  std::string identity_headers_;
-  std::string gzip_headers_;
-  std::string not_modified_headers_;
-  std::string gzip_not_modified_headers_;
+  VariantHeaders identity_headers_;
+  VariantHeaders gzip_headers_;
 };
 
 }  // namespace taskshare

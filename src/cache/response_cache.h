@@ -105,6 +105,10 @@ class ResponseCache {
   Stats stats() const;
   std::size_t budget_bytes() const { return budget_; }
 
+  // What a slot is charged against the budget: its bookkeeping and key, its views' bytes() and the
+  // allocator's slack over them.
+  static std::size_t SlotCharge(std::string_view id, std::size_t views_bytes);
+
  private:
   struct Slot;
   struct Shard;

@@ -114,18 +114,18 @@ TEST(ResponseCacheTest, ReplacingAViewUpdatesAccounting) {
   Response big = MakeResponse(50000);
   Response small = MakeResponse(100);
   FillNow(cache, id, CachedView::kShareJson, big);
-  const std::size_t with_big = cache.stats().bytes;
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, big->bytes()));
   FillNow(cache, id, CachedView::kShareJson, small);
-  const std::size_t with_small = cache.stats().bytes;
-  EXPECT_EQ(with_big - with_small, big->bytes() - small->bytes());
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, small->bytes()));
+  EXPECT_GT(ResponseCache::SlotCharge(id, small->bytes()), small->bytes() + id.size());
   EXPECT_EQ(cache.Get(id, CachedView::kShareJson), small);
   EXPECT_EQ(cache.stats().entries, 1u);
 
   Response page = MakeResponse(700);
   FillNow(cache, id, CachedView::kSharePage, page);
-  EXPECT_EQ(cache.stats().bytes, with_small + page->bytes());
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, small->bytes() + page->bytes()));
   FillNow(cache, id, CachedView::kShareJson, big);
-  EXPECT_EQ(cache.stats().bytes, with_big + page->bytes());
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, big->bytes() + page->bytes()));
 
   cache.Invalidate(id);
   EXPECT_EQ(cache.stats().bytes, 0u);

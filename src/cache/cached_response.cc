@@ -145,6 +145,15 @@ std::shared_ptr<const CachedResponse> CachedResponse::Packed(PackedBody packed) 
   return r;
 }
 
+std::shared_ptr<const CachedResponse> CachedResponse::Unpacked() const {
+  std::string body;
+  if (!UnpackBody(body)) return nullptr;
+  auto r = std::make_shared<CachedResponse>(*this);
+  r->body_ = std::make_shared<const std::string>(std::move(body));
+  r->packed_ = PackedBody();
+  return r;
+}
+
 bool CachedResponse::UnpackBody(std::string& out) const {
   if (!packed()) {
     out = *body_;

@@ -82,6 +82,9 @@ class CachedResponse {
   // Everything else, the gzip variant included, is the same.
   std::shared_ptr<const CachedResponse> Packed(PackedBody packed) const;
   bool packed() const { return !packed_.empty(); }
+  // A copy of a packed response with its identity body whole again (what Packed() was made from);
+  // nullptr if a piece fails to decompress.
+  std::shared_ptr<const CachedResponse> Unpacked() const;
   // The identity body into `out` (its content replaced), from its packed form if it has one; false,
   // with `out` emptied, if a piece fails to decompress.
   bool UnpackBody(std::string& out) const;

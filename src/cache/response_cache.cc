@@ -29,6 +29,7 @@ struct ResponseCache::Slot {
   std::string id;
   std::array<std::shared_ptr<const CachedResponse>, kCachedViewCount> views;
   std::size_t bytes = 0;  // charged: overhead, key and every view
+  std::uint32_t packed_hits = 0;  // counted hits on packed views since the slot was last filled
 };
 
 struct ResponseCache::Shard {
@@ -85,7 +86,31 @@ std::shared_ptr<const CachedResponse> ResponseCache::Lookup(std::string_view id,
   }
   if (counted) ++s.hits;
   s.lru.splice(s.lru.begin(), s.lru, it->second);
-  return it->second->views[static_cast<std::size_t>(view)];
+  Slot& slot = *it->second;
+  if (counted && found.packed() && ++slot.packed_hits == kUnpackAfterHits) Unpack(s, slot, view);
+  return slot.views[static_cast<std::size_t>(view)];
+}
+
+void ResponseCache::Unpack(Shard& s, Slot& slot, CachedView view) {
+  std::shared_ptr<const CachedResponse>& held = slot.views[static_cast<std::size_t>(view)];
+  auto whole = held->Unpacked();
+  if (!whole) return;
+  std::size_t views = 0;
+  for (const auto& v : slot.views) views += &v == &held ? whole->bytes() : (v ? v->bytes() : 0);
+  const std::size_t charge = SlotCharge(slot.id, views);
+  if (charge > shard_budget_) return;  // it stays packed
+  held = std::move(whole);
+  s.bytes -= slot.bytes;
+  slot.bytes = charge;
+  // Room for the growth, from the cold end; the slot itself is at the front, just used.
+  while (s.bytes + slot.bytes > shard_budget_ && &s.lru.back() != &slot) {
+    Slot& victim = s.lru.back();
+    s.bytes -= victim.bytes;
+    s.index.erase(victim.id);
+    s.lru.pop_back();
+    ++s.evictions;
+  }
+  s.bytes += slot.bytes;
 }
 
 ResponseCache::Ticket ResponseCache::BeginFill(std::string_view id) {
@@ -123,6 +148,7 @@ void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView v
     s.bytes -= slot.bytes;
   }
   slot.views[static_cast<std::size_t>(view)] = std::move(response);
+  slot.packed_hits = 0;
   const auto charge = [&slot] {
     std::size_t views = 0;
     for (const auto& v : slot.views) views += v ? v->bytes() : 0;

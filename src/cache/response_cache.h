@@ -66,6 +66,9 @@ class ResponseCache {
     std::size_t bytes = 0;    // charged against the budget
   };
 
+  // Counted hits after which a packed view is unpacked in place (see Get()).
+  static constexpr std::uint32_t kUnpackAfterHits = 32;
+
   // `budget_bytes` 0 disables the cache: Get() always misses and Fill() stores nothing. `shards` below 1
   // counts as 1.
   explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = 16);
@@ -74,7 +77,10 @@ class ResponseCache {
   ResponseCache& operator=(const ResponseCache&) = delete;
 
   // The cached view of task `id`, or nullptr (also once the view's expires_at has passed). A hit makes
-  // the slot the most recently used.
+  // the slot the most recently used. A packed view (CachedResponse::Packed) hit kUnpackAfterHits times
+  // is replaced by its unpacked copy, which is charged in its place (colder slots are evicted for the
+  // difference; if it cannot fit, the view stays packed): a transcript read that often is sent
+  // without decompressing it each time, and one read a few times stays small.
   std::shared_ptr<const CachedResponse> Get(std::string_view id, CachedView view);
   // Get() without counting a hit or a miss: a second look on behalf of a request whose Get() was
   // counted already.
@@ -114,6 +120,8 @@ class ResponseCache {
   struct Shard;
 
   Shard& ShardOf(std::string_view id, std::size_t* index = nullptr);
+  // Replaces `slot`'s packed `view` by its unpacked copy, as Get() says. Shard lock held.
+  void Unpack(Shard& shard, Slot& slot, CachedView view);
   std::shared_ptr<const CachedResponse> Lookup(std::string_view id, CachedView view, bool counted);
   // Erases slots from the cold end of the shard's list until `needed` more bytes fit. Shard lock held.
   void EvictFor(Shard& shard, std::size_t needed);

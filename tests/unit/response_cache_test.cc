@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cache/cached_response.h"
+#include "common/lz4.h"
 
 namespace taskshare {
 namespace {
@@ -41,6 +42,61 @@ std::size_t SlotCost(const std::string& id, const Response& r) {
   ResponseCache scratch(std::size_t{1} << 30, 1);
   FillNow(scratch, id, CachedView::kShareJson, r);
   return scratch.stats().bytes;
+}
+
+// A response of `body_bytes` repetitive bytes kept packed: one LZ4 piece.
+Response MakePacked(std::size_t body_bytes) {
+  const std::string body(body_bytes, 'p');
+  PackedBody packed;
+  packed.Add(Lz4Compress(body), body.size(), true);
+  return CachedResponse::Make(200, "application/json", body, CachedResponse::Policy::kRevalidate)
+      ->Packed(std::move(packed));
+}
+
+TEST(ResponseCacheTest, APackedViewReadOftenIsUnpackedInPlace) {
+  ResponseCache cache(1 << 24);
+  const std::string id = Id(1);
+  const Response packed = MakePacked(20000);
+  ASSERT_TRUE(packed->packed());
+  FillNow(cache, id, CachedView::kShareJson, packed);
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, packed->bytes()));
+  for (std::uint32_t i = 1; i < ResponseCache::kUnpackAfterHits; ++i) {
+    ASSERT_EQ(cache.Get(id, CachedView::kShareJson), packed) << "hit " << i;
+    ASSERT_NE(cache.Peek(id, CachedView::kShareJson), nullptr);  // a Peek is no hit
+  }
+  const Response whole = cache.Get(id, CachedView::kShareJson);
+  ASSERT_NE(whole, nullptr);
+  EXPECT_FALSE(whole->packed());
+  EXPECT_EQ(whole->body(), std::string(20000, 'p'));
+  EXPECT_EQ(whole->etag(), packed->etag());
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), whole);
+  EXPECT_EQ(cache.stats().bytes, ResponseCache::SlotCharge(id, whole->bytes()));
+  EXPECT_GT(whole->bytes(), packed->bytes() * 10);
+  // A new fill starts the count again.
+  FillNow(cache, id, CachedView::kShareJson, packed);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), packed);
+}
+
+TEST(ResponseCacheTest, UnpackingEvictsColderSlotsAndNeverTheSlotItself) {
+  const Response packed = MakePacked(20000);
+  // One shard with room for the unpacked view and a few packed ones, not for both.
+  const std::size_t budget = ResponseCache::SlotCharge(Id(0), packed->Unpacked()->bytes()) + 100;
+  ResponseCache cache(budget, 1);
+  for (int i = 0; i < 4; ++i) FillNow(cache, Id(i), CachedView::kShareJson, packed);
+  ASSERT_EQ(cache.stats().entries, 4u);
+  for (std::uint32_t i = 0; i < ResponseCache::kUnpackAfterHits; ++i) cache.Get(Id(3), CachedView::kShareJson);
+  const Response whole = cache.Get(Id(3), CachedView::kShareJson);
+  ASSERT_NE(whole, nullptr);
+  EXPECT_FALSE(whole->packed());
+  EXPECT_EQ(cache.stats().entries, 1u);
+  EXPECT_LE(cache.stats().bytes, budget);
+
+  // Where even the slot alone would not fit unpacked, the view stays packed.
+  ResponseCache tight(ResponseCache::SlotCharge(Id(0), packed->bytes()) + 100, 1);
+  FillNow(tight, Id(0), CachedView::kShareJson, packed);
+  for (std::uint32_t i = 0; i <= ResponseCache::kUnpackAfterHits; ++i) {
+    ASSERT_EQ(tight.Get(Id(0), CachedView::kShareJson), packed);
+  }
 }
 
 TEST(ResponseCacheTest, MissFillHit) {

@@ -35,7 +35,8 @@ void RedactTaskFields(Task& task, const redact::Redactor& redactor) {
 BuiltResponse ErrorBuilt(const Status& status) {
   Response error = ErrorResponse(status);
   return {CachedResponse::Make(error.status, kJson, std::move(error.body), CachedResponse::Policy::kNoStore),
-          status.code() == Code::kForbidden, {}};
+          status.code() == Code::kForbidden,
+          {}};
 }
 
 // The response from `view`, kept packed by the cache: its blocks as they were stored, LZ4-compressed,
@@ -45,9 +46,10 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   std::string body;
   body.reserve(head.size() + view.joined.size() + kSharedTaskBodyTail.size());
   body.append(head).append(view.joined).append(kSharedTaskBodyTail);
-  BuiltResponse built{CachedResponse::Make(200, kJson, std::move(body), CachedResponse::Policy::kRevalidate, {},
-                                           ShareCacheExpiry(view.task)),
-                      true, {}};
+  BuiltResponse built{CachedResponse::Make(200, kJson, std::move(body), CachedResponse::Policy::kRevalidate,
+                                           {}, ShareCacheExpiry(view.task)),
+                      true,
+                      {}};
   std::size_t packed_bytes = head.size() + kSharedTaskBodyTail.size() + view.blocks.size();
   for (const MessageBlock& b : view.blocks) packed_bytes += b.data.size();
   if (built.response->body_size(CachedResponse::Variant::kIdentity) > kMostPackedBytes ||
@@ -75,7 +77,8 @@ BuiltResponse BuildSharedTask(Store& store, const secrets::SecretBox* secrets, c
   if (!snapshot.ok()) return ErrorBuilt(snapshot.status());
   return {CachedResponse::Make(200, kJson, SharedTaskBody(*snapshot), CachedResponse::Policy::kRevalidate, {},
                                ShareCacheExpiry(snapshot->task)),
-          true, {}};
+          true,
+          {}};
 }
 
 }  // namespace
@@ -123,7 +126,9 @@ Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets
   if (const std::optional<std::int64_t> shown = ShownMessageCount(task.share)) {
     std::size_t kept = 0;
     std::int64_t count = 0;
-    while (kept < view.blocks.size() && count + view.blocks[kept].count <= *shown) count += view.blocks[kept++].count;
+    while (kept < view.blocks.size() && count + view.blocks[kept].count <= *shown) {
+      count += view.blocks[kept++].count;
+    }
     if (kept < view.blocks.size() && count < *shown) return kFromRows;  // the pin is inside a block
     view.blocks.resize(kept);
   }

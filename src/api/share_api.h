@@ -25,8 +25,9 @@ namespace taskshare::api {
 // kUnavailable when the values of the owner's secrets that the task names cannot be read
 // (secrets/task_secrets.h: no key in `secrets`, or the wrong one); cut at the owner's pin
 // (domain/share_view.h) and, unless the owner turned redaction off, with credentials and those values
-// redacted as RedactForViewers does. The one place that decides what a share link serves, for the JSON
-// endpoint and the page alike. `secrets` is null when the server has no secrets key.
+// redacted as RedactForViewers does. What it decides is what a share link serves, for the JSON endpoint
+// and the page alike; LoadSharedBlocks below gives the same view from message blocks, or declines.
+// `secrets` is null when the server has no secrets key.
 Result<TaskSnapshot> LoadSharedSnapshot(Store& store, const secrets::SecretBox* secrets,
                                         const std::string& id);
 

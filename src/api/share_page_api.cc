@@ -68,7 +68,8 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
   return {
       CachedResponse::Make(code, kHtml, web::RenderErrorPage(code, title, message, noindex),
                            CachedResponse::Policy::kNoStore, PageHeaders(false) + std::string(extra_headers)),
-      code == 403, {}};
+      code == 403,
+      {}};
 }
 
 BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const web::PageOptions& options,
@@ -80,7 +81,8 @@ BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const w
   return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page),
                                CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
                                ShareCacheExpiry(snapshot->task)),
-          true, {}};
+          true,
+          {}};
 }
 
 }  // namespace

@@ -166,7 +166,8 @@ void CachedResponse::RenderHeaders(std::string_view etag) {
   const std::string type = "Content-Type: " + std::string(content_type_) + "\r\n" + extra_headers_;
   gzip_headers_ = {};
   if (policy_ == Policy::kNoStore) {
-    identity_headers_ = {type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) + "\r\n"};
+    identity_headers_ = {type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) +
+                         "\r\n"};
     return;
   }
   // A cache may store a share response but must revalidate it before each reuse, so that a revoked
@@ -209,7 +210,9 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 std::size_t CachedResponse::bytes() const {
   std::size_t n = kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
   n += packed_.heap_bytes();
-  for (const std::string* s : {&extra_headers_, &identity_headers_.lines, &gzip_headers_.lines}) n += HeapBytes(*s);
+  for (const std::string* s : {&extra_headers_, &identity_headers_.lines, &gzip_headers_.lines}) {
+    n += HeapBytes(*s);
+  }
   return n;
 }
 

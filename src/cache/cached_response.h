@@ -14,14 +14,12 @@
 // about three times as many responses.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
-
-#include <boost/container/small_vector.hpp>
 
 namespace taskshare {
 
@@ -134,11 +132,15 @@ class CachedResponse {
     std::uint32_t etag_at = 0;
     std::uint32_t etag_size = 0;
 
-    std::string_view not_modified() const { return std::string_view(lines).substr(not_modified_at, not_modified_size); }
+    std::string_view not_modified() const {
+      return std::string_view(lines).substr(not_modified_at, not_modified_size);
+    }
     std::string_view etag() const { return std::string_view(lines).substr(etag_at, etag_size); }
   };
 
-  const VariantHeaders& Rendered(Variant v) const { return v == Variant::kGzip ? gzip_headers_ : identity_headers_; }
+  const VariantHeaders& Rendered(Variant v) const {
+    return v == Variant::kGzip ? gzip_headers_ : identity_headers_;
+  }
   // Renders the header lines of both variants; `etag` is the identity variant's (empty for kNoStore).
   void RenderHeaders(std::string_view etag);
 

@@ -19,7 +19,8 @@ std::string Lz4Compress(std::string_view raw) {
 bool Lz4DecompressInto(std::string_view data, char* out, std::size_t raw_size) {
   constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<int>::max());
   if (data.size() > kMax || raw_size > kMax) return false;
-  const int n = LZ4_decompress_safe(data.data(), out, static_cast<int>(data.size()), static_cast<int>(raw_size));
+  const int n =
+      LZ4_decompress_safe(data.data(), out, static_cast<int>(data.size()), static_cast<int>(raw_size));
   return n >= 0 && static_cast<std::size_t>(n) == raw_size;
 }
 

@@ -25,7 +25,9 @@ std::optional<std::int64_t> ShownMessageCount(const ShareSettings& share) {
 
 void ApplySharePinToTask(Task& task) {
   const ShareSettings& share = task.share;
-  if (share.mode == ShareMode::kPinned && share.pinned_at) task.updated_at = std::min(task.updated_at, *share.pinned_at);
+  if (share.mode == ShareMode::kPinned && share.pinned_at) {
+    task.updated_at = std::min(task.updated_at, *share.pinned_at);
+  }
 }
 
 void ApplySharePin(TaskSnapshot& snapshot) {

@@ -66,7 +66,8 @@ constexpr std::size_t kKeptUnpackBytes = 64 << 10;
 // body. A cached response's header block and body are written from the cache entry itself, or, for a
 // packed body, from `unpacked`, the connection's buffer it is decompressed into.
 awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api::Response& response,
-                                           bool keep_alive, unsigned version, bool head, std::string& unpacked) {
+                                           bool keep_alive, unsigned version, bool head,
+                                           std::string& unpacked) {
   std::string own_headers;  // only for responses built per request
   std::string_view headers;
   std::string_view body;

@@ -3,8 +3,8 @@
 #include <time.h>
 
 #include <algorithm>
-#include <iterator>
 #include <atomic>
+#include <iterator>
 #include <vector>
 
 #include "common/log.h"
@@ -74,8 +74,9 @@ Status ViewCounter::FlushChunks(bool paced) {
   std::size_t done = 0;
   while (done < batch.size()) {
     const std::size_t end = std::min(batch.size(), done + kChunkTasks);
-    const std::vector<ShareViewCount> chunk(std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(done)),
-                                            std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(end)));
+    const std::vector<ShareViewCount> chunk(
+        std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(done)),
+        std::make_move_iterator(batch.begin() + static_cast<std::ptrdiff_t>(end)));
     const auto cpu_before = ThreadCpuTime();
     s = store_.AddShareViews(chunk);
     if (!s.ok()) {

@@ -77,8 +77,7 @@ class ViewCounter {
   static constexpr std::size_t kChunkTasks = 1000;
   static constexpr int kRestPerCpu = 49;
 
-  // Flush(), resting after each chunk when `paced` (see above). Returns early, without resting, once
-  // Stop() has begun.
+  // Flush(), resting after each chunk when `paced` (see above); it stops resting once Stop() has begun.
   Status FlushChunks(bool paced);
   // Waits `rest` or until Stop() begins; false if it has.
   bool Rest(std::chrono::nanoseconds rest);

@@ -32,11 +32,11 @@ namespace taskshare {
 inline constexpr std::size_t kBlockRawBytes = 64 << 10;
 
 struct MessageBlock {
-  std::int64_t first_position = 0;  // of its first message
-  std::int64_t count = 0;           // messages
-  std::int64_t raw_bytes = 0;       // of the joined text
-  std::string data;                 // the joined text, LZ4-compressed
-  std::int64_t checksum = 0;        // MessageChecksum of the joined text
+  std::int64_t first_position = 0;      // of its first message
+  std::int64_t count = 0;               // messages
+  std::int64_t raw_bytes = 0;           // of the joined text
+  std::string data;                     // the joined text, LZ4-compressed
+  std::int64_t checksum = 0;            // MessageChecksum of the joined text
   std::optional<std::int64_t> verdict;  // CleanVerdict of the joined text, or none
 };
 

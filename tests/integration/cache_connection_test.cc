@@ -168,7 +168,8 @@ TEST_F(CacheConnectionTest, APackedTranscriptIsServedWholeFromEveryKindOfHit) {
     expected += (i ? "," : "") + StripJsonWhitespace(LargeMessage(i));
   }
   expected += "]";
-  ASSERT_TRUE(HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages", batch + "]}", Auth(owner_key_)), 200));
+  ASSERT_TRUE(
+      HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages", batch + "]}", Auth(owner_key_)), 200));
   const double cached_before = MetricValue(server_->port(), "taskshare_cache_bytes");
   const Response reference = Client().Get(Share(id));
   ASSERT_TRUE(IsRevalidated(reference, 200));
@@ -219,7 +220,8 @@ TEST(CacheTurnTest, HitsQueuedBehindReadsAreAnsweredWhole) {
     ids.emplace_back(ExpectJson(client.Post("/api/v1/tasks", title, Auth(key)), 202).at("id").as_string());
     std::string batch = R"({"messages": [)";
     for (int i = 0; i < 12; ++i) batch += (i ? "," : "") + LargeMessage(t * 100 + i);
-    ASSERT_TRUE(HasStatus(client.Post("/api/v1/tasks/" + ids.back() + "/messages", batch + "]}", Auth(key)), 200));
+    ASSERT_TRUE(
+        HasStatus(client.Post("/api/v1/tasks/" + ids.back() + "/messages", batch + "]}", Auth(key)), 200));
   }
   // Half of the tasks are cached before the load; the others are missed during it.
   std::vector<std::string> first(ids.size());
@@ -231,7 +233,8 @@ TEST(CacheTurnTest, HitsQueuedBehindReadsAreAnsweredWhole) {
     clients.emplace_back([&, c] {
       Connection connection(server.port());
       for (int i = 0; i < 150; ++i) {
-        const std::size_t t = (static_cast<std::size_t>(c) * 7 + static_cast<std::size_t>(i) * 13) % ids.size();
+        const std::size_t t =
+            (static_cast<std::size_t>(c) * 7 + static_cast<std::size_t>(i) * 13) % ids.size();
         const Response r = connection.Get(share(ids[t]));
         if (r.status != 200) {
           ++wrong;

@@ -82,8 +82,10 @@ TEST(ObservabilityTest, AccessLogHasOneJsonLinePerRequestAndTheErrorIdOfA5xx) {
       client.Post("/api/v1/tasks", R"({"task": "t", "visibility": "public"})", Auth(key));
   ASSERT_EQ(created.status, 202);
   const std::string id(json::parse(created.body).at("id").as_string());
-  server.Sql("UPDATE message_blocks SET data = substr(data, 2) WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
-             {id});
+  server.Sql(
+      "UPDATE message_blocks SET data = substr(data, 2) "
+      "WHERE task_seq = (SELECT seq FROM tasks WHERE id = ?1)",
+      {id});
   const Response failed = client.Get("/api/v1/tasks/" + id + "/share");
   ASSERT_EQ(failed.status, 500) << failed.body;
   const std::string error_id(json::parse(failed.body).at("error_id").as_string());

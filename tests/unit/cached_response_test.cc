@@ -269,7 +269,8 @@ TEST(CachedResponseTest, APackedBodyUnpacksToTheBodyWithTheSameHeadersInLessMemo
   EXPECT_EQ(packed->body_size(Variant::kIdentity), body.size());
   EXPECT_EQ(packed->etag(), plain->etag());
   EXPECT_EQ(packed->headers(Variant::kIdentity), plain->headers(Variant::kIdentity));
-  EXPECT_EQ(packed->not_modified_headers(Variant::kIdentity), plain->not_modified_headers(Variant::kIdentity));
+  EXPECT_EQ(packed->not_modified_headers(Variant::kIdentity),
+            plain->not_modified_headers(Variant::kIdentity));
   EXPECT_LT(packed->bytes() * 3, plain->bytes()) << "a transcript packs to well under a third";
   // An unpacked response unpacks to its body too.
   ASSERT_TRUE(plain->UnpackBody(out));
@@ -278,7 +279,8 @@ TEST(CachedResponseTest, APackedBodyUnpacksToTheBodyWithTheSameHeadersInLessMemo
 
 TEST(CachedResponseTest, APackedResponseGetsAGzipVariantOfItsBodyAndStaysPacked) {
   const std::string body = CompressibleBody(20000);
-  auto r = CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->Packed(PackLikeAShare(body))->WithGzip();
+  auto r =
+      CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->Packed(PackLikeAShare(body))->WithGzip();
   ASSERT_NE(r->gzip(), nullptr);
   EXPECT_EQ(Gunzip(*r->gzip(), body.size()), body);
   EXPECT_TRUE(r->packed());

@@ -18,9 +18,9 @@
 namespace taskshare::testing {
 namespace {
 
-#define EXPECT_OK(expr)                                         \
-  do {                                                          \
-    const Status status_of_expr = StatusOf(expr);               \
+#define EXPECT_OK(expr)                                           \
+  do {                                                            \
+    const Status status_of_expr = StatusOf(expr);                 \
     EXPECT_TRUE(status_of_expr.ok()) << Describe(status_of_expr); \
   } while (false)
 
@@ -47,7 +47,8 @@ TEST(BlockPackerTest, JoinsMessagesAndClosesABlockOnceItReachesItsSize) {
   // 100 messages of about 2 KB: about 32 to a block.
   std::vector<std::string> texts;
   for (int i = 0; i < 100; ++i) {
-    texts.push_back(R"({"n":)" + std::to_string(i) + R"(,"content":")" + std::string(2000, 'a' + i % 26) + "\"}");
+    texts.push_back(R"({"n":)" + std::to_string(i) + R"(,"content":")" + std::string(2000, 'a' + i % 26) +
+                    "\"}");
   }
   BlockPacker packer(0);
   for (const std::string& t : texts) packer.Add(t, Verdict(t));
@@ -211,11 +212,13 @@ class SqliteBlocksTest : public ::testing::Test {
 
 TEST_F(SqliteBlocksTest, EveryWriteKeepsTheBlocksEqualToTheRows) {
   ASSERT_TRUE(store_->KeepsMessageBlocks());
-  const std::string id = NewTask({Keyed("k1", "first"), Keyed("k1", "repeated key, skipped"), Unkeyed("second")});
+  const std::string id =
+      NewTask({Keyed("k1", "first"), Keyed("k1", "repeated key, skipped"), Unkeyed("second")});
   ExpectBlocksMatchRows(id);
   // Appends one message at a time (each extends the last block), some repeating keys.
   for (int i = 0; i < 300; ++i) {
-    ASSERT_OK(store_->AppendMessages(id, {Keyed("k" + std::to_string(i % 250), std::string(300, 'a' + i % 26))}, 2000));
+    ASSERT_OK(store_->AppendMessages(
+        id, {Keyed("k" + std::to_string(i % 250), std::string(300, 'a' + i % 26))}, 2000));
   }
   ExpectBlocksMatchRows(id);
   // A batch larger than a block, and a message larger than one.
@@ -251,8 +254,9 @@ TEST_F(SqliteBlocksTest, ATaskWithoutMessagesHasNoBlocksAndDeletingATaskDeletesT
 TEST_F(SqliteBlocksTest, BlocksThatDoNotCoverTheMessagesAreRefused) {
   const std::string id = NewTask({Unkeyed("x"), Unkeyed("y")});
   RawSqlite((dir_.path() / "b.db").string())
-      .Exec("UPDATE message_blocks SET message_count = 1 WHERE task_seq = (SELECT seq FROM tasks WHERE id = '" + id +
-            "')");
+      .Exec(
+          "UPDATE message_blocks SET message_count = 1 WHERE task_seq = (SELECT seq FROM tasks WHERE id = '" +
+          id + "')");
   const Status s = StatusOf(store_->GetPackedSnapshot(id));
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(s.message(), "Failed to load snapshot");
@@ -270,8 +274,8 @@ class SharedBlocksTest : public SqliteBlocksTest {
     EXPECT_OK(blocks);
     if (!rows.ok() || !blocks.ok()) return {};
     if (!*blocks) return {SharedTaskBody(*rows), "declined"};
-    return {SharedTaskBody(*rows), SharedTaskBodyHead((*blocks)->task) + (*blocks)->joined +
-                                       std::string(kSharedTaskBodyTail)};
+    return {SharedTaskBody(*rows),
+            SharedTaskBodyHead((*blocks)->task) + (*blocks)->joined + std::string(kSharedTaskBodyTail)};
   }
 
   void Share(const std::string& id, ShareMode mode, bool redact) {
@@ -343,8 +347,10 @@ TEST_F(SharedBlocksTest, ErrorsAreThoseOfTheRowsView) {
   EXPECT_EQ(StatusOf(blocks).message(), "Task not found");
   Share(id, ShareMode::kLive, true);
   RawSqlite((dir_.path() / "b.db").string())
-      .Exec("UPDATE message_blocks SET checksum = checksum + 1 WHERE task_seq = (SELECT seq FROM tasks WHERE id = '" +
-            id + "')");
+      .Exec(
+          "UPDATE message_blocks SET checksum = checksum + 1 WHERE task_seq = (SELECT seq FROM tasks WHERE "
+          "id = '" +
+          id + "')");
   blocks = api::LoadSharedBlocks(*store_, nullptr, id);
   EXPECT_EQ(StatusOf(blocks).code(), Code::kInternal);
   EXPECT_EQ(StatusOf(blocks).message(), "Failed to load snapshot");

@@ -84,7 +84,9 @@ TEST(ResponseCacheTest, UnpackingEvictsColderSlotsAndNeverTheSlotItself) {
   ResponseCache cache(budget, 1);
   for (int i = 0; i < 4; ++i) FillNow(cache, Id(i), CachedView::kShareJson, packed);
   ASSERT_EQ(cache.stats().entries, 4u);
-  for (std::uint32_t i = 0; i < ResponseCache::kUnpackAfterHits; ++i) cache.Get(Id(3), CachedView::kShareJson);
+  for (std::uint32_t i = 0; i < ResponseCache::kUnpackAfterHits; ++i) {
+    cache.Get(Id(3), CachedView::kShareJson);
+  }
   const Response whole = cache.Get(Id(3), CachedView::kShareJson);
   ASSERT_NE(whole, nullptr);
   EXPECT_FALSE(whole->packed());

@@ -56,8 +56,9 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
   EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "10");
-  EXPECT_EQ(raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-            "1,2,3,4,5,6,7,8,9,10");
+  EXPECT_EQ(
+      raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
+      "1,2,3,4,5,6,7,8,9,10");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
@@ -83,7 +84,9 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
       "DROP TABLE share_views; "
       "CREATE TABLE share_views (task_id TEXT PRIMARY KEY NOT NULL REFERENCES tasks(id) ON DELETE CASCADE, "
       "views INTEGER NOT NULL, last_viewed_at INTEGER NOT NULL); "
-      "INSERT INTO share_views VALUES ('" + task.id + "', 41, 5000); "
+      "INSERT INTO share_views VALUES ('" +
+      task.id +
+      "', 41, 5000); "
       "DROP TABLE message_blocks; DELETE FROM schema_migrations WHERE version >= 8");
 
   auto store = OpenSqliteStore(SqliteAt(path));

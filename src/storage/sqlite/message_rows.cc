@@ -126,7 +126,8 @@ constexpr std::string_view kMessageRowsSql =
 Status PackTask(Connection& conn, std::int64_t task_seq) {
   BlockPacker packer(0);
   {
-    Result<Statement> stmt = conn.Query(kMessageRowsSql, MessageRowid(task_seq, 0), LastMessageRowid(task_seq));
+    Result<Statement> stmt =
+        conn.Query(kMessageRowsSql, MessageRowid(task_seq, 0), LastMessageRowid(task_seq));
     if (!stmt.ok()) return stmt.status();
     for (std::int64_t expected = 0;; ++expected) {
       Result<bool> row = stmt->Step();

@@ -67,7 +67,8 @@ Status WriteRun(Connection& conn, const PlannedRun& run) {
   if (!s.ok()) return s;
   const std::int64_t seq = conn.LastInsertRowId();
   // The first message goes in without its key: the run made it, and nothing can repeat it.
-  Result<std::int64_t> stored = InsertMessages(conn, seq, 0, {NewMessage{run.first_message.json, std::nullopt}});
+  Result<std::int64_t> stored =
+      InsertMessages(conn, seq, 0, {NewMessage{run.first_message.json, std::nullopt}});
   if (!stored.ok()) s = stored.status();
   const Execution& e = run.execution;
   if (s.ok()) {

@@ -86,15 +86,21 @@ api::Request ToRequest(std::string_view in) {
   return r;
 }
 
-// What the client receives: status and body bytes.
+// What the client receives: status and body bytes (a packed body decompressed, as the network layer
+// does).
 struct Seen {
   int status;
-  std::string_view body;
+  std::string body;
 };
 
 Seen Observe(const api::Response& r) {
   if (!r.cached) return {r.status, r.body};
   if (r.not_modified) return {304, {}};
+  if (r.cached->packed() && r.variant == CachedResponse::Variant::kIdentity) {
+    std::string body;
+    Require(r.cached->UnpackBody(body), "a packed body does not unpack");
+    return {r.cached->status(), std::move(body)};
+  }
   return {r.cached->status(), r.cached->body(r.variant)};
 }
 

@@ -102,14 +102,7 @@ void ResponseCache::Unpack(Shard& s, Slot& slot, CachedView view) {
   held = std::move(whole);
   s.bytes -= slot.bytes;
   slot.bytes = charge;
-  // Room for the growth, from the cold end; the slot itself is at the front, just used.
-  while (s.bytes + slot.bytes > shard_budget_ && &s.lru.back() != &slot) {
-    Slot& victim = s.lru.back();
-    s.bytes -= victim.bytes;
-    s.index.erase(victim.id);
-    s.lru.pop_back();
-    ++s.evictions;
-  }
+  EvictFor(s, slot.bytes, &slot);  // the slot itself is at the front, just used
   s.bytes += slot.bytes;
 }
 
@@ -121,8 +114,8 @@ ResponseCache::Ticket ResponseCache::BeginFill(std::string_view id) {
   return t;
 }
 
-void ResponseCache::EvictFor(Shard& s, std::size_t needed) {
-  while (!s.lru.empty() && s.bytes + needed > shard_budget_) {
+void ResponseCache::EvictFor(Shard& s, std::size_t needed, const Slot* keep) {
+  while (!s.lru.empty() && &s.lru.back() != keep && s.bytes + needed > shard_budget_) {
     Slot& victim = s.lru.back();
     s.bytes -= victim.bytes;
     s.index.erase(victim.id);

@@ -123,8 +123,9 @@ class ResponseCache {
   // Replaces `slot`'s packed `view` by its unpacked copy, as Get() says. Shard lock held.
   void Unpack(Shard& shard, Slot& slot, CachedView view);
   std::shared_ptr<const CachedResponse> Lookup(std::string_view id, CachedView view, bool counted);
-  // Erases slots from the cold end of the shard's list until `needed` more bytes fit. Shard lock held.
-  void EvictFor(Shard& shard, std::size_t needed);
+  // Erases slots from the cold end of the shard's list until `needed` more bytes fit, stopping short of
+  // `keep` (a slot of the list that must stay). Shard lock held.
+  void EvictFor(Shard& shard, std::size_t needed, const Slot* keep = nullptr);
 
   std::size_t budget_;
   std::size_t shard_budget_;

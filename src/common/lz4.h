@@ -9,8 +9,9 @@
 
 namespace taskshare {
 
-// `raw` as one LZ4 block (default acceleration). Its decompressed size is not recorded in it: the
-// caller keeps raw.size() beside it. Empty if `raw` is larger than LZ4 takes (about 2 GB).
+// `raw` as one LZ4 block, in LZ4's high-compression mode (see lz4.cc): its blocks are ordinary LZ4
+// blocks, read by the same decompressor. Its decompressed size is not recorded in it: the caller keeps
+// raw.size() beside it. Empty if `raw` is larger than LZ4 takes (about 2 GB).
 std::string Lz4Compress(std::string_view raw);
 
 // Decompresses the LZ4 block `data` into exactly `raw_size` bytes at `out`; false (and `out` left in

@@ -1,6 +1,8 @@
 #include "observe/view_counter.h"
 
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +23,9 @@ std::chrono::nanoseconds ThreadCpuTime() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
+
+// The flusher's nice value: the lowest priority. On Linux it applies to the calling thread alone.
+constexpr int kFlusherNice = 19;
 
 }  // namespace
 
@@ -116,6 +121,9 @@ void ViewCounter::Start() {
 }
 
 void ViewCounter::Run() {
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kFlusherNice) != 0) {
+    LogError("share view counts: the flusher could not lower its priority; it competes with serving");
+  }
   std::unique_lock lock(run_mu_);
   while (!stopping_) {
     if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) break;

@@ -20,7 +20,10 @@
 // counts reach the database about every interval; when tens of thousands of different tasks are
 // viewed each second the flushes spread out, more views of a task are summed into one row, and counts
 // reach the database tens of seconds late (and that much is lost to a crash) instead of taking serving
-// time away.
+// time away. The flushing thread also runs at the lowest priority (nice 19): a chunk is a burst of
+// a few hundred microseconds of CPU, which on a busy CPU would otherwise stall every request in
+// flight; at nice 19 it waits for the serving threads instead, and only while the CPU is busy. The
+// write transaction it holds meanwhile is one chunk's, which kChunkTasks keeps short.
 //
 // Thread-safe. The store must outlive the counter.
 #pragma once
@@ -74,7 +77,7 @@ class ViewCounter {
     Counts counts;  // guarded by mu
   };
   static constexpr std::size_t kStripes = 64;
-  static constexpr std::size_t kChunkTasks = 1000;
+  static constexpr std::size_t kChunkTasks = 100;
   static constexpr int kRestPerCpu = 49;
 
   // Flush(), resting after each chunk when `paced` (see above); it stops resting once Stop() has begun.

@@ -9,9 +9,9 @@
 // object that shares the identity body.
 //
 // The identity body may instead be kept packed (Packed()): in pieces, some of them LZ4-compressed
-// (common/lz4.h), about a third of its size for a transcript. A packed body is decompressed each time
+// (common/lz4.h), about a quarter of its size for a transcript. A packed body is decompressed each time
 // it is sent (UnpackBody), a few microseconds for a typical transcript, which lets a cache budget hold
-// about three times as many responses.
+// three to four times as many responses.
 #pragma once
 
 #include <boost/container/small_vector.hpp>

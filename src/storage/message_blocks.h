@@ -5,7 +5,7 @@
 // between '[' and ']' of a response's "messages", domain/task_views.h), compressed as one LZ4 block
 // (common/lz4.h). Writes pack the messages they store into blocks in the same transaction, so a share
 // miss reads a task in a few rows instead of one row a message, and the ResponseCache can keep the
-// response in about a third of its size without compressing anything itself. The message rows stay the
+// response in about a quarter of its size without compressing anything itself. The message rows stay the
 // record: every other read uses them.
 //
 // Beside its bytes a block carries what its messages' rows carry (storage/task_codec.h): a checksum of

@@ -2,7 +2,10 @@
 #include "observe/view_counter.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <cerrno>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -13,6 +16,18 @@ namespace taskshare::testing {
 namespace {
 
 class ViewCounterTest : public StoreTest {};
+
+// How many of this process's threads run at nice value `nice`.
+int ThreadsAtNice(int nice) {
+  int n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    const auto tid = static_cast<id_t>(std::stoi(entry.path().filename().string()));
+    errno = 0;
+    const int value = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && value == nice) ++n;
+  }
+  return n;
+}
 
 TEST_P(ViewCounterTest, ViewsFromManyThreadsAreAddedExactlyOnce) {
   const User ana = AddUser("ana@views.test");
@@ -70,12 +85,12 @@ TEST_P(ViewCounterTest, TheTimedFlushSavesViewsWithoutBeingAsked) {
   EXPECT_EQ(store().GetShareViews(a.id)->views, 2);
 }
 
-// More tasks than one chunk (a transaction of 1,000 tasks): every one is counted, by the timed flush
+// More tasks than one chunk (a transaction of 100 tasks): every one is counted, by the timed flush
 // (which rests between chunks) and by Stop() in the middle of such a flush.
 TEST_P(ViewCounterTest, ViewsOfMoreTasksThanAChunkAreAllSaved) {
   const User ana = AddUser("ana@views.test");
   std::vector<std::string> ids;
-  for (int i = 0; i < 2100; ++i) ids.push_back(Create(NewTask(ana, 1000 + i)).id);
+  for (int i = 0; i < 350; ++i) ids.push_back(Create(NewTask(ana, 1000 + i)).id);
   {
     observe::ViewCounter counter(store(), std::chrono::milliseconds(20));
     counter.Start();
@@ -87,6 +102,25 @@ TEST_P(ViewCounterTest, ViewsOfMoreTasksThanAChunkAreAllSaved) {
     counter.Stop();
   }
   for (const std::string& id : ids) ASSERT_EQ(store().GetShareViews(id)->views, 2) << id;
+}
+
+// The flushing thread, and it alone, runs at the lowest priority, so that on a busy CPU its
+// transactions wait for the threads that serve.
+TEST_P(ViewCounterTest, TheFlusherAloneRunsAtTheLowestPriority) {
+  const int own = getpriority(PRIO_PROCESS, 0);
+  ASSERT_LT(own, 19) << "the test must not itself run at nice 19";
+  const int before = ThreadsAtNice(19);
+  {
+    observe::ViewCounter counter(store(), std::chrono::hours(1));
+    counter.Start();
+    // Bounded wait for the thread to lower its priority; no assertion on how long it took.
+    for (int i = 0; i < 500 && ThreadsAtNice(19) == before; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(ThreadsAtNice(19), before + 1);
+    EXPECT_EQ(getpriority(PRIO_PROCESS, 0), own) << "the thread that started it keeps its priority";
+  }
+  EXPECT_EQ(ThreadsAtNice(19), before) << "the flusher has ended";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ViewCounterTest, ::testing::ValuesIn(Backends()),

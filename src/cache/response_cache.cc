@@ -30,6 +30,13 @@ struct ResponseCache::Slot {
   std::array<std::shared_ptr<const CachedResponse>, kCachedViewCount> views;
   std::size_t bytes = 0;  // charged: overhead, key and every view
   std::uint32_t packed_hits = 0;  // counted hits on packed views since the slot was last filled
+
+  // What the slot is charged with the views it holds now (SlotCharge).
+  std::size_t Charge() const {
+    std::size_t view_bytes = 0;
+    for (const auto& v : views) view_bytes += v ? v->bytes() : 0;
+    return SlotCharge(id, view_bytes);
+  }
 };
 
 struct ResponseCache::Shard {
@@ -95,11 +102,12 @@ void ResponseCache::Unpack(Shard& s, Slot& slot, CachedView view) {
   std::shared_ptr<const CachedResponse>& held = slot.views[static_cast<std::size_t>(view)];
   auto whole = held->Unpacked();
   if (!whole) return;
-  std::size_t views = 0;
-  for (const auto& v : slot.views) views += &v == &held ? whole->bytes() : (v ? v->bytes() : 0);
-  const std::size_t charge = SlotCharge(slot.id, views);
-  if (charge > shard_budget_) return;  // it stays packed
-  held = std::move(whole);
+  std::swap(held, whole);  // `whole` now holds the packed view
+  const std::size_t charge = slot.Charge();
+  if (charge > shard_budget_) {
+    held = std::move(whole);  // it stays packed
+    return;
+  }
   s.bytes -= slot.bytes;
   slot.bytes = charge;
   EvictFor(s, slot.bytes, &slot);  // the slot itself is at the front, just used
@@ -142,12 +150,7 @@ void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView v
   }
   slot.views[static_cast<std::size_t>(view)] = std::move(response);
   slot.packed_hits = 0;
-  const auto charge = [&slot] {
-    std::size_t views = 0;
-    for (const auto& v : slot.views) views += v ? v->bytes() : 0;
-    return SlotCharge(slot.id, views);
-  };
-  slot.bytes = charge();
+  slot.bytes = slot.Charge();
   if (slot.bytes > shard_budget_) {
     // Together the views do not fit: keep the new one alone, if it fits by itself.
     for (std::size_t i = 0; i < slot.views.size(); ++i) {
@@ -156,7 +159,7 @@ void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView v
         ++s.evictions;
       }
     }
-    slot.bytes = charge();
+    slot.bytes = slot.Charge();
     if (slot.bytes > shard_budget_) return;
   }
   EvictFor(s, slot.bytes);

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "api/share_api.h"
+#include "api/reader_view.h"
 #include "redact/redactor.h"
 #include "transcript.h"
 

@@ -28,7 +28,7 @@ void BM_TaskDetailsBody(benchmark::State& state) {
   const TaskSnapshot snapshot = TranscriptSnapshot(static_cast<int>(state.range(0)));
   std::size_t body_bytes = 0;
   for (auto _ : state) {
-    const std::string body = TaskDetailsBody(snapshot, /*read_only=*/false);
+    const std::string body = TaskDetailsBody(snapshot, TaskView::kFull, /*read_only=*/false);
     body_bytes = body.size();
     benchmark::DoNotOptimize(body.data());
   }

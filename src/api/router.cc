@@ -355,7 +355,7 @@ Response Router::Handle(const Request& request) const {
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);
   if (m == Method::kDelete) return DeleteTask(store_, *caller, id);
-  return GetTask(store_, *caller, id);
+  return GetTask(store_, options_.secrets, *caller, id);
 }
 
 }  // namespace taskshare::api

@@ -2,6 +2,7 @@
 
 #include "api/cached_serving.h"
 #include "api/negotiation.h"
+#include "api/reader_view.h"
 #include "api/share_api.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -74,13 +75,14 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
 
 BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const web::PageOptions& options,
                         const std::string& id) {
-  auto snapshot = LoadSharedSnapshot(store, secrets, id);
-  if (!snapshot.ok()) return ErrorPage(snapshot.status(), options);
+  auto view = LoadReaderView(store, secrets, id, nullptr);
+  if (!view.ok()) return ErrorPage(view.status(), options);
+  const Task& task = view->snapshot.task;
   web::PageOptions page = options;
-  page.index = options.index && snapshot->task.visibility == Visibility::kPublic;
-  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(*snapshot, page),
+  page.index = options.index && task.visibility == Visibility::kPublic;
+  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(view->snapshot, page),
                                CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
-                               ShareCacheExpiry(snapshot->task)),
+                               ShareCacheExpiry(task)),
           true,
           {}};
 }

@@ -1,5 +1,5 @@
 // GET /share/{id}: the shared task as a web page, with the access rules and status codes of the JSON
-// share endpoint (LoadSharedSnapshot decides both) and styled 400, 403, 404 and 500 pages. Pages are
+// share endpoint (LoadReaderView decides both, for an anonymous reader) and styled 400, 403, 404 and 500 pages. Pages are
 // cached like the JSON response, as the task's kSharePage view. Every page carries a Content-Security-
 // Policy that allows no script at all, nosniff, no-referrer and DENY framing; X-Robots-Tag: noindex for
 // unlisted tasks, errors, and public tasks unless the operator opted in. Thread-safe.
@@ -24,7 +24,7 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
 // 0. Never cached.
 Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after = 0);
 
-// The full path (blocking on a miss). `secrets` as for LoadSharedSnapshot (api/share_api.h).
+// The full path (blocking on a miss). `secrets` as for LoadReaderView (api/reader_view.h).
 Response GetSharePage(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
                       const web::PageOptions& options, const Request& request, std::string_view raw_id);
 

@@ -5,11 +5,11 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/errors.h"
+#include "api/reader_view.h"
 #include "api/share_requests.h"
 #include "api/task_requests.h"
 #include "common/ids.h"
 #include "domain/access.h"
-#include "domain/share_view.h"
 #include "domain/task_json.h"
 #include "domain/task_views.h"
 
@@ -68,19 +68,13 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
   return Json(o);
 }
 
-Response GetTask(Store& store, const User& caller, std::string_view raw_id) {
+Response GetTask(Store& store, const secrets::SecretBox* secrets, const User& caller,
+                 std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  auto snapshot = store.GetSnapshot(*id);
-  if (!snapshot.ok()) return ErrorResponse(TaskLookupError(snapshot.status()));
-  if (!CanRead(caller, snapshot->task)) return ErrorResponse(Status::Forbidden("you may not read this task"));
-  const bool owner = IsOwner(caller, snapshot->task);
-  // Anyone else reads a shared task as its link shows it: no message after a pin, nothing once expired.
-  if (!owner && IsShared(snapshot->task.visibility)) {
-    if (Status s = CheckShareOpen(snapshot->task, NowMicros()); !s.ok()) return ErrorResponse(s);
-    ApplySharePin(*snapshot);
-  }
-  return JsonResponse(TaskDetailsBody(*snapshot, !owner));
+  auto view = LoadReaderView(store, secrets, *id, &caller);
+  if (!view.ok()) return ErrorResponse(view.status());
+  return JsonResponse(TaskDetailsBody(view->snapshot, view->fields, !view->owner));
 }
 
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {

@@ -10,6 +10,7 @@
 
 #include "api/http_types.h"
 #include "domain/user.h"
+#include "secrets/secret_box.h"
 #include "storage/store.h"
 
 namespace taskshare::api {
@@ -27,10 +28,12 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
 // not found", kForbidden "only the task's owner may change it".
 Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id);
 
-// GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it. A caller
-// other than the owner reads a public or unlisted task as its share link shows it (domain/share_view.h:
-// 403 once expired, no message after a pin).
-Response GetTask(Store& store, const User& caller, std::string_view raw_id);
+// GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it, as
+// LoadReaderView (api/reader_view.h) decides: the owner gets the original, anyone else the share view
+// (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names). `secrets`
+// is null when the server has no secrets key.
+Response GetTask(Store& store, const secrets::SecretBox* secrets, const User& caller,
+                 std::string_view raw_id);
 
 // PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body);

@@ -41,8 +41,8 @@ std::string SharedTaskBodyHead(const Task& task) {
   return out;
 }
 
-std::string TaskDetailsBody(const TaskSnapshot& snapshot, bool read_only) {
-  return Body(snapshot, TaskView::kFull, read_only ? "],\"read_only\":true}" : "],\"read_only\":false}");
+std::string TaskDetailsBody(const TaskSnapshot& snapshot, TaskView view, bool read_only) {
+  return Body(snapshot, view, read_only ? "],\"read_only\":true}" : "],\"read_only\":false}");
 }
 
 }  // namespace taskshare

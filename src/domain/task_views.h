@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "domain/task.h"
+#include "domain/task_json.h"
 
 namespace taskshare {
 
@@ -19,7 +20,8 @@ std::string SharedTaskBody(const TaskSnapshot& snapshot);
 std::string SharedTaskBodyHead(const Task& task);
 inline constexpr std::string_view kSharedTaskBodyTail = "],\"is_shared\":true,\"read_only\":true}";
 
-// The body of GET /api/v1/tasks/{id}: {"task", "messages", "read_only"} with the full TaskInfo.
-std::string TaskDetailsBody(const TaskSnapshot& snapshot, bool read_only);
+// The body of GET /api/v1/tasks/{id}: {"task", "messages", "read_only"} with the TaskInfo fields of
+// `view`.
+std::string TaskDetailsBody(const TaskSnapshot& snapshot, TaskView view, bool read_only);
 
 }  // namespace taskshare

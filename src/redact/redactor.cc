@@ -7,6 +7,7 @@
 
 #include "domain/messages.h"
 #include "redact/byte_scan.h"
+#include "redact/decodings.h"
 #include "redact/json_string.h"
 #include "redact/key_value_scanner.h"
 #include "redact/pattern_rules.h"
@@ -70,6 +71,10 @@ class JsonWalk {
   std::optional<std::string> Run() {
     for (size_t i = 0; i < json_.size();) {
       if (json_[i] != '"') {
+        if ((json_[i] == '-' || (json_[i] >= '0' && json_[i] <= '9')) && redactor_.has_secrets()) {
+          i = NumberToken(i);
+          continue;
+        }
         if (!Structural(json_[i])) return std::nullopt;
         ++i;
         continue;
@@ -98,6 +103,28 @@ class JsonWalk {
       stack_.back().expect_key = true;
     }
     return true;
+  }
+
+  static bool IsNumberByte(char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  }
+
+  // The number token that starts at json_[begin]: replaced whole by the string "[REDACTED:secret]"
+  // when it holds a secret value (digits of a PIN or an account number stored as a number). Returns
+  // the index past it.
+  size_t NumberToken(size_t begin) {
+    size_t end = begin;
+    while (end < json_.size() && IsNumberByte(json_[end])) ++end;
+    spans_.clear();
+    redactor_.FindSecretSpans(json_.substr(begin, end - begin), spans_);
+    if (spans_.empty()) return end;
+    out_.append(json_.substr(copied_, begin - copied_));
+    out_ += '"';
+    out_ += Marker(Rule::kSecret);
+    out_ += '"';
+    copied_ = end;
+    changed_ = true;
+    return end;
   }
 
   // Records what the decoded string token `text` means to its frame; returns the key kind it is to be
@@ -153,11 +180,12 @@ class JsonWalk {
 
 }  // namespace
 
-Redactor::Redactor(const std::vector<std::string>& secret_values) : secrets_(secret_values) {}
+Redactor::Redactor(const std::vector<std::string>& secret_values, BuiltInRules rules)
+    : secrets_(secret_values), rules_(rules) {}
 
-void Redactor::FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const {
-  if (text.empty()) return;
+void Redactor::FindSpansAsIs(std::string_view text, KeyKind context, std::vector<Span>& spans) const {
   secrets_.Find(text, spans);
+  if (rules_ == BuiltInRules::kOff) return;
   const RuleSet candidates = CandidateRules(text);
   if ((candidates & RuleBit(Rule::kPrivateKey)) != 0) FindPrivateKeys(text, spans);
   if ((candidates & kPatternRuleSet) != 0) FindPatternMatches(text, candidates, spans);
@@ -165,11 +193,30 @@ void Redactor::FindSpans(std::string_view text, KeyKind context, std::vector<Spa
   FindKeyedValue(context, text, 0, text.size(), spans);
 }
 
-std::string Redactor::RedactText(std::string_view text) const {
+void Redactor::FindSpans(std::string_view text, KeyKind context, std::vector<Span>& spans) const {
+  if (text.empty() || inert()) return;
+  FindSpansAsIs(text, context, spans);
+  // What markdown would show of the text (the page renders it): a credential spelled with backslash
+  // escapes or character references ("neo\\_sk\\_…", "&#65;KIA…") is one to whoever reads it, in the
+  // JSON as on the page. Matches there cover the escapes they came from.
+  if (!HoldsMarkup(text)) return;
+  const Decoded shown = MarkupDecoded(text);
+  std::vector<Span> found;
+  FindSpansAsIs(shown.bytes, context, found);
+  shown.MapBack(found, spans);
+}
+
+std::vector<Span> Redactor::Spans(std::string_view text) const {
   std::vector<Span> spans;
   FindSpans(text, KeyKind::kNone, spans);
-  if (spans.empty()) return std::string(text);
   NormalizeSpans(text, spans);
+  return spans;
+}
+
+std::string Redactor::RedactText(std::string_view text) const {
+  if (inert()) return std::string(text);
+  const std::vector<Span> spans = Spans(text);
+  if (spans.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
   AppendRedacted(out, text, spans);
@@ -177,6 +224,7 @@ std::string Redactor::RedactText(std::string_view text) const {
 }
 
 std::string Redactor::RedactJson(std::string_view json) const {
+  if (inert()) return std::string(json);
   // The walk checks strings and brackets only, so text that is not JSON (a bare PEM block, say) would
   // pass through it unredacted: validity is settled by a real parser first.
   if (!IsJson(json)) return RedactText(json);

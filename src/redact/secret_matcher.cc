@@ -1,57 +1,14 @@
 #include "redact/secret_matcher.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <utility>
+
+#include "redact/decodings.h"
 
 namespace taskshare::redact {
-namespace {
-
-// The value as it reads inside a JSON string (only what JSON must escape is escaped).
-std::string JsonEscaped(std::string_view value) {
-  constexpr std::string_view kHex = "0123456789abcdef";
-  std::string out;
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-// The value percent-encoded as by encodeURIComponent (unreserved characters kept).
-std::string PercentEncoded(std::string_view value) {
-  constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 SecretMatcher::SecretMatcher(const std::vector<std::string>& values) {
   nodes_.emplace_back();
@@ -65,8 +22,7 @@ SecretMatcher::SecretMatcher(const std::vector<std::string>& values) {
     for (std::string_view v : {std::string_view(value), trimmed}) {
       if (v.size() < kMinSecretLength) continue;
       Insert(v);
-      if (std::string e = JsonEscaped(v); e != v) Insert(e);
-      if (std::string e = PercentEncoded(v); e != v) Insert(e);
+      spaces_ = spaces_ || v.find(' ') != std::string_view::npos;
     }
   }
   Link();
@@ -122,8 +78,7 @@ void SecretMatcher::Link() {
   }
 }
 
-void SecretMatcher::Find(std::string_view text, std::vector<Span>& out) const {
-  if (empty()) return;
+void SecretMatcher::Scan(std::string_view text, std::vector<Span>& out) const {
   const size_t first = out.size();
   int32_t node = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -145,6 +100,39 @@ void SecretMatcher::Find(std::string_view text, std::vector<Span>& out) const {
       out.push_back({begin, i + 1, Rule::kSecret});
     }
   }
+}
+
+void SecretMatcher::Find(std::string_view text, std::vector<Span>& out) const {
+  if (empty()) return;
+  const size_t first = out.size();
+  Scan(text, out);
+  // The encoded forms: matches in a decoding of the text, moved back onto the bytes they came from.
+  // Decoding the text rather than encoding the values catches every spelling of an escape (either case
+  // of hex digits, characters encoded that need not be) at the cost of one pass over texts that hold
+  // an escape character at all.
+  bool moved = false;
+  auto scan_decoded = [&](const Decoded& d) {
+    std::vector<Span> found;
+    Scan(d.bytes, found);
+    d.MapBack(found, out);
+    moved = moved || !found.empty();
+  };
+  if (text.find('%') != std::string_view::npos) scan_decoded(PercentDecoded(text, false));
+  if (spaces_ && text.find('+') != std::string_view::npos) scan_decoded(PercentDecoded(text, true));
+  if (text.find('\\') != std::string_view::npos) scan_decoded(JsonUnescaped(text));
+  if (!moved) return;
+  // Back in increasing order, overlapping spans merged, as the contract says.
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  size_t kept = first;
+  for (size_t k = first; k < out.size(); ++k) {
+    if (kept > first && out[k].begin < out[kept - 1].end) {
+      out[kept - 1].end = std::max(out[kept - 1].end, out[k].end);
+    } else {
+      out[kept++] = out[k];
+    }
+  }
+  out.resize(kept);
 }
 
 }  // namespace taskshare::redact

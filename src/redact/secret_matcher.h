@@ -1,9 +1,12 @@
 // SecretMatcher: finds the values of a task's secrets in a text, all of them in one pass.
 //
-// An Aho-Corasick automaton over the bytes of every value, of the value without surrounding blanks
-// and line breaks, and of their encoded forms: as they read inside JSON text that was itself put in a
-// string (\" and \\ escaped), and percent-encoded (in a URL or a form body). Matching is linear in
-// the text whatever the values, and overlapping or nested occurrences ("abcabc" and "cabca") are
+// An Aho-Corasick automaton over the bytes of every value and of the value without surrounding blanks
+// and line breaks. A text is matched as it is and, when it holds an escape character, also as
+// decoded: percent-decoded (a URL or a form body: "%2f" and "%2F" alike, values of which every
+// character is encoded, and '+' for a space when some value has one) and
+// with JSON string escapes undone (JSON text that was itself put in a string: \", \\, \u0041 with hex
+// digits of either case). Matches in a decoding cover the escapes they came from. Matching is linear
+// in the text whatever the values, and overlapping or nested occurrences ("abcabc" and "cabca") are
 // covered completely, not just the leftmost one. Immutable after construction; Find is safe to call
 // from any number of threads at once.
 #pragma once
@@ -42,12 +45,15 @@ class SecretMatcher {
     uint32_t longest = 0;  // length of the longest value that is a suffix of this node's path, or 0
   };
 
+  // Find over `text` as it is, without decodings; spans appended in increasing order, merged.
+  void Scan(std::string_view text, std::vector<Span>& out) const;
   [[nodiscard]] int32_t Child(int32_t node, unsigned char c) const;
   void Insert(std::string_view value);
   void Link();
 
   std::vector<Node> nodes_;
   std::array<int32_t, 256> root_next_{};  // 0 (the root itself) where the root has no child
+  bool spaces_ = false;                   // some value holds a space
 };
 
 }  // namespace taskshare::redact

@@ -3,12 +3,14 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
 #include <utility>
 #include <vector>
 
+#include "redact/rules.h"
 #include "web/html.h"
 #include "web/markdown_guard.h"
 
@@ -149,7 +151,121 @@ void MakeInert(cmark_node* root) {
   // Innermost first (the iterator met outer ones first), so that no image is freed while a later
   // entry still points into it.
   // (Reverse iterators rather than std::views::reverse, which clang 14 cannot compile with libstdc++ 12.)
-  for (auto it = targets.images.rbegin(); it != targets.images.rend(); ++it) ReplaceImage(it->first, it->second);
+  for (auto it = targets.images.rbegin(); it != targets.images.rend(); ++it)
+    ReplaceImage(it->first, it->second);
+}
+
+// One piece of a run of inline text: a node whose literal is shown, or a line break (node null).
+struct Piece {
+  cmark_node* node;
+  size_t begin;  // its place in the run's text
+  size_t end;
+};
+
+// A link's or an image's destination or title, redacted: emptied if it holds anything to redact (a
+// marker makes no sense as an address).
+void RedactAttribute(cmark_node* node, const redact::Redactor& redactor, bool url) {
+  const char* value = url ? cmark_node_get_url(node) : cmark_node_get_title(node);
+  if (value == nullptr || *value == '\0' || redactor.Spans(value).empty()) return;
+  if (url) {
+    cmark_node_set_url(node, "");
+  } else {
+    cmark_node_set_title(node, "");
+  }
+}
+
+// Redacts the inline content of `block` (a paragraph, heading or table cell) as the reader sees it:
+// the literals of its text and code nodes, which markdown has decoded (escapes, references), and its
+// line breaks, read as one text, so that a match split by emphasis or any other markup is found. The
+// marker goes where the match begins; the rest of the match is removed from the nodes it spans.
+void RedactRun(cmark_node* block, const redact::Redactor& redactor) {
+  std::string text;
+  std::vector<Piece> pieces;
+  IterPtr iter(cmark_iter_new(block));
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    switch (cmark_node_get_type(node)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_HTML_INLINE: {
+        const char* literal = cmark_node_get_literal(node);
+        const size_t begin = text.size();
+        text += literal != nullptr ? literal : "";
+        pieces.push_back({node, begin, text.size()});
+        break;
+      }
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        text += '\n';
+        pieces.push_back({nullptr, text.size() - 1, text.size()});
+        break;
+      case CMARK_NODE_LINK:
+      case CMARK_NODE_IMAGE:
+        RedactAttribute(node, redactor, true);
+        RedactAttribute(node, redactor, false);
+        break;
+      default:
+        break;
+    }
+  }
+  const std::vector<redact::Span> spans = redactor.Spans(text);
+  if (spans.empty()) return;
+  std::vector<bool> marked(spans.size(), false);
+  size_t first = 0;  // the first span that may still reach the current piece
+  for (const Piece& piece : pieces) {
+    if (piece.node == nullptr) continue;
+    while (first < spans.size() && spans[first].end <= piece.begin) ++first;
+    if (first == spans.size() || spans[first].begin >= piece.end) continue;
+    std::string literal;
+    size_t at = piece.begin;
+    for (size_t k = first; k < spans.size() && spans[k].begin < piece.end; ++k) {
+      const size_t from = std::max(spans[k].begin, piece.begin);
+      literal.append(text, at, from - at);
+      if (!marked[k]) {
+        literal += redact::Marker(spans[k].rule);
+        marked[k] = true;
+      }
+      at = std::min(spans[k].end, piece.end);
+    }
+    literal.append(text, at, piece.end - at);
+    cmark_node_set_literal(piece.node, literal.c_str());
+  }
+  // A match that only spans line breaks has no node to carry its marker: nothing of it is shown.
+}
+
+// Redacts everything the rendering of `root` will show (see MarkdownOptions::redactor).
+void RedactShown(cmark_node* root, const redact::Redactor& redactor) {
+  std::vector<cmark_node*> runs;
+  std::vector<cmark_node*> code_blocks;
+  IterPtr iter(cmark_iter_new(root));
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter.get());
+    if ((cmark_node_get_type(node) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK) continue;
+    if (cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK) {
+      code_blocks.push_back(node);
+      continue;
+    }
+    cmark_node* child = cmark_node_first_child(node);
+    if (child != nullptr && (cmark_node_get_type(child) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_INLINE) {
+      runs.push_back(node);
+    }
+  }
+  for (cmark_node* block : runs) RedactRun(block, redactor);
+  for (cmark_node* code : code_blocks) {
+    for (const bool info : {false, true}) {
+      const char* value = info ? cmark_node_get_fence_info(code) : cmark_node_get_literal(code);
+      if (value == nullptr || *value == '\0') continue;
+      const std::string redacted = redactor.RedactText(value);
+      if (redacted == value) continue;
+      if (info) {
+        cmark_node_set_fence_info(code, redacted.c_str());
+      } else {
+        cmark_node_set_literal(code, redacted.c_str());
+      }
+    }
+  }
 }
 
 // Adds rel="nofollow noopener ugc" to every link. cmark-gfm writes each link as `<a href="` and
@@ -194,6 +310,7 @@ std::string RenderMarkdown(std::string_view text, const MarkdownOptions& options
   NodePtr root(cmark_parser_finish(parser.get()));
   if (!root) return RenderPlainText(text);
   MakeInert(root.get());
+  if (options.redactor != nullptr && !options.redactor->inert()) RedactShown(root.get(), *options.redactor);
   BufferPtr html(cmark_render_html(root.get(), flags, cmark_parser_get_syntax_extensions(parser.get())));
   if (!html) return RenderPlainText(text);
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "redact/redactor.h"
+
 namespace taskshare::web {
 
 // Texts longer than this are shown as plain text: a text this long is nearly always pasted output
@@ -26,6 +28,13 @@ struct MarkdownOptions {
   // does not fit in what is left is shown as plain text instead. Unset, the text has a budget of
   // kMarkdownPageBudgetNs to itself.
   double* budget_ns = nullptr;
+  // When set, what the rendering shows is redacted with it: the text as markdown decodes it
+  // (backslash escapes, entity and character references, emphasis and other inline markup taken
+  // away), each paragraph, heading or table cell read as one run of text so that no markup can split
+  // a credential out of the redactor's sight; code blocks, link and image destinations and titles too.
+  // The raw markdown is redacted already (as JSON), but markdown can spell a credential that the raw
+  // text does not hold (`neo\_sk\_…`, `&#65;KIA…`, `hun**ter**2`).
+  const redact::Redactor* redactor = nullptr;
 };
 
 // The HTML of `text` as markdown, inside <div class="md">. Guarantees, whatever `text` holds:
@@ -34,6 +43,8 @@ struct MarkdownOptions {
 //     other than images) and carry rel="nofollow noopener ugc";
 //   - images become links to their source, so nothing is loaded;
 //   - invalid UTF-8 becomes U+FFFD and control characters their visible pictures;
+//   - with options.redactor, nothing it would redact is shown, however the markdown spells it (the
+//     plain-text fallback shows the text as it is, already redacted by the caller);
 //   - text that is too long (kMaxMarkdownBytes), that would take cmark-gfm super-linear time (see
 //     markdown_guard.h) or that does not fit in options.budget_ns is shown whole as escaped plain
 //     text in <pre class="plain"> instead.

@@ -3,9 +3,11 @@
 // preformatted blocks and the JSON pretty-printer.
 //
 // Input: one option byte (bit 0: hard line breaks; bit 1: a small page budget, so the plain-text
-// fallback is taken too), then the text. Properties checked besides memory safety: every piece of HTML
-// passes the attacker's audit of tests/unit/html_audit.h (allowed tags only, no script, no event
-// handler, no live URL scheme, valid UTF-8), and the cost estimate is finite and non-negative.
+// fallback is taken too; bit 2: the rendering redacted with the built-in rules and the secret value
+// "hunter2-pw", as the share page renders), then the text. Properties checked besides memory safety: every
+// piece of HTML passes the attacker's audit of tests/unit/html_audit.h (allowed tags only, no script, no
+// event handler, no live URL scheme, valid UTF-8), the cost estimate is finite and non-negative, and a
+// redacted rendering never shows the secret value.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 
 #include "fuzz_check.h"
 #include "html_audit_oracle.h"
+#include "redact/redactor.h"
 #include "web/html.h"
 #include "web/json_pretty.h"
 #include "web/markdown.h"
@@ -43,8 +46,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)web::MarkdownIsTame(cost, text.size());
 
   double budget_ns = (data[0] & 2) != 0 ? 20000.0 : web::kMarkdownPageBudgetNs;
-  web::MarkdownOptions options{.hard_breaks = (data[0] & 1) != 0, .budget_ns = &budget_ns};
-  fuzz::Audit(web::RenderMarkdown(text, options), "RenderMarkdown output fails the HTML audit");
+  static const redact::Redactor kRedactor({"hunter2-pw"});
+  web::MarkdownOptions options{.hard_breaks = (data[0] & 1) != 0,
+                               .budget_ns = &budget_ns,
+                               .redactor = (data[0] & 4) != 0 ? &kRedactor : nullptr};
+  const std::string html = web::RenderMarkdown(text, options);
+  fuzz::Audit(html, "RenderMarkdown output fails the HTML audit");
+  if (options.redactor != nullptr && html.find("<pre class=\"plain\">") == std::string::npos) {
+    fuzz::Require(html.find("hunter2-pw") == std::string::npos, "a redacted rendering shows the secret");
+  }
   fuzz::Require(budget_ns <= web::kMarkdownPageBudgetNs, "budget grew");
   fuzz::Audit(web::RenderPlainText(text), "RenderPlainText output fails the HTML audit");
   fuzz::Audit(web::HtmlEscape(text), "HtmlEscape output fails the HTML audit");

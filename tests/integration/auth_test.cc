@@ -22,8 +22,8 @@ namespace {
 namespace json = boost::json;
 
 enum Caller { kAnonymous, kOwner, kTeammate, kOtherTeam, kSupport, kAdmin, kNoTeam, kCallers };
-constexpr std::array<const char*, kCallers> kCallerNames = {
-    "anonymous", "owner", "teammate", "other_team", "support", "admin", "no_team"};
+constexpr std::array<const char*, kCallers> kCallerNames = {"anonymous", "owner", "teammate", "other_team",
+                                                            "support",   "admin", "no_team"};
 
 struct MatrixRow {
   const char* visibility;
@@ -58,17 +58,13 @@ class AccessMatrixTest : public ::testing::TestWithParam<std::tuple<size_t, int>
     for (size_t i = 0; i < kMatrix.size(); ++i) {
       const std::string body = R"({"task": "Probe", "secrets": ["S1"], "visibility": ")" +
                                std::string(kMatrix[i].visibility) + "\"}";
-      ids_[i] = ExpectJson(client.Post("/api/v1/tasks", body, Auth(keys_[kOwner])), 202)
-                    .at("id")
-                    .as_string();
+      ids_[i] = ExpectJson(client.Post("/api/v1/tasks", body, Auth(keys_[kOwner])), 202).at("id").as_string();
       anonymous_share_[i] = client.Get("/api/v1/tasks/" + ids_[i] + "/share");
     }
   }
   static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
   static Headers As(int caller, bool bearer = false) {
     return caller == kAnonymous ? Headers{} : Auth(keys_[caller], bearer);
@@ -101,7 +97,14 @@ TEST_P(AccessMatrixTest, ReadEndpoints) {
     EXPECT_EQ(body.at("messages"), json::parse(R"([{"role": "user", "content": "Probe"}])"));
     EXPECT_EQ(body.at("task").at("id").as_string(), ids_[row]);
     EXPECT_EQ(body.at("task").at("visibility").as_string(), expected.visibility);
-    EXPECT_EQ(body.at("task").at("created_by"), kOwnerEmail);
+    // The owner alone sees the original; anyone else the share view (api/reader_view.h).
+    if (caller == kOwner) {
+      EXPECT_EQ(body.at("task").at("created_by"), kOwnerEmail);
+      EXPECT_TRUE(body.at("task").as_object().contains("secret_names")) << r.body;
+    } else {
+      EXPECT_FALSE(body.at("task").as_object().contains("created_by")) << r.body;
+      EXPECT_FALSE(body.at("task").as_object().contains("secret_names")) << r.body;
+    }
   }
 
   const Response share = client.Get(path + "/share", As(caller));
@@ -142,8 +145,8 @@ INSTANTIATE_TEST_SUITE_P(VisibilityByCaller, AccessMatrixTest,
                          MatrixCaseName);
 INSTANTIATE_TEST_SUITE_P(VisibilityByCaller, NonOwnerWritesTest,
                          ::testing::Combine(::testing::Range<size_t>(0, kMatrix.size()),
-                                            ::testing::Values(+kAnonymous, +kTeammate, +kOtherTeam,
-                                                              +kSupport, +kAdmin, +kNoTeam)),
+                                            ::testing::Values(+kAnonymous, +kTeammate, +kOtherTeam, +kSupport,
+                                                              +kAdmin, +kNoTeam)),
                          MatrixCaseName);
 
 class AuthTest : public ::testing::Test {
@@ -155,9 +158,7 @@ class AuthTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
   static HttpClient Client() { return HttpClient(server_->port()); }
 
   inline static std::unique_ptr<ServerProcess> server_;
@@ -167,8 +168,8 @@ class AuthTest : public ::testing::Test {
 TEST_F(AuthTest, UserAddPrintsANewKeyAloneAndStoresOnlyItsHash) {
   static const std::regex kKeyLine("neo_sk_[a-z0-9]{32}\n");
   const CommandResult first = server_->RunCli({"user", "add", "--email", "one@auth.test"});
-  const CommandResult second = server_->RunCli(
-      {"user", "add", "--email", "two@auth.test", "--team", "t", "--role", "admin"});
+  const CommandResult second =
+      server_->RunCli({"user", "add", "--email", "two@auth.test", "--team", "t", "--role", "admin"});
   for (const auto& r : {first, second}) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(std::regex_match(r.out, kKeyLine)) << "stdout: '" << r.out << "'";
@@ -220,8 +221,8 @@ TEST_F(AuthTest, MissingWrongOrMalformedKeysAre401) {
     SCOPED_TRACE(headers.empty() ? "no credentials" : headers[0].first + ": " + headers[0].second);
     EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks", headers), 401));
     const std::string id = NewUuidV4();
-    EXPECT_TRUE(IsError(
-        Client().Post("/api/v1/tasks", R"({"task": "x", "id": ")" + id + "\"}", headers), 401));
+    EXPECT_TRUE(
+        IsError(Client().Post("/api/v1/tasks", R"({"task": "x", "id": ")" + id + "\"}", headers), 401));
     EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks/" + id, Auth(key_)), 404));
   }
   for (const auto& accepted : {Auth(key_), Auth(key_, true), Headers{{"x-api-key", key_}},
@@ -236,8 +237,7 @@ TEST_F(AuthTest, TeamVisibilityNeedsTheOwnersTeam) {
   const std::string other_loner = server_->AddUser("loner2@auth.test");
   const Response created =
       Client().Post("/api/v1/tasks", R"({"task": "x", "visibility": "team"})", Auth(loner));
-  const std::string path =
-      "/api/v1/tasks/" + std::string(ExpectJson(created, 202).at("id").as_string());
+  const std::string path = "/api/v1/tasks/" + std::string(ExpectJson(created, 202).at("id").as_string());
   EXPECT_TRUE(HasStatus(Client().Get(path, Auth(loner)), 200));
   EXPECT_TRUE(IsError(Client().Get(path, Auth(other_loner)), 403));
   EXPECT_TRUE(IsError(Client().Get(path, Auth(key_)), 403));
@@ -314,19 +314,17 @@ TEST_F(AuthTest, UnknownRoutesAre404AndWrongMethodsAre405WithAllow) {
 }
 
 TEST_F(AuthTest, OversizedHeadersAre431AndMalformedRequestsAreRefused) {
-  EXPECT_TRUE(
-      HasStatus(Client().Get("/healthz", {{"X-Padding", std::string(8 * 1024, 'p')}}), 200));
+  EXPECT_TRUE(HasStatus(Client().Get("/healthz", {{"X-Padding", std::string(8 * 1024, 'p')}}), 200));
 
-  const RawExchange big = SendRaw(server_->port(), "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " +
-                                                       std::string(64 * 1024, 'b') + "\r\n\r\n");
+  const RawExchange big =
+      SendRaw(server_->port(),
+              "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(64 * 1024, 'b') + "\r\n\r\n");
   ASSERT_TRUE(big.response.has_value()) << "no response; got: " << big.bytes.substr(0, 300);
   EXPECT_TRUE(IsError(*big.response, 431));
 
   for (const std::string garbage :
-       {"THIS IS NOT HTTP\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n",
-        "GET /healthz HTTP/9.9\r\nHost: t\r\n\r\n",
-        "GET /healthz HTTP/1.1\r\nNo colon here\r\n\r\n"}) {
+       {"THIS IS NOT HTTP\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n",
+        "GET /healthz HTTP/9.9\r\nHost: t\r\n\r\n", "GET /healthz HTTP/1.1\r\nNo colon here\r\n\r\n"}) {
     SCOPED_TRACE(garbage);
     const RawExchange r = SendRaw(server_->port(), garbage);
     if (r.response) {
@@ -363,8 +361,7 @@ TEST_F(BodyLimitTest, BodiesOverTheLimitAre413AndStoreNothing) {
     EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks/" + other, Auth(key_)), 404));
 
     const std::string batch = R"({"messages": [{"text": ")" + std::string(size, 'm') + "\"}]}";
-    EXPECT_TRUE(
-        IsError(Client().Post("/api/v1/tasks/" + id + "/messages", batch, Auth(key_)), 413));
+    EXPECT_TRUE(IsError(Client().Post("/api/v1/tasks/" + id + "/messages", batch, Auth(key_)), 413));
   }
   const json::value details = ExpectJson(Client().Get("/api/v1/tasks/" + id, Auth(key_)), 200);
   EXPECT_EQ(details.at("messages").as_array().size(), 1u);

@@ -1,7 +1,7 @@
 // Message blocks (storage/message_blocks.h): how messages are packed and checked, how the SQLite
 // backend keeps its blocks in step with its message rows through every write, and that a share view
 // made from blocks (api::LoadSharedBlocks) is byte for byte the one made from the rows
-// (api::LoadSharedSnapshot), or is declined where it could not be.
+// (api::LoadReaderView for an anonymous reader), or is declined where it could not be.
 #include "storage/message_blocks.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "api/share_api.h"
+#include "api/reader_view.h"
 #include "common/lz4.h"
 #include "domain/task_views.h"
 #include "storage/task_codec.h"
@@ -266,15 +266,15 @@ TEST_F(SqliteBlocksTest, BlocksThatDoNotCoverTheMessagesAreRefused) {
 
 class SharedBlocksTest : public SqliteBlocksTest {
  protected:
-  // The body LoadSharedSnapshot's view gives, and the one LoadSharedBlocks' gives (or "declined").
+  // The body LoadReaderView gives an anonymous reader, and the one LoadSharedBlocks' gives (or "declined").
   std::pair<std::string, std::string> Bodies(const std::string& id) {
-    auto rows = api::LoadSharedSnapshot(*store_, nullptr, id);
+    auto rows = api::LoadReaderView(*store_, nullptr, id, nullptr);
     EXPECT_OK(rows);
     auto blocks = api::LoadSharedBlocks(*store_, nullptr, id);
     EXPECT_OK(blocks);
     if (!rows.ok() || !blocks.ok()) return {};
-    if (!*blocks) return {SharedTaskBody(*rows), "declined"};
-    return {SharedTaskBody(*rows),
+    if (!*blocks) return {SharedTaskBody(rows->snapshot), "declined"};
+    return {SharedTaskBody(rows->snapshot),
             SharedTaskBodyHead((*blocks)->task) + (*blocks)->joined + std::string(kSharedTaskBodyTail)};
   }
 

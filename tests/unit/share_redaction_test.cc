@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "api/share_api.h"
+#include "api/reader_view.h"
 
 namespace taskshare::api {
 namespace {

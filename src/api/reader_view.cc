@@ -1,0 +1,120 @@
+#include "api/reader_view.h"
+
+#include "domain/access.h"
+#include "domain/share_view.h"
+#include "secrets/task_secrets.h"
+#include "storage/message_blocks.h"
+
+namespace taskshare::api {
+namespace {
+
+// The errors of a snapshot read as a reader is told them.
+Status ReadError(const Status& status) {
+  if (status.code() == Code::kNotFound) return Status::NotFound("Task not found");
+  if (status.code() == Code::kInternal) return Status::Internal("Failed to load snapshot", status.detail());
+  return status;
+}
+
+// Ok if `reader` (null: anonymous) may see `task` at all at `now`.
+Status CheckOpen(const Task& task, const User* reader, UnixMicros now) {
+  if (reader == nullptr) return CheckShareOpen(task, now);
+  if (!CanRead(*reader, task)) return Status::Forbidden("you may not read this task");
+  if (IsShared(task.visibility)) return CheckShareOpen(task, now);
+  return Status::Ok();
+}
+
+// The texts of a task outside its messages, as a reader other than the owner is shown them. Kept
+// beside TaskInfoToJson's list of fields by ReaderViewTest.EveryServedFieldIsRedacted.
+void RedactTaskFields(Task& task, const redact::Redactor& redactor) {
+  task.title = redactor.RedactText(task.title);
+  if (task.model) task.model = redactor.RedactText(*task.model);
+  task.created_by = redactor.RedactText(task.created_by);
+  if (task.project_id && redactor.RedactText(*task.project_id) != *task.project_id) task.project_id.reset();
+  if (task.schedule_info && task.schedule_info->schedule_name) {
+    task.schedule_info->schedule_name = redactor.RedactText(*task.schedule_info->schedule_name);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const redact::Redactor> ViewRedactor(const ShareSettings& share,
+                                                     const std::vector<std::string>& secret_values) {
+  const redact::BuiltInRules rules = share.redact ? redact::BuiltInRules::kOn : redact::BuiltInRules::kOff;
+  if (secret_values.empty()) {
+    if (rules == redact::BuiltInRules::kOff) return nullptr;
+    // The built-in rules alone are immutable and live as long as the process: shared without a count.
+    return std::shared_ptr<const redact::Redactor>(std::shared_ptr<void>(), &redact::Redactor::BuiltIn());
+  }
+  auto redactor = std::make_shared<const redact::Redactor>(secret_values, rules);
+  if (redactor->inert()) return nullptr;  // every value too short to be kept, and no rules
+  return redactor;
+}
+
+void RedactForViewers(TaskSnapshot& snapshot, const redact::Redactor& redactor) {
+  RedactTaskFields(snapshot.task, redactor);
+  // A stored verdict says the built-in rules leave a body unchanged; it says nothing of secret values.
+  const bool verdicts_hold = &redactor == &redact::Redactor::BuiltIn();
+  const std::vector<bool>& verdicts = snapshot.needs_no_redaction;
+  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+    if (verdicts_hold && i < verdicts.size() && verdicts[i]) continue;
+    snapshot.messages[i] = redactor.RedactJson(snapshot.messages[i]);
+  }
+}
+
+void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values) {
+  if (auto redactor = ViewRedactor(snapshot.task.share, secret_values)) RedactForViewers(snapshot, *redactor);
+}
+
+Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secrets, const std::string& id,
+                                  const User* reader) {
+  auto snapshot = store.GetSnapshot(id);
+  if (!snapshot.ok()) return ReadError(snapshot.status());
+  ReaderView view{std::move(*snapshot)};
+  Task& task = view.snapshot.task;
+  if (reader != nullptr && IsOwner(*reader, task)) {
+    view.fields = TaskView::kFull;
+    view.owner = true;
+    return view;
+  }
+  if (Status s = CheckOpen(task, reader, NowMicros()); !s.ok()) return s;
+  ApplySharePin(view.snapshot);
+  auto values = secrets::SecretValuesOf(store, secrets, task);
+  if (!values.ok()) return values.status();
+  view.redactor = ViewRedactor(task.share, *values);
+  if (view.redactor) RedactForViewers(view.snapshot, *view.redactor);
+  return view;
+}
+
+Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets::SecretBox* secrets,
+                                                     const std::string& id) {
+  const std::optional<SharedBlocks> kFromRows;  // the answer when LoadReaderView must be used
+  auto packed = store.GetPackedSnapshot(id);
+  if (!packed.ok()) return ReadError(packed.status());
+  SharedBlocks view{std::move(packed->task), {}, std::move(packed->blocks)};
+  Task& task = view.task;
+  if (Status s = CheckOpen(task, nullptr, NowMicros()); !s.ok()) return s;
+  if (const std::optional<std::int64_t> shown = ShownMessageCount(task.share)) {
+    std::size_t kept = 0;
+    std::int64_t count = 0;
+    while (kept < view.blocks.size() && count + view.blocks[kept].count <= *shown) {
+      count += view.blocks[kept++].count;
+    }
+    if (kept < view.blocks.size() && count < *shown) return kFromRows;  // the pin is inside a block
+    view.blocks.resize(kept);
+  }
+  ApplySharePinToTask(task);
+  auto values = secrets::SecretValuesOf(store, secrets, task);
+  if (!values.ok()) return values.status();
+  const std::shared_ptr<const redact::Redactor> redactor = ViewRedactor(task.share, *values);
+  if (redactor && redactor->has_secrets()) return kFromRows;
+  if (redactor) RedactTaskFields(task, *redactor);
+  bool clean = true;
+  for (std::size_t i = 0; i < view.blocks.size(); ++i) {
+    if (i != 0) view.joined += ',';
+    if (Status s = UnpackBlock(id, view.blocks[i], view.joined, &clean); !s.ok()) return ReadError(s);
+  }
+  if (redactor && !clean) return kFromRows;
+  return std::optional<SharedBlocks>(std::move(view));
+}
+
+}  // namespace taskshare::api

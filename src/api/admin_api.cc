@@ -1,6 +1,8 @@
 #include "api/admin_api.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
+#include <chrono>
 
 #include "api/errors.h"
 #include "common/log.h"
@@ -8,6 +10,9 @@
 
 namespace taskshare::api {
 namespace {
+
+constexpr auto kFirstRetry = std::chrono::milliseconds(100);
+constexpr auto kLongestRetry = std::chrono::milliseconds(5000);
 
 Response SharingBody(bool enabled) {
   Response r = JsonResponse(enabled ? R"({"enabled":true})" : R"({"enabled":false})");
@@ -21,12 +26,75 @@ Status RequireAdmin(const User& caller) {
 
 }  // namespace
 
-Response GetSharing(const User& caller, const std::atomic<bool>& sharing) {
-  if (Status s = RequireAdmin(caller); !s.ok()) return ErrorResponse(s);
-  return SharingBody(sharing.load());
+SharingSwitch::~SharingSwitch() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
-Response PutSharing(const User& caller, std::atomic<bool>& sharing, std::string_view body) {
+Status SharingSwitch::Load() {
+  std::lock_guard update(update_mu_);
+  Result<bool> enabled = store_.GetSharingEnabled();
+  if (!enabled.ok()) return enabled.status();
+  if (stored_.exchange(*enabled) != *enabled) {
+    LogInfo(std::string("the stored sharing switch is now ") + (*enabled ? "on" : "off") +
+            (forced_off_ && *enabled ? " (this node keeps sharing off: --sharing off)" : ""));
+  }
+  return Status::Ok();
+}
+
+Status SharingSwitch::Set(bool enabled) {
+  std::lock_guard update(update_mu_);
+  if (Status s = store_.SetSharingEnabled(enabled); !s.ok()) return s;
+  stored_.store(enabled);
+  return Status::Ok();
+}
+
+void SharingSwitch::Refresh() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    wanted_ = true;
+    if (!thread_.joinable()) thread_ = std::thread([this] { RefreshLoop(); });
+  }
+  wake_.notify_one();
+}
+
+void SharingSwitch::RefreshLoop() {
+  std::unique_lock lock(mu_);
+  auto retry = kFirstRetry;
+  bool failing = false;
+  for (;;) {
+    wake_.wait(lock, [this] { return wanted_ || stopping_; });
+    if (stopping_) return;
+    wanted_ = false;
+    lock.unlock();
+    const Status s = Load();
+    lock.lock();
+    if (s.ok()) {
+      if (failing) LogInfo("sharing switch read again");
+      failing = false;
+      retry = kFirstRetry;
+      continue;
+    }
+    if (!failing) LogError("cannot read the sharing switch (" + s.detail() + "); retrying");
+    failing = true;
+    // A request that arrives meanwhile is served by this retry.
+    if (wake_.wait_for(lock, retry, [this] { return stopping_; })) return;
+    retry = std::min(retry * 2, kLongestRetry);
+    wanted_ = true;
+  }
+}
+
+Response GetSharing(const User& caller, const SharingSwitch& sharing) {
+  if (Status s = RequireAdmin(caller); !s.ok()) return ErrorResponse(s);
+  return SharingBody(sharing.on());
+}
+
+Response PutSharing(const User& caller, SharingSwitch& sharing, std::string_view body) {
   if (Status s = RequireAdmin(caller); !s.ok()) return ErrorResponse(s);
   boost::system::error_code ec;
   const boost::json::value v = boost::json::parse(body, ec);
@@ -34,9 +102,13 @@ Response PutSharing(const User& caller, std::atomic<bool>& sharing, std::string_
   JsonReader r(v.get_object(), "");
   const std::optional<bool> enabled = r.Bool("enabled", Need::kRequired);
   if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
-  sharing.store(*enabled);
-  LogInfo(std::string("sharing turned ") + (*enabled ? "on" : "off") + " by " + caller.email);
-  return SharingBody(*enabled);
+  if (Status s = sharing.Set(*enabled); !s.ok()) {
+    LogError("cannot store the sharing switch: " + s.detail());
+    return ErrorResponse(s);
+  }
+  LogInfo(std::string("sharing turned ") + (*enabled ? "on" : "off") + " by " + caller.email +
+          (sharing.on() == *enabled ? "" : " (this node keeps sharing off: --sharing off)"));
+  return SharingBody(sharing.on());
 }
 
 }  // namespace taskshare::api

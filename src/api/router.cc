@@ -171,7 +171,7 @@ Status SharingOff() { return Status::Forbidden("Sharing is turned off on this se
 std::optional<Response> Router::Refusal(const Request& request, bool page) const {
   Status refused;
   int retry_after = 0;
-  if (options_.sharing != nullptr && !options_.sharing->load(std::memory_order_relaxed)) {
+  if (!SharingOn()) {
     refused = SharingOff();
   } else if (options_.rate_limiter != nullptr && options_.rate_limiter->enabled()) {
     retry_after = options_.rate_limiter->Take(options_.rate_limiter->ClientOf(request),

@@ -5,10 +5,10 @@
 // Thread-safe.
 #pragma once
 
-#include <atomic>
 #include <optional>
 #include <utility>
 
+#include "api/admin_api.h"
 #include "api/http_types.h"
 #include "api/rate_limit.h"
 #include "cache/response_cache.h"
@@ -26,7 +26,7 @@ struct RouterOptions {
   const observe::Metrics* metrics = nullptr;  // GET /metrics answers 404 without it
   bool metrics_public = false;                // else /metrics needs an admin's API key
   RateLimiter* rate_limiter = nullptr;        // the anonymous endpoints are not limited without it
-  std::atomic<bool>* sharing = nullptr;       // the kill switch (api/admin_api.h); always on without it
+  SharingSwitch* sharing = nullptr;           // the kill switch (api/admin_api.h); always on without it
   // The time the Schedules API computes due times from: the scheduler's clock (null: the system clock).
   const Clock* clock = nullptr;
   // The key of users' secrets (secrets/secret_box.h); null when the server has none (see api/secrets_api.h
@@ -63,9 +63,8 @@ class Router {
   void CountView(const Request& request, std::string_view id, const Response& response) const;
   // `response`, counted as a view of the task whose id (as in the path) is `raw_id`.
   Response Counted(const Request& request, std::string_view raw_id, Response response) const;
-  bool SharingOn() const {
-    return options_.sharing == nullptr || options_.sharing->load(std::memory_order_relaxed);
-  }
+  // Whether share links are served: the one question the router asks of the kill switch.
+  bool SharingOn() const { return options_.sharing == nullptr || options_.sharing->on(); }
 
   Store& store_;
   ResponseCache& cache_;

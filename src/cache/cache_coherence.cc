@@ -13,6 +13,10 @@ void CacheCoherence::OnTaskChanged(std::string_view id) {
   changes_.fetch_add(1, std::memory_order_relaxed);
 }
 
+void CacheCoherence::OnSharingChanged() {
+  if (sharing_changed_) sharing_changed_();
+}
+
 void CacheCoherence::OnFeedLost() {
   cache_.Suspend();
   losses_.fetch_add(1, std::memory_order_relaxed);
@@ -23,6 +27,7 @@ void CacheCoherence::OnFeedRestored() {
   const bool was_suspended = cache_.suspended();
   cache_.Resume();
   if (was_suspended) LogInfo("response cache emptied again and back in use");
+  if (sharing_changed_) sharing_changed_();
 }
 
 }  // namespace taskshare

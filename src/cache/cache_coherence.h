@@ -1,5 +1,6 @@
 // CacheCoherence: keeps this node's ResponseCache coherent with writes made by other nodes, by
-// listening to the database's change feed (storage/change_feed.h).
+// listening to the database's change feed (storage/change_feed.h), and passes on news of the stored
+// share-link kill switch.
 //
 // A change to task X committed anywhere evicts X (ResponseCache::Invalidate, which also makes fills of
 // X begun before it drop their response); news of a change to every task (kEveryTask: a write to a
@@ -11,6 +12,11 @@
 // subscribed. Writes made through this node are still invalidated by InvalidatingStore before they are
 // acknowledged; the feed brings the same news a little later, and it costs one more eviction.
 //
+// The kill switch: when the feed announces that the stored switch changed, and whenever the feed is
+// restored (a change may have been missed while it was down), `sharing_changed` is called, so that the
+// node re-reads the switch (api/admin_api.h, SharingSwitch::Refresh). It runs on the feed's thread
+// and must not block.
+//
 // The guarantee across nodes: once a write is acknowledged by any node, every other node stops serving
 // the replaced response within the feed's delivery delay (measured by the two-node tests; a few ms on
 // loopback), or at once if its feed is down.
@@ -20,7 +26,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string_view>
+#include <utility>
 
 #include "cache/response_cache.h"
 #include "storage/change_feed.h"
@@ -29,10 +37,12 @@ namespace taskshare {
 
 class CacheCoherence final : public ChangeListener {
  public:
-  // `cache` must outlive this object.
-  explicit CacheCoherence(ResponseCache& cache) : cache_(cache) {}
+  // `cache` must outlive this object. `sharing_changed` may be empty (nothing to tell).
+  explicit CacheCoherence(ResponseCache& cache, std::function<void()> sharing_changed = {})
+      : cache_(cache), sharing_changed_(std::move(sharing_changed)) {}
 
   void OnTaskChanged(std::string_view id) override;
+  void OnSharingChanged() override;
   void OnFeedLost() override;
   void OnFeedRestored() override;
 
@@ -42,6 +52,7 @@ class CacheCoherence final : public ChangeListener {
 
  private:
   ResponseCache& cache_;
+  const std::function<void()> sharing_changed_;
   std::atomic<std::uint64_t> changes_{0};
   std::atomic<std::uint64_t> losses_{0};
 };

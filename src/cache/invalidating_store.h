@@ -69,6 +69,10 @@ class InvalidatingStore final : public Store {
   Status AddShareViews(const std::vector<ShareViewCount>& counts) override;
   Result<ShareViews> GetShareViews(std::string_view task_id) override;
 
+  // The kill switch is checked before the cache is looked at (api/router.h), so it invalidates nothing.
+  Result<bool> GetSharingEnabled() override { return inner_->GetSharingEnabled(); }
+  Status SetSharingEnabled(bool enabled) override { return inner_->SetSharingEnabled(enabled); }
+
  private:
   // Invalidates every task schedule `schedule_id` created.
   void InvalidateScheduleTasks(std::string_view schedule_id);

@@ -3,12 +3,12 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
 
+#include "api/admin_api.h"
 #include "api/rate_limit.h"
 #include "api/router.h"
 #include "cache/cache_coherence.h"
@@ -205,7 +205,6 @@ int Serve(const ServeFlags& f) {
   }
   api::RateLimiter rate_limiter(
       {.rate = f.rate_limit, .burst = f.rate_burst, .trusted_proxies = f.trusted_proxies});
-  std::atomic<bool> sharing(f.sharing == "on");
   const int log_fd = OpenAccessLog(f.access_log);
   if (log_fd == -1 && f.access_log != "off") {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
@@ -226,13 +225,20 @@ int Serve(const ServeFlags& f) {
   }
   ResponseCache cache(f.cache_bytes);
   InvalidatingStore store(std::move(*opened), cache);
-  // Other nodes' writes reach the cache through the database's change feed (none on SQLite). It is
-  // subscribed before the first request, while the cache is still empty.
-  CacheCoherence coherence(cache);
+  // Other nodes' writes reach the cache, and the kill switch, through the database's change feed (none
+  // on SQLite). It is subscribed before the first request, while the cache is still empty.
+  api::SharingSwitch sharing(store, f.sharing == "off");
+  CacheCoherence coherence(cache, [&sharing] { sharing.Refresh(); });
   auto feed = OpenChangeFeed(store_options, coherence);
   if (!feed.ok()) {
     std::cerr << "taskshare: cannot listen for changes on " << UrlForLogs(f.db) << ": "
               << feed.status().message() << " " << feed.status().detail() << "\n";
+    return 1;
+  }
+  // Read once the feed is subscribed: any later change to the stored switch is announced.
+  if (Status s = sharing.Load(); !s.ok()) {
+    std::cerr << "taskshare: cannot read the sharing switch from " << UrlForLogs(f.db) << ": " << s.message()
+              << " " << s.detail() << "\n";
     return 1;
   }
   // Every node runs a scheduler; on a shared PostgreSQL database one of them at a time acts.
@@ -296,6 +302,9 @@ int Serve(const ServeFlags& f) {
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");
+  if (f.sharing == "off") {
+    LogInfo("sharing is off on this node (--sharing off), whatever the stored switch says");
+  }
   if (!routing.secrets) {
     LogInfo("no secrets key (--secrets-key-file or TASKSHARE_SECRETS_KEY): secrets cannot be created, "
             "and shares of tasks naming stored secrets answer 503");
@@ -373,7 +382,8 @@ void AddServe(CLI::App& app, int& exit_code) {
                 "Serve /metrics to anyone (by default it needs an admin's API key)");
   cmd->add_option(
          "--sharing", flags->sharing,
-         "on, or off to answer every share link with 403 (admins can switch it at /api/v1/admin/sharing)")
+         "on: share links follow the switch stored in the database (admins set it at "
+         "/api/v1/admin/sharing); off: this node answers every share link with 403 whatever is stored")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--rate-limit", flags->rate_limit,

@@ -6,7 +6,8 @@
 // task's id, whichever node made it. Creating a task is not reported: nothing about a task that did not
 // exist can be cached. A change that may touch the view of any task (a write to a user's secrets, with
 // whose values every share view of that user's tasks is redacted) is reported as the id kEveryTask. A
-// backend whose database one process owns (SQLite) has no feed: that process
+// change to the stored share-link kill switch (Store::SetSharingEnabled) is reported by
+// OnSharingChanged(). A backend whose database one process owns (SQLite) has no feed: that process
 // sees all writes itself.
 //
 // Delivery is at least once while the feed is up, and is not guaranteed across a loss: between
@@ -30,12 +31,17 @@ namespace taskshare {
 
 // The id OnTaskChanged() receives for "any task may have changed". Never a task's id (those are UUIDs).
 inline constexpr std::string_view kEveryTask = "*";
+// What a backend's feed carries for "the stored kill switch changed" (reported as OnSharingChanged()).
+// Never a task's id either.
+inline constexpr std::string_view kSharingChanged = "sharing";
 
 class ChangeListener {
  public:
   virtual ~ChangeListener() = default;
   // Task `id` changed in a transaction that has committed; kEveryTask: any task may have.
   virtual void OnTaskChanged(std::string_view id) = 0;
+  // The stored share-link kill switch changed in a transaction that has committed.
+  virtual void OnSharingChanged() = 0;
   // The feed lost its connection: changes from now on may be missed until OnFeedRestored().
   virtual void OnFeedLost() = 0;
   // The feed is subscribed (for the first time, or again after OnFeedLost()): every change that

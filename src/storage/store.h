@@ -1,5 +1,5 @@
-// Store: the durable home of users, API keys, tasks and their messages, users' secrets (sealed) and
-// the view counts of share links.
+// Store: the durable home of users, API keys, tasks and their messages, users' secrets (sealed), the
+// view counts of share links and the share-link kill switch.
 //
 // Every backend implements this interface with the same observable behaviour; the storage contract
 // tests (tests/unit/store_test.cc) are written once against it and run for each backend. All methods
@@ -291,6 +291,15 @@ class Store {
 
   // The task's views so far; zero (and no last_viewed_at) for a task never viewed or not existing.
   virtual Result<ShareViews> GetShareViews(std::string_view task_id) = 0;
+
+  // ---- The share-link kill switch (api/admin_api.h): one value for the whole database ----
+
+  // Whether share links are served: true until SetSharingEnabled() is first called, then the value it
+  // last stored. Always read from the database (the primary).
+  virtual Result<bool> GetSharingEnabled() = 0;
+  // Stores the switch. On PostgreSQL each such write announces kSharingChanged (storage/change_feed.h)
+  // to the change feed when it commits.
+  virtual Status SetSharingEnabled(bool enabled) = 0;
 };
 
 struct StoreOptions {

@@ -3,7 +3,9 @@
 // acknowledgement of a revoke until node B's first 403, over many rounds (median and max are printed
 // and recorded as test properties; the target is under 100 ms). Also: appends, deletes and a revoke-all
 // (every task of it) propagate, and a node whose listening connection is killed bypasses its cache (no
-// stale 200 after a revoke made while it was deaf) until it has resubscribed, then caches again. Runs when
+// stale 200 after a revoke made while it was deaf) until it has resubscribed, then caches again. The kill
+// switch set through one node holds on the other within the same bound, also for a node that was deaf
+// when it was set, and never on a node started with --sharing off. Runs when
 // TASKSHARE_TEST_POSTGRES_URL names a server (scripts/test.sh starts one), on a database of its own.
 #include <gtest/gtest.h>
 
@@ -62,6 +64,16 @@ class MultiNodeTest : public ::testing::Test {
   double WaitForStatusOnB(Connection& b, const std::string& id, int status, Clock::time_point since) {
     while (MillisSince(since) < 5000) {
       if (b.Get(SharePath(id)).status == status) return MillisSince(since);
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    return -1;
+  }
+
+  // Waits until `node` answers `status` at `path`; ms after `since`, or -1 if not within 5 s.
+  static double WaitForStatus(Connection& node, const std::string& path, int status,
+                              Clock::time_point since) {
+    while (MillisSince(since) < 5000) {
+      if (node.Get(path).status == status) return MillisSince(since);
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
     return -1;
@@ -171,6 +183,126 @@ TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
     EXPECT_EQ(a.Get(SharePath(id)).status, 403) << "the writing node itself";
     EXPECT_GE(WaitForStatusOnB(b, id, 403, acknowledged), 0) << "B kept serving " << id;
   }
+}
+
+// The kill switch is stored in the database: an admin's PUT on A reaches B through the change feed as
+// fast as a revoke does, and a PUT on B reaches A.
+TEST_F(MultiNodeTest, TheKillSwitchSetOnOneNodeReachesTheOtherWithin100Ms) {
+  StartNodes();
+  const std::string admin = a_->AddUser("admin@nodes.test", "", "admin");
+  const std::string id = CreateTask(a_->port(), key_, "public");
+  const std::string page = "/share/" + id;
+  Connection a(a_->port());
+  Connection b(b_->port());
+  ASSERT_EQ(b.Get(SharePath(id)).status, 200);
+  ASSERT_EQ(b.Get(SharePath(id)).status, 200);  // cached on B
+  ASSERT_EQ(b.Get(page).status, 200);
+  constexpr int kRounds = 5;
+  std::vector<double> delays;
+  for (int round = 0; round < kRounds; ++round) {
+    const Response off = a.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": false})", Auth(admin));
+    ASSERT_EQ(off.status, 200) << off.body;
+    const Clock::time_point switched_off = Clock::now();
+    EXPECT_EQ(a.Get(SharePath(id)).status, 403) << "the writing node itself";
+    const double off_delay = WaitForStatus(b, SharePath(id), 403, switched_off);
+    ASSERT_GE(off_delay, 0) << "B kept serving share links for 5 s after the switch was turned off";
+    delays.push_back(off_delay);
+    EXPECT_TRUE(IsError(b.Get(SharePath(id)), 403, "Sharing is turned off on this server"));
+    const Response refused_page = b.Get(page);
+    EXPECT_EQ(refused_page.status, 403);
+    EXPECT_NE(refused_page.body.find("Sharing is turned off on this server"), std::string::npos);
+    EXPECT_EQ(json::parse(b.Get("/api/v1/admin/sharing", Auth(admin)).body),
+              json::parse(R"({"enabled": false})"));
+
+    const Response on = b.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": true})", Auth(admin));
+    ASSERT_EQ(on.status, 200) << on.body;
+    const Clock::time_point switched_on = Clock::now();
+    EXPECT_EQ(b.Get(SharePath(id)).status, 200) << "the writing node itself";
+    const double on_delay = WaitForStatus(a, SharePath(id), 200, switched_on);
+    ASSERT_GE(on_delay, 0) << "A kept refusing share links for 5 s after the switch was turned on";
+    delays.push_back(on_delay);
+    EXPECT_EQ(a.Get(page).status, 200);
+  }
+  const double median = Median(delays);
+  const double max = *std::max_element(delays.begin(), delays.end());
+  std::printf("kill switch propagation over %d changes: median %.2f ms, max %.2f ms\n", 2 * kRounds, median,
+              max);
+  EXPECT_LT(median, static_cast<double>(kTarget.count()));
+}
+
+// A node started with --sharing off refuses share links whatever the stored switch says.
+TEST_F(MultiNodeTest, ANodeStartedWithSharingOffIgnoresTheStoredSwitch) {
+  b_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--metrics-public", "--sharing", "off"},
+                                       db_->url());
+  b_->Start();
+  a_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--metrics-public"}, db_->url());
+  a_->Start();
+  key_ = a_->AddUser("owner@nodes.test", "red");
+  const std::string admin = a_->AddUser("admin@nodes.test", "", "admin");
+  const std::string id = CreateTask(a_->port(), key_, "public");
+  Connection a(a_->port());
+  Connection b(b_->port());
+  ASSERT_EQ(a.Get(SharePath(id)).status, 200);
+  ASSERT_TRUE(IsError(b.Get(SharePath(id)), 403, "Sharing is turned off on this server"));
+
+  ASSERT_EQ(a.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": false})", Auth(admin)).status, 200);
+  ASSERT_GE(WaitForStatus(a, SharePath(id), 403, Clock::now()), 0);
+  const Response on = a.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": true})", Auth(admin));
+  ASSERT_EQ(on.status, 200);
+  EXPECT_EQ(json::parse(on.body), json::parse(R"({"enabled": true})"));
+  EXPECT_EQ(a.Get(SharePath(id)).status, 200);
+  // B has heard of the write (its feed carries a later change too) and still refuses.
+  const double changes = MetricValue(b_->port(), "taskshare_change_feed_changes_total");
+  ASSERT_EQ(HttpClient(a_->port()).Patch("/api/v1/tasks/" + id, R"({"title":"renamed"})", Auth(key_)).status,
+            200);
+  while (MetricValue(b_->port(), "taskshare_change_feed_changes_total") == changes) {
+    std::this_thread::sleep_for(milliseconds(1));
+  }
+  EXPECT_TRUE(IsError(b.Get(SharePath(id)), 403, "Sharing is turned off on this server"));
+  EXPECT_EQ(b.Get("/share/" + id).status, 403);
+  EXPECT_EQ(json::parse(b.Get("/api/v1/admin/sharing", Auth(admin)).body),
+            json::parse(R"({"enabled": false})"));
+  // A PUT on B itself stores the switch but leaves B off, and says so.
+  const Response on_b = b.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": true})", Auth(admin));
+  ASSERT_EQ(on_b.status, 200);
+  EXPECT_EQ(json::parse(on_b.body), json::parse(R"({"enabled": false})"));
+  EXPECT_TRUE(IsError(b.Get(SharePath(id)), 403, "Sharing is turned off on this server"));
+  EXPECT_EQ(a.Get(SharePath(id)).status, 200);
+}
+
+// The switch turned off through A while B's feed is down never reaches B as news; B re-reads the stored
+// switch when its feed is restored. (Set-up as in the test below: the connections each node needs exist
+// before new ones are refused.)
+TEST_F(MultiNodeTest, ANodeRereadsTheSwitchWhenItsFeedIsRestored) {
+  RawPostgres server(TestPostgresUrl());
+  const std::vector<std::string> args = {"--metrics-public", "--read-threads", "1", "--write-threads", "1"};
+  b_ = std::make_unique<ServerProcess>(args, db_->url());
+  b_->Start();
+  const std::set<std::string> b_listen = WaitForListenBackends(server, db_->name(), 1);
+  ASSERT_EQ(b_listen.size(), 1U);
+  a_ = std::make_unique<ServerProcess>(args, db_->url());
+  a_->Start();
+  ASSERT_EQ(WaitForListenBackends(server, db_->name(), 2).size(), 2U);
+  key_ = a_->AddUser("owner@nodes.test", "red");
+  const std::string admin = a_->AddUser("admin@nodes.test", "", "admin");
+  const std::string id = CreateTask(a_->port(), key_, "public");
+  Connection a(a_->port());
+  Connection b(b_->port());
+  ASSERT_EQ(b.Get(SharePath(id)).status, 200);
+
+  const std::string database = server.Identifier(db_->name());
+  server.Exec("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS false");
+  server.Exec("SELECT pg_terminate_backend(" + *b_listen.begin() + ")");
+  ASSERT_TRUE(WaitForFeed(b_->port(), false)) << b_->Log();
+  const Response off = a.Request("PUT", "/api/v1/admin/sharing", R"({"enabled": false})", Auth(admin));
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(a.Get(SharePath(id)).status, 403);
+  EXPECT_EQ(b.Get(SharePath(id)).status, 200) << "B cannot have heard of the switch while deaf";
+
+  server.Exec("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
+  ASSERT_TRUE(WaitForFeed(b_->port(), true)) << "B did not resubscribe:\n" << b_->Log();
+  EXPECT_GE(WaitForStatus(b, SharePath(id), 403, Clock::now()), 0) << "B did not re-read the switch";
+  EXPECT_TRUE(IsError(b.Get(SharePath(id)), 403, "Sharing is turned off on this server"));
 }
 
 // B's listening connection is killed and kept from reconnecting (the database refuses new connections;

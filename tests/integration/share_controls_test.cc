@@ -142,6 +142,46 @@ TEST_F(ShareControlsTest, SharingOffFromTheStart) {
       IsError(Client().Get("/api/v1/tasks/" + id + "/share"), 403, "Sharing is turned off on this server"));
 }
 
+// The switch is stored in the database: a restart keeps it where an admin left it.
+TEST_F(ShareControlsTest, TheKillSwitchSurvivesARestart) {
+  Start({});
+  const std::string id = CreateShared();
+  const std::string json_path = "/api/v1/tasks/" + id + "/share";
+  ASSERT_EQ(Client().Get(json_path).status, 200);
+  ASSERT_EQ(Client().Request("PUT", "/api/v1/admin/sharing", R"({"enabled": false})", Auth(admin_)).status,
+            200);
+
+  server_->Restart();
+  EXPECT_TRUE(IsError(Client().Get(json_path), 403, "Sharing is turned off on this server"));
+  const Response page = Client().Get("/share/" + id);
+  EXPECT_EQ(page.status, 403);
+  EXPECT_NE(page.body.find("Sharing is turned off on this server"), std::string::npos);
+  EXPECT_EQ(json::parse(Client().Get("/api/v1/admin/sharing", Auth(admin_)).body),
+            json::parse(R"({"enabled": false})"));
+
+  ASSERT_EQ(Client().Request("PUT", "/api/v1/admin/sharing", R"({"enabled": true})", Auth(admin_)).status,
+            200);
+  server_->Restart();
+  EXPECT_EQ(Client().Get(json_path).status, 200);
+  EXPECT_EQ(json::parse(Client().Get("/api/v1/admin/sharing", Auth(admin_)).body),
+            json::parse(R"({"enabled": true})"));
+}
+
+// --sharing off wins on its node: an admin's PUT there stores the switch (for the other nodes) but
+// this node keeps refusing, and says so.
+TEST_F(ShareControlsTest, SharingOffAtStartWinsOverTheStoredSwitch) {
+  Start({"--sharing", "off"});
+  const std::string id = CreateShared();
+  const Response put = Client().Request("PUT", "/api/v1/admin/sharing", R"({"enabled": true})", Auth(admin_));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(json::parse(put.body), json::parse(R"({"enabled": false})"));
+  EXPECT_TRUE(
+      IsError(Client().Get("/api/v1/tasks/" + id + "/share"), 403, "Sharing is turned off on this server"));
+  EXPECT_EQ(Client().Get("/share/" + id).status, 403);
+  EXPECT_EQ(json::parse(Client().Get("/api/v1/admin/sharing", Auth(admin_)).body),
+            json::parse(R"({"enabled": false})"));
+}
+
 TEST_F(ShareControlsTest, EachAddressGetsItsBurstThen429WithRetryAfter) {
   Start({"--rate-limit", "0.5", "--rate-burst", "3"});
   const std::string id = CreateShared();

@@ -1,6 +1,6 @@
 // The change feed (storage/change_feed.h) and what goes with it: SQLite has none; the PostgreSQL feed
-// reports appends, patches, share settings (each task of a revoke-all) and deletes committed by any
-// store on the database (creates are not
+// reports appends, patches, share settings (each task of a revoke-all), deletes and writes of the kill
+// switch committed by any store on the database (creates are not
 // reported; rolled-back writes never are), is found lost when an administrator kills its connection
 // and comes back by itself; database URLs are logged without their password. The PostgreSQL tests run
 // when TASKSHARE_TEST_POSTGRES_URL names a server and are skipped otherwise.
@@ -26,10 +26,11 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Every listener call, in order: "changed <id>", "lost", "restored".
+// Every listener call, in order: "changed <id>", "sharing changed", "lost", "restored".
 class RecordingListener final : public ChangeListener {
  public:
   void OnTaskChanged(std::string_view id) override { Add("changed " + std::string(id)); }
+  void OnSharingChanged() override { Add("sharing changed"); }
   void OnFeedLost() override { Add("lost"); }
   void OnFeedRestored() override { Add("restored"); }
 
@@ -169,6 +170,31 @@ TEST_F(PostgresChangeFeedTest, ReportsShareSettingsAndEveryTaskOfARevokeAll) {
   for (const std::string& id : revoked) EXPECT_TRUE(listener.WaitFor("changed " + id)) << id;
   const std::vector<std::string> events = listener.events();
   EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + unshared), 0) << "a private task is untouched";
+}
+
+// Every committed write of the kill switch is announced as such (not as a task), also one made by hand;
+// a rolled-back one is not.
+TEST_F(PostgresChangeFeedTest, ReportsWritesOfTheKillSwitch) {
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenPostgresChangeFeed(FeedOptions(), listener);
+  ASSERT_OK(feed);
+  listener.Clear();
+  ASSERT_OK(store_->SetSharingEnabled(false));
+  ASSERT_TRUE(listener.WaitFor("sharing changed"));
+  EXPECT_EQ(listener.events(), std::vector<std::string>{"sharing changed"});
+
+  RawPostgres raw(db_->url());
+  raw.Exec("BEGIN; UPDATE instance_settings SET sharing_enabled = true; ROLLBACK");
+  const std::string marker = NewTask();
+  ASSERT_OK(store_->DeleteTask(marker));
+  ASSERT_TRUE(listener.WaitFor("changed " + marker));
+  EXPECT_EQ(listener.events(), (std::vector<std::string>{"sharing changed", "changed " + marker}));
+  listener.Clear();
+  raw.Exec("UPDATE instance_settings SET sharing_enabled = true");
+  ASSERT_TRUE(listener.WaitFor("sharing changed"));
+  Result<bool> enabled = store_->GetSharingEnabled();
+  ASSERT_OK(enabled);
+  EXPECT_TRUE(*enabled);
 }
 
 TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {

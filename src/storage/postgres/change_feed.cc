@@ -68,6 +68,8 @@ class PostgresChangeFeed final : public ChangeFeed {
   void Run();
   // Serves conn_ until it is lost (returns why) or the feed is stopped (returns nullopt).
   std::optional<std::string> Listen();
+  // Passes every notification received so far to the listener.
+  void Deliver(PGconn* conn);
   // Waits `wait`; false if the feed was stopped meanwhile.
   bool Sleep(milliseconds wait);
   static void OnNotice(void* arg, const PGresult* notice);
@@ -109,6 +111,17 @@ void PostgresChangeFeed::OnNotice(void* arg, const PGresult* notice) {
   feed->fatal_text_ = text != nullptr ? text : "FATAL";
 }
 
+void PostgresChangeFeed::Deliver(PGconn* conn) {
+  while (PGnotify* raw = PQnotifies(conn)) {
+    const std::unique_ptr<PGnotify, decltype(&PQfreemem)> notify(raw, &PQfreemem);
+    if (notify->extra == kSharingChanged) {
+      listener_.OnSharingChanged();
+    } else {
+      listener_.OnTaskChanged(notify->extra);
+    }
+  }
+}
+
 bool PostgresChangeFeed::Sleep(milliseconds wait) {
   pollfd fd{wake_fd_, POLLIN, 0};
   const auto until = Clock::now() + wait;
@@ -138,10 +151,7 @@ std::optional<std::string> PostgresChangeFeed::Listen() {
         return "the heartbeat query failed: " + ErrorOf(conn);
       }
     }
-    while (PGnotify* raw = PQnotifies(conn)) {
-      const std::unique_ptr<PGnotify, decltype(&PQfreemem)> notify(raw, &PQfreemem);
-      listener_.OnTaskChanged(notify->extra);
-    }
+    Deliver(conn);
     if (fatal_) return "the server closed the connection: " + fatal_text_;
     if (PQstatus(conn) != CONNECTION_OK) return "the connection was lost: " + ErrorOf(conn);
 
@@ -159,11 +169,7 @@ std::optional<std::string> PostgresChangeFeed::Listen() {
     if (n < 0 && errno != EINTR) return std::string("poll failed: ") + std::strerror(errno);
     if (n > 0 && fds[1].revents != 0) return std::nullopt;
     if (n > 0 && fds[0].revents != 0 && PQconsumeInput(conn) == 0) {
-      // Notifications parsed before the failure are still delivered.
-      while (PGnotify* raw = PQnotifies(conn)) {
-        const std::unique_ptr<PGnotify, decltype(&PQfreemem)> notify(raw, &PQfreemem);
-        listener_.OnTaskChanged(notify->extra);
-      }
+      Deliver(conn);  // notifications parsed before the failure are still delivered
       return fatal_ ? "the server closed the connection: " + fatal_text_
                     : "the connection was lost: " + ErrorOf(conn);
     }

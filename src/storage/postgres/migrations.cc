@@ -185,9 +185,34 @@ constexpr std::string_view kMigrationRedactionVerdict = R"sql(
 ALTER TABLE messages ADD COLUMN redaction_verdict bigint;
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations = {kMigration1, kMigration2, kMigrationSchedules,
-                                                         kMigrationKeyPrefix, kMigrationShareSettings,
-                                                         kMigrationSecrets, kMigrationRedactionVerdict};
+// Version 8: instance_settings, as SQLite's version 11: one row (id 1) of settings that hold for every
+// node on the database, so far the share-link kill switch (api/admin_api.h); no row means sharing is
+// on. Every statement that writes the table sends NOTIFY on taskshare_task_changed with the payload
+// "sharing" (kSharingChanged in storage/change_feed.h), delivered when its transaction commits, on
+// which each listening node re-reads the switch.
+constexpr std::string_view kMigrationInstanceSettings = R"sql(
+CREATE TABLE instance_settings (
+  id integer PRIMARY KEY CHECK (id = 1),
+  sharing_enabled boolean NOT NULL
+);
+CREATE FUNCTION taskshare_settings_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('taskshare_task_changed', 'sharing');
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER instance_settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON instance_settings
+  FOR EACH STATEMENT EXECUTE FUNCTION taskshare_settings_changed();
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations = {kMigration1,
+                                                         kMigration2,
+                                                         kMigrationSchedules,
+                                                         kMigrationKeyPrefix,
+                                                         kMigrationShareSettings,
+                                                         kMigrationSecrets,
+                                                         kMigrationRedactionVerdict,
+                                                         kMigrationInstanceSettings};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

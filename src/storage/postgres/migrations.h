@@ -13,7 +13,8 @@
 namespace taskshare::postgres {
 
 // The NOTIFY channel on which every committed change to a task is announced, with the task's id as
-// payload (sent by a trigger that migration 2 creates; see migrations.cc).
+// payload (sent by a trigger that migration 2 creates; see migrations.cc); also "*" for a write to
+// secrets and "sharing" for a write to the kill switch (storage/change_feed.h).
 inline constexpr std::string_view kTaskChangedChannel = "taskshare_task_changed";
 
 // Applies every pending migration in one transaction that first takes a transaction-level advisory

@@ -109,6 +109,9 @@ class PostgresStore final : public postgres::ScheduleMethods {
   Result<ShareViews> GetShareViews(std::string_view task_id) override {
     return postgres::GetShareViews(*pool_, task_id);
   }
+  // The kill switch, on the primary.
+  Result<bool> GetSharingEnabled() override;
+  Status SetSharingEnabled(bool enabled) override;
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
@@ -298,6 +301,28 @@ Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
     page.tasks.push_back(std::move(stored->task));
   }
   return page;
+}
+
+// The kill switch: instance_settings' one row, none meaning on. The table's trigger (migration 8)
+// announces every write to the change feed when it commits.
+constexpr std::string_view kSharingEnabledSql = "SELECT sharing_enabled FROM instance_settings WHERE id = 1";
+constexpr std::string_view kSetSharingEnabledSql =
+    "INSERT INTO instance_settings(id, sharing_enabled) VALUES (1, $1::boolean) "
+    "ON CONFLICT (id) DO UPDATE SET sharing_enabled = EXCLUDED.sharing_enabled";
+
+Result<bool> PostgresStore::GetSharingEnabled() {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> rows = (*conn)->Query(kSharingEnabledSql);
+  if (!rows.ok()) return rows.status();
+  return rows->empty() || rows->View(0, 0) == "t";
+}
+
+Status PostgresStore::SetSharingEnabled(bool enabled) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Rows> stored = (*conn)->Query(kSetSharingEnabledSql, enabled);
+  return stored.ok() ? Status::Ok() : stored.status();
 }
 
 }  // namespace

@@ -212,13 +212,22 @@ CREATE TABLE message_blocks (
 CREATE INDEX message_blocks_by_task ON message_blocks(task_seq);
 )sql";
 
+// Version 11: instance_settings, one row (id 1) of settings that hold for the whole database, so far the
+// share-link kill switch (api/admin_api.h); no row means sharing is on.
+constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE instance_settings (
+  id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+  sharing_enabled INTEGER NOT NULL
+);
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 10> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -227,7 +236,8 @@ constexpr std::array<Migration, 10> kMigrations = {{{kMigration1},
                                                     {kMigration7},
                                                     {kMigration8},
                                                     {kMigration9},
-                                                    {kMigration10, PackStoredMessages}}};
+                                                    {kMigration10, PackStoredMessages},
+                                                    {kMigration11}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -128,6 +128,8 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   Result<ShareViews> GetShareViews(std::string_view task_id) override {
     return sqlite::GetShareViews(*pool_, task_id);
   }
+  Result<bool> GetSharingEnabled() override;
+  Status SetSharingEnabled(bool enabled) override;
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
@@ -390,6 +392,26 @@ Result<TaskPage> SqliteStore::ListTasks(const TaskQuery& query) {
     page.tasks.push_back(std::move(stored->task));
   }
   return page;
+}
+
+// The kill switch: instance_settings' one row, none meaning on (migration 11).
+constexpr std::string_view kSharingEnabledSql = "SELECT sharing_enabled FROM instance_settings WHERE id = 1";
+constexpr std::string_view kSetSharingEnabledSql =
+    "INSERT INTO instance_settings(id, sharing_enabled) VALUES (1, ?1) "
+    "ON CONFLICT(id) DO UPDATE SET sharing_enabled = excluded.sharing_enabled";
+
+Result<bool> SqliteStore::GetSharingEnabled() {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Statement> stmt = conn->Prepare(kSharingEnabledSql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return !*row || stmt->ColumnInt64(0) != 0;
+}
+
+Status SqliteStore::SetSharingEnabled(bool enabled) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  return conn->Run(kSetSharingEnabledSql, BoolInt(enabled));
 }
 
 }  // namespace

@@ -42,6 +42,31 @@ bool IsFoldableSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+// The number of bytes AppendEscaped writes for the character of `text` that starts at `i`; `*length` is
+// set to the bytes it reads there. The two must agree with AppendEscaped.
+size_t EscapedUnit(std::string_view text, size_t i, size_t* length) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  *length = 1;
+  switch (c) {
+    case '&':
+    case '\'':
+      return 5;  // &amp; &#39;
+    case '<':
+    case '>':
+      return 4;  // &lt; &gt;
+    case '"':
+      return 6;  // &quot;
+    default:
+      break;
+  }
+  if (c < 0x80) return IsHiddenControl(c) ? 3 : 1;
+  if (const size_t n = Utf8SequenceLength(text, i); n != 0) {
+    *length = n;
+    return n;
+  }
+  return kReplacement.size();
+}
+
 }  // namespace
 
 void AppendEscaped(std::string& out, std::string_view text) {
@@ -98,6 +123,25 @@ std::string HtmlEscape(std::string_view text) {
   std::string out;
   AppendEscaped(out, text);
   return out;
+}
+
+size_t EscapedSize(std::string_view text) {
+  size_t size = 0;
+  for (size_t i = 0, length = 0; i < text.size(); i += length) size += EscapedUnit(text, i, &length);
+  return size;
+}
+
+size_t EscapedPrefix(std::string_view text, size_t max_bytes) {
+  size_t size = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t length = 0;
+    const size_t unit = EscapedUnit(text, i, &length);
+    if (size + unit > max_bytes) break;
+    size += unit;
+    i += length;
+  }
+  return i;
 }
 
 void ReplaceControlCharacters(std::string& html) {

@@ -19,6 +19,13 @@ void AppendEscaped(std::string& out, std::string_view text);
 // `text` escaped as by AppendEscaped.
 std::string HtmlEscape(std::string_view text);
 
+// The number of bytes AppendEscaped appends for `text`. Never less than text.size(), at most six times it.
+size_t EscapedSize(std::string_view text);
+
+// The length of the longest prefix of `text` whose escaped form takes at most `max_bytes`. The prefix
+// never ends inside a UTF-8 sequence, so escaping it shows the same characters as the head of `text`.
+size_t EscapedPrefix(std::string_view text, size_t max_bytes);
+
 // Replaces, in place, the C0 control characters of already-rendered HTML as AppendEscaped does. Used on
 // cmark-gfm's output, which escapes markup but passes control characters through.
 void ReplaceControlCharacters(std::string& html);
@@ -36,6 +43,10 @@ void AppendTime(std::string& out, UnixMicros t);
 // Limits past which a preformatted block is cut (see AppendPreBlock).
 inline constexpr size_t kPreMaxBytes = 4000;
 inline constexpr size_t kPreMaxLines = 80;
+
+// The most AppendPreBlock adds around the escaped text, for a `pre_class` of up to 16 bytes: two <pre>
+// tags, the expander and its line and size counts.
+inline constexpr size_t kPreBlockChromeBytes = 256;
 
 // Appends `text` escaped in <pre class="...">. Text over kPreMaxBytes or kPreMaxLines shows its head and
 // keeps the rest behind a nested <details><summary>Show all N lines</summary>, which needs no script.

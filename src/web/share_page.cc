@@ -114,11 +114,14 @@ void AppendTaskHeader(std::string& out, const Task& task, std::string_view title
   out += "</header>\n";
 }
 
-// The text of the first user message, folded and cut, for link previews.
-std::string Description(const std::vector<std::optional<boost::json::value>>& parsed,
-                        std::string_view title) {
-  for (const auto& message : parsed) {
-    const boost::json::object* object = message ? message->if_object() : nullptr;
+// The text of the first user message, folded and cut, for link previews. Messages are parsed one at a
+// time and only if their text names the role (a role written with \u escapes is missed, and the title
+// is shown instead), so that the page never holds more than one message's parse.
+std::string Description(const std::vector<std::string>& messages, std::string_view title) {
+  for (const std::string& message : messages) {
+    if (message.find("\"user\"") == std::string::npos) continue;
+    const std::optional<boost::json::value> parsed = ParseJson(message);
+    const boost::json::object* object = parsed ? parsed->if_object() : nullptr;
     if (object == nullptr) continue;
     const boost::json::value* role = object->if_contains("role");
     if (role == nullptr || !role->is_string() || role->get_string() != "user") continue;
@@ -132,15 +135,10 @@ std::string Description(const std::vector<std::optional<boost::json::value>>& pa
 
 std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& options) {
   const Task& task = snapshot.task;
-  std::vector<std::optional<boost::json::value>> parsed;
-  parsed.reserve(snapshot.messages.size());
   size_t bytes = 0;
-  for (const std::string& message : snapshot.messages) {
-    parsed.push_back(ParseJson(message));
-    bytes += message.size();
-  }
+  for (const std::string& message : snapshot.messages) bytes += message.size();
   const std::string title = task.title.empty() ? std::string(kUntitled) : Excerpt(task.title, 300);
-  const std::string description = Description(parsed, title);
+  const std::string description = Description(snapshot.messages, title);
 
   std::string out;
   out.reserve(bytes + bytes / 4 + 16384);
@@ -148,9 +146,21 @@ std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& opt
                       options);
   AppendTaskHeader(out, task, title, snapshot.messages.size(), options);
   out += "<main>\n";
-  double markdown_budget_ns = kMarkdownPageBudgetNs;
+  PageBudget page;
+  page.raw_url = options.public_url + "/api/v1/tasks/" + task.id + "/share";
+  page.limit = out.size() + kHtmlBytesPerStoredByte * bytes + kPageAllowanceBytes;
+  const size_t message_allowance = MessageAllowance(page);
+  size_t rendered_bytes = 0;
   for (size_t i = 0; i < snapshot.messages.size(); ++i) {
-    AppendMessage(out, snapshot.messages[i], parsed[i] ? &*parsed[i] : nullptr, i + 1, markdown_budget_ns);
+    const std::string& message = snapshot.messages[i];
+    if (out.size() + message_allowance > page.limit) {
+      AppendPageCut(out, snapshot.messages.size() - i, bytes - rendered_bytes, page);
+      break;
+    }
+    // Parsed here, one at a time, so that only one message's parse is held at once.
+    const std::optional<boost::json::value> parsed = ParseJson(message);
+    AppendMessage(out, message, parsed ? &*parsed : nullptr, i + 1, page);
+    rendered_bytes += message.size();
   }
   if (snapshot.messages.empty()) out += "<p class=\"empty\">This task has no messages yet.</p>\n";
   out += "</main>\n<footer class=\"foot\">Shared read-only on ";

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <sstream>
 #include <string>
 
+#include "domain/messages.h"
 #include "html_audit.h"
 #include "web/share_page.h"
 
@@ -170,6 +174,115 @@ TEST(SharePageMessagesTest, LongToolOutputIsCutBehindAnExpander) {
   EXPECT_TRUE(Has(cut, "Show all 1 line (10 KB)"));
   EXPECT_TRUE(testing::IsValidUtf8(cut));
   EXPECT_FALSE(Has(cut, "\xEF\xBF\xBD"));
+}
+
+// The bound of share_page.h: a page is at most 8 bytes of HTML per stored byte of its transcript, plus
+// the chrome. The allowance covers the stylesheet, the head and header of a short title and the page's
+// fixed allowance for its messages and markers.
+constexpr size_t kHtmlPerStoredByte = 8;
+constexpr size_t kChromeAllowance = 32 * 1024;
+constexpr std::string_view kCutMarker = "Part of this message is not shown here";
+constexpr std::string_view kRawLink =
+    "href=\"https://share.example.com/api/v1/tasks/5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11/share\"";
+
+TaskSnapshot BoundSnapshot(std::vector<std::string> messages) {
+  TaskSnapshot s;
+  s.task.id = "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11";
+  s.task.title = "Bounded";
+  s.messages = std::move(messages);
+  return s;
+}
+
+size_t StoredBytes(const TaskSnapshot& s) {
+  size_t bytes = s.task.title.size();
+  for (const std::string& m : s.messages) bytes += m.size();
+  return bytes;
+}
+
+std::string RenderBounded(const TaskSnapshot& s) {
+  PageOptions options;
+  options.public_url = "https://share.example.com";
+  return RenderSharePage(s, options);
+}
+
+std::string Repeat(std::string_view head, std::string_view item, size_t count, std::string_view tail) {
+  std::string out(head);
+  out.reserve(head.size() + count * (item.size() + 1) + tail.size());
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ',';
+    out += item;
+  }
+  out += tail;
+  return out;
+}
+
+TEST(SharePageBoundTest, MillionsOfTinyPartsAreCutWithAMarkerAndTheNextMessagesShown) {
+  for (std::string_view item : {"{}", "1", "\"\""}) {
+    const TaskSnapshot s = BoundSnapshot({
+        R"({"role":"user","content":"before the flood"})",
+        Repeat(R"({"role":"assistant","content":[)", item, 4'000'000, "]}"),
+        R"({"role":"assistant","content":"after the flood"})",
+    });
+    const std::string html = RenderBounded(s);
+    EXPECT_LE(html.size(), kHtmlPerStoredByte * StoredBytes(s) + kChromeAllowance) << item;
+    EXPECT_TRUE(Has(html, kCutMarker)) << item;
+    EXPECT_TRUE(Has(html, kRawLink)) << item;
+    EXPECT_TRUE(Has(html, "<p>before the flood</p>")) << item;
+    EXPECT_TRUE(Has(html, "id=\"m3\"")) << item;
+    EXPECT_TRUE(Has(html, "<p>after the flood</p>")) << item;
+  }
+}
+
+TEST(SharePageBoundTest, AToolOutputOfAMillionSmallObjectsIsCutWithAMarker) {
+  const TaskSnapshot s = BoundSnapshot({
+      Repeat(R"({"role":"tool","content":[{"type":"tool-result","tool":"scan","output":[)", R"({"a":1})",
+             1'000'000, "]}]}"),
+      R"({"role":"assistant","content":"after the scan"})",
+  });
+  const std::string html = RenderBounded(s);
+  EXPECT_LE(html.size(), kHtmlPerStoredByte * StoredBytes(s) + kChromeAllowance);
+  EXPECT_TRUE(Has(html, kCutMarker));
+  EXPECT_TRUE(Has(html, kRawLink));
+  EXPECT_TRUE(Has(html, "&quot;a&quot;: 1"));  // the head of the output is shown
+  EXPECT_TRUE(Has(html, "<p>after the scan</p>"));
+}
+
+TEST(SharePageBoundTest, ManyTinyMessagesStopThePageWithAMarker) {
+  std::vector<std::string> messages(500'000, "{}");
+  messages.emplace_back(R"({"role":"assistant","content":"the last one"})");
+  const TaskSnapshot s = BoundSnapshot(std::move(messages));
+  const std::string html = RenderBounded(s);
+  EXPECT_LE(html.size(), kHtmlPerStoredByte * StoredBytes(s) + kChromeAllowance);
+  EXPECT_TRUE(Has(html, "The rest of this transcript is not shown here"));
+  EXPECT_TRUE(Has(html, kRawLink));
+  EXPECT_FALSE(Has(html, "the last one"));
+  EXPECT_TRUE(Has(html, "</footer>"));
+}
+
+// The messages of an exported transcript (`taskshare import` format), as they are stored.
+std::vector<std::string> ExportedMessages(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string raw = text.str();
+  const boost::json::value parsed = boost::json::parse(raw);
+  const std::string_view messages = RawMember(raw, "messages").value_or("[]");
+  std::vector<std::string> out;
+  for (std::string_view m : RawElements(messages)) out.push_back(CompactJson(m));
+  EXPECT_EQ(out.size(), parsed.at("messages").as_array().size());
+  return out;
+}
+
+TEST(SharePageBoundTest, AnOrdinaryTranscriptIsShownWhole) {
+  // The demo transcript, found from the corpus directory the build names (tests/unit/redact_corpus).
+  const TaskSnapshot s =
+      BoundSnapshot(ExportedMessages(TASKSHARE_REDACT_CORPUS_DIR "/../../../demo/pentest-transcript.json"));
+  ASSERT_GT(s.messages.size(), 3u);
+  const std::string html = Render(s.messages);
+  EXPECT_FALSE(Has(html, kCutMarker));
+  EXPECT_FALSE(Has(html, "not shown here"));
+  EXPECT_TRUE(Has(html, "id=\"m" + std::to_string(s.messages.size()) + "\""));
+  EXPECT_LE(html.size(), kHtmlPerStoredByte * StoredBytes(s) + kChromeAllowance);
 }
 
 }  // namespace

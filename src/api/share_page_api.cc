@@ -80,6 +80,7 @@ BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const w
   const Task& task = view->snapshot.task;
   web::PageOptions page = options;
   page.index = options.index && task.visibility == Visibility::kPublic;
+  page.redactor = view->redactor.get();
   return {CachedResponse::Make(200, kHtml, web::RenderSharePage(view->snapshot, page),
                                CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
                                ShareCacheExpiry(task)),

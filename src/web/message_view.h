@@ -60,6 +60,8 @@ struct PageBudget {
   // The address of the share's raw JSON ({public_url}/api/v1/tasks/{id}/share), linked from every
   // marker. Trusted text (built by the server), escaped all the same.
   std::string raw_url;
+  // What markdown texts are redacted with as rendered (MarkdownOptions::redactor); null: nothing.
+  const redact::Redactor* redactor = nullptr;
 };
 
 // The most a message ever needs beyond kHtmlBytesPerStoredByte for each of its stored bytes:

@@ -148,6 +148,7 @@ std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& opt
   out += "<main>\n";
   PageBudget page;
   page.raw_url = options.public_url + "/api/v1/tasks/" + task.id + "/share";
+  page.redactor = options.redactor;
   page.limit = out.size() + kHtmlBytesPerStoredByte * bytes + kPageAllowanceBytes;
   const size_t message_allowance = MessageAllowance(page);
   size_t rendered_bytes = 0;

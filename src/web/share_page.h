@@ -31,6 +31,7 @@
 #include <string_view>
 
 #include "domain/task.h"
+#include "redact/redactor.h"
 #include "web/message_view.h"
 
 namespace taskshare::web {
@@ -43,6 +44,9 @@ struct PageOptions {
   std::string site_name = "taskshare";
   // Whether search engines may index the page; false adds <meta name="robots" content="noindex, nofollow">.
   bool index = false;
+  // What the reader's view was redacted with (api/reader_view.h), applied once more to the texts the
+  // page renders as markdown, as they are rendered (MarkdownOptions::redactor); null: none.
+  const redact::Redactor* redactor = nullptr;
 };
 
 // What the messages of a page may take beyond kHtmlBytesPerStoredByte for each of their stored bytes:

@@ -7,6 +7,7 @@
 
 #include "redact/redactor.h"
 #include "web/markdown.h"
+#include "web/share_page.h"
 
 namespace taskshare::web {
 namespace {
@@ -19,10 +20,23 @@ std::string Shown(const std::string& markdown, const redact::Redactor& redactor)
   return RenderMarkdown(markdown, options);
 }
 
-// Every credential of these tests, as a page would show it (without markup).
+// `html` as a reader sees it: its tags taken out.
+std::string Text(const std::string& html) {
+  std::string out;
+  bool tag = false;
+  for (char c : html) {
+    if (c == '<') tag = true;
+    if (!tag) out += c;
+    if (c == '>') tag = false;
+  }
+  return out;
+}
+
+// Every credential of these tests, as a page would show it.
 void ExpectNone(const std::string& html) {
+  const std::string text = Text(html);
   for (const char* hidden : {kSecret, "neo_sk_", "AKIAIOSFODNN7EXAMPLE", "hunter2", "Tr0ub4dor"}) {
-    EXPECT_EQ(html.find(hidden), std::string::npos) << hidden << " in " << html;
+    EXPECT_EQ(text.find(hidden), std::string::npos) << hidden << " in " << html;
   }
 }
 
@@ -76,6 +90,22 @@ TEST(MarkdownRedactionTest, TextWithNothingToRedactRendersAsBefore) {
         "- [x] done\n- [ ] todo", "snake\\_case &amp; more"}) {
     EXPECT_EQ(Shown(text, secrets), RenderMarkdown(text)) << text;
   }
+}
+
+TEST(MarkdownRedactionTest, TheSharePageRendersItsMarkdownRedacted) {
+  const redact::Redactor secrets({kSecret});
+  TaskSnapshot snapshot;
+  snapshot.task.id = "0f5a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b";
+  snapshot.task.title = "audit";
+  snapshot.messages = {R"({"role":"assistant","content":"pw hun**ter2-Tr0**ub4dor"})",
+                       R"({"role":"assistant","content":[{"type":"text","text":"again *hunter2*-Tr0ub4dor"}]})"};
+  PageOptions options;
+  const std::string unredacted = Text(RenderSharePage(snapshot, options));
+  EXPECT_NE(unredacted.find(kSecret), std::string::npos) << "the forms must show the secret unredacted";
+  options.redactor = &secrets;
+  const std::string page = RenderSharePage(snapshot, options);
+  ExpectNone(page);
+  EXPECT_NE(page.find("[REDACTED:secret]"), std::string::npos);
 }
 
 }  // namespace

@@ -31,8 +31,10 @@ std::optional<Response> ServeFromCache(ResponseCache& cache, CachedView view, st
                                        const Request& request);
 
 // The `view` of task `id` served to `request`, built by `build` (which may block) on a miss and cached
-// when cacheable. `id` must be canonical.
-Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::string& id, const Request& request,
-                           const std::function<BuiltResponse()>& build);
+// when cacheable. `id` must be canonical. Concurrent misses of one view share one build: a request
+// that misses while another builds the same view of the same id (with no write to it in between)
+// waits for that build's response instead of building its own.
+Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::string& id,
+                           const Request& request, const std::function<BuiltResponse()>& build);
 
 }  // namespace taskshare::api

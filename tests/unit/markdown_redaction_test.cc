@@ -97,8 +97,9 @@ TEST(MarkdownRedactionTest, TheSharePageRendersItsMarkdownRedacted) {
   TaskSnapshot snapshot;
   snapshot.task.id = "0f5a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b";
   snapshot.task.title = "audit";
-  snapshot.messages = {R"({"role":"assistant","content":"pw hun**ter2-Tr0**ub4dor"})",
-                       R"({"role":"assistant","content":[{"type":"text","text":"again *hunter2*-Tr0ub4dor"}]})"};
+  snapshot.messages = {
+      R"({"role":"assistant","content":"pw hun**ter2-Tr0**ub4dor"})",
+      R"({"role":"assistant","content":[{"type":"text","text":"again *hunter2*-Tr0ub4dor"}]})"};
   PageOptions options;
   const std::string unredacted = Text(RenderSharePage(snapshot, options));
   EXPECT_NE(unredacted.find(kSecret), std::string::npos) << "the forms must show the secret unredacted";

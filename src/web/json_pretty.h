@@ -15,8 +15,9 @@ namespace taskshare::web {
 // Linear time; indentation stops growing past 32 levels.
 std::string PrettyJson(std::string_view json);
 
-// Parses `text` as JSON the way the renderer does everywhere: nesting up to 64 levels (stored messages
-// were accepted at Boost.JSON's default of 32), UTF-8 checked. nullopt if it is not valid JSON.
+// Parses `text` as JSON the way the renderer does everywhere: nesting up to kMaxJsonDepth levels
+// (domain/json_reader.h), the limit every stored message was accepted under, UTF-8 checked. nullopt if
+// it is not valid JSON or nests deeper.
 std::optional<boost::json::value> ParseJson(std::string_view text);
 
 }  // namespace taskshare::web

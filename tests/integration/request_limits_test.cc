@@ -1,6 +1,7 @@
 // Limits on the shape of a request, against the real server: message framing (RFC 9112 §6.3) over raw
 // loopback sockets, where any doubt about where a body ends must close the connection, since the bytes
-// after it would otherwise be read as a request no proxy in front of the server ever saw.
+// after it would otherwise be read as a request no proxy in front of the server ever saw; and how deep
+// the JSON of a body may nest.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/messages.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
 #include "support/suite_server.h"
@@ -116,6 +118,45 @@ TEST_F(FramingTest, AChunkedBodyIsReadAndTheNextRequestAnswered) {
   EXPECT_TRUE(created.keep_alive);
   EXPECT_TRUE(HasStatus(conn.Read(), 200));
   EXPECT_EQ(conn.connects(), 1);
+}
+
+// A message of `levels` objects nested one in another: {"d":{"d":...{"d":0}...}}.
+std::string NestedMessage(int levels) {
+  std::string out;
+  for (int i = 0; i < levels; ++i) out += R"({"d":)";
+  out += '0';
+  out.append(static_cast<std::size_t>(levels), '}');
+  return out;
+}
+
+class NestingTest : public SuiteServer {
+ protected:
+  static void SetUpTestSuite() { StartServer({}, kOwner); }
+};
+
+TEST_F(NestingTest, AMessageNested128LevelsIsServedBackByteForByte) {
+  const std::string id(
+      ExpectJson(
+          Client().Post("/api/v1/tasks", R"({"task": "Scan", "visibility": "public"})", Auth(owner_key_)),
+          202)
+          .at("id")
+          .as_string());
+  const std::string deep = NestedMessage(128);
+  const std::string messages = "/api/v1/tasks/" + id + "/messages";
+  ASSERT_TRUE(HasStatus(Client().Post(messages, R"({"messages": [)" + deep + "]}", Auth(owner_key_)), 200));
+
+  const Response share = Client().Get(Share(id));
+  ASSERT_TRUE(HasStatus(share, 200));
+  const std::optional<std::string_view> served = RawMember(share.body, "messages");
+  ASSERT_TRUE(served.has_value()) << share.body.substr(0, 300);
+  const std::vector<std::string_view> elements = RawElements(*served);
+  ASSERT_FALSE(elements.empty());
+  EXPECT_EQ(elements.back(), deep);
+  EXPECT_TRUE(HasStatus(Client().Get("/share/" + id), 200)) << "the page renders it too";
+
+  const Response refused =
+      Client().Post(messages, R"({"messages": [)" + NestedMessage(300) + "]}", Auth(owner_key_));
+  EXPECT_TRUE(IsError(refused, 400, std::nullopt, "nested deeper than 256 levels"));
 }
 
 }  // namespace

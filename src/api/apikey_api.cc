@@ -1,13 +1,13 @@
 #include "api/apikey_api.h"
 
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "api/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "domain/json_reader.h"
 
 namespace taskshare::api {
 namespace {
@@ -23,9 +23,8 @@ Response NoStoreJson(const json::object& o, int status) {
 // The rotation takes no parameters; an empty body or an empty object says so.
 Status CheckEmptyBody(std::string_view body) {
   if (body.empty()) return Status::Ok();
-  boost::system::error_code ec;
-  const json::value v = json::parse(body, ec);
-  if (!ec && v.is_object() && v.get_object().empty()) return Status::Ok();
+  const auto parsed = ParseJsonObject(body);
+  if (parsed.ok() && parsed->get_object().empty()) return Status::Ok();
   return Status::InvalidArgument("the body must be empty or {}: key rotation takes no fields");
 }
 

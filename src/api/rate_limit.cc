@@ -1,28 +1,36 @@
 #include "api/rate_limit.h"
 
 #include <arpa/inet.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <functional>
 #include <optional>
+#include <stdexcept>
 
 namespace taskshare::api {
 
 namespace {
 
+// Longer than any address text inet_pton reads (INET6_ADDRSTRLEN is 46).
+constexpr std::size_t kMaxAddressText = 64;
+
+// `text` as 16 bytes, IPv4 as ::ffff:a.b.c.d; nullopt if it is not an address. Copies it to the stack
+// for inet_pton, never to the heap: Take() runs it on every request.
 std::optional<std::array<unsigned char, 16>> ParseAddress(std::string_view text) {
-  const std::string s(text);
+  if (text.size() >= kMaxAddressText) return std::nullopt;
+  char s[kMaxAddressText] = {};
+  if (!text.empty()) std::memcpy(s, text.data(), text.size());
   std::array<unsigned char, 16> out{};
   in_addr v4{};
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
+  if (inet_pton(AF_INET, s, &v4) == 1) {
     out[10] = out[11] = 0xff;
     std::memcpy(out.data() + 12, &v4, 4);
     return out;
   }
   in6_addr v6{};
-  if (inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
+  if (inet_pton(AF_INET6, s, &v6) == 1) {
     std::memcpy(out.data(), &v6, 16);
     return out;
   }
@@ -53,6 +61,11 @@ std::optional<RateLimiter::Network> ParseNetwork(std::string_view text) {
   return n;
 }
 
+bool IsMappedIpv4(const std::array<unsigned char, 16>& a) {
+  return std::all_of(a.begin(), a.begin() + 10, [](unsigned char b) { return b == 0; }) && a[10] == 0xff &&
+         a[11] == 0xff;
+}
+
 bool Contains(const RateLimiter::Network& n, const std::array<unsigned char, 16>& a) {
   const int whole = n.bits / 8;
   if (std::memcmp(n.bytes.data(), a.data(), static_cast<std::size_t>(whole)) != 0) return false;
@@ -73,10 +86,14 @@ std::vector<std::string> InvalidTrustedProxies(const std::vector<std::string>& p
 }
 
 RateLimiter::RateLimiter(RateLimitOptions options)
-    : options_(std::move(options)), slots_(std::max<std::size_t>(options_.slots, 1)) {
+    : options_(std::move(options)),
+      slots_(std::max<std::size_t>(options_.slots, 1)),
+      buckets_(2 * slots_, Bucket{options_.burst, 0}) {
   for (const auto& p : options_.trusted_proxies) {
     if (auto n = ParseNetwork(p)) proxies_.push_back(*n);
   }
+  if (sodium_init() < 0) throw std::runtime_error("rate limiter: libsodium failed to initialise");
+  crypto_shorthash_keygen(key_.data());
 }
 
 bool RateLimiter::Trusted(std::string_view address) const {
@@ -100,23 +117,56 @@ std::string_view RateLimiter::ClientOf(const Request& request) const {
   return request.client_address;
 }
 
+std::array<std::size_t, 2> RateLimiter::SlotsOf(std::string_view client) const {
+  static_assert(crypto_shorthash_KEYBYTES == 16 && crypto_shorthash_BYTES == 8);
+  unsigned char hash[crypto_shorthash_BYTES];
+  if (auto address = ParseAddress(Trim(client))) {
+    // An IPv6 client is its /64: the interface half is the host's own to vary.
+    if (!IsMappedIpv4(*address)) std::fill(address->begin() + 8, address->end(), 0);
+    crypto_shorthash(hash, address->data(), address->size(), key_.data());
+  } else {
+    crypto_shorthash(hash, reinterpret_cast<const unsigned char*>(client.data()), client.size(), key_.data());
+  }
+  std::uint64_t h = 0;
+  std::memcpy(&h, hash, sizeof h);
+  // The halves of one keyed hash serve as the two tables' independent hashes.
+  return {static_cast<std::size_t>((h & 0xffffffffu) % slots_), static_cast<std::size_t>((h >> 32) % slots_)};
+}
+
+void RateLimiter::Refill(Bucket& bucket, std::int64_t now_ns) const {
+  const double elapsed = static_cast<double>(now_ns - bucket.last_ns) / 1e9;
+  bucket.tokens = std::min(options_.burst, bucket.tokens + std::max(elapsed, 0.0) * options_.rate);
+  bucket.last_ns = std::max(bucket.last_ns, now_ns);
+}
+
 int RateLimiter::Take(std::string_view client, std::chrono::steady_clock::time_point now) {
   if (!enabled()) return 0;
-  const std::uint64_t key = std::hash<std::string_view>{}(client) | 1;  // never 0, the free mark
-  const std::size_t index = key % slots_.size();
+  const auto [slot0, slot1] = SlotsOf(client);
+  const std::size_t first = slot0;
+  const std::size_t second = slots_ + slot1;
   const std::int64_t now_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  std::lock_guard lock(stripes_[index % stripes_.size()]);
-  Slot& slot = slots_[index];
-  if (slot.key != key) slot = {key, options_.burst, now_ns};
-  const double elapsed = static_cast<double>(now_ns - slot.last_ns) / 1e9;
-  slot.tokens = std::min(options_.burst, slot.tokens + std::max(elapsed, 0.0) * options_.rate);
-  slot.last_ns = now_ns;
-  if (slot.tokens >= 1) {
-    slot.tokens -= 1;
+  // Two stripes, always locked lower first so that two requests cannot wait on each other.
+  std::size_t low = first % stripes_.size();
+  std::size_t high = second % stripes_.size();
+  if (low > high) std::swap(low, high);
+  std::unique_lock lock_low(stripes_[low]);
+  std::unique_lock lock_high(stripes_[high], std::defer_lock);
+  if (high != low) lock_high.lock();
+
+  Bucket& a = buckets_[first];
+  Bucket& b = buckets_[second];
+  Refill(a, now_ns);
+  Refill(b, now_ns);
+  // Each bucket holds at most the client's own tokens (see the header), so the fuller one is the
+  // closer estimate; taking from both keeps the invariant for every client counted in either.
+  const double tokens = std::max(a.tokens, b.tokens);
+  if (tokens >= 1) {
+    a.tokens = std::max(a.tokens - 1, 0.0);
+    b.tokens = std::max(b.tokens - 1, 0.0);
     return 0;
   }
-  return std::max(1, static_cast<int>(std::ceil((1 - slot.tokens) / options_.rate)));
+  return std::max(1, static_cast<int>(std::ceil((1 - tokens) / options_.rate)));
 }
 
 }  // namespace taskshare::api

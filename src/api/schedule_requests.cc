@@ -1,6 +1,5 @@
 #include "api/schedule_requests.h"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include "api/task_requests.h"
@@ -13,14 +12,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::size_t kMaxModelBytes = 256;
-
-Result<json::value> ParseBody(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());
-  if (!v.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  return v;
-}
 
 // Code points in `text`, which Boost.JSON has already checked is valid UTF-8: every byte but the
 // continuation bytes (10xxxxxx) starts one.
@@ -84,7 +75,7 @@ CommonFields ReadCommon(JsonReader& r, Need need, UnixMicros now) {
 }  // namespace
 
 Result<Schedule> ParseCreateSchedule(std::string_view body, UnixMicros now) {
-  auto parsed = ParseBody(body);
+  auto parsed = ParseJsonObject(body);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   CommonFields f = ReadCommon(r, Need::kNullable, now);
@@ -106,7 +97,7 @@ Result<Schedule> ParseCreateSchedule(std::string_view body, UnixMicros now) {
 }
 
 Result<SchedulePatch> ParsePatchSchedule(std::string_view body, UnixMicros now) {
-  auto parsed = ParseBody(body);
+  auto parsed = ParseJsonObject(body);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   CommonFields f = ReadCommon(r, Need::kOptional, now);

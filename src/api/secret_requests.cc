@@ -1,6 +1,5 @@
 #include "api/secret_requests.h"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/json_reader.h"
@@ -30,12 +29,10 @@ Status CheckSecretName(std::string_view name) {
 }
 
 Result<NewSecret> ParseCreateSecret(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  // The parser's message names a position, never the text around it, so no value can leak through it.
-  if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());
-  if (!v.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  JsonReader r(v.get_object(), "");
+  // ParseJsonObject's messages name a position, never the text around it, so no value leaks through them.
+  auto parsed = ParseJsonObject(body);
+  if (!parsed.ok()) return parsed.status();
+  JsonReader r(parsed->get_object(), "");
   auto name = r.String("name", Need::kRequired);
   auto value = r.String("value", Need::kRequired);
   if (Status s = r.Finish(); !s.ok()) return s;

@@ -1,6 +1,5 @@
 #include "api/share_requests.h"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 
@@ -18,11 +17,9 @@ json::string_view Str(std::string_view s) { return {s.data(), s.size()}; }
 }  // namespace
 
 Result<ShareRequest> ParseShareRequest(std::string_view body, UnixMicros now) {
-  boost::system::error_code ec;
-  const json::value v = json::parse(body, ec);
-  if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());
-  if (!v.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  JsonReader r(v.get_object(), "");
+  const auto parsed = ParseJsonObject(body);
+  if (!parsed.ok()) return parsed.status();
+  JsonReader r(parsed->get_object(), "");
   ShareRequest out;
   const auto visibility = r.Enum<Visibility>("visibility", Need::kRequired);
   if (visibility && !IsShared(*visibility)) {

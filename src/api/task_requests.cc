@@ -1,10 +1,8 @@
 #include "api/task_requests.h"
 
-#include <charconv>
-
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <charconv>
 
 #include "common/ids.h"
 #include "domain/json_reader.h"
@@ -20,14 +18,6 @@ constexpr size_t kMaxTitleBytes = 1024;
 constexpr size_t kMaxModelBytes = 256;
 constexpr int kMaxLimit = 100;
 constexpr std::string_view kUntitled = "Untitled task";
-
-Result<json::value> ParseBody(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());
-  if (!v.is_object()) return Status::InvalidArgument("the body must be a JSON object");
-  return v;
-}
 
 // A plain-text first message, as the role "user" would have said it.
 NewMessage UserTextMessage(std::string_view text) {
@@ -47,7 +37,7 @@ std::optional<std::int64_t> ToInt(std::string_view s) {
 }  // namespace
 
 Result<CreateTaskInput> ParseCreateTask(std::string_view body) {
-  auto parsed = ParseBody(body);
+  auto parsed = ParseJsonObject(body);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   CreateTaskInput in;
@@ -92,7 +82,7 @@ Result<CreateTaskInput> ParseCreateTask(std::string_view body) {
 }
 
 Result<TaskPatch> ParsePatchTask(std::string_view body) {
-  auto parsed = ParseBody(body);
+  auto parsed = ParseJsonObject(body);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   TaskPatch p;
@@ -101,12 +91,13 @@ Result<TaskPatch> ParsePatchTask(std::string_view body) {
   p.visibility = r.Enum<Visibility>("visibility");
   p.model = r.Text("model", kMaxModelBytes);
   if (Status s = r.Finish(); !s.ok()) return s;
-  if (p.empty()) return Status::InvalidArgument("nothing to change: send any of title, status, visibility, model");
+  if (p.empty())
+    return Status::InvalidArgument("nothing to change: send any of title, status, visibility, model");
   return p;
 }
 
 Result<std::vector<NewMessage>> ParseAppendMessages(std::string_view body) {
-  auto parsed = ParseBody(body);
+  auto parsed = ParseJsonObject(body);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   const json::value* messages = r.Value("messages", Need::kRequired);
@@ -149,14 +140,16 @@ Result<TaskQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
     if (*paging) continue;
     if (key == "status") {
       q.status = Parse<TaskStatus>(value);
-      if (!q.status) return Status::InvalidArgument("status must be one of " + std::string(Spellings<TaskStatus>()));
+      if (!q.status)
+        return Status::InvalidArgument("status must be one of " + std::string(Spellings<TaskStatus>()));
     } else if (key == "visibility") {
       q.visibility = Parse<Visibility>(value);
       if (!q.visibility) {
         return Status::InvalidArgument("visibility must be one of " + std::string(Spellings<Visibility>()));
       }
     } else if (key == "is_scheduled") {
-      if (value != "true" && value != "false") return Status::InvalidArgument("is_scheduled must be true or false");
+      if (value != "true" && value != "false")
+        return Status::InvalidArgument("is_scheduled must be true or false");
       q.is_scheduled = value == "true";
     } else if (key == "shared") {
       if (value != "true" && value != "false") return Status::InvalidArgument("shared must be true or false");
@@ -183,7 +176,7 @@ Result<ListPosition> DecodeCursor(std::string_view cursor) {
 }
 
 Result<ImportedTask> ParseImportedTask(std::string_view text) {
-  auto parsed = ParseBody(text);
+  auto parsed = ParseJsonObject(text);
   if (!parsed.ok()) return parsed.status();
   JsonReader r(parsed->get_object(), "");
   const json::value* task = r.Value("task", Need::kRequired);

@@ -1,10 +1,27 @@
 #include "domain/json_reader.h"
 
+#include <boost/json/error.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <string>
 
 #include "common/ids.h"
 
 namespace taskshare {
+
+Result<boost::json::value> ParseJsonObject(std::string_view body) {
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(body, ec, {}, options);
+  if (ec == boost::json::error::too_deep) {
+    return Status::InvalidArgument("the JSON body is nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels");
+  }
+  if (ec) return Status::InvalidArgument("malformed JSON body: " + ec.message());
+  if (!v.is_object()) return Status::InvalidArgument("the body must be a JSON object");
+  return v;
+}
 
 JsonReader::JsonReader(const boost::json::object& object, std::string where)
     : object_(object), where_(std::move(where)) {}

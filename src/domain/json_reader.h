@@ -1,4 +1,5 @@
-// JsonReader: strict, field-by-field reading of a JSON object from a request body or an imported file.
+// JsonReader: strict, field-by-field reading of a JSON object from a request body or an imported file,
+// once ParseJsonObject has parsed it.
 //
 // Each accessor reads one member, checks its type (and enum, UUID or time format) and returns its value;
 // on the first mismatch the reader records a kInvalidArgument Status that names the field as
@@ -7,6 +8,9 @@
 // a short-lived local.
 #pragma once
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -14,13 +18,24 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 #include "common/status.h"
 #include "common/time.h"
 #include "domain/enums.h"
 
 namespace taskshare {
+
+// The deepest nesting of arrays and objects a JSON request body (or an imported file) may have; the
+// messages in it get what their envelope leaves (a couple of levels less). Every stored message was
+// accepted under it, so the readers of stored messages (IsJsonObject, the page's ParseJson) take the
+// same limit. Deep enough for real tool output (scanner reports, cloud API responses), and bounded
+// because a parsed value and every walk over it cost memory per level.
+inline constexpr std::size_t kMaxJsonDepth = 256;
+
+// `body` parsed as JSON: a value that is an object, nested at most kMaxJsonDepth levels. Otherwise
+// kInvalidArgument: "malformed JSON body: ..." (the parser's message names a position, never the text
+// around it, so no value can leak through it), "the JSON body is nested deeper than 256 levels", or
+// "the body must be a JSON object".
+Result<boost::json::value> ParseJsonObject(std::string_view body);
 
 // Whether a member must be present, and whether null means "absent".
 enum class Need { kOptional, kRequired, kNullable };

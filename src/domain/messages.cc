@@ -1,11 +1,12 @@
 #include "domain/messages.h"
 
 #include <algorithm>
-#include <string>
-
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <string>
+
+#include "domain/json_reader.h"
 
 namespace taskshare {
 namespace {
@@ -137,8 +138,7 @@ Result<std::vector<NewMessage>> MessagesFromJson(const boost::json::value& parse
   out.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     if (!items[i].is_object()) {
-      return Status::InvalidArgument(std::string(where) + "[" + std::to_string(i) +
-                                     "] must be an object");
+      return Status::InvalidArgument(std::string(where) + "[" + std::to_string(i) + "] must be an object");
     }
     out.push_back(MessageFromJson(items[i].get_object(), spans[i]));
   }
@@ -222,7 +222,9 @@ struct NullHandler {
 bool IsJsonObject(std::string_view text) {
   const size_t first = SkipSpace(text, 0);
   if (first == text.size() || text[first] != '{') return false;
-  boost::json::basic_parser<NullHandler> parser{boost::json::parse_options{}};
+  boost::json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::json::basic_parser<NullHandler> parser{options};
   boost::system::error_code ec;
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   return !ec && parser.done() && SkipSpace(text, used) == text.size();

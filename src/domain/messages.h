@@ -6,14 +6,13 @@
 // message, dropping only the whitespace between tokens. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "common/status.h"
 #include "domain/task.h"
@@ -58,7 +57,8 @@ std::string MessageText(const boost::json::object& message);
 // points, never inside one). `text` must be valid UTF-8.
 std::string DeriveTitle(std::string_view text);
 
-// True if `text` is one complete JSON object: used to refuse a corrupt stored message.
+// True if `text` is one complete JSON object nested at most kMaxJsonDepth levels (json_reader.h), as
+// every message was when it was stored: used to refuse a corrupt stored message.
 bool IsJsonObject(std::string_view text);
 
 // True if `text` is one complete JSON value of any type, nested to any depth, with valid UTF-8 in its

@@ -1,6 +1,7 @@
 #include "http/request_parser.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace taskshare::http {
 
@@ -33,8 +34,18 @@ void RequestParser::on_request_impl(verb method, string_view, string_view target
   version_ = static_cast<unsigned>(version);
 }
 
-void RequestParser::on_field_impl(field name, string_view name_string, string_view value, error_code&) {
+void RequestParser::on_field_impl(field name, string_view name_string, string_view value, error_code& ec) {
   switch (name) {
+    case field::transfer_encoding:
+      // Beast takes a coding list that does not end in chunked ("identity", "chunked, chunked") as a
+      // request without a body, and reads what follows as the next request. A proxy in front that
+      // framed the same bytes by another rule would then forward a request it never saw: refuse
+      // anything but the one framing both must agree on. HTTP/1.0 has no transfer codings at all.
+      if (transfer_encoding_ || version_ < 11 || !boost::beast::iequals(value, "chunked")) {
+        ec = boost::beast::http::error::bad_transfer_encoding;
+      }
+      transfer_encoding_ = true;
+      break;
     case field::authorization:
       out_.authorization.assign(value.data(), value.size());
       break;

@@ -5,6 +5,12 @@
 // Accept-Encoding, Expect and the body) in the connection's reused Request, so a request costs no
 // allocation once the connection's strings have grown. One parser per request, as Beast requires; not
 // thread-safe.
+//
+// Framing (RFC 9112 §6.3): a request with Transfer-Encoding is read only when that is one field whose
+// value is exactly the coding `chunked` (in any case) on HTTP/1.1. Any other Transfer-Encoding (another
+// coding, a list, a second field, an empty value, or any in HTTP/1.0) fails with
+// http::error::bad_transfer_encoding, as Content-Length together with Transfer-Encoding already does
+// in Beast: the end of such a body is in doubt, so the caller answers 400 and closes the connection.
 #pragma once
 
 #include <boost/beast/http/basic_parser.hpp>
@@ -40,6 +46,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   api::Request& out_;
   unsigned version_ = 11;
   bool expect_continue_ = false;
+  bool transfer_encoding_ = false;  // a Transfer-Encoding field has been seen
 };
 
 }  // namespace taskshare::http

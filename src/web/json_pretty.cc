@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
+#include "domain/json_reader.h"
+
 namespace taskshare::web {
 namespace {
 
 constexpr size_t kMaxIndentLevels = 32;
-constexpr size_t kMaxParseDepth = 64;
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -100,7 +101,7 @@ std::string PrettyJson(std::string_view json) { return PrettyJson(json, PrettyLi
 
 std::optional<boost::json::value> ParseJson(std::string_view text) {
   boost::json::parse_options options;
-  options.max_depth = kMaxParseDepth;
+  options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(text, ec, {}, options);
   if (ec) return std::nullopt;

@@ -38,8 +38,9 @@ struct PrettyText {
 // limits.max_bytes or take more than limits.max_lines lines. Time linear in what it shows.
 PrettyText PrettyJson(std::string_view json, const PrettyLimits& limits);
 
-// Parses `text` as JSON the way the renderer does everywhere: nesting up to 64 levels (stored messages
-// were accepted at Boost.JSON's default of 32), UTF-8 checked. nullopt if it is not valid JSON.
+// Parses `text` as JSON the way the renderer does everywhere: nesting up to kMaxJsonDepth levels
+// (domain/json_reader.h), the limit every stored message was accepted under, UTF-8 checked. nullopt if
+// it is not valid JSON or nests deeper.
 std::optional<boost::json::value> ParseJson(std::string_view text);
 
 }  // namespace taskshare::web

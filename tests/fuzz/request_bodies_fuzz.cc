@@ -25,6 +25,7 @@
 #include "api/share_requests.h"
 #include "api/task_requests.h"
 #include "domain/access.h"
+#include "domain/json_reader.h"
 #include "domain/messages.h"
 #include "domain/task_json.h"
 #include "fuzz_check.h"
@@ -68,9 +69,12 @@ bool Same(const json::value& a, const json::value& b) {
   return a == b;
 }
 
+// `text` parsed as deep as a request body may nest.
 std::optional<json::value> Parse(std::string_view text) {
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = json::parse(text, ec, {}, options);
   if (ec) return std::nullopt;
   return v;
 }

@@ -24,6 +24,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
+#include "domain/json_reader.h"
 #include "fuzz_check.h"
 #include "router_fixture.h"
 
@@ -116,8 +117,11 @@ void Check(const api::Response& r) {
   // The gzip variant is compressed bytes; only the identity body is JSON text.
   if (IsJsonContent(r) && !seen.body.empty() &&
       (!r.cached || r.variant == CachedResponse::Variant::kIdentity)) {
+    // A response wraps a message, which may nest almost kMaxJsonDepth levels, in a few of its own.
+    boost::json::parse_options options;
+    options.max_depth = 2 * kMaxJsonDepth;
     boost::system::error_code ec;
-    boost::json::parse(seen.body, ec);
+    boost::json::parse(seen.body, ec, {}, options);
     if (ec)
       std::fprintf(stderr, "status %d, body: %.*s\n", seen.status, static_cast<int>(seen.body.size()),
                    seen.body.data());

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/errors.h"
 #include "common/ids.h"
 
 namespace taskshare::api {
@@ -39,7 +40,8 @@ TEST(TaskRequestsTest, CreateRefusesBadInput) {
       {"{", "malformed JSON body"},
       {"[]", "the body must be a JSON object"},
       {"{}", "one of title, task or message is required"},
-      {R"({"title":"t","visibility":"everyone"})", "visibility must be one of public|private|unlisted|team|support"},
+      {R"({"title":"t","visibility":"everyone"})",
+       "visibility must be one of public|private|unlisted|team|support"},
       {R"({"title":"t","source":"email"})", "source must be one of web|github|slack|linear|jira"},
       {R"({"title":"t","isolated":1})", "isolated must be a boolean"},
       {R"({"title":"t","secrets":"A"})", "secrets must be an array of strings"},
@@ -77,10 +79,41 @@ TEST(TaskRequestsTest, PatchAndAppend) {
   EXPECT_FALSE(ParseAppendMessages(R"({})").ok());
 }
 
+// A message of `levels` objects nested one in another: {"d":{"d":...{"d":0}...}}.
+std::string NestedMessage(int levels) {
+  std::string out;
+  for (int i = 0; i < levels; ++i) out += R"({"d":)";
+  out += '0';
+  out.append(static_cast<std::size_t>(levels), '}');
+  return out;
+}
+
+TEST(TaskRequestsTest, MessagesNestedDeeplyAreKeptUpToTheLimit) {
+  const std::string deep = NestedMessage(128);
+  auto appended = ParseAppendMessages(R"({"messages":[)" + deep + "]}");
+  ASSERT_TRUE(appended.ok()) << appended.status().message();
+  ASSERT_EQ(appended->size(), 1u);
+  EXPECT_EQ((*appended)[0].json, deep);
+  auto created = ParseCreateTask(R"({"task":"Scan","message":)" + deep + "}");
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  EXPECT_EQ(created->messages.at(0).json, deep);
+
+  // The whole body may nest 256 levels: the envelope takes two, the message the rest.
+  EXPECT_TRUE(ParseAppendMessages(R"({"messages":[)" + NestedMessage(254) + "]}").ok());
+  for (const int levels : {255, 1000, 100'000}) {
+    SCOPED_TRACE(levels);
+    auto refused = ParseAppendMessages(R"({"messages":[)" + NestedMessage(levels) + "]}");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(HttpStatus(refused.status().code()), 400);
+    EXPECT_NE(refused.status().message().find("nested deeper than 256 levels"), std::string::npos)
+        << refused.status().message();
+  }
+}
+
 TEST(TaskRequestsTest, ListQueryAndCursor) {
-  auto q = ParseListQuery({{"limit", "5"}, {"status", "active"}, {"is_scheduled", "false"},
-                           {"cursor", EncodeCursor({123, 7})}},
-                          "u1");
+  auto q = ParseListQuery(
+      {{"limit", "5"}, {"status", "active"}, {"is_scheduled", "false"}, {"cursor", EncodeCursor({123, 7})}},
+      "u1");
   ASSERT_TRUE(q.ok()) << q.status().message();
   EXPECT_EQ(q->limit, 5);
   EXPECT_EQ(q->status, TaskStatus::kActive);
@@ -88,9 +121,14 @@ TEST(TaskRequestsTest, ListQueryAndCursor) {
   ASSERT_TRUE(q->after.has_value());
   EXPECT_EQ(q->after->created_at, 123);
   EXPECT_EQ(q->after->seq, 7);
-  for (auto bad : std::vector<std::pair<std::string, std::string>>{
-           {"limit", "0"}, {"limit", "101"}, {"limit", "ten"}, {"cursor", "zzz"}, {"status", "done"},
-           {"visibility", "all"}, {"is_scheduled", "1"}, {"sort", "asc"}}) {
+  for (auto bad : std::vector<std::pair<std::string, std::string>>{{"limit", "0"},
+                                                                   {"limit", "101"},
+                                                                   {"limit", "ten"},
+                                                                   {"cursor", "zzz"},
+                                                                   {"status", "done"},
+                                                                   {"visibility", "all"},
+                                                                   {"is_scheduled", "1"},
+                                                                   {"sort", "asc"}}) {
     EXPECT_FALSE(ParseListQuery({bad}, "u1").ok()) << bad.first << "=" << bad.second;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "domain/json_reader.h"
 #include "html_audit.h"
 #include "web/html.h"
 #include "web/json_pretty.h"
@@ -112,7 +113,9 @@ TEST(PageJsonTest, IndentationStopsGrowingWhenNestingIsDeep) {
   }
   EXPECT_EQ(widest, 2u * 32 + 2);
   EXPECT_TRUE(ParseJson(deep).has_value());
-  EXPECT_FALSE(ParseJson(std::string(100, '[') + std::string(100, ']')).has_value());
+  EXPECT_TRUE(ParseJson(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']')).has_value());
+  EXPECT_FALSE(
+      ParseJson(std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']')).has_value());
   EXPECT_FALSE(ParseJson("{\"a\":").has_value());
 }
 

@@ -42,7 +42,7 @@ Decoded PercentDecoded(std::string_view text, bool plus_is_space);
 
 // The escapes of a JSON string undone (\", \\, \/, \n and the like, \u0041 with hex digits of either
 // case, surrogate pairs), as in JSON text that was itself put in a string. A \u escape of a lone
-// surrogate is kept as written.
+// surrogate decodes to U+FFFD; a malformed escape is kept as written.
 Decoded JsonUnescaped(std::string_view text);
 
 // The text as markdown (CommonMark) shows it outside code: a backslash before ASCII punctuation

@@ -7,7 +7,6 @@
 #include "redact/byte_scan.h"
 
 namespace taskshare::redact {
-namespace {
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -15,6 +14,8 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+namespace {
 
 // The four hex digits at raw[i..i+4), or -1.
 int32_t Hex4(std::string_view raw, size_t i) {
@@ -27,6 +28,8 @@ int32_t Hex4(std::string_view raw, size_t i) {
   }
   return v;
 }
+
+}  // namespace
 
 size_t EncodeUtf8(uint32_t cp, std::array<char, 4>& b) {
   if (cp < 0x80) {
@@ -51,6 +54,8 @@ size_t EncodeUtf8(uint32_t cp, std::array<char, 4>& b) {
   return 4;
 }
 
+namespace {
+
 char SimpleEscape(char c) {
   switch (c) {
     case '"':
@@ -74,26 +79,19 @@ char SimpleEscape(char c) {
   }
 }
 
-// One character or escape of `raw` at `i`: its decoding in `bytes[0, size)` and where the next one
-// starts; next == kBad if the escape is malformed.
-struct Unit {
-  size_t next;
-  size_t size;
-  std::array<char, 4> bytes;
-};
-constexpr size_t kBad = static_cast<size_t>(-1);
+}  // namespace
 
-Unit DecodeUnit(std::string_view raw, size_t i) {
-  Unit u{i + 1, 1, {raw[i]}};
+JsonUnit DecodeJsonUnit(std::string_view raw, size_t i) {
+  JsonUnit u{i + 1, 1, {raw[i]}};
   if (raw[i] != '\\') return u;
-  if (i + 1 >= raw.size()) return {kBad, 0, {}};
+  if (i + 1 >= raw.size()) return {kBadEscape, 0, {}};
   if (raw[i + 1] != 'u') {
     u.bytes[0] = SimpleEscape(raw[i + 1]);
-    u.next = u.bytes[0] == 0 ? kBad : i + 2;
+    u.next = u.bytes[0] == 0 ? kBadEscape : i + 2;
     return u;
   }
   int32_t cp = Hex4(raw, i + 2);
-  if (cp < 0) return {kBad, 0, {}};
+  if (cp < 0) return {kBadEscape, 0, {}};
   u.next = i + 6;
   if (cp >= 0xD800 && cp <= 0xDBFF) {
     const int32_t low =
@@ -111,8 +109,6 @@ Unit DecodeUnit(std::string_view raw, size_t i) {
   return u;
 }
 
-}  // namespace
-
 bool DecodeJsonString(std::string_view raw, std::string& out) {
   out.clear();
   out.reserve(raw.size());
@@ -127,8 +123,8 @@ bool DecodeJsonString(std::string_view raw, std::string& out) {
       i = escape + 2;
       continue;
     }
-    const Unit u = DecodeUnit(raw, escape);
-    if (u.next == kBad) return false;
+    const JsonUnit u = DecodeJsonUnit(raw, escape);
+    if (u.next == kBadEscape) return false;
     out.append(u.bytes.data(), u.size);
     i = u.next;
   }
@@ -151,8 +147,8 @@ void MapSpansToRaw(std::string_view raw, std::vector<Span>& spans) {
   Span current;
   size_t decoded = 0;  // offset in the decoding of the unit at raw[i]
   for (size_t i = 0; i < raw.size() && k < spans.size();) {
-    const Unit u = DecodeUnit(raw, i);
-    if (u.next == kBad) break;  // not reached for text that DecodeJsonString accepted
+    const JsonUnit u = DecodeJsonUnit(raw, i);
+    if (u.next == kBadEscape) break;  // not reached for text that DecodeJsonString accepted
     const size_t decoded_end = decoded + u.size;
     while (k < spans.size()) {
       if (!open) {

@@ -159,7 +159,8 @@ class Store {
 
   // Stores a new task and its first messages in one transaction, assigning task.seq.
   // Messages whose key repeats an earlier one in `messages` are skipped.
-  // kAlreadyExists if the id is taken; kNotFound if task.owner_id is not a user.
+  // kAlreadyExists "Task already exists" if a task has the id, and "Task id is already taken" if a
+  // deleted task had it (see DeleteTask); kNotFound if task.owner_id is not a user.
   virtual Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) = 0;
 
   // The task without its messages. kNotFound if there is no such task.
@@ -192,7 +193,10 @@ class Store {
   // task.
   virtual Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) = 0;
 
-  // Deletes the task and its messages. kNotFound if there is no such task.
+  // Deletes the task and its messages and, in the same transaction, records its id as deleted: the id
+  // is never used again, so links handed out for the task answer "not found" for ever. Every later
+  // insert of a task with that id (CreateTask, a schedule's run, anything else) is refused by the
+  // database, however it races with the delete. kNotFound if there is no such task.
   virtual Status DeleteTask(std::string_view id) = 0;
 
   // One page of the owner's tasks matching the filters.

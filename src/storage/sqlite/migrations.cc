@@ -212,13 +212,31 @@ CREATE TABLE message_blocks (
 CREATE INDEX message_blocks_by_task ON message_blocks(task_seq);
 )sql";
 
+// Version 11. The ids of deleted tasks, kept for ever: a deleted task's links have been handed out, so
+// its id must never name another task. DeleteTask writes the row in the transaction that deletes the
+// task, and the trigger refuses every insert of such an id into tasks, whichever code makes it (an
+// API create, an import, a schedule's run); CreateTask checks first, to answer kAlreadyExists. Writers
+// take turns on SQLite's write lock, so no insert can slip between a delete and its row here. Ids of
+// tasks deleted before this version are not known.
+constexpr std::string_view kMigration11 = R"sql(
+CREATE TABLE deleted_tasks (
+  id TEXT PRIMARY KEY NOT NULL,
+  deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER tasks_never_reuse_a_deleted_id BEFORE INSERT ON tasks
+  WHEN EXISTS (SELECT 1 FROM deleted_tasks WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'the id of a deleted task is never used again');
+END;
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 10> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -227,7 +245,8 @@ constexpr std::array<Migration, 10> kMigrations = {{{kMigration1},
                                                     {kMigration7},
                                                     {kMigration8},
                                                     {kMigration9},
-                                                    {kMigration10, PackStoredMessages}}};
+                                                    {kMigration10, PackStoredMessages},
+                                                    {kMigration11}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

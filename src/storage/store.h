@@ -81,6 +81,9 @@ struct SecretInfo {
 struct SealedSecret {
   std::string name;
   std::string sealed;
+  // A value the secret had before a put replaced it or a delete removed it, kept (sealed as it was,
+  // for the same owner and name) because transcripts may still hold it.
+  bool retired = false;
 };
 
 // Views of one task's share link to add to its count: how many, and when the latest was.
@@ -271,18 +274,23 @@ class Store {
   // change feed when it commits.
 
   // Creates the secret `name` of user `owner_id` with the sealed value `sealed`, or replaces the sealed
-  // value of the one that exists (its created_at kept, updated_at set to `now`). Returns it as stored.
-  // `owner_id` must be a user's.
+  // value of the one that exists (its created_at kept, updated_at set to `now`), keeping the replaced
+  // value as a retired one in the same transaction (unless it is the same sealed bytes). Returns it as
+  // stored. `owner_id` must be a user's.
   virtual Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name,
                                        std::string_view sealed, UnixMicros now) = 0;
 
-  // The user's secrets, by name in byte order.
+  // The user's current secrets (not their retired values), by name in byte order.
   virtual Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) = 0;
 
-  // The user's secrets with their sealed values, by name in byte order.
+  // Every sealed value the user's secrets have had: each current one, and the retired ones of current
+  // and deleted secrets, so that share views redact values that transcripts may still hold. A name may
+  // come several times. By name in byte order; within a name the current value first, then the retired
+  // ones oldest first.
   virtual Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) = 0;
 
-  // kNotFound "Secret not found" if the user has no secret of that name.
+  // Deletes the secret, keeping its value as a retired one, in one transaction. kNotFound "Secret not
+  // found" if the user has no secret of that name; nothing is written then.
   virtual Status DeleteSecret(std::string_view owner_id, std::string_view name) = 0;
 
   // ---- Share link view counts ----

@@ -55,10 +55,10 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(failures, 0);
   ASSERT_OK(OpenSqliteStore(SqliteAt(path)));
   RawSqlite raw(path);
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "11");
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM schema_migrations"), "12");
   EXPECT_EQ(
       raw.QueryText("SELECT group_concat(version) FROM (SELECT version FROM schema_migrations ORDER BY 1)"),
-      "1,2,3,4,5,6,7,8,9,10,11");
+      "1,2,3,4,5,6,7,8,9,10,11,12");
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
@@ -88,6 +88,7 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
       task.id +
       "', 41, 5000); "
       "DROP TABLE message_blocks; DROP TRIGGER tasks_never_reuse_a_deleted_id; DROP TABLE deleted_tasks; "
+      "DROP TABLE retired_secrets; "
       "DELETE FROM schema_migrations WHERE version >= 8");
 
   auto store = OpenSqliteStore(SqliteAt(path));
@@ -137,6 +138,7 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
       "DROP TABLE messages; ALTER TABLE old_messages RENAME TO messages; "
       "CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL; "
       "DROP TABLE message_blocks; DROP TRIGGER tasks_never_reuse_a_deleted_id; DROP TABLE deleted_tasks; "
+      "DROP TABLE retired_secrets; "
       "DELETE FROM schema_migrations WHERE version >= 9");
   RawSqlite old(path);
   ASSERT_EQ(old.QueryText("SELECT MAX(rowid) FROM messages"), "5") << "the rows are numbered as they came";

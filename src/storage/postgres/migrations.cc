@@ -212,14 +212,30 @@ CREATE TRIGGER tasks_never_reuse_a_deleted_id AFTER INSERT ON tasks
   FOR EACH ROW EXECUTE FUNCTION taskshare_task_id_unused();
 )sql";
 
-constexpr std::array<std::string_view, 8> kMigrations = {kMigration1,
+// Version 9: retired secret values, as SQLite's version 12: each sealed value a secret had before a put
+// replaced it or a delete removed it, moved here as it was, in the transaction of that put or delete,
+// so that share views keep redacting it. seq orders one name's values oldest first. Rows are written
+// only together with a write to secrets, whose trigger (version 6) already announces it.
+constexpr std::string_view kMigrationRetiredSecrets = R"sql(
+CREATE TABLE retired_secrets (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  sealed text NOT NULL,
+  retired_at bigint NOT NULL
+);
+CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
+)sql";
+
+constexpr std::array<std::string_view, 9> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
                                                          kMigrationShareSettings,
                                                          kMigrationSecrets,
                                                          kMigrationRedactionVerdict,
-                                                         kMigrationDeletedTasks};
+                                                         kMigrationDeletedTasks,
+                                                         kMigrationRetiredSecrets};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -230,13 +230,27 @@ BEGIN
 END;
 )sql";
 
+// Version 12. Retired secret values: each sealed value a secret had before a put replaced it or a
+// delete removed it, moved here as it was, in the transaction of that put or delete. Its seal is bound
+// to the owner and the name, which the row keeps, so it still opens; share views keep redacting it
+// from transcripts that may still hold it. A retired value goes with its user.
+constexpr std::string_view kMigration12 = R"sql(
+CREATE TABLE retired_secrets (
+  owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  retired_at INTEGER NOT NULL
+);
+CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 12> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -246,7 +260,8 @@ constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
                                                     {kMigration8},
                                                     {kMigration9},
                                                     {kMigration10, PackStoredMessages},
-                                                    {kMigration11}}};
+                                                    {kMigration11},
+                                                    {kMigration12}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -81,6 +81,9 @@ struct SecretInfo {
 struct SealedSecret {
   std::string name;
   std::string sealed;
+  // A value the secret had before a put replaced it or a delete removed it, kept (sealed as it was,
+  // for the same owner and name) because transcripts may still hold it.
+  bool retired = false;
 };
 
 // Views of one task's share link to add to its count: how many, and when the latest was.
@@ -159,7 +162,8 @@ class Store {
 
   // Stores a new task and its first messages in one transaction, assigning task.seq.
   // Messages whose key repeats an earlier one in `messages` are skipped.
-  // kAlreadyExists if the id is taken; kNotFound if task.owner_id is not a user.
+  // kAlreadyExists "Task already exists" if a task has the id, and "Task id is already taken" if a
+  // deleted task had it (see DeleteTask); kNotFound if task.owner_id is not a user.
   virtual Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) = 0;
 
   // The task without its messages. kNotFound if there is no such task.
@@ -192,7 +196,10 @@ class Store {
   // task.
   virtual Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) = 0;
 
-  // Deletes the task and its messages. kNotFound if there is no such task.
+  // Deletes the task and its messages and, in the same transaction, records its id as deleted: the id
+  // is never used again, so links handed out for the task answer "not found" for ever. Every later
+  // insert of a task with that id (CreateTask, a schedule's run, anything else) is refused by the
+  // database, however it races with the delete. kNotFound if there is no such task.
   virtual Status DeleteTask(std::string_view id) = 0;
 
   // One page of the owner's tasks matching the filters.
@@ -267,18 +274,23 @@ class Store {
   // change feed when it commits.
 
   // Creates the secret `name` of user `owner_id` with the sealed value `sealed`, or replaces the sealed
-  // value of the one that exists (its created_at kept, updated_at set to `now`). Returns it as stored.
-  // `owner_id` must be a user's.
+  // value of the one that exists (its created_at kept, updated_at set to `now`), keeping the replaced
+  // value as a retired one in the same transaction (unless it is the same sealed bytes). Returns it as
+  // stored. `owner_id` must be a user's.
   virtual Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name,
                                        std::string_view sealed, UnixMicros now) = 0;
 
-  // The user's secrets, by name in byte order.
+  // The user's current secrets (not their retired values), by name in byte order.
   virtual Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) = 0;
 
-  // The user's secrets with their sealed values, by name in byte order.
+  // Every sealed value the user's secrets have had: each current one, and the retired ones of current
+  // and deleted secrets, so that share views redact values that transcripts may still hold. A name may
+  // come several times. By name in byte order; within a name the current value first, then the retired
+  // ones oldest first.
   virtual Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) = 0;
 
-  // kNotFound "Secret not found" if the user has no secret of that name.
+  // Deletes the secret, keeping its value as a retired one, in one transaction. kNotFound "Secret not
+  // found" if the user has no secret of that name; nothing is written then.
   virtual Status DeleteSecret(std::string_view owner_id, std::string_view name) = 0;
 
   // ---- Share link view counts ----

@@ -222,5 +222,21 @@ TEST_F(DurabilityTest, ImportStoresATaskWholeOrNotAtAll) {
   EXPECT_EQ(ExpectJson(Client().Get("/api/v1/tasks/" + id + "/share"), 200), shared);
 }
 
+// An import keeps the file's id, so it must not bring a deleted task's links back to life either.
+TEST_F(DurabilityTest, AnImportCannotTakeTheIdOfADeletedTask) {
+  const std::string id = NewUuidV4();
+  const std::string text = R"({"task": {"id": ")" + id + R"(", "title": "Imported", "status": "completed",
+      "visibility": "public", "created_at": "2026-01-02T03:04:05Z"}, "messages": []})";
+  EXPECT_EQ(server_.Import(text, "owner@durable.test"), id);
+  ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/tasks/" + id, Auth(key_)), 204));
+
+  const auto file = server_.dir() / "deleted.json";
+  { std::ofstream(file) << text; }
+  const CommandResult r = server_.RunCli({"import", file.string(), "--owner", "owner@durable.test"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find("Task id is already taken"), std::string::npos) << r.err;
+  EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks/" + id + "/share"), 404, "Task not found"));
+}
+
 }  // namespace
 }  // namespace taskshare::testing

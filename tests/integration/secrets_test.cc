@@ -1,7 +1,8 @@
 // The Secrets API and the redaction of secret values from share links, against the real server: names
 // only ever come back, values are redacted from the JSON share and the page (not from the owner's own
-// view), a secret write is honoured by the very next share request, and a server that cannot open a
-// task's stored secrets (no key, another key) withholds its share link instead of serving it.
+// view), also after their secret is deleted or replaced, a secret write is honoured by the very next
+// share request, and a server that cannot open a task's stored secrets (no key, another key) withholds
+// its share link instead of serving it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -165,7 +168,7 @@ TEST_F(SecretsTest, ASecretWriteIsHonouredByTheNextShareRequest) {
   EXPECT_EQ(Client().Get(Share(id)).body.find(value), std::string::npos);
   EXPECT_EQ(Client().Get("/share/" + id).body.find(value), std::string::npos);
 
-  // A new value: the new one is redacted from then on (the old one is no longer known).
+  // A new value: the new one is redacted from then on, and the old one still is.
   const std::string next = "rotated-secret-value-94";
   ASSERT_TRUE(HasStatus(
       Client().Post("/api/v1/tasks/" + id + "/messages",
@@ -175,10 +178,54 @@ TEST_F(SecretsTest, ASecretWriteIsHonouredByTheNextShareRequest) {
   ASSERT_TRUE(HasStatus(PutSecret("LATE_TOKEN", next), 201));
   const Response rotated = Client().Get(Share(id));
   EXPECT_EQ(rotated.body.find(next), std::string::npos);
-  EXPECT_NE(rotated.body.find(value), std::string::npos);
+  EXPECT_EQ(rotated.body.find(value), std::string::npos);
+}
 
-  ASSERT_EQ(Client().Delete("/api/v1/secrets/LATE_TOKEN", Auth(owner_key_)).status, 204);
-  EXPECT_NE(Client().Get(Share(id)).body.find(next), std::string::npos) << "deleted: nothing left to redact";
+// Transcripts keep what they hold: a value stays redacted from share views after its secret is deleted
+// or given another value, on the very next request (the write empties the cache) and after.
+TEST_F(SecretsTest, DeletedAndReplacedValuesStayRedacted) {
+  const std::string deleted = "deleted-secret-value-31";
+  ASSERT_TRUE(HasStatus(PutSecret("DELETED_TOKEN", deleted), 201));
+  const std::string deleted_task = TaskWith("DELETED_TOKEN", deleted);
+  const std::string replaced = "replaced-secret-value-32";
+  const std::string replacing = "replacing-secret-value-33";
+  ASSERT_TRUE(HasStatus(PutSecret("REPLACED_TOKEN", replaced), 201));
+  const std::string replaced_task = TaskWith("REPLACED_TOKEN", replaced);
+  for (const std::string& id : {deleted_task, replaced_task}) {  // cached before the writes
+    ASSERT_TRUE(HasStatus(Client().Get(Share(id)), 200));
+    ASSERT_TRUE(HasStatus(Client().Get("/share/" + id), 200));
+  }
+
+  ASSERT_EQ(Client().Delete("/api/v1/secrets/DELETED_TOKEN", Auth(owner_key_)).status, 204);
+  ASSERT_TRUE(HasStatus(PutSecret("REPLACED_TOKEN", replacing), 201));
+  ASSERT_TRUE(
+      HasStatus(Client().Post("/api/v1/tasks/" + replaced_task + "/messages",
+                              R"({"messages": [{"role": "tool", "content": ")" + replacing + R"("}]})",
+                              Auth(owner_key_)),
+                200));
+
+  for (int round = 0; round < 2; ++round) {  // a miss, then a cache hit
+    SCOPED_TRACE(round);
+    for (const auto& [id, values] :
+         {std::pair{deleted_task, std::vector<std::string>{deleted}},
+          std::pair{replaced_task, std::vector<std::string>{replaced, replacing}}}) {
+      SCOPED_TRACE(id);
+      const Response shared = Client().Get(Share(id));
+      const json::value body = ExpectJson(shared, 200);
+      EXPECT_EQ(body.at("task").at("title"), "run with [REDACTED:secret]");
+      const Response page = Client().Get("/share/" + id);
+      ASSERT_TRUE(HasStatus(page, 200));
+      EXPECT_NE(page.body.find("[REDACTED:secret]"), std::string::npos);
+      for (const std::string& value : values) {
+        EXPECT_EQ(shared.body.find(value), std::string::npos) << shared.body;
+        EXPECT_EQ(page.body.find(value), std::string::npos);
+      }
+    }
+  }
+  const Response list = Client().Get("/api/v1/secrets", Auth(owner_key_));
+  ASSERT_TRUE(HasStatus(list, 200));
+  EXPECT_EQ(list.body.find("DELETED_TOKEN"), std::string::npos) << "a deleted secret is not listed";
+  EXPECT_NE(list.body.find("REPLACED_TOKEN"), std::string::npos);
 }
 
 // A server whose key cannot open a task's stored secrets (none, or another one) withholds its share.

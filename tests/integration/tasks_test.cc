@@ -261,6 +261,28 @@ TEST_F(TasksTest, DeleteRemovesTheTaskEverywhere) {
   EXPECT_EQ(std::count(listed.begin(), listed.end(), id), 0);
 }
 
+// The links of a deleted task have been handed out: nobody can put other content behind them.
+TEST_F(TasksTest, ADeletedTasksIdIsNeverUsedAgain) {
+  const std::string id = NewUuidV4();
+  EXPECT_EQ(Create(R"({"id": ")" + id + R"(", "title": "original", "task": "x"})"), id);
+  ASSERT_TRUE(HasStatus(
+      Client().Request("PUT", Path(id) + "/share", R"({"visibility": "public"})", Auth(alice_)), 200));
+  ASSERT_TRUE(HasStatus(Client().Get(Path(id) + "/share"), 200));
+  ASSERT_TRUE(HasStatus(Client().Get("/share/" + id), 200));
+  ASSERT_TRUE(HasStatus(Client().Delete(Path(id), Auth(alice_)), 204));
+
+  for (const std::string& key : {bob_, alice_}) {
+    const Response r = Client().Post(
+        "/api/v1/tasks", R"({"id": ")" + Upper(id) + R"(", "title": "taken over", "visibility": "public"})",
+        Auth(key));
+    EXPECT_TRUE(IsError(r, 409, "Task id is already taken")) << r.body;
+    EXPECT_NE(r.body.find("already_exists"), std::string::npos) << r.body;
+  }
+  EXPECT_TRUE(IsError(Client().Get(Path(id) + "/share"), 404, "Task not found"));
+  EXPECT_EQ(Client().Get("/share/" + id).status, 404);
+  EXPECT_TRUE(IsError(Client().Get(Path(id), Auth(bob_)), 404));
+}
+
 TEST_F(TasksTest, AppendKeepsOrderAndIsIdempotent) {
   const std::string id = Create(R"({"task": "start"})");
   EXPECT_EQ(Append(id, R"([{"id": "a"}, {"id": "b", "n": 2}, {"id": "c"}])"),

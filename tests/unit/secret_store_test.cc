@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/secrets_api.h"
@@ -30,6 +31,15 @@ std::vector<std::string> Names(const std::vector<SecretInfo>& list) {
   std::vector<std::string> names;
   for (const SecretInfo& s : list) names.push_back(s.name);
   return names;
+}
+
+// Each sealed value as "name=sealed", sorted, so that lists compare whatever order the values of one
+// name come in (the order of names is checked apart).
+std::vector<std::string> SealedValues(const std::vector<SealedSecret>& list) {
+  std::vector<std::string> out;
+  for (const SealedSecret& s : list) out.push_back(s.name + "=" + s.sealed);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 class SecretStoreTest : public StoreTest {};
@@ -73,11 +83,93 @@ TEST_P(SecretStoreTest, PutReplacesTheValueAndKeepsCreatedAt) {
   Reopen();
   auto sealed = store().ListSealedSecrets(ana.id);
   ASSERT_OK(sealed);
-  ASSERT_EQ(sealed->size(), 1u);
-  EXPECT_EQ((*sealed)[0].sealed, "second");
+  EXPECT_EQ(SealedValues(*sealed), (std::vector<std::string>{"TOKEN=first", "TOKEN=second"}));
   auto listed = store().ListSecrets(ana.id);
+  ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].created_at, 1000);
   EXPECT_EQ((*listed)[0].updated_at, 2000);
+}
+
+// Transcripts keep what they hold: every value a secret ever had stays stored, sealed, for the share
+// views to redact, after the secret is deleted or given another value. Only current secrets are listed.
+TEST_P(SecretStoreTest, DeletedAndReplacedValuesAreKeptSealed) {
+  const User ana = AddUser("ana@secrets.test");
+  const User bob = AddUser("bob@secrets.test");
+  ASSERT_OK(store().PutSecret(ana.id, "TOKEN", "sealed-1", 1000));
+  ASSERT_OK(store().PutSecret(ana.id, "TOKEN", "sealed-2", 2000));
+  ASSERT_OK(store().PutSecret(ana.id, "KEPT", "sealed-k", 2100));
+  ASSERT_OK(store().PutSecret(ana.id, "GONE", "sealed-g", 2200));
+  ASSERT_OK(store().DeleteSecret(ana.id, "GONE"));
+  EXPECT_EQ(store().DeleteSecret(ana.id, "GONE").code(), Code::kNotFound);
+  EXPECT_EQ(store().DeleteSecret(ana.id, "NEVER").code(), Code::kNotFound);
+  ASSERT_OK(store().PutSecret(bob.id, "TOKEN", "sealed-bob", 1));
+  Reopen();
+
+  EXPECT_EQ(Names(*store().ListSecrets(ana.id)), (std::vector<std::string>{"KEPT", "TOKEN"}));
+  auto sealed = store().ListSealedSecrets(ana.id);
+  ASSERT_OK(sealed);
+  EXPECT_EQ(SealedValues(*sealed),
+            (std::vector<std::string>{"GONE=sealed-g", "KEPT=sealed-k", "TOKEN=sealed-1", "TOKEN=sealed-2"}));
+  std::vector<std::string> in_order;
+  for (const SealedSecret& s : *sealed)
+    in_order.push_back(s.name + "=" + s.sealed + (s.retired ? " retired" : ""));
+  EXPECT_EQ(in_order, (std::vector<std::string>{"GONE=sealed-g retired", "KEPT=sealed-k", "TOKEN=sealed-2",
+                                                "TOKEN=sealed-1 retired"}))
+      << "by name in byte order, the current value first";
+  EXPECT_EQ(SealedValues(*store().ListSealedSecrets(bob.id)), std::vector<std::string>{"TOKEN=sealed-bob"});
+
+  // A put of the very same sealed bytes retires nothing; deleting again after a new put retires that
+  // value too.
+  ASSERT_OK(store().PutSecret(ana.id, "KEPT", "sealed-k", 2900));
+  ASSERT_OK(store().PutSecret(ana.id, "GONE", "sealed-g2", 3000));
+  ASSERT_OK(store().DeleteSecret(ana.id, "GONE"));
+  EXPECT_EQ(SealedValues(*store().ListSealedSecrets(ana.id)),
+            (std::vector<std::string>{"GONE=sealed-g", "GONE=sealed-g2", "KEPT=sealed-k", "TOKEN=sealed-1",
+                                      "TOKEN=sealed-2"}));
+}
+
+// Puts of one name racing each other take turns: each value but the last one stored is retired, none
+// is lost.
+TEST_P(SecretStoreTest, RacingPutsOfOneNameLoseNoValue) {
+  const User ana = AddUser("ana@secrets.test");
+  constexpr int kThreads = 6;
+  std::vector<std::thread> threads;
+  std::vector<std::string> expected;
+  for (int t = 0; t < kThreads; ++t) {
+    expected.push_back("TOKEN=sealed-" + std::to_string(t));
+    threads.emplace_back([&, t] {
+      const Status s = StatusOf(store().PutSecret(ana.id, "TOKEN", "sealed-" + std::to_string(t), t));
+      EXPECT_TRUE(s.ok()) << Describe(s);
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto sealed = store().ListSealedSecrets(ana.id);
+  ASSERT_OK(sealed);
+  EXPECT_EQ(SealedValues(*sealed), expected);
+  EXPECT_EQ(std::count_if(sealed->begin(), sealed->end(), [](const SealedSecret& s) { return !s.retired; }),
+            1);
+}
+
+TEST_P(SecretStoreTest, ATaskKeepsTheValuesItsSecretsEverHad) {
+  const User ana = AddUser("ana@secrets.test");
+  auto box = Box(kKey);
+  ASSERT_OK(store().PutSecret(ana.id, "TOKEN", box->Seal(ana.id, "TOKEN", "token-value-1"), 1));
+  ASSERT_OK(store().PutSecret(ana.id, "TOKEN", box->Seal(ana.id, "TOKEN", "token-value-2"), 2));
+  ASSERT_OK(store().PutSecret(ana.id, "OLD", box->Seal(ana.id, "OLD", "old-value"), 3));
+  ASSERT_OK(store().DeleteSecret(ana.id, "OLD"));
+  Task task = NewTask(ana, 1000);
+  task.secret_names = {"TOKEN", "OLD"};
+  auto values = secrets::SecretValuesOf(store(), box.get(), task);
+  ASSERT_OK(values);
+  std::sort(values->begin(), values->end());
+  EXPECT_EQ(*values, (std::vector<std::string>{"old-value", "token-value-1", "token-value-2"}));
+
+  // A retired value that cannot be opened withholds the share like a current one.
+  task.secret_names = {"OLD"};
+  const auto other_key = Box(kOtherKey);
+  auto refused = secrets::SecretValuesOf(store(), other_key.get(), task);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kUnavailable);
 }
 
 TEST_P(SecretStoreTest, TheApiStoresValuesOnlySealed) {

@@ -91,7 +91,8 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
       "INSERT INTO share_views VALUES ('" +
       task.id +
       "', 41, 5000); "
-      "DROP TABLE message_blocks; DROP TABLE instance_settings; "
+      "DROP TABLE message_blocks; DROP TABLE instance_settings; DROP TRIGGER tasks_never_reuse_a_deleted_id; "
+      "DROP TABLE deleted_tasks; DROP TABLE retired_secrets; "
       "DELETE FROM schema_migrations WHERE version >= 8");
 
   auto store = OpenSqliteStore(SqliteAt(path));
@@ -140,7 +141,8 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
       "ORDER BY position, task_seq; "
       "DROP TABLE messages; ALTER TABLE old_messages RENAME TO messages; "
       "CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL; "
-      "DROP TABLE message_blocks; DROP TABLE instance_settings; "
+      "DROP TABLE message_blocks; DROP TABLE instance_settings; DROP TRIGGER tasks_never_reuse_a_deleted_id; "
+      "DROP TABLE deleted_tasks; DROP TABLE retired_secrets; "
       "DELETE FROM schema_migrations WHERE version >= 9");
   RawSqlite old(path);
   ASSERT_EQ(old.QueryText("SELECT MAX(rowid) FROM messages"), "5") << "the rows are numbered as they came";

@@ -80,6 +80,35 @@ TEST_P(StoreConcurrencyTest, ConcurrentCreatesOfOneIdOrEmailStoreItOnce) {
   EXPECT_EQ(got->messages, std::vector<std::string>{Keyed("m" + winner).json});
 }
 
+// Creates racing with the delete of their id never store it: before the delete commits the id is a
+// task's, after it the id is deleted's, and no moment lies between.
+TEST_P(StoreConcurrencyTest, CreatesRacingADeleteOfTheirIdNeverStoreIt) {
+  const User owner = AddUser("a@example.com");
+  const User taker = AddUser("b@example.com");
+  constexpr int kRounds = 10;
+  constexpr int kThreads = 3;
+  constexpr int kTries = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const Task task = Create(NewTask(owner, 100 + round));
+    std::vector<std::vector<Status>> results(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        Task mine = NewTask(taker, 500, "taken over");
+        mine.id = task.id;
+        for (int i = 0; i < kTries; ++i) results[t].push_back(store().CreateTask(mine, {}));
+      });
+    }
+    ASSERT_OK(store().DeleteTask(task.id));
+    for (auto& th : threads) th.join();
+    for (const auto& tries : results) {
+      for (const Status& s : tries) EXPECT_EQ(s.code(), Code::kAlreadyExists) << Describe(s);
+    }
+    EXPECT_EQ(StatusOf(store().GetTask(task.id)).code(), Code::kNotFound);
+  }
+}
+
 // Rotations racing from one current key take turns: exactly one replaces it, the others find it gone
 // and change nothing, so one key is left, the winner's. Several rounds, each from the last winner.
 TEST_P(StoreConcurrencyTest, RotationsRacingFromOneKeyLeaveExactlyOneKey) {

@@ -232,6 +232,40 @@ TEST_P(StoreTest, DeleteTaskRemovesTaskAndMessages) {
   EXPECT_EQ(ListAllIds(OwnedBy(owner.id)), std::vector<std::string>{kept.id});
 }
 
+// A deleted task's links have been handed out: its id must never name another task, whoever asks,
+// however the task is inserted.
+TEST_P(StoreTest, ADeletedIdCannotBeCreatedAgain) {
+  const User owner = AddUser("a@example.com");
+  const User other = AddUser("b@example.com");
+  const Task deleted = Create(NewTask(owner, 100), {Keyed("a")});
+  const Task kept = Create(NewTask(owner, 200));
+  ASSERT_OK(store().DeleteTask(deleted.id));
+
+  for (const User* user : {&other, &owner}) {
+    Task again = NewTask(*user, 300, "taken over");
+    again.id = deleted.id;
+    const Status s = store().CreateTask(again, {Keyed("x")});
+    EXPECT_EQ(s.code(), Code::kAlreadyExists) << Describe(s);
+    EXPECT_EQ(s.message(), "Task id is already taken");
+  }
+  EXPECT_EQ(StatusOf(store().GetTask(deleted.id)).code(), Code::kNotFound);
+  EXPECT_EQ(store().DeleteTask(deleted.id).code(), Code::kNotFound);
+  EXPECT_EQ(ListAllIds(OwnedBy(other.id)), std::vector<std::string>{});
+
+  // The database itself refuses the id, to every insert, after a restart too.
+  Reopen();
+  const std::string copy_of_kept =
+      "INSERT INTO tasks(id, owner_id, title, status, visibility, source, is_isolated, is_scheduled, "
+      "secret_names, created_at, updated_at) SELECT '" +
+      deleted.id +
+      "', owner_id, title, status, visibility, source, is_isolated, is_scheduled, secret_names, "
+      "created_at, updated_at FROM tasks WHERE id = '" +
+      kept.id + "'";
+  EXPECT_THROW(db_->ExecRaw(copy_of_kept), std::runtime_error);
+  EXPECT_EQ(StatusOf(store().GetTask(deleted.id)).code(), Code::kNotFound);
+  EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM tasks"), 1);
+}
+
 TEST_P(StoreTest, ListIsNewestFirstWithTiesInReverseCreationOrder) {
   const User owner = AddUser("a@example.com");
   const User other = AddUser("b@example.com");

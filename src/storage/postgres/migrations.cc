@@ -205,14 +205,58 @@ CREATE TRIGGER instance_settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRU
   FOR EACH STATEMENT EXECUTE FUNCTION taskshare_settings_changed();
 )sql";
 
-constexpr std::array<std::string_view, 8> kMigrations = {kMigration1,
+// Version 9: the ids of deleted tasks, kept for ever, as SQLite's version 12: a deleted task's links
+// have been handed out, so its id must never name another task. DeleteTask writes the row in the
+// statement that deletes the task. The trigger refuses every insert of such an id into tasks, whichever
+// code makes it, with unique_violation. It runs AFTER the insert on purpose: an insert of an id whose
+// row a concurrent transaction is deleting waits, in the unique index, for that transaction to end, and
+// only then does the trigger's query (a fresh snapshot, as every query of a volatile function in a
+// read-committed transaction) look for the id here, so it sees the committed delete's row. A check
+// made before the insert could read the table before that delete committed. Ids of tasks deleted
+// before this version are not known.
+constexpr std::string_view kMigrationDeletedTasks = R"sql(
+CREATE TABLE deleted_tasks (
+  id text PRIMARY KEY,
+  deleted_at bigint NOT NULL
+);
+CREATE FUNCTION taskshare_task_id_unused() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM deleted_tasks d WHERE d.id = NEW.id) THEN
+    RAISE EXCEPTION 'the id % of a deleted task is never used again', NEW.id
+      USING ERRCODE = 'unique_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER tasks_never_reuse_a_deleted_id AFTER INSERT ON tasks
+  FOR EACH ROW EXECUTE FUNCTION taskshare_task_id_unused();
+)sql";
+
+// Version 10: retired secret values, as SQLite's version 13: each sealed value a secret had before a put
+// replaced it or a delete removed it, moved here as it was, in the transaction of that put or delete,
+// so that share views keep redacting it. seq orders one name's values oldest first. Rows are written
+// only together with a write to secrets, whose trigger (version 6) already announces it.
+constexpr std::string_view kMigrationRetiredSecrets = R"sql(
+CREATE TABLE retired_secrets (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  sealed text NOT NULL,
+  retired_at bigint NOT NULL
+);
+CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
+)sql";
+
+constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
                                                          kMigrationShareSettings,
                                                          kMigrationSecrets,
                                                          kMigrationRedactionVerdict,
-                                                         kMigrationInstanceSettings};
+                                                          kMigrationInstanceSettings,
+                                                          kMigrationDeletedTasks,
+                                                          kMigrationRetiredSecrets};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "common/time.h"
 #include "domain/enums.h"
 #include "domain/task_json.h"
 #include "storage/postgres/connection.h"
@@ -120,7 +121,8 @@ class PostgresStore final : public postgres::ScheduleMethods {
 
 // Inserts the task only if its owner exists and its id is free; returns its seq, or no row when
 // either check fails. ON CONFLICT waits for a concurrent insert of the same id and then skips, so
-// a race is told apart from success without an error.
+// a race is told apart from success without an error. The id of a deleted task fails the statement
+// with unique_violation (the trigger of migration 9).
 constexpr std::string_view kInsertTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
@@ -146,7 +148,12 @@ Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>
       ToString(task.source), OptionalEnumText(task.completion_delivery), task.is_isolated, task.is_scheduled,
       task.model, task.project_id, SecretNamesToText(task.secret_names), schedule_info, task.created_at,
       task.updated_at, static_cast<std::int64_t>(kept.size()));
-  if (!inserted.ok()) return inserted.status();
+  if (!inserted.ok()) {
+    if ((*conn)->last_sqlstate() == postgres::kUniqueViolation) {
+      return Status::AlreadyExists("Task id is already taken");
+    }
+    return inserted.status();
+  }
   if (inserted->empty()) {
     Result<Rows> taken = (*conn)->Query(kTaskIdTakenSql, task.id);
     if (!taken.ok()) return taken.status();
@@ -246,13 +253,16 @@ Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& pat
   return std::move(stored->task);
 }
 
-// The task's messages go with it (ON DELETE CASCADE), in the same statement.
-constexpr std::string_view kDeleteTaskSql = "DELETE FROM tasks WHERE id = $1";
+// The task's messages go with it (ON DELETE CASCADE), and its id into deleted_tasks, all in one
+// statement; the count of rows is that of the ids recorded.
+constexpr std::string_view kDeleteTaskSql =
+    "WITH gone AS (DELETE FROM tasks WHERE id = $1 RETURNING id) "
+    "INSERT INTO deleted_tasks(id, deleted_at) SELECT id, $2::bigint FROM gone";
 
 Status PostgresStore::DeleteTask(std::string_view id) {
   Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
-  Result<Rows> deleted = (*conn)->Query(kDeleteTaskSql, id);
+  Result<Rows> deleted = (*conn)->Query(kDeleteTaskSql, id, NowMicros());
   if (!deleted.ok()) return deleted.status();
   if (deleted->affected() == 0) return Status::NotFound("Task not found");
   return Status::Ok();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/time.h"
 #include "storage/postgres/connection.h"
 
 namespace taskshare::postgres {
@@ -17,9 +18,33 @@ constexpr std::string_view kPutSecretSql =
     "RETURNING created_at, updated_at";
 constexpr std::string_view kListSecretsSql =
     "SELECT name, created_at, updated_at FROM secrets WHERE owner_id = $1 ORDER BY name COLLATE \"C\"";
+// The current value and the retired ones, each name's current one first, then its retired ones oldest
+// first.
 constexpr std::string_view kListSealedSecretsSql =
-    "SELECT name, sealed FROM secrets WHERE owner_id = $1 ORDER BY name COLLATE \"C\"";
-constexpr std::string_view kDeleteSecretSql = "DELETE FROM secrets WHERE owner_id = $1 AND name = $2";
+    "SELECT name, sealed, retired FROM ("
+    "SELECT name, sealed, 0 AS retired, 0::bigint AS seq FROM secrets WHERE owner_id = $1 "
+    "UNION ALL SELECT name, sealed, 1, seq FROM retired_secrets WHERE owner_id = $1) v "
+    "ORDER BY name COLLATE \"C\", retired, seq";
+
+// Puts of one user's secrets take turns on the user's row, so that the value a put retires is the one
+// it replaces: two puts of one name would otherwise both read the value before either, and the first
+// one's value would be overwritten without being retired (also when neither finds a row and the
+// second's insert becomes an update). FOR NO KEY UPDATE leaves the foreign-key checks of other writes
+// that name the user free.
+constexpr std::string_view kLockOwnerSql = "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE";
+// The value a put replaces is retired unless it is the very same sealed bytes. A new seal of the same
+// value differs (a fresh nonce), and the store cannot tell it apart: it is retired too, harmlessly.
+constexpr std::string_view kRetireReplacedSql =
+    "INSERT INTO retired_secrets(owner_id, name, sealed, retired_at) "
+    "SELECT owner_id, name, sealed, $4::bigint FROM secrets "
+    "WHERE owner_id = $1::text AND name = $2::text AND sealed <> $3::text";
+// The delete and the retirement of the deleted value are one statement; its count of rows is that of
+// the values retired. A put racing with it either is replaced by the delete, which then retires the
+// put's value, or inserts afresh after it.
+constexpr std::string_view kDeleteSecretSql =
+    "WITH gone AS (DELETE FROM secrets WHERE owner_id = $1 AND name = $2 RETURNING owner_id, name, sealed) "
+    "INSERT INTO retired_secrets(owner_id, name, sealed, retired_at) "
+    "SELECT owner_id, name, sealed, $3::bigint FROM gone";
 
 constexpr std::string_view kAddShareViewsSql =
     "INSERT INTO share_views(task_id, views, last_viewed_at) "
@@ -35,10 +60,17 @@ Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, st
                              std::string_view sealed, UnixMicros now) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Result<Rows> locked = (*conn)->Query(kLockOwnerSql, owner_id); !locked.ok()) return locked.status();
+  Result<Rows> retired = (*conn)->Query(kRetireReplacedSql, owner_id, name, sealed, now);
+  if (!retired.ok()) return retired.status();
   Result<Rows> rows = (*conn)->Query(kPutSecretSql, owner_id, name, sealed, now);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::Internal("storage error", "the secret upsert returned no row");
-  return SecretInfo{std::string(name), rows->Int64(0, 0), rows->Int64(0, 1)};
+  SecretInfo info{std::string(name), rows->Int64(0, 0), rows->Int64(0, 1)};
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return info;
 }
 
 Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_view owner_id) {
@@ -58,14 +90,15 @@ Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::s
   Result<Rows> rows = (*conn)->Query(kListSealedSecretsSql, owner_id);
   if (!rows.ok()) return rows.status();
   std::vector<SealedSecret> out;
-  for (int i = 0; i < rows->size(); ++i) out.push_back({rows->Text(i, 0), rows->Text(i, 1)});
+  for (int i = 0; i < rows->size(); ++i)
+    out.push_back({rows->Text(i, 0), rows->Text(i, 1), rows->Int64(i, 2) == 1});
   return out;
 }
 
 Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
-  Result<Rows> rows = (*conn)->Query(kDeleteSecretSql, owner_id, name);
+  Result<Rows> rows = (*conn)->Query(kDeleteSecretSql, owner_id, name, NowMicros());
   if (!rows.ok()) return rows.status();
   if (rows->affected() == 0) return Status::NotFound("Secret not found");
   return Status::Ok();

@@ -221,13 +221,45 @@ CREATE TABLE instance_settings (
 );
 )sql";
 
+// Version 12. The ids of deleted tasks, kept for ever: a deleted task's links have been handed out, so
+// its id must never name another task. DeleteTask writes the row in the transaction that deletes the
+// task, and the trigger refuses every insert of such an id into tasks, whichever code makes it (an
+// API create, an import, a schedule's run); CreateTask checks first, to answer kAlreadyExists. Writers
+// take turns on SQLite's write lock, so no insert can slip between a delete and its row here. Ids of
+// tasks deleted before this version are not known.
+constexpr std::string_view kMigration12 = R"sql(
+CREATE TABLE deleted_tasks (
+  id TEXT PRIMARY KEY NOT NULL,
+  deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER tasks_never_reuse_a_deleted_id BEFORE INSERT ON tasks
+  WHEN EXISTS (SELECT 1 FROM deleted_tasks WHERE id = NEW.id)
+BEGIN
+  SELECT RAISE(ABORT, 'the id of a deleted task is never used again');
+END;
+)sql";
+
+// Version 13. Retired secret values: each sealed value a secret had before a put replaced it or a
+// delete removed it, moved here as it was, in the transaction of that put or delete. Its seal is bound
+// to the owner and the name, which the row keeps, so it still opens; share views keep redacting it
+// from transcripts that may still hold it. A retired value goes with its user.
+constexpr std::string_view kMigration13 = R"sql(
+CREATE TABLE retired_secrets (
+  owner_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  retired_at INTEGER NOT NULL
+);
+CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 13> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -237,7 +269,9 @@ constexpr std::array<Migration, 11> kMigrations = {{{kMigration1},
                                                     {kMigration8},
                                                     {kMigration9},
                                                     {kMigration10, PackStoredMessages},
-                                                    {kMigration11}}};
+                                                    {kMigration11},
+                                                    {kMigration12},
+                                                    {kMigration13}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -1,5 +1,7 @@
 #include "storage/sqlite/secret_ops.h"
 
+#include "common/time.h"
+
 namespace taskshare::sqlite {
 namespace {
 
@@ -10,9 +12,22 @@ constexpr std::string_view kPutSecretSql =
     "RETURNING created_at, updated_at";
 constexpr std::string_view kListSecretsSql =
     "SELECT name, created_at, updated_at FROM secrets WHERE owner_id = ?1 ORDER BY name";
+// The current value and the retired ones, each name's current one first, then its retired ones oldest
+// first.
 constexpr std::string_view kListSealedSecretsSql =
-    "SELECT name, sealed FROM secrets WHERE owner_id = ?1 ORDER BY name";
+    "SELECT name, sealed, 0 AS retired, 0 AS seq FROM secrets WHERE owner_id = ?1 "
+    "UNION ALL SELECT name, sealed, 1, rowid FROM retired_secrets WHERE owner_id = ?1 "
+    "ORDER BY name, retired, seq";
 constexpr std::string_view kDeleteSecretSql = "DELETE FROM secrets WHERE owner_id = ?1 AND name = ?2";
+
+// The value a put replaces is retired unless it is the very same sealed bytes. A new seal of the same
+// value differs (a fresh nonce), and the store cannot tell it apart: it is retired too, harmlessly.
+constexpr std::string_view kRetireReplacedSql =
+    "INSERT INTO retired_secrets(owner_id, name, sealed, retired_at) "
+    "SELECT owner_id, name, sealed, ?4 FROM secrets WHERE owner_id = ?1 AND name = ?2 AND sealed <> ?3";
+constexpr std::string_view kRetireDeletedSql =
+    "INSERT INTO retired_secrets(owner_id, name, sealed, retired_at) "
+    "SELECT owner_id, name, sealed, ?3 FROM secrets WHERE owner_id = ?1 AND name = ?2";
 
 // Adds to the task's count only while the task exists; the SELECT's WHERE also settles SQLite's
 // parsing of ON CONFLICT after INSERT ... SELECT.
@@ -29,14 +44,22 @@ constexpr std::string_view kShareViewsSql =
 Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
                              std::string_view sealed, UnixMicros now) {
   ConnectionPool::Lease conn = pool.Acquire();
-  Result<Statement> stmt = conn->Query(kPutSecretSql, owner_id, name, sealed, now);
-  if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::Internal("storage error", "the secret upsert returned no row");
-  SecretInfo info{std::string(name), stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
-  // RETURNING yields the row before the statement has finished; stepping to the end commits it.
-  if (Result<bool> done = stmt->Step(); !done.ok()) return done.status();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Status s = conn->Run(kRetireReplacedSql, owner_id, name, sealed, now); !s.ok()) return s;
+  SecretInfo info{std::string(name), 0, 0};
+  {
+    Result<Statement> stmt = conn->Query(kPutSecretSql, owner_id, name, sealed, now);
+    if (!stmt.ok()) return stmt.status();
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Internal("storage error", "the secret upsert returned no row");
+    info.created_at = stmt->ColumnInt64(0);
+    info.updated_at = stmt->ColumnInt64(1);
+    // RETURNING yields the row before the statement has finished; stepping to the end completes it.
+    if (Result<bool> done = stmt->Step(); !done.ok()) return done.status();
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
   return info;
 }
 
@@ -63,16 +86,20 @@ Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::s
     Result<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back({stmt->ColumnText(0), stmt->ColumnText(1)});
+    out.push_back({stmt->ColumnText(0), stmt->ColumnText(1), stmt->ColumnInt64(2) == 1});
   }
   return out;
 }
 
 Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name) {
   ConnectionPool::Lease conn = pool.Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Status s = conn->Run(kRetireDeletedSql, owner_id, name, NowMicros()); !s.ok()) return s;
   if (Status s = conn->Run(kDeleteSecretSql, owner_id, name); !s.ok()) return s;
+  // Nothing to delete: the retire above found nothing either, and the transaction rolls back.
   if (conn->Changes() == 0) return Status::NotFound("Secret not found");
-  return Status::Ok();
+  return tx->Commit();
 }
 
 Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& counts) {

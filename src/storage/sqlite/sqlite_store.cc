@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/time.h"
 #include "domain/enums.h"
 #include "domain/messages.h"
 #include "domain/task_json.h"
@@ -144,6 +145,7 @@ Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view par
 }
 
 constexpr std::string_view kTaskIdTakenSql = "SELECT 1 FROM tasks WHERE id = ?1";
+constexpr std::string_view kTaskIdDeletedSql = "SELECT 1 FROM deleted_tasks WHERE id = ?1";
 constexpr std::string_view kUserExistsSql = "SELECT 1 FROM users WHERE id = ?1";
 constexpr std::string_view kInsertTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
@@ -159,6 +161,11 @@ Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& 
   Result<bool> taken = Exists(*conn, kTaskIdTakenSql, task.id);
   if (!taken.ok()) return taken.status();
   if (*taken) return Status::AlreadyExists("Task already exists");
+  // Under the write lock, so no delete can commit between this check and the insert; the trigger of
+  // migration 12 refuses the insert anyway.
+  Result<bool> deleted = Exists(*conn, kTaskIdDeletedSql, task.id);
+  if (!deleted.ok()) return deleted.status();
+  if (*deleted) return Status::AlreadyExists("Task id is already taken");
   Result<bool> owner = Exists(*conn, kUserExistsSql, task.owner_id);
   if (!owner.ok()) return owner.status();
   if (!*owner) return Status::NotFound("User not found");
@@ -331,6 +338,8 @@ Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch
 
 constexpr std::string_view kDeleteMessagesSql = "DELETE FROM messages WHERE task_seq = ?1";
 constexpr std::string_view kDeleteTaskSql = "DELETE FROM tasks WHERE seq = ?1";
+constexpr std::string_view kRecordDeletedTaskSql =
+    "INSERT INTO deleted_tasks(id, deleted_at) VALUES (?1, ?2)";
 
 Status SqliteStore::DeleteTask(std::string_view id) {
   ConnectionPool::Lease conn = pool_->Acquire();
@@ -340,6 +349,7 @@ Status SqliteStore::DeleteTask(std::string_view id) {
   if (!ref.ok()) return ref.status();
   Status s = conn->Run(kDeleteMessagesSql, ref->seq);
   if (s.ok()) s = conn->Run(kDeleteTaskSql, ref->seq);
+  if (s.ok()) s = conn->Run(kRecordDeletedTaskSql, id, NowMicros());
   if (!s.ok()) return s;
   return tx->Commit();
 }

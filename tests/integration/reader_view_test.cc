@@ -3,7 +3,8 @@
 // case or character by character, JSON-escaped, markdown backslash escapes, character references, a
 // digit secret stored as a JSON number) shows none of them to any reader but the owner: not to another
 // user or a teammate through GET /api/v1/tasks/{id}, not to anyone through the share link's JSON or
-// page; and whatever the share settings say of the pattern rules.
+// page; not in the messages nor in the task's own fields (its model); and whatever the share settings
+// say of the pattern rules.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -70,6 +71,7 @@ class ReaderViewHttpTest : public SuiteServer {
         json::object{{"role", "tool"}, {"content", "card"}, {"pin", 48151623}},
     };
     const json::object body{{"title", "audit"},
+                            {"model", "model-Tr0ub4dor-3-horse"},
                             {"visibility", visibility},
                             {"secrets", json::array{"PW", "PIN"}},
                             {"message", messages[0]}};

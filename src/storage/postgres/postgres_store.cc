@@ -131,7 +131,11 @@ constexpr std::string_view kInsertTaskSql =
     "$9::boolean, $10::text, $11::text, $12::text, $13::text, $14::bigint, $15::bigint, $16::bigint "
     "WHERE EXISTS (SELECT 1 FROM users WHERE id = $2::text) "
     "ON CONFLICT (id) DO NOTHING RETURNING seq";
-constexpr std::string_view kTaskIdTakenSql = "SELECT 1 FROM tasks WHERE id = $1";
+// After an insert that did nothing: whether the id is taken, by a task or by a deleted one. The insert
+// may have met a task whose delete committed before this statement began (read committed: a new
+// snapshot), so deleted_tasks answers too.
+constexpr std::string_view kTaskIdTakenSql =
+    "SELECT 1 FROM tasks WHERE id = $1 UNION ALL SELECT 1 FROM deleted_tasks WHERE id = $1";
 
 Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
   // A new task has no stored keys yet, so the messages kept are exactly those stored.

@@ -1,8 +1,11 @@
 #include "router_fixture.h"
 
+#include <sqlite3.h>
+
 #include <boost/json/parse.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -104,7 +107,11 @@ Fixture::Fixture() {
               .team = u.team ? std::optional<std::string>(u.team) : std::nullopt,
               .created_at = kJan2026};
     Require(IsWellFormedApiKey(Key(u.name)), "fixture key shape");
-    Require(store_->CreateUser(user, {.key_hash = Sha256Hex(Key(u.name)), .prefix = std::nullopt, .created_at = 0}).ok(), "CreateUser");
+    Require(
+        store_
+            ->CreateUser(user, {.key_hash = Sha256Hex(Key(u.name)), .prefix = std::nullopt, .created_at = 0})
+            .ok(),
+        "CreateUser");
   }
   for (int n = 1; n <= 5; ++n) ResetTask(n);
   metrics_ = std::make_unique<observe::Metrics>(1, [] { return std::vector<observe::Sample>{}; });
@@ -125,9 +132,27 @@ Fixture::~Fixture() {
   std::filesystem::remove_all(dir_, ec);
 }
 
+void Fixture::DeleteAndForget(const std::string& id, bool must_exist) {
+  const Status deleted = store_->DeleteTask(id);
+  Require(deleted.ok() || (!must_exist && deleted.code() == Code::kNotFound), "DeleteTask");
+  // Straight to the file, past the store: no operation of the store undoes a deletion.
+  sqlite3* raw = nullptr;
+  const std::string path = dir_ + "/fuzz.db";
+  Require(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK,
+          "sqlite3_open_v2");
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
+  sqlite3_busy_timeout(db.get(), 5000);
+  sqlite3_stmt* raw_stmt = nullptr;
+  Require(sqlite3_prepare_v2(db.get(), "DELETE FROM deleted_tasks WHERE id = ?1", -1, &raw_stmt, nullptr) ==
+              SQLITE_OK,
+          "prepare");
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw_stmt, sqlite3_finalize);
+  sqlite3_bind_text(stmt.get(), 1, id.c_str(), -1, SQLITE_TRANSIENT);
+  Require(sqlite3_step(stmt.get()) == SQLITE_DONE, "forgetting a deleted id");
+}
+
 void Fixture::ResetTask(int n) {
-  const Status deleted = store_->DeleteTask(TaskId(n));
-  Require(deleted.ok() || deleted.code() == Code::kNotFound, "DeleteTask");
+  DeleteAndForget(TaskId(n), /*must_exist=*/false);
   Require(store_->CreateTask(FixtureTask(n), FixtureMessages()).ok(), "CreateTask");
 }
 
@@ -143,7 +168,8 @@ void Fixture::RestoreKey(const api::Response& response) {
   for (int i = 0; i < 5; ++i) {
     if (user->id != UserId(i)) continue;
     const Status back = store_->RotateApiKey(
-        user->id, hash, {.key_hash = Sha256Hex(Key(kUsers[i].name)), .prefix = std::nullopt, .created_at = 0});
+        user->id, hash,
+        {.key_hash = Sha256Hex(Key(kUsers[i].name)), .prefix = std::nullopt, .created_at = 0});
     Require(back.ok(), "rotating the fixture key back");
     return;
   }
@@ -166,9 +192,11 @@ void Fixture::Restore(const api::Request& request, const api::Response& response
     const boost::json::value* id = o == nullptr ? nullptr : o->if_contains("id");
     Require(id != nullptr && id->is_string(), "a created resource without an id");
     const std::string created(id->get_string());
-    const Status deleted =
-        response.status == 202 ? store_->DeleteTask(created) : store_->DeleteSchedule(created, NowMicros());
-    Require(deleted.ok(), "deleting what the input created");
+    if (response.status == 202) {
+      DeleteAndForget(created, /*must_exist=*/true);
+    } else {
+      Require(store_->DeleteSchedule(created, NowMicros()).ok(), "deleting what the input created");
+    }
     return;
   }
   if (const int n = FixtureTaskIn(request.target); n != 0) ResetTask(n);

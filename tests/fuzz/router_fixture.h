@@ -45,6 +45,10 @@ class Fixture {
   void ResetTask(int n);
   void RestoreKey(const api::Response& response);
 
+  // Deletes task `id` and forgets that it was deleted (the store never lets a deleted id be used again;
+  // the fixture must, so that the next input finds the world as the first did).
+  void DeleteAndForget(const std::string& id, bool must_exist);
+
   std::string dir_;
   std::unique_ptr<ResponseCache> cache_;
   std::unique_ptr<Store> store_;

@@ -69,7 +69,8 @@ Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secret
                                   const User* reader) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) return ReadError(snapshot.status());
-  ReaderView view{std::move(*snapshot)};
+  ReaderView view;
+  view.snapshot = std::move(*snapshot);
   Task& task = view.snapshot.task;
   if (reader != nullptr && IsOwner(*reader, task)) {
     view.fields = TaskView::kFull;

@@ -5,6 +5,7 @@
 #include "redact/json_string.h"
 
 namespace taskshare::redact {
+
 Decoded PercentDecoded(std::string_view text, bool plus_is_space) {
   Decoded d;
   d.bytes.reserve(text.size());

@@ -24,21 +24,21 @@ class BuildsInFlight {
   };
   using Key = std::tuple<const ResponseCache*, CachedView, std::string>;
 
-  // The build to wait for, or null: then the caller builds, after Start(), and calls Finish().
-  std::shared_ptr<const Build> Join(const Key& key, const ResponseCache::Ticket& ticket) {
+  // The build of `key` to wait for, if one runs under `ticket`'s epoch; otherwise registers `mine`
+  // (the caller's, which it then runs and ends with Finish()) and returns null. One lock for both, so
+  // that of the requests that miss together exactly one builds.
+  std::shared_ptr<const Build> JoinOrStart(const Key& key, const std::shared_ptr<const Build>& mine) {
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = builds_.try_emplace(key, mine);
+    if (inserted) return nullptr;
+    if (it->second->ticket.epoch == mine->ticket.epoch) return it->second;
+    it->second = mine;  // the running build read before a write: later requests must not take it
+    return nullptr;
+  }
+  void Finish(const Key& key, const std::shared_ptr<const Build>& mine) {
     std::lock_guard lock(mu_);
     auto it = builds_.find(key);
-    if (it == builds_.end() || it->second->ticket.epoch != ticket.epoch) return nullptr;
-    return it->second;
-  }
-  void Start(const Key& key, const ResponseCache::Ticket& ticket, std::shared_future<BuiltResponse> result) {
-    std::lock_guard lock(mu_);
-    builds_[key] = std::make_shared<const Build>(Build{ticket, std::move(result)});
-  }
-  void Finish(const Key& key, const ResponseCache::Ticket& ticket) {
-    std::lock_guard lock(mu_);
-    auto it = builds_.find(key);
-    if (it != builds_.end() && it->second->ticket.epoch == ticket.epoch) builds_.erase(it);
+    if (it != builds_.end() && it->second == mine) builds_.erase(it);
   }
 
  private:
@@ -55,23 +55,24 @@ BuildsInFlight& InFlight() {
 BuiltResponse BuildOnce(const ResponseCache& cache, CachedView view, const std::string& id,
                         const ResponseCache::Ticket& ticket, const std::function<BuiltResponse()>& build) {
   const BuildsInFlight::Key key{&cache, view, id};
-  if (auto running = InFlight().Join(key, ticket)) {
+  std::promise<BuiltResponse> promise;
+  const auto mine = std::make_shared<const BuildsInFlight::Build>(
+      BuildsInFlight::Build{ticket, promise.get_future().share()});
+  if (auto running = InFlight().JoinOrStart(key, mine)) {
     const BuiltResponse& built = running->result.get();
     // The packed body stays with the builder, which fills the cache with it.
     return {built.response, built.cacheable, {}};
   }
-  std::promise<BuiltResponse> promise;
-  InFlight().Start(key, ticket, promise.get_future().share());
   BuiltResponse built;
   try {
     built = build();
   } catch (...) {
     promise.set_exception(std::current_exception());
-    InFlight().Finish(key, ticket);
+    InFlight().Finish(key, mine);
     throw;
   }
   promise.set_value({built.response, built.cacheable, {}});
-  InFlight().Finish(key, ticket);
+  InFlight().Finish(key, mine);
   return built;
 }
 

@@ -19,7 +19,7 @@ std::size_t ResponseCache::SlotCharge(std::string_view id, std::size_t views_byt
   const std::size_t bytes = kSlotOverheadBytes + id.size() + views_bytes;
   // What the allocator holds beyond the blocks it handed out: once entries come and go in random
   // order, its pages are partly used. Under the spread benchmark the process held about 8% more than
-  // the cache's charged bytes (README, Performance), so a slot is charged a sixteenth more, which
+  // the cache's charged bytes (docs/performance.md), so a slot is charged a sixteenth more, which
   // with the fixed 64 MB or so of the rest of the process keeps resident memory within the budget
   // plus that.
   return bytes + bytes / 16;

@@ -399,7 +399,7 @@ void AddServe(CLI::App& app, int& exit_code) {
                   "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32); "
                   "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off")
       ->check(CLI::ExistingFile);
-  // No group: left out of --help. README, "Tests".
+  // No group: left out of --help. docs/testing.md.
   cmd->add_option("--scheduler-clock-file", flags->scheduler_clock_file,
                   "Tests only: read the scheduler's current time (RFC 3339) from this file")
       ->group("");

@@ -1,5 +1,5 @@
 // The caller's API key against the real server: GET and rotation answer what src/api/openapi.json
-// documents, errors carry the README's codes, and a rotated key is refused at once.
+// documents, errors carry docs/api.md's codes, and a rotated key is refused at once.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 

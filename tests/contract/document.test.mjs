@@ -1,5 +1,5 @@
-// src/api/openapi.json documents every operation of the README: its operationId, tag, security,
-// request body, success response and the error statuses the README gives it, all errors as
+// src/api/openapi.json documents every operation of docs/api.md: its operationId, tag, security,
+// request body, success response and the error statuses docs/api.md gives it, all errors as
 // ErrorResponse.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -8,8 +8,8 @@ import { deref, loadServerDocument, operations } from './support/documents.mjs';
 
 const AUTH = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
 
-// The README's API table. `errors` are the statuses that each operation can answer according to the
-// README: 400 for a malformed id, body or query; 401 without a valid key; 403 when the caller may not
+// The API table of docs/api.md. `errors` are the statuses that each operation can answer according to the
+// docs/api.md: 400 for a malformed id, body or query; 401 without a valid key; 403 when the caller may not
 // read or change the task; 404 for an unknown task; 409 for a taken id; 413 for an oversized body;
 // 431 for oversized headers (any request); 500 for a bug or a corrupt row.
 const README_OPERATIONS = [
@@ -67,10 +67,10 @@ const README_OPERATIONS = [
 
 const schemaRef = (name) => ({ $ref: `#/components/schemas/${name}` });
 
-describe('coverage of the README API', () => {
+describe('coverage of docs/api.md API', () => {
   const doc = loadServerDocument();
 
-  it('documents exactly the operations of the README', () => {
+  it('documents exactly the operations of docs/api.md', () => {
     const documented = operations(doc).map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
     const readme = README_OPERATIONS.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
     assert.deepStrictEqual(documented, readme);
@@ -97,7 +97,7 @@ describe('coverage of the README API', () => {
         assert.deepStrictEqual(op.requestBody?.content, { 'application/json': { schema: schemaRef(expected.body) } });
       });
 
-      it(`answers ${expected.success[0]} and the README's error statuses`, () => {
+      it(`answers ${expected.success[0]} and docs/api.md's error statuses`, () => {
         const [status, schema] = expected.success;
         const statuses = Object.keys(op.responses ?? {}).map(Number).filter((s) => s >= 400);
         assert.deepStrictEqual(statuses.sort(), [...expected.errors].sort());
@@ -161,7 +161,7 @@ describe('coverage of the README API', () => {
     assert.deepStrictEqual(query.status.enum, info.schedule_status.enum);
   });
 
-  it('refuses unknown fields in request bodies, as the README says', () => {
+  it('refuses unknown fields in request bodies, as docs/api.md says', () => {
     for (const name of ['CreateTaskRequest', 'PatchTaskRequest', 'AppendMessagesRequest', 'CreateScheduleRequest',
       'PatchScheduleRequest', 'ShareSettingsRequest', 'CreateSecretRequest']) {
       assert.equal(doc.components.schemas[name].additionalProperties, false, name);

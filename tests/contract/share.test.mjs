@@ -1,5 +1,5 @@
 // GET /api/v1/tasks/{id}/share against the real server: every response validates against the
-// contract's schemas, carries the README's codes and messages, and returns each message exactly as it
+// contract's schemas, carries docs/api.md's codes and messages, and returns each message exactly as it
 // was sent.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

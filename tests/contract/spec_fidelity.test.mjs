@@ -1,11 +1,11 @@
 // src/api/openapi.json keeps the contract of spec/neo-get-shared-task.md: its five schemas are equal to
-// the contract's, and its share operation is the contract's plus only the responses the README adds.
+// the contract's, and its share operation is the contract's plus only the responses docs/api.md adds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { SHARE_PATH, SPEC_SCHEMAS, deref, loadServerDocument, loadSpecDocument } from './support/documents.mjs';
 
-// Responses of the share operation that the README requires beyond the contract's 200, 403, 404 and
+// Responses of the share operation that docs/api.md requires beyond the contract's 200, 403, 404 and
 // 500: a malformed id answers 400, and request headers over --max-header-bytes answer 431.
 const README_SHARE_RESPONSES = ['400', '431'];
 
@@ -25,7 +25,7 @@ describe('fidelity to the Neo contract', () => {
     });
   }
 
-  it("has the contract's share operation, adding only the README's 400 and 431 responses", () => {
+  it("has the contract's share operation, adding only docs/api.md's 400 and 431 responses", () => {
     const specItem = spec.paths[SHARE_PATH];
     const ourItem = ours.paths[SHARE_PATH];
     assert.ok(ourItem, `${SHARE_PATH} is documented`);

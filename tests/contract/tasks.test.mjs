@@ -1,6 +1,6 @@
 // The authenticated task API and the service endpoints against the real server: task objects validate
 // against the contract's TaskInfo, every response is one that src/api/openapi.json documents for its
-// operation, and errors carry the README's codes. The server runs with --max-body-bytes 65536 so that
+// operation, and errors carry docs/api.md's codes. The server runs with --max-body-bytes 65536 so that
 // a 413 is cheap to provoke.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -1,7 +1,7 @@
 // The authorization matrix: every endpoint the router serves, asked by every kind of caller, for every
 // task visibility where the endpoint is about one task, each cell asserting the exact status code.
 //
-// The expectations are the rules of README ("API", "Visibility: who may read a task", "Schedules")
+// The expectations are the rules of docs/api.md ("API", "Visibility: who may read a task", "Schedules")
 // and domain/access.h, written out cell by cell so that a change in who may do what shows up here as a
 // change of this table. A new endpoint is a new row (and a body in BodyFor when it takes one). Every
 // GET row is asked as HEAD too, which must answer the same status. One server serves the whole matrix.

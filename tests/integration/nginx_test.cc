@@ -1,4 +1,4 @@
-// The deployment of the README in small: two taskshare nodes on one PostgreSQL database behind nginx
+// The deployment of docs/deployment.md in small: two taskshare nodes on one PostgreSQL database behind nginx
 // (Debian's package) as the load balancer, on loopback. nginx is started here, with a configuration
 // generated into a temporary folder, and stopped at the end. A revoke made through one node directly
 // is honoured on every later request through the balancer, whichever node nginx picks. Runs when
@@ -49,7 +49,7 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// nginx in the foreground (daemon off) with the configuration of the README's deployment guide,
+// nginx in the foreground (daemon off) with the configuration of the deployment guide (docs/deployment.md),
 // balancing round robin over `upstreams`; killed with the test process (SpawnChild).
 class Nginx {
  public:

@@ -126,7 +126,7 @@ TEST_F(SharePageTest, AMessageOfMillionsOfTinyPartsIsABoundedPageThatStallsNoOth
 
   // Another link, cached, keeps answering while four requests build the big page (a write drops its
   // cached copy first, so that all four render it). A hit waits in the read pool's queue while every
-  // read thread is busy (README, Caching and HTTP), so with the default two threads it may wait for two
+  // read thread is busy (docs/caching.md), so with the default two threads it may wait for two
   // rounds of builds, about half a second each on an idle 2-core machine, more on a busy one; before
   // pages were bounded it waited over 10 s.
   const std::string other = NewTask("public", "an ordinary finding");

@@ -17,7 +17,7 @@ TEST(AccessTest, SharedVisibilities) {
   EXPECT_FALSE(IsShared(Visibility::kSupport));
 }
 
-// Who may read a task, by visibility and by caller, as the README's table states.
+// Who may read a task, by visibility and by caller, as the table of docs/api.md states.
 TEST(AccessTest, ReadMatrix) {
   const User owner = MakeUser("owner", Role::kUser, "red");
   const User teammate = MakeUser("mate", Role::kUser, "red");

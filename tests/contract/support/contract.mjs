@@ -10,7 +10,7 @@ export const serverDoc = loadServerDocument();
 export const spec = new SchemaSet(specDoc, 'urn:taskshare:neo-spec');
 const documented = new SchemaSet(serverDoc, 'urn:taskshare:openapi');
 
-// The README's error table: status -> [code, kind].
+// The error table of docs/api.md: status -> [code, kind].
 const ERRORS = {
   400: ['invalid_request', 'invalid request'],
   401: ['unauthorized', 'unauthorized request'],
@@ -23,7 +23,7 @@ const ERRORS = {
   500: ['internal', 'internal error'],
 };
 
-// Asserts that `res` is the README's error for `status`: a JSON body valid against the contract's
+// Asserts that `res` is docs/api.md's error for `status`: a JSON body valid against the contract's
 // ErrorResponse, with the table's code and kind, `message` = kind + ": " + error, and, when given, the
 // exact `error` text (a string) or an `error` that matches it (a RegExp).
 export function assertError(res, status, error) {
@@ -72,7 +72,7 @@ function checkRequestBody(op, what, body, status) {
   }
 }
 
-// Asserts the README's share response: 200, valid against the contract's SharedTaskResponse, shared and
+// Asserts docs/api.md's share response: 200, valid against the contract's SharedTaskResponse, shared and
 // read-only, without the owner's email or the secret names.
 export function assertShared(res) {
   assert.equal(res.status, 200, `status (body: ${res.buffer.toString('utf8')})`);

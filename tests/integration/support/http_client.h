@@ -150,7 +150,7 @@ boost::json::value ExpectJson(const Response& r, int status);
 // can be compared byte for byte.
 std::string StripJsonWhitespace(std::string_view json);
 
-// Success when `r` is exactly the README's ErrorResponse for `status`: a JSON body (Content-Type
+// Success when `r` is exactly the ErrorResponse of docs/api.md for `status`: a JSON body (Content-Type
 // application/json) whose members are error, code, kind and message (plus a non-empty error_id
 // exactly when status >= 500), with the code and kind of that status and message == kind + ": " +
 // error. `error`, when given, must equal the error text; `mentions`, when given, must occur in it

@@ -73,7 +73,6 @@ Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secret
   view.snapshot = std::move(*snapshot);
   Task& task = view.snapshot.task;
   if (reader != nullptr && IsOwner(*reader, task)) {
-    view.fields = TaskView::kFull;
     view.owner = true;
     return view;
   }

@@ -36,9 +36,9 @@ namespace taskshare::api {
 // A task as one reader sees it.
 struct ReaderView {
   TaskSnapshot snapshot;
+  bool owner = false;  // the reader owns the task, and sees the original
   // Which TaskInfo fields the reader gets: kFull for the owner, kAnonymous for everyone else.
-  TaskView fields = TaskView::kAnonymous;
-  bool owner = false;
+  [[nodiscard]] TaskView fields() const { return owner ? TaskView::kFull : TaskView::kAnonymous; }
   // What the snapshot was redacted with, for a caller that shows its texts in another form (the
   // page's markdown, which must hide what the JSON hides however the markdown spells it). Null when
   // nothing is redacted: for the owner, and for a share with redact: false and no secret values.

@@ -74,7 +74,7 @@ Response GetTask(Store& store, const secrets::SecretBox* secrets, const User& ca
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
   auto view = LoadReaderView(store, secrets, *id, &caller);
   if (!view.ok()) return ErrorResponse(view.status());
-  return JsonResponse(TaskDetailsBody(view->snapshot, view->fields, !view->owner));
+  return JsonResponse(TaskDetailsBody(view->snapshot, view->fields(), !view->owner));
 }
 
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {

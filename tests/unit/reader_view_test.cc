@@ -61,7 +61,7 @@ class ReaderViewTest : public StoreTest {
 
   // The GET /api/v1/tasks/{id} body a reader gets.
   static std::string Body(const api::ReaderView& view) {
-    return TaskDetailsBody(view.snapshot, view.fields, !view.owner);
+    return TaskDetailsBody(view.snapshot, view.fields(), !view.owner);
   }
 
   std::unique_ptr<secrets::SecretBox> box_;

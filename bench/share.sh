@@ -16,6 +16,11 @@
 #   e refused  a private task (taskshare answers 403; nginx serves the same body as a file, with 200)
 #   f ingest   POST /api/v1/tasks/{id}/messages, 100 fresh messages a request, across INGEST_TASKS
 #              tasks; reported in messages/s, taskshare only
+#   g hostile  case a's link (another user's, cached) while a hostile account (bench/hostile.py, on
+#              CPU 1 with wrk, HOSTILE_THREADS connections) replaces its secrets, deletes secrets it
+#              does not have, views its own public task that names as many secrets as the server lets it
+#              store, as large as it lets them be, appends to that task and creates schedules, all as
+#              fast as it can; taskshare only
 #
 # Then, unless POSTGRES=0, cases c and f again on PostgreSQL (a cluster of scripts/pg-test-cluster.sh,
 # pinned to CPU 0 with the servers): "taskshare pg" is one node, "taskshare pg x2" two nodes on the
@@ -32,7 +37,7 @@
 # (10s), SHARED_BENCH (the folder of gen_task.py and nginx-baseline.conf, default ../shared/bench),
 # LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
 # default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
-# requests/s; 0: load straight onto disk), KEEP_TMP=1 (keep the temporary folder with the database
+# requests/s; 0: load straight onto disk), HOSTILE_THREADS (2), KEEP_TMP=1 (keep the temporary folder with the database
 # and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only).
 set -euo pipefail
 
@@ -54,6 +59,7 @@ INGEST_TASKS=${INGEST_TASKS:-16}
 INGEST_CONNECTIONS=${INGEST_CONNECTIONS:-16}
 INGEST_BATCH=100
 LOAD_THREADS=${LOAD_THREADS:-16}
+HOSTILE_THREADS=${HOSTILE_THREADS:-2}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
 SHARED_BENCH=${SHARED_BENCH:-"$REPO/../shared/bench"}
 KEEP_TMP=${KEEP_TMP:-0}
@@ -66,6 +72,7 @@ TS_PID=""
 NGINX_PID=""
 SAMPLER_PID=""
 CHILD_PID=""
+HOSTILE_PID=""
 TS2_PID=""
 PG_DIR=""
 
@@ -102,6 +109,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_pid "$CHILD_PID"
+  stop_pid "$HOSTILE_PID"
   stop_pid "$SAMPLER_PID"
   stop_pid "$TS_PID"
   stop_pid "$TS2_PID"
@@ -170,6 +178,9 @@ make_workdir() {
   if [[ $LOAD_ON_TMPFS == 1 ]]; then
     LOAD_DIR=$(mktemp -d /dev/shm/taskshare-bench-load.XXXXXX)
   fi
+  # Secrets need a key; only the hostile account (case g) stores any.
+  TASKSHARE_SECRETS_KEY=$(python3 -c 'import os; print(os.urandom(32).hex())')
+  export TASKSHARE_SECRETS_KEY
   RESULTS="$BUILD/results/$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$RESULTS"
   : >"$RESULTS/rows.tsv"
@@ -230,6 +241,7 @@ load_data() {
   fi
   local db="sqlite:$LOAD_DIR/bench.db"
   API_KEY=$("$BIN" user add --email bench@example.com --db "$db")
+  HOSTILE_KEY=$("$BIN" user add --email hostile@example.com --db "$db")
   start_taskshare "$db"
   local t0
   t0=$(now)
@@ -334,6 +346,7 @@ other_cpu_use() {
 # Waits (up to 60 s) until the processes named have gone quiet: requests that wrk abandoned when it
 # stopped are still being answered, and must not eat into the next run.
 wait_idle() {
+  [[ ${SKIP_IDLE_WAIT:-0} == 1 ]] && return 0  # the server is kept busy on purpose
   local before after _
   for _ in $(seq 240); do
     before=$(cpu_ticks_all "$@")
@@ -424,6 +437,25 @@ run_cases() {
   after=$(python3 "$BENCH/load.py" count --base "$TS_URL" --key "$API_KEY" --out "$DATA")
   INGEST_STORED=$((after - before))
   INGEST_ACKED=$(($(awk '/ requests in /{ print $1 }' "$RESULTS/f-ingest-taskshare.txt") * INGEST_BATCH))
+
+  run_hostile
+}
+
+# Case g: case a's link measured while the hostile account works (see the header). It starts before
+# the warm-up and stops after the measured run.
+run_hostile() {
+  python3 "$BENCH/hostile.py" setup --base "$TS_URL" --key "$HOSTILE_KEY" --out "$DATA/hostile.json"
+  local seconds=60
+  [[ $DURATION =~ ^([0-9]+)s$ ]] && seconds=$((BASH_REMATCH[1] + WARMUP + 3))
+  taskset -c 1 python3 "$BENCH/hostile.py" run --base "$TS_URL" --key "$HOSTILE_KEY" --state "$DATA/hostile.json" \
+    --seconds "$seconds" --threads "$HOSTILE_THREADS" >"$RESULTS/g-hostile-account.txt" &
+  HOSTILE_PID=$!
+  sleep 1
+  SKIP_IDLE_WAIT=1 run_wrk "g hostile" taskshare "$CONNECTIONS" "$(share_url taskshare "$HOT_ID")" 200
+  wait "$HOSTILE_PID" || die "the hostile account failed: $(cat "$RESULTS/g-hostile-account.txt")"
+  HOSTILE_PID=""
+  HOSTILE_NOTE=$(cat "$RESULTS/g-hostile-account.txt")
+  wait_idle "$TS_PID"
 }
 
 # ---- PostgreSQL: cases c and f with one node and with two nodes on the same database ----
@@ -541,6 +573,7 @@ report() {
     [[ $GZIP_NATIVE == True ]] || echo "b gzip: taskshare answered uncompressed (no gzip support yet)"
     echo "f ingest: $INGEST_ACKED messages acknowledged to wrk, $INGEST_STORED stored (the difference is" \
       "requests in flight when wrk stopped), batches of $INGEST_BATCH over $INGEST_TASKS tasks, no warm-up"
+    echo "g $HOSTILE_NOTE"
     echo "load: ${LOAD_SECONDS}s through the API ($SPREAD_TASKS spread tasks, $LOAD_THREADS client threads," \
       "database on $([[ $LOAD_DIR != "$WORK" ]] && echo tmpfs || echo disk)); fetch for nginx: ${FETCH_SECONDS}s"
     if [[ $POSTGRES == 1 ]]; then

@@ -13,8 +13,8 @@ namespace {
 // The builds in progress, one per cache, view and id: a request that misses while another request
 // builds the same view waits for that build rather than repeating it, so that a burst of requests for
 // one uncached (and costly) view costs one build and holds one request's memory, not one per request.
-// A waiter takes the build's result only if no write reached the id's shard between the build's ticket
-// and its own (equal epochs): otherwise the build may have read data older than a write that was
+// A waiter takes the build's result only if no write reached the id's shard, and no secret was
+// written, between the build's ticket and its own (equal tickets): otherwise the build may have read data older than a write that was
 // acknowledged before the waiter arrived, and the waiter builds for itself.
 class BuildsInFlight {
  public:
@@ -31,7 +31,7 @@ class BuildsInFlight {
     std::lock_guard lock(mu_);
     auto [it, inserted] = builds_.try_emplace(key, mine);
     if (inserted) return nullptr;
-    if (it->second->ticket.epoch == mine->ticket.epoch) return it->second;
+    if (it->second->ticket == mine->ticket) return it->second;
     it->second = mine;  // the running build read before a write: later requests must not take it
     return nullptr;
   }
@@ -61,7 +61,7 @@ BuiltResponse BuildOnce(const ResponseCache& cache, CachedView view, const std::
   if (auto running = InFlight().JoinOrStart(key, mine)) {
     const BuiltResponse& built = running->result.get();
     // The packed body stays with the builder, which fills the cache with it.
-    return {built.response, built.cacheable, {}};
+    return {built.response, built.cacheable, {}, {}};
   }
   BuiltResponse built;
   try {
@@ -71,10 +71,14 @@ BuiltResponse BuildOnce(const ResponseCache& cache, CachedView view, const std::
     InFlight().Finish(key, mine);
     throw;
   }
-  promise.set_value({built.response, built.cacheable, {}});
+  promise.set_value({built.response, built.cacheable, {}, {}});
   InFlight().Finish(key, mine);
   return built;
 }
+
+// Responses from this size on are kept packed (CachedResponse::Packed) when their builder did not
+// pack them: a few in a cache, each costing a few hundred microseconds per MiB to unpack when sent.
+constexpr std::size_t kPackFromBytes = std::size_t{1} << 20;
 
 bool NeedsGzip(const CachedResponse& cached, const Request& request) {
   return cached.status() == 200 && !cached.has_gzip_attempted() && AcceptsGzip(request.accept_encoding);
@@ -96,19 +100,28 @@ Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::str
   auto cached = cache.Peek(id, view);
   bool fresh = false;
   PackedBody packed;
+  SecretsUsed secrets;
   if (!cached) {
     BuiltResponse built = BuildOnce(cache, view, id, ticket, build);
     if (!built.cacheable) return Serve(std::move(built.response), request);
     cached = std::move(built.response);
     packed = std::move(built.packed);
+    secrets = std::move(built.secrets);
     fresh = true;
+    // A large response is kept packed, so that one up to several times a shard's budget is still
+    // cached rather than built again for every request.
+    if (packed.empty() && cached->status() == 200 && cached->body().size() >= kPackFromBytes) {
+      packed = PackedBody::Of(cached->body());
+    }
   }
   if (NeedsGzip(*cached, request)) {
     cached = cached->WithGzip();
     fresh = true;
   }
   // This request is answered from the body as built; the cache keeps it packed when it can be.
-  if (fresh) cache.Fill(ticket, id, view, packed.empty() ? cached : cached->Packed(std::move(packed)));
+  if (fresh) {
+    cache.Fill(ticket, id, view, packed.empty() ? cached : cached->Packed(std::move(packed)), std::move(secrets));
+  }
   return Serve(std::move(cached), request);
 }
 

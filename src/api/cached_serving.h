@@ -11,6 +11,7 @@
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
+#include "domain/task.h"
 
 namespace taskshare::api {
 
@@ -21,7 +22,13 @@ struct BuiltResponse {
   std::shared_ptr<const CachedResponse> response;
   bool cacheable = false;
   PackedBody packed;
+  // The owner's secrets the response was redacted with (ResponseCache::InvalidateSecret evicts it
+  // when one of them is written).
+  SecretsUsed secrets;
 };
+
+// The secrets a view of `task` shown to a reader other than its owner is redacted with: those it names.
+inline SecretsUsed SecretsOf(const Task& task) { return {task.owner_id, task.secret_names}; }
 
 // The cached `view` of task `id` served to `request`, without blocking; nullopt on a miss or when the
 // request wants a gzip variant not made yet. Its lookup is the request's one count in the cache's hits

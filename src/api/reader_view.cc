@@ -2,7 +2,6 @@
 
 #include "domain/access.h"
 #include "domain/share_view.h"
-#include "secrets/task_secrets.h"
 #include "storage/message_blocks.h"
 
 namespace taskshare::api {
@@ -37,19 +36,6 @@ void RedactTaskFields(Task& task, const redact::Redactor& redactor) {
 
 }  // namespace
 
-std::shared_ptr<const redact::Redactor> ViewRedactor(const ShareSettings& share,
-                                                     const std::vector<std::string>& secret_values) {
-  const redact::BuiltInRules rules = share.redact ? redact::BuiltInRules::kOn : redact::BuiltInRules::kOff;
-  if (secret_values.empty()) {
-    if (rules == redact::BuiltInRules::kOff) return nullptr;
-    // The built-in rules alone are immutable and live as long as the process: shared without a count.
-    return std::shared_ptr<const redact::Redactor>(std::shared_ptr<void>(), &redact::Redactor::BuiltIn());
-  }
-  auto redactor = std::make_shared<const redact::Redactor>(secret_values, rules);
-  if (redactor->inert()) return nullptr;  // every value too short to be kept, and no rules
-  return redactor;
-}
-
 void RedactForViewers(TaskSnapshot& snapshot, const redact::Redactor& redactor) {
   RedactTaskFields(snapshot.task, redactor);
   // A stored verdict says the built-in rules leave a body unchanged; it says nothing of secret values.
@@ -62,10 +48,10 @@ void RedactForViewers(TaskSnapshot& snapshot, const redact::Redactor& redactor) 
 }
 
 void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values) {
-  if (auto redactor = ViewRedactor(snapshot.task.share, secret_values)) RedactForViewers(snapshot, *redactor);
+  if (auto redactor = secrets::ViewRedactor(snapshot.task.share, secret_values)) RedactForViewers(snapshot, *redactor);
 }
 
-Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secrets, const std::string& id,
+Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
                                   const User* reader) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) return ReadError(snapshot.status());
@@ -78,14 +64,14 @@ Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secret
   }
   if (Status s = CheckOpen(task, reader, NowMicros()); !s.ok()) return s;
   ApplySharePin(view.snapshot);
-  auto values = secrets::SecretValuesOf(store, secrets, task);
-  if (!values.ok()) return values.status();
-  view.redactor = ViewRedactor(task.share, *values);
+  auto redactor = redactors.For(store, task);
+  if (!redactor.ok()) return redactor.status();
+  view.redactor = std::move(*redactor);
   if (view.redactor) RedactForViewers(view.snapshot, *view.redactor);
   return view;
 }
 
-Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets::SecretBox* secrets,
+Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
                                                      const std::string& id) {
   const std::optional<SharedBlocks> kFromRows;  // the answer when LoadReaderView must be used
   auto packed = store.GetPackedSnapshot(id);
@@ -103,9 +89,9 @@ Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets
     view.blocks.resize(kept);
   }
   ApplySharePinToTask(task);
-  auto values = secrets::SecretValuesOf(store, secrets, task);
-  if (!values.ok()) return values.status();
-  const std::shared_ptr<const redact::Redactor> redactor = ViewRedactor(task.share, *values);
+  auto found = redactors.For(store, task);
+  if (!found.ok()) return found.status();
+  const std::shared_ptr<const redact::Redactor> redactor = std::move(*found);
   if (redactor && redactor->has_secrets()) return kFromRows;
   if (redactor) RedactTaskFields(task, *redactor);
   bool clean = true;

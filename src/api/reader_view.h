@@ -28,7 +28,7 @@
 #include "domain/task_json.h"
 #include "domain/user.h"
 #include "redact/redactor.h"
-#include "secrets/secret_box.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 
 namespace taskshare::api {
@@ -50,9 +50,9 @@ struct ReaderView {
 // or unlisted), "you may not read this task" (a user the visibility table keeps out), "This share
 // link has expired" (anyone but the owner, past a shared task's expires_at); kInternal "Failed to load
 // snapshot" if it cannot be read back intact; kUnavailable when the values of the secrets the task
-// names cannot be read (no key in `secrets`, or another one): a non-owner never gets a view with a
-// stored secret left in it. `secrets` is null when the server has no secrets key.
-Result<ReaderView> LoadReaderView(Store& store, const secrets::SecretBox* secrets, const std::string& id,
+// names cannot be read (no key in `redactors`, or another one): a non-owner never gets a view with a
+// stored secret left in it. The redactor comes from `redactors`, shared with other views of the task.
+Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
                                   const User* reader);
 
 // The anonymous share view of task `id` from the store's message blocks (Store::GetPackedSnapshot),
@@ -66,21 +66,15 @@ struct SharedBlocks {
   std::string joined;
   std::vector<MessageBlock> blocks;
 };
-Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, const secrets::SecretBox* secrets,
+Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
                                                      const std::string& id);
-
-// The redactor of a non-owner's view of a task whose secrets have `secret_values` under share
-// settings `share`: secret values always, the built-in rules unless share.redact is false. Null when
-// it could change nothing.
-std::shared_ptr<const redact::Redactor> ViewRedactor(const ShareSettings& share,
-                                                     const std::vector<std::string>& secret_values);
 
 // Redacts, with `redactor`, every field of `snapshot` that a reader can see (the list above). A
 // message the snapshot marks as needing no redaction (its stored verdict under the current built-in
 // rules) is not scanned again when `redactor` is the built-in rules alone.
 void RedactForViewers(TaskSnapshot& snapshot, const redact::Redactor& redactor);
 
-// RedactForViewers with ViewRedactor(snapshot.task.share, secret_values), as LoadReaderView redacts a
+// RedactForViewers with secrets::ViewRedactor(snapshot.task.share, secret_values), as LoadReaderView redacts a
 // view for a reader other than the owner.
 void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& secret_values = {});
 

@@ -255,7 +255,7 @@ Response Router::Handle(const Request& request) const {
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
       if (!SharingOn()) return ErrorResponse(SharingOff());
       return Counted(request, segments[3],
-                     GetSharedTask(store_, options_.secrets, cache_, request, segments[3]));
+                     GetSharedTask(store_, redactors(), cache_, request, segments[3]));
     case Route::kShareSettings:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       break;
@@ -266,7 +266,7 @@ Response Router::Handle(const Request& request) const {
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
       return Counted(request, segments[1],
-                     GetSharePage(store_, options_.secrets, cache_, options_.page, request, segments[1]));
+                     GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1]));
     case Route::kAdminSharing:
       if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
       if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
@@ -330,7 +330,7 @@ Response Router::Handle(const Request& request) const {
     return RotateApiKey(store_, *caller, Sha256Hex(*PresentedApiKey(request)), request.body);
   }
   if (route == Route::kSecrets) {
-    return m == Method::kPost ? CreateSecret(store_, options_.secrets, *caller, request.body)
+    return m == Method::kPost ? CreateSecret(store_, redactors().box(), *caller, request.body)
                               : ListSecrets(store_, *caller);
   }
   if (route == Route::kSecret) return DeleteSecret(store_, *caller, segments[3]);
@@ -355,7 +355,7 @@ Response Router::Handle(const Request& request) const {
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);
   if (m == Method::kDelete) return DeleteTask(store_, *caller, id);
-  return GetTask(store_, options_.secrets, *caller, id);
+  return GetTask(store_, redactors(), *caller, id);
 }
 
 }  // namespace taskshare::api

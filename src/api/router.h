@@ -5,6 +5,7 @@
 // Thread-safe.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -15,7 +16,7 @@
 #include "common/clock.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
-#include "secrets/secret_box.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 #include "web/share_page.h"
 
@@ -29,9 +30,10 @@ struct RouterOptions {
   SharingSwitch* sharing = nullptr;           // the kill switch (api/admin_api.h); always on without it
   // The time the Schedules API computes due times from: the scheduler's clock (null: the system clock).
   const Clock* clock = nullptr;
-  // The key of users' secrets (secrets/secret_box.h); null when the server has none (see api/secrets_api.h
-  // and api/share_api.h for what that changes).
-  const secrets::SecretBox* secrets = nullptr;
+  // The redactors of views shown to readers other than a task's owner, and the key of users' secrets
+  // (secrets/view_redactors.h); null: the router keeps its own, without a secrets key (see
+  // api/secrets_api.h and api/share_api.h for what that changes).
+  secrets::ViewRedactors* redactors = nullptr;
   // Where views of share links are counted (api/share_stats_api.h says which); none are without it.
   observe::ViewCounter* views = nullptr;
 };
@@ -42,7 +44,8 @@ observe::Route RouteOf(std::string_view target);
 class Router {
  public:
   Router(Store& store, ResponseCache& cache, RouterOptions options)
-      : store_(store), cache_(cache), options_(std::move(options)) {}
+      : store_(store), cache_(cache), options_(std::move(options)),
+        own_redactors_(options_.redactors == nullptr ? std::make_unique<secrets::ViewRedactors>(nullptr) : nullptr) {}
 
   // The response if it can be given without blocking (a cached share response, or a share request
   // refused because sharing is off or its client is over its rate), else nullopt. The network layer
@@ -65,10 +68,14 @@ class Router {
   Response Counted(const Request& request, std::string_view raw_id, Response response) const;
   // Whether share links are served: the one question the router asks of the kill switch.
   bool SharingOn() const { return options_.sharing == nullptr || options_.sharing->on(); }
+  secrets::ViewRedactors& redactors() const {
+    return options_.redactors != nullptr ? *options_.redactors : *own_redactors_;
+  }
 
   Store& store_;
   ResponseCache& cache_;
   RouterOptions options_;
+  const std::unique_ptr<secrets::ViewRedactors> own_redactors_;
 };
 
 }  // namespace taskshare::api

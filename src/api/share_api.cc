@@ -32,7 +32,8 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   BuiltResponse built{CachedResponse::Make(200, kJson, std::move(body), CachedResponse::Policy::kRevalidate,
                                            {}, ShareCacheExpiry(view.task)),
                       true,
-                      {}};
+                      {},
+                      SecretsOf(view.task)};
   std::size_t packed_bytes = head.size() + kSharedTaskBodyTail.size() + view.blocks.size();
   for (const MessageBlock& b : view.blocks) packed_bytes += b.data.size();
   if (built.response->body_size(CachedResponse::Variant::kIdentity) > kMostPackedBytes ||
@@ -50,19 +51,20 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   return built;
 }
 
-BuiltResponse BuildSharedTask(Store& store, const secrets::SecretBox* secrets, const std::string& id) {
+BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, const std::string& id) {
   if (store.KeepsMessageBlocks()) {
-    auto blocks = LoadSharedBlocks(store, secrets, id);
+    auto blocks = LoadSharedBlocks(store, redactors, id);
     if (!blocks.ok()) return ErrorBuilt(blocks.status());
     if (*blocks) return BuiltFromBlocks(std::move(**blocks));
   }
-  auto view = LoadReaderView(store, secrets, id, nullptr);
+  auto view = LoadReaderView(store, redactors, id, nullptr);
   if (!view.ok()) return ErrorBuilt(view.status());
   return {
       CachedResponse::Make(200, kJson, SharedTaskBody(view->snapshot), CachedResponse::Policy::kRevalidate,
                            {}, ShareCacheExpiry(view->snapshot.task)),
       true,
-      {}};
+      {},
+      SecretsOf(view->snapshot.task)};
 }
 
 }  // namespace
@@ -74,12 +76,12 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
   return ServeFromCache(cache, CachedView::kShareJson, id, request);
 }
 
-Response GetSharedTask(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                        const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
   return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
-                           [&store, secrets, &id] { return BuildSharedTask(store, secrets, *id); });
+                           [&store, &redactors, &id] { return BuildSharedTask(store, redactors, *id); });
 }
 
 }  // namespace taskshare::api

@@ -13,7 +13,7 @@
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
-#include "secrets/secret_box.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 
 namespace taskshare::api {
@@ -29,7 +29,7 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
 // The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404, 500 or
 // 503 as LoadReaderView (api/reader_view.h) decides for an anonymous reader, in the spec's
 // ErrorResponse shape.
-Response GetSharedTask(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                        const Request& request, std::string_view raw_id);
 
 }  // namespace taskshare::api

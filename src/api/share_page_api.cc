@@ -73,9 +73,9 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
       {}};
 }
 
-BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const web::PageOptions& options,
+BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const web::PageOptions& options,
                         const std::string& id) {
-  auto view = LoadReaderView(store, secrets, id, nullptr);
+  auto view = LoadReaderView(store, redactors, id, nullptr);
   if (!view.ok()) return ErrorPage(view.status(), options);
   const Task& task = view->snapshot.task;
   web::PageOptions page = options;
@@ -85,7 +85,8 @@ BuiltResponse BuildPage(Store& store, const secrets::SecretBox* secrets, const w
                                CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
                                ShareCacheExpiry(task)),
           true,
-          {}};
+          {},
+          SecretsOf(task)};
 }
 
 }  // namespace
@@ -103,14 +104,14 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
   return ServeFromCache(cache, CachedView::kSharePage, id, request);
 }
 
-Response GetSharePage(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                       const web::PageOptions& options, const Request& request, std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id)
     return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response,
                  request);
   return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
-                           [&] { return BuildPage(store, secrets, options, *id); });
+                           [&] { return BuildPage(store, redactors, options, *id); });
 }
 
 }  // namespace taskshare::api

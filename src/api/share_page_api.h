@@ -19,7 +19,7 @@
 
 #include "api/http_types.h"
 #include "cache/response_cache.h"
-#include "secrets/secret_box.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 #include "web/share_page.h"
 
@@ -33,8 +33,8 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
 // 0. Never cached.
 Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after = 0);
 
-// The full path (blocking on a miss). `secrets` as for LoadReaderView (api/reader_view.h).
-Response GetSharePage(Store& store, const secrets::SecretBox* secrets, ResponseCache& cache,
+// The full path (blocking on a miss). `redactors` as for LoadReaderView (api/reader_view.h).
+Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                       const web::PageOptions& options, const Request& request, std::string_view raw_id);
 
 }  // namespace taskshare::api

@@ -68,11 +68,11 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
   return Json(o);
 }
 
-Response GetTask(Store& store, const secrets::SecretBox* secrets, const User& caller,
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
                  std::string_view raw_id) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  auto view = LoadReaderView(store, secrets, *id, &caller);
+  auto view = LoadReaderView(store, redactors, *id, &caller);
   if (!view.ok()) return ErrorResponse(view.status());
   return JsonResponse(TaskDetailsBody(view->snapshot, view->fields(), !view->owner));
 }

@@ -10,7 +10,7 @@
 
 #include "api/http_types.h"
 #include "domain/user.h"
-#include "secrets/secret_box.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 
 namespace taskshare::api {
@@ -30,9 +30,9 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
 
 // GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it, as
 // LoadReaderView (api/reader_view.h) decides: the owner gets the original, anyone else the share view
-// (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names). `secrets`
-// is null when the server has no secrets key.
-Response GetTask(Store& store, const secrets::SecretBox* secrets, const User& caller,
+// (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names), redacted
+// with a redactor from `redactors`.
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
                  std::string_view raw_id);
 
 // PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.

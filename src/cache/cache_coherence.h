@@ -3,9 +3,10 @@
 // share-link kill switch.
 //
 // A change to task X committed anywhere evicts X (ResponseCache::Invalidate, which also makes fills of
-// X begun before it drop their response); news of a change to every task (kEveryTask: a write to a
-// user's secrets) empties the cache (ResponseCache::Clear, likewise for every fill). While the feed is
-// down the cache is suspended (ResponseCache::Suspend: emptied and bypassed, so every share request
+// X begun before it drop their response); a write of secret N of user U drops U's redactors
+// (secrets/view_redactors.h) and evicts the views of U's tasks that name N (ResponseCache::
+// InvalidateSecret); news of a change to every task (kEveryTask) empties both. While the feed is
+// down the cache and the redactors are suspended (ResponseCache::Suspend: emptied and bypassed, so every share request
 // reads the database); when the feed is back it is resumed, which empties it once more, since changes
 // made while the feed was down were never announced. Make the coherence and open its feed before the
 // cache serves anything (an empty cache needs no news to be right); OpenChangeFeed() returns
@@ -31,18 +32,22 @@
 #include <utility>
 
 #include "cache/response_cache.h"
+#include "secrets/view_redactors.h"
 #include "storage/change_feed.h"
 
 namespace taskshare {
 
 class CacheCoherence final : public ChangeListener {
  public:
-  // `cache` must outlive this object. `sharing_changed` may be empty (nothing to tell).
-  explicit CacheCoherence(ResponseCache& cache, std::function<void()> sharing_changed = {})
-      : cache_(cache), sharing_changed_(std::move(sharing_changed)) {}
+  // `cache` and `redactors` (null: none kept) must outlive this object. `sharing_changed` may be empty
+  // (nothing to tell).
+  explicit CacheCoherence(ResponseCache& cache, secrets::ViewRedactors* redactors = nullptr,
+                          std::function<void()> sharing_changed = {})
+      : cache_(cache), redactors_(redactors), sharing_changed_(std::move(sharing_changed)) {}
 
   void OnTaskChanged(std::string_view id) override;
   void OnSharingChanged() override;
+  void OnSecretChanged(std::string_view owner_id, std::string_view name) override;
   void OnFeedLost() override;
   void OnFeedRestored() override;
 
@@ -52,6 +57,7 @@ class CacheCoherence final : public ChangeListener {
 
  private:
   ResponseCache& cache_;
+  secrets::ViewRedactors* const redactors_;
   const std::function<void()> sharing_changed_;
   std::atomic<std::uint64_t> changes_{0};
   std::atomic<std::uint64_t> losses_{0};

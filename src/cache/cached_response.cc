@@ -64,6 +64,22 @@ std::size_t SharedStringBytes(const std::shared_ptr<const std::string>& s) {
 
 }  // namespace
 
+PackedBody PackedBody::Of(std::string_view body, std::size_t piece_bytes) {
+  PackedBody packed;
+  packed.Reserve(body.size() / 3);
+  for (std::size_t at = 0; at < body.size(); at += piece_bytes) {
+    const std::string_view raw = body.substr(at, piece_bytes);
+    const std::string lz4 = Lz4Compress(raw);
+    if (!lz4.empty() && lz4.size() < raw.size()) {
+      packed.Add(lz4, raw.size(), true);
+    } else {
+      packed.Add(raw, raw.size(), false);
+    }
+  }
+  packed.ShrinkToFit();
+  return packed;
+}
+
 void PackedBody::Add(std::string_view bytes, std::size_t raw_size, bool lz4) {
   pieces_.push_back({static_cast<std::uint32_t>(bytes.size()), static_cast<std::uint32_t>(raw_size), lz4});
   buffer_.append(bytes);

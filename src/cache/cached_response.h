@@ -26,6 +26,10 @@ namespace taskshare {
 // A body kept in pieces, each either as it is or LZ4-compressed (common/lz4.h), all in one buffer.
 class PackedBody {
  public:
+  // `body` in pieces of `piece_bytes` (the last one shorter), each LZ4-compressed unless that would
+  // not make it smaller.
+  static PackedBody Of(std::string_view body, std::size_t piece_bytes = std::size_t{1} << 20);
+
   // Reserves room for `bytes` bytes of pieces.
   void Reserve(std::size_t bytes) { buffer_.reserve(bytes); }
   // Appends a piece: `bytes` standing for the body's next `raw_size` bytes, LZ4-compressed if `lz4`,

@@ -132,7 +132,11 @@ Result<std::optional<ScheduleRun>> InvalidatingStore::RunDueSchedule(UnixMicros 
 Result<SecretInfo> InvalidatingStore::PutSecret(std::string_view owner_id, std::string_view name,
                                                 std::string_view sealed, UnixMicros now) {
   auto r = inner_->PutSecret(owner_id, name, sealed, now);
-  cache_.Clear();
+  // A failure may follow the commit (a lost connection): the outcome is unknown, so it counts as written.
+  if (r.ok() || r.status().code() == Code::kUnavailable || r.status().code() == Code::kInternal) {
+    if (redactors_ != nullptr) redactors_->Forget(owner_id);
+    cache_.InvalidateSecret(owner_id, name);
+  }
   return r;
 }
 
@@ -145,9 +149,7 @@ Result<std::vector<SealedSecret>> InvalidatingStore::ListSealedSecrets(std::stri
 }
 
 Status InvalidatingStore::DeleteSecret(std::string_view owner_id, std::string_view name) {
-  Status s = inner_->DeleteSecret(owner_id, name);
-  if (s.code() != Code::kNotFound) cache_.Clear();
-  return s;
+  return inner_->DeleteSecret(owner_id, name);
 }
 
 Status InvalidatingStore::AddShareViews(const std::vector<ShareViewCount>& counts) {

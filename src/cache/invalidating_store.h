@@ -12,14 +12,17 @@
 #include <memory>
 
 #include "cache/response_cache.h"
+#include "secrets/view_redactors.h"
 #include "storage/store.h"
 
 namespace taskshare {
 
 class InvalidatingStore final : public Store {
  public:
-  InvalidatingStore(std::unique_ptr<Store> inner, ResponseCache& cache)
-      : inner_(std::move(inner)), cache_(cache) {}
+  // `redactors` (may be null: none kept) must outlive this, like `cache`.
+  InvalidatingStore(std::unique_ptr<Store> inner, ResponseCache& cache,
+                    secrets::ViewRedactors* redactors = nullptr)
+      : inner_(std::move(inner)), cache_(cache), redactors_(redactors) {}
 
   // Users and keys pass through untouched: nothing about them is cached, so a rotated key is refused
   // on the very next request.
@@ -56,9 +59,11 @@ class InvalidatingStore final : public Store {
   Result<std::vector<std::string>> ListScheduleTaskIds(std::string_view schedule_id) override;
   Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) override;
 
-  // Secrets. A write to a user's secrets changes what the share views of that user's tasks redact, so
-  // it empties the whole cache (secret writes are rare; finding the user's tasks would cost a scan of
-  // them, and a cleared cache refills on demand), with the same ticket guarantee as Invalidate().
+  // Secrets. A put changes what the views of the owner's tasks that name the secret redact: it makes
+  // the owner's redactors be built again (secrets/view_redactors.h) and evicts exactly those views
+  // (ResponseCache::InvalidateSecret), with the same ticket guarantee as Invalidate(); other owners'
+  // entries are kept. A delete changes no view (the value is retired, and stays redacted from the
+  // tasks that name it), so it invalidates nothing, and neither does a refused write.
   Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
                                UnixMicros now) override;
   Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override;
@@ -79,6 +84,7 @@ class InvalidatingStore final : public Store {
 
   std::unique_ptr<Store> inner_;
   ResponseCache& cache_;
+  secrets::ViewRedactors* const redactors_;
 };
 
 }  // namespace taskshare

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
@@ -30,10 +32,12 @@ struct ResponseCache::Slot {
   std::array<std::shared_ptr<const CachedResponse>, kCachedViewCount> views;
   std::size_t bytes = 0;  // charged: overhead, key and every view
   std::uint32_t packed_hits = 0;  // counted hits on packed views since the slot was last filled
+  SecretsUsed secrets;            // of its latest fill
 
   // What the slot is charged with the views it holds now (SlotCharge).
   std::size_t Charge() const {
-    std::size_t view_bytes = 0;
+    std::size_t view_bytes = secrets.owner_id.size();
+    for (const auto& name : secrets.names) view_bytes += sizeof(name) + name.size();
     for (const auto& v : views) view_bytes += v ? v->bytes() : 0;
     return SlotCharge(id, view_bytes);
   }
@@ -46,6 +50,8 @@ struct ResponseCache::Shard {
   // Open addressing: a lookup reads one group of the table's metadata and then the one element it
   // points to, instead of walking a bucket's chain of separately allocated nodes.
   boost::unordered_flat_map<std::string_view, std::list<Slot>::iterator> index;
+  // The ids of the slots filled with SecretsUsed, by owner: what InvalidateSecret looks through.
+  std::unordered_map<std::string, std::unordered_set<std::string>> by_owner;
   std::size_t bytes = 0;
   std::uint64_t hits = 0, misses = 0, evictions = 0;
 };
@@ -119,36 +125,54 @@ ResponseCache::Ticket ResponseCache::BeginFill(std::string_view id) {
   Shard& s = ShardOf(id, &t.shard);
   std::lock_guard lock(s.mu);
   t.epoch = s.epoch;
+  t.secrets_epoch = secrets_epoch_.load();
   return t;
+}
+
+namespace {
+
+bool DependsOnSecrets(const SecretsUsed& used) { return !used.names.empty(); }
+
+}  // namespace
+
+void ResponseCache::Erase(Shard& s, std::list<Slot>::iterator slot) {
+  if (DependsOnSecrets(slot->secrets)) {
+    auto owner = s.by_owner.find(slot->secrets.owner_id);
+    if (owner != s.by_owner.end()) {
+      owner->second.erase(slot->id);
+      if (owner->second.empty()) s.by_owner.erase(owner);
+    }
+  }
+  s.bytes -= slot->bytes;
+  s.index.erase(slot->id);
+  s.lru.erase(slot);
 }
 
 void ResponseCache::EvictFor(Shard& s, std::size_t needed, const Slot* keep) {
   while (!s.lru.empty() && &s.lru.back() != keep && s.bytes + needed > shard_budget_) {
-    Slot& victim = s.lru.back();
-    s.bytes -= victim.bytes;
-    s.index.erase(victim.id);
-    s.lru.pop_back();
+    Erase(s, std::prev(s.lru.end()));
     ++s.evictions;
   }
 }
 
 void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView view,
-                         std::shared_ptr<const CachedResponse> response) {
+                         std::shared_ptr<const CachedResponse> response, SecretsUsed secrets) {
   if (budget_ == 0 || !response) return;
   Shard& s = *shards_[ticket.shard];
   std::lock_guard lock(s.mu);
   if (s.epoch != ticket.epoch) return;  // invalidated while the response was being built
-  if (suspended_.load()) return;        // read under the shard lock: see the header
+  // A secret was written while it was being built (read under the shard lock: see the header).
+  if (DependsOnSecrets(secrets) && secrets_epoch_.load() != ticket.secrets_epoch) return;
+  if (suspended_.load()) return;  // read under the shard lock: see the header
   // Take the slot out (or start one), update it, and put it back at the hot end once it fits.
   Slot slot{std::string(id), {}, 0};
   if (auto it = s.index.find(id); it != s.index.end()) {
     const auto node = it->second;
-    s.index.erase(it);  // before the move: the index key views the slot's own id
-    slot = std::move(*node);
-    s.lru.erase(node);
-    s.bytes -= slot.bytes;
+    slot.views = std::move(node->views);
+    Erase(s, node);
   }
   slot.views[static_cast<std::size_t>(view)] = std::move(response);
+  slot.secrets = std::move(secrets);
   slot.packed_hits = 0;
   slot.bytes = slot.Charge();
   if (slot.bytes > shard_budget_) {
@@ -165,7 +189,9 @@ void ResponseCache::Fill(const Ticket& ticket, std::string_view id, CachedView v
   EvictFor(s, slot.bytes);
   s.bytes += slot.bytes;
   s.lru.push_front(std::move(slot));
-  s.index.emplace(s.lru.front().id, s.lru.begin());
+  const Slot& kept = s.lru.front();
+  s.index.emplace(kept.id, s.lru.begin());
+  if (DependsOnSecrets(kept.secrets)) s.by_owner[kept.secrets.owner_id].insert(kept.id);
 }
 
 void ResponseCache::Invalidate(std::string_view id) {
@@ -174,16 +200,37 @@ void ResponseCache::Invalidate(std::string_view id) {
   ++s.epoch;
   auto it = s.index.find(id);
   if (it == s.index.end()) return;
-  s.bytes -= it->second->bytes;
-  s.lru.erase(it->second);
-  s.index.erase(it);
+  Erase(s, it->second);
+}
+
+void ResponseCache::InvalidateSecret(std::string_view owner_id, std::string_view name) {
+  // Before the erasing: a fill that misses this bump takes its shard's lock before the loop below does,
+  // and what it stores is then erased by it.
+  secrets_epoch_.fetch_add(1);
+  const std::string owner(owner_id);
+  std::vector<std::list<Slot>::iterator> doomed;
+  for (auto& shard : shards_) {
+    Shard& s = *shard;
+    std::lock_guard lock(s.mu);
+    auto it = s.by_owner.find(owner);
+    if (it == s.by_owner.end()) continue;
+    doomed.clear();
+    for (const std::string& id : it->second) {
+      const auto slot = s.index.find(std::string_view(id))->second;
+      const auto& names = slot->secrets.names;
+      if (std::find(names.begin(), names.end(), name) != names.end()) doomed.push_back(slot);
+    }
+    for (auto slot : doomed) Erase(s, slot);
+  }
 }
 
 void ResponseCache::Clear() {
+  secrets_epoch_.fetch_add(1);
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mu);
     ++shard->epoch;
     shard->index.clear();
+    shard->by_owner.clear();
     shard->lru.clear();
     shard->bytes = 0;
   }

@@ -13,6 +13,12 @@
 // that write's invalidation, and any request that starts after the write is acknowledged either misses
 // or finds a response built from data at least as new as the write.
 //
+// Secrets: a view redacted with the values of its owner's secrets is filled with the names it depends
+// on (SecretsUsed). A write to one of them is announced by InvalidateSecret(owner, name), which evicts
+// exactly the views of that owner's tasks that name it, wherever they are, and bumps the secrets epoch;
+// Fill() drops a response that depends on secrets if that epoch has moved since its ticket, so the
+// ticket rule above holds for secret writes too, without touching any other owner's entries.
+//
 // Expiry: a response made with an expires_at (a share link with an expiry) is never returned by Get()
 // from that instant on; the miss makes the caller build the response again (the 403 of an expired
 // link) and fill it in its place. Entries without one are served until invalidated or evicted.
@@ -51,11 +57,21 @@ namespace taskshare {
 enum class CachedView : std::uint8_t { kShareJson = 0, kSharePage = 1 };
 inline constexpr std::size_t kCachedViewCount = 2;
 
+// The secrets a cached view was redacted with: those of `names` that user `owner_id` has (or will
+// have). No names: the view depends on no secret.
+struct SecretsUsed {
+  std::string owner_id;
+  std::vector<std::string> names;
+};
+
 class ResponseCache {
  public:
   struct Ticket {
     std::size_t shard = 0;
     std::uint64_t epoch = 0;
+    std::uint64_t secrets_epoch = 0;
+
+    bool operator==(const Ticket&) const = default;
   };
 
   struct Stats {
@@ -89,14 +105,20 @@ class ResponseCache {
   // Call before reading what a Fill() will store.
   Ticket BeginFill(std::string_view id);
 
-  // Stores `response` as the view of `id` unless `id` was invalidated since `ticket` was taken or the
+  // Stores `response` as the view of `id` unless `id` was invalidated since `ticket` was taken (or,
+  // for a response redacted with the secrets `secrets` names, a secret was written since) or the
   // response is larger than a shard's budget. Evicts least recently used slots as needed, and the
   // slot's other views when they and `response` do not fit in a shard's budget together.
   void Fill(const Ticket& ticket, std::string_view id, CachedView view,
-            std::shared_ptr<const CachedResponse> response);
+            std::shared_ptr<const CachedResponse> response, SecretsUsed secrets = {});
 
   // Drops every view of `id`, and makes fills begun before now drop theirs.
   void Invalidate(std::string_view id);
+
+  // Secret `name` of user `owner_id` was written: drops every view filled with SecretsUsed naming
+  // it, and makes fills that depend on secrets begun before now drop theirs. Costs a lookup per
+  // shard and a step per cached view of the owner's tasks that name secrets; other entries are kept.
+  void InvalidateSecret(std::string_view owner_id, std::string_view name);
 
   // Drops everything, and makes every fill begun before now drop its response.
   void Clear();
@@ -123,6 +145,8 @@ class ResponseCache {
   // Replaces `slot`'s packed `view` by its unpacked copy, as Get() says. Shard lock held.
   void Unpack(Shard& shard, Slot& slot, CachedView view);
   std::shared_ptr<const CachedResponse> Lookup(std::string_view id, CachedView view, bool counted);
+  // Removes `slot` (in `shard`) from the shard's list, index and owner index. Shard lock held.
+  void Erase(Shard& shard, std::list<Slot>::iterator slot);
   // Erases slots from the cold end of the shard's list until `needed` more bytes fit, stopping short of
   // `keep` (a slot of the list that must stay). Shard lock held.
   void EvictFor(Shard& shard, std::size_t needed, const Slot* keep = nullptr);
@@ -131,6 +155,7 @@ class ResponseCache {
   std::size_t shard_budget_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<bool> suspended_{false};
+  std::atomic<std::uint64_t> secrets_epoch_{0};  // bumped by InvalidateSecret, Clear
 };
 
 }  // namespace taskshare

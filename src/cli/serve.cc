@@ -224,11 +224,12 @@ int Serve(const ServeFlags& f) {
     return 1;
   }
   ResponseCache cache(f.cache_bytes);
-  InvalidatingStore store(std::move(*opened), cache);
+  secrets::ViewRedactors redactors(secrets_key->get());
+  InvalidatingStore store(std::move(*opened), cache, &redactors);
   // Other nodes' writes reach the cache, and the kill switch, through the database's change feed (none
   // on SQLite). It is subscribed before the first request, while the cache is still empty.
   api::SharingSwitch sharing(store, f.sharing == "off");
-  CacheCoherence coherence(cache, [&sharing] { sharing.Refresh(); });
+  CacheCoherence coherence(cache, &redactors, [&sharing] { sharing.Refresh(); });
   auto feed = OpenChangeFeed(store_options, coherence);
   if (!feed.ok()) {
     std::cerr << "taskshare: cannot listen for changes on " << UrlForLogs(f.db) << ": "
@@ -292,7 +293,7 @@ int Serve(const ServeFlags& f) {
   routing.rate_limiter = &rate_limiter;
   routing.sharing = &sharing;
   routing.clock = clock.get();
-  routing.secrets = secrets_key->get();
+  routing.redactors = &redactors;
   routing.views = &views;
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);
@@ -305,7 +306,7 @@ int Serve(const ServeFlags& f) {
   if (f.sharing == "off") {
     LogInfo("sharing is off on this node (--sharing off), whatever the stored switch says");
   }
-  if (!routing.secrets) {
+  if (redactors.box() == nullptr) {
     LogInfo("no secrets key (--secrets-key-file or TASKSHARE_SECRETS_KEY): secrets cannot be created, "
             "and shares of tasks naming stored secrets answer 503");
   }

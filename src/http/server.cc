@@ -16,6 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <chrono>
 #include <list>
 #include <thread>
 #include <vector>
@@ -142,6 +143,8 @@ struct Server::Impl {
   asio::thread_pool reads;
   asio::thread_pool writes;
   std::atomic<std::int64_t> open{0}, refused{0}, reads_busy{0}, writes_busy{0};
+  // A moving average (weight 1/8) of how long the read pool takes per request, in nanoseconds.
+  std::atomic<std::int64_t> read_cost_ns{0};
 
   Impl(ServerOptions o, Handlers h)
       : options(std::move(o)),
@@ -154,17 +157,25 @@ struct Server::Impl {
     }
   }
 
+  // Reads cheaper than this on average keep answers that are ready at once in line behind them.
+  static constexpr std::int64_t kQueueBehindReadsUnderNs = 2'000'000;
+
   // The response and whether it came from `now`.
   //
-  // First come, first served: while every read thread is taken, an answer that is ready at once (a
-  // cache hit) still waits for its turn in the read pool's queue, behind the reads that came before it.
-  // Otherwise quick answers would keep overtaking slow ones, and the slow ones alone would absorb all
-  // the waiting: with the pool busy, a cache miss would wait for every request in flight.
+  // First come, first served while reads are cheap: while every read thread is taken, an answer that is
+  // ready at once (a cache hit) still waits for its turn in the read pool's queue, behind the reads that
+  // came before it. Otherwise quick answers would keep overtaking slow ones, and the slow ones alone
+  // would absorb all the waiting: with the pool busy, a cache miss would wait for every request in
+  // flight. But while reads take 2 ms or more on average, ready answers go out at once: a queue of
+  // costly reads (one user viewing a transcript that is expensive to build, again and again) must not
+  // hold up every other link, which costs nothing to answer.
   awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request) {
     {
       const RequestIdScope scope(request.id);
       if (auto now = handlers.now(request)) {
-        if (reads_busy.load() < options.read_threads) co_return std::pair{std::move(*now), true};
+        if (reads_busy.load() < options.read_threads || read_cost_ns.load() >= kQueueBehindReadsUnderNs) {
+          co_return std::pair{std::move(*now), true};
+        }
         const CountedScope queued(reads_busy);
         co_return std::pair{co_await asio::co_spawn(reads, Ready(std::move(*now)), use_awaitable), true};
       }
@@ -175,9 +186,17 @@ struct Server::Impl {
     const CountedScope queued(busy);
     api::Response response = co_await asio::co_spawn(
         read ? reads : writes,
-        [this, &request]() -> awaitable<api::Response> {
+        [this, &request, read]() -> awaitable<api::Response> {
           const RequestIdScope scope(request.id);
-          co_return handlers.blocking(request);
+          const auto started = std::chrono::steady_clock::now();
+          api::Response r = handlers.blocking(request);
+          if (read) {
+            const std::int64_t took = std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count();
+            const std::int64_t average = read_cost_ns.load(std::memory_order_relaxed);
+            // Racing updates may lose one sample; the average needs none of them exactly.
+            read_cost_ns.store(average + (took - average) / 8, std::memory_order_relaxed);
+          }
+          co_return r;
         },
         use_awaitable);
     co_return std::pair{std::move(response), false};

@@ -72,6 +72,8 @@ class Redactor {
   [[nodiscard]] bool inert() const { return rules_ == BuiltInRules::kOff && secrets_.empty(); }
   // True if it looks for secret values (some value was long enough to be kept).
   [[nodiscard]] bool has_secrets() const { return !secrets_.empty(); }
+  // The memory it holds (its secret values' automaton; the built-in rules are shared by every instance).
+  [[nodiscard]] size_t memory_bytes() const { return secrets_.memory_bytes(); }
 
   // `text` (plain text such as a title; any bytes) with every match replaced. A copy of `text` if
   // nothing matches.

@@ -28,6 +28,16 @@ SecretMatcher::SecretMatcher(const std::vector<std::string>& values) {
   Link();
 }
 
+size_t SecretMatcher::memory_bytes() const {
+  size_t bytes = nodes_.capacity() * sizeof(Node);
+  // Each node's list of children is an allocation of its own; malloc rounds it up and keeps a header.
+  constexpr size_t kAllocationOverhead = 16;
+  for (const Node& node : nodes_) {
+    if (node.next.capacity() != 0) bytes += node.next.capacity() * sizeof(node.next.front()) + kAllocationOverhead;
+  }
+  return sizeof(*this) + bytes;
+}
+
 int32_t SecretMatcher::Child(int32_t node, unsigned char c) const {
   if (node == 0) return root_next_[c] != 0 ? root_next_[c] : -1;
   const auto& next = nodes_[node].next;

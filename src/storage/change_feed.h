@@ -4,9 +4,10 @@
 // A backend whose database many processes write (PostgreSQL) reports every committed change to what a
 // viewer of a task sees (an append, a patch, a delete, and any later kind of write to the task) by the
 // task's id, whichever node made it. Creating a task is not reported: nothing about a task that did not
-// exist can be cached. A change that may touch the view of any task (a write to a user's secrets, with
-// whose values every share view of that user's tasks is redacted) is reported as the id kEveryTask. A
-// change to the stored share-link kill switch (Store::SetSharingEnabled) is reported by
+// exist can be cached. A write of a user's secret (a put: a new value, with which the views of the
+// user's tasks that name the secret are redacted) is reported by OnSecretChanged(owner, name); a
+// delete is not (the value is retired and stays redacted). kEveryTask, "any task may have changed",
+// is what a node of an earlier version announced for a secret write. A change to the stored share-link kill switch (Store::SetSharingEnabled) is reported by
 // OnSharingChanged(). A backend whose database one process owns (SQLite) has no feed: that process
 // sees all writes itself.
 //
@@ -34,6 +35,9 @@ inline constexpr std::string_view kEveryTask = "*";
 // What a backend's feed carries for "the stored kill switch changed" (reported as OnSharingChanged()).
 // Never a task's id either.
 inline constexpr std::string_view kSharingChanged = "sharing";
+// What a backend's feed carries for "secret NAME of user OWNER was written": this prefix, then
+// OWNER ':' NAME (owner ids are UUIDs and hold no ':').
+inline constexpr std::string_view kSecretChangedPrefix = "secret:";
 
 class ChangeListener {
  public:
@@ -42,6 +46,8 @@ class ChangeListener {
   virtual void OnTaskChanged(std::string_view id) = 0;
   // The stored share-link kill switch changed in a transaction that has committed.
   virtual void OnSharingChanged() = 0;
+  // Secret `name` of user `owner_id` was written in a transaction that has committed.
+  virtual void OnSecretChanged(std::string_view owner_id, std::string_view name) = 0;
   // The feed lost its connection: changes from now on may be missed until OnFeedRestored().
   virtual void OnFeedLost() = 0;
   // The feed is subscribed (for the first time, or again after OnFeedLost()): every change that

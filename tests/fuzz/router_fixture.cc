@@ -98,7 +98,8 @@ Fixture::Fixture() {
   auto opened = OpenStore({.url = "sqlite:" + dir_ + "/fuzz.db", .connections = 2});
   Require(opened.ok(), "OpenStore");
   cache_ = std::make_unique<ResponseCache>(std::size_t{1} << 20, 4);
-  store_ = std::make_unique<InvalidatingStore>(std::move(*opened), *cache_);
+  redactors_ = std::make_unique<secrets::ViewRedactors>(nullptr);
+  store_ = std::make_unique<InvalidatingStore>(std::move(*opened), *cache_, redactors_.get());
   for (int i = 0; i < 5; ++i) {
     const FixtureUser& u = kUsers[i];
     User user{.id = UserId(i),
@@ -118,7 +119,8 @@ Fixture::Fixture() {
   router_ = std::make_unique<api::Router>(
       *store_, *cache_,
       api::RouterOptions{.page = {.public_url = "https://share.example.com", .site_name = "taskshare"},
-                         .metrics = metrics_.get()});
+                         .metrics = metrics_.get(),
+                         .redactors = redactors_.get()});
 }
 
 void Fixture::Record(const api::Request& request, int status) {

@@ -51,6 +51,7 @@ class Fixture {
 
   std::string dir_;
   std::unique_ptr<ResponseCache> cache_;
+  std::unique_ptr<secrets::ViewRedactors> redactors_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<observe::Metrics> metrics_;
   std::unique_ptr<api::Router> router_;

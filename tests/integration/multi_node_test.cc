@@ -12,6 +12,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -183,6 +185,55 @@ TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
     EXPECT_EQ(a.Get(SharePath(id)).status, 403) << "the writing node itself";
     EXPECT_GE(WaitForStatusOnB(b, id, 403, acknowledged), 0) << "B kept serving " << id;
   }
+}
+
+// A secret written through A evicts from B's cache only the views redacted with it: B's cached link of
+// another owner stays a hit, the owner's link that names the secret is redacted on B within the feed's
+// delay. A delete of a secret that does not exist announces nothing.
+TEST_F(MultiNodeTest, ASecretWriteOnOneNodeEvictsOnlyTheViewsThatNameItOnTheOther) {
+  TempDir keys;
+  const std::string key_file = (keys.path() / "secrets.key").string();
+  std::ofstream(key_file) << "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n";
+  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  StartNodes({"--secrets-key-file", key_file});
+  const std::string other_key = a_->AddUser("other@nodes.test", "blue");
+  const HttpClient a(a_->port());
+  Connection b(b_->port());
+  const std::string value = "node-secret-value-4711";
+  const std::string named(
+      ExpectJson(a.Post("/api/v1/tasks",
+                        R"({"title": "t", "visibility": "public", "secrets": ["NODE_TOKEN"],)"
+                        R"( "message": {"role": "tool", "content": "got )" + value + R"("}})",
+                        Auth(key_)),
+                 202)
+          .at("id")
+          .as_string());
+  const std::string others = CreateTask(a_->port(), other_key, "public");
+  for (const std::string& id : {named, others}) {
+    ASSERT_EQ(b.Get(SharePath(id)).status, 200);
+    const double hits = MetricValue(b_->port(), "taskshare_cache_hits_total");
+    ASSERT_EQ(b.Get(SharePath(id)).status, 200);
+    ASSERT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits + 1) << "B did not cache " << id;
+  }
+  ASSERT_NE(b.Get(SharePath(named)).body.find(value), std::string::npos) << "no secret of that name yet";
+
+  const double changes = MetricValue(b_->port(), "taskshare_change_feed_changes_total");
+  ASSERT_EQ(a.Delete("/api/v1/secrets/NEVER_STORED", Auth(key_)).status, 404);
+  const Response put =
+      a.Post("/api/v1/secrets", R"({"name": "NODE_TOKEN", "value": ")" + value + R"("})", Auth(key_));
+  ASSERT_EQ(put.status, 201) << put.body;
+  const Clock::time_point acknowledged = Clock::now();
+  bool redacted = false;
+  while (!redacted && MillisSince(acknowledged) < 5000) {
+    redacted = b.Get(SharePath(named)).body.find(value) == std::string::npos;
+  }
+  EXPECT_TRUE(redacted) << "B kept serving the value";
+  EXPECT_EQ(MetricValue(b_->port(), "taskshare_change_feed_changes_total"), changes + 1)
+      << "B heard of more than the one write";
+  const double hits = MetricValue(b_->port(), "taskshare_cache_hits_total");
+  ASSERT_EQ(b.Get(SharePath(others)).status, 200);
+  EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits + 1)
+      << "another owner's link was evicted from B's cache";
 }
 
 // The kill switch is stored in the database: an admin's PUT on A reaches B through the change feed as

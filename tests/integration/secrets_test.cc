@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/metrics.h"
 #include "support/server_process.h"
 #include "support/suite_server.h"
 
@@ -36,7 +37,7 @@ class SecretsTest : public SuiteServer {
  protected:
   static void SetUpTestSuite() {
     keys_ = std::make_unique<TempDir>();
-    StartServer({"--secrets-key-file", WriteKey(keys_->path(), "key", kKey)}, kOwner);
+    StartServer({"--secrets-key-file", WriteKey(keys_->path(), "key", kKey), "--metrics-public"}, kOwner);
   }
   static void TearDownTestSuite() {
     SuiteServer::TearDownTestSuite();
@@ -179,6 +180,47 @@ TEST_F(SecretsTest, ASecretWriteIsHonouredByTheNextShareRequest) {
   const Response rotated = Client().Get(Share(id));
   EXPECT_EQ(rotated.body.find(next), std::string::npos);
   EXPECT_EQ(rotated.body.find(value), std::string::npos);
+}
+
+// A secret write evicts only the cached views redacted with that secret: other owners' links, and the
+// owner's own links that do not name it, stay cached; a delete, or a delete of nothing, evicts nothing.
+TEST_F(SecretsTest, SecretWritesLeaveOtherCachedLinksInPlace) {
+  const std::string other_key = server_->AddUser("bystander@secrets.test", "blue");
+  const std::string others(
+      ExpectJson(Client().Post("/api/v1/tasks",
+                               R"({"title": "other owner", "visibility": "public", "secrets": ["SCOPED_TOKEN"]})",
+                               Auth(other_key)),
+                 202)
+          .at("id")
+          .as_string());
+  const std::string unrelated = TaskWith("UNRELATED_TOKEN", "unrelated-value-57");
+  const std::string named = TaskWith("SCOPED_TOKEN", "scoped-value-58");
+  for (const std::string& id : {others, unrelated, named}) {
+    ASSERT_TRUE(HasStatus(Client().Get(Share(id)), 200));
+    ASSERT_TRUE(HasStatus(Client().Get("/share/" + id), 200));
+  }
+  const auto hits = [] { return MetricValue(server_->port(), "taskshare_cache_hits_total"); };
+  const auto misses = [] { return MetricValue(server_->port(), "taskshare_cache_misses_total"); };
+
+  ASSERT_TRUE(HasStatus(PutSecret("SCOPED_TOKEN", "scoped-value-58"), 201));
+  ASSERT_TRUE(HasStatus(PutSecret("SCOPED_OTHER", "scoped-other-value-59"), 201));
+  ASSERT_EQ(Client().Delete("/api/v1/secrets/SCOPED_OTHER", Auth(owner_key_)).status, 204);
+  ASSERT_EQ(Client().Delete("/api/v1/secrets/NEVER_STORED", Auth(owner_key_)).status, 404);
+
+  for (const std::string& id : {others, unrelated}) {
+    SCOPED_TRACE(id);
+    const double hits_before = hits();
+    const double misses_before = misses();
+    ASSERT_TRUE(HasStatus(Client().Get(Share(id)), 200));
+    ASSERT_TRUE(HasStatus(Client().Get("/share/" + id), 200));
+    EXPECT_EQ(hits(), hits_before + 2) << "evicted by another owner's (or another secret's) write";
+    EXPECT_EQ(misses(), misses_before);
+  }
+  const double misses_before = misses();
+  const Response shared = Client().Get(Share(named));
+  ASSERT_TRUE(HasStatus(shared, 200));
+  EXPECT_EQ(misses(), misses_before + 1) << "the view redacted with the written secret was not evicted";
+  EXPECT_EQ(shared.body.find("scoped-value-58"), std::string::npos);
 }
 
 // Transcripts keep what they hold: a value stays redacted from share views after its secret is deleted

@@ -1,5 +1,6 @@
-// ServeThroughCache (api/cached_serving.h): concurrent misses of one view share one build, and a write
-// between two misses keeps the later one from taking the earlier build's response.
+// ServeThroughCache (api/cached_serving.h): concurrent misses of one view share one build; a write (or
+// a secret write) between two misses keeps the later one from taking the earlier build's response; a
+// response larger than a shard's budget is kept packed, and served again without a build.
 #include "api/cached_serving.h"
 
 #include <gtest/gtest.h>
@@ -73,6 +74,52 @@ TEST(CachedServingTest, AMissAfterAWriteDoesNotTakeABuildBegunBeforeIt) {
   EXPECT_EQ(BodyOf(second), "{\"v\":\"new\"}");
   EXPECT_EQ(first, "{\"v\":\"old\"}");
   EXPECT_EQ(builds.load(), 2);
+}
+
+TEST(CachedServingTest, AMissAfterASecretWriteDoesNotTakeABuildBegunBeforeIt) {
+  ResponseCache cache(1 << 20);
+  std::atomic<bool> release{false};
+  std::atomic<bool> building{false};
+  std::string first;
+  std::thread t([&] {
+    first = BodyOf(ServeThroughCache(cache, CachedView::kShareJson, kId, {}, [&] {
+      building = true;
+      while (!release) std::this_thread::sleep_for(1ms);
+      return Built("{\"v\":\"old\"}");
+    }));
+  });
+  while (!building) std::this_thread::sleep_for(1ms);
+  cache.InvalidateSecret("owner", "TOKEN");  // acknowledged before the next request arrives
+  int builds = 0;
+  const Response second = ServeThroughCache(cache, CachedView::kShareJson, kId, {}, [&] {
+    ++builds;
+    return Built("{\"v\":\"new\"}");
+  });
+  release = true;
+  t.join();
+  EXPECT_EQ(builds, 1);
+  EXPECT_EQ(BodyOf(second), "{\"v\":\"new\"}");
+}
+
+TEST(CachedServingTest, AResponseLargerThanAShardIsKeptPackedAndServedWithoutABuild) {
+  ResponseCache cache(std::size_t{2} << 20, 1);  // one shard of 2 MiB
+  std::string body = "[";
+  while (body.size() < (std::size_t{6} << 20)) body += "{\"role\":\"tool\",\"content\":\"scan output line\"},";
+  body.back() = ']';
+  int builds = 0;
+  auto build = [&] {
+    ++builds;
+    return Built(body);
+  };
+  for (int i = 0; i < 3; ++i) {
+    const Response r = ServeThroughCache(cache, CachedView::kShareJson, kId, {}, build);
+    ASSERT_TRUE(r.cached);
+    std::string served;
+    ASSERT_TRUE(r.cached->UnpackBody(served));
+    EXPECT_EQ(served, body);
+  }
+  EXPECT_EQ(builds, 1);
+  EXPECT_LE(cache.stats().bytes, std::size_t{2} << 20);
 }
 
 }  // namespace

@@ -26,11 +26,15 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Every listener call, in order: "changed <id>", "sharing changed", "lost", "restored".
+// Every listener call, in order: "changed <id>", "sharing changed", "secret <owner> <name>", "lost",
+// "restored".
 class RecordingListener final : public ChangeListener {
  public:
   void OnTaskChanged(std::string_view id) override { Add("changed " + std::string(id)); }
   void OnSharingChanged() override { Add("sharing changed"); }
+  void OnSecretChanged(std::string_view owner_id, std::string_view name) override {
+    Add("secret " + std::string(owner_id) + " " + std::string(name));
+  }
   void OnFeedLost() override { Add("lost"); }
   void OnFeedRestored() override { Add("restored"); }
 
@@ -195,6 +199,29 @@ TEST_F(PostgresChangeFeedTest, ReportsWritesOfTheKillSwitch) {
   Result<bool> enabled = store_->GetSharingEnabled();
   ASSERT_OK(enabled);
   EXPECT_TRUE(*enabled);
+}
+
+// A put of a secret is announced as that secret of that owner, and nothing else; a delete (the value
+// is retired and stays redacted), a delete of nothing and a rolled-back put are not announced.
+TEST_F(PostgresChangeFeedTest, ReportsEachWrittenSecretAndNothingElse) {
+  RecordingListener listener;
+  Result<std::unique_ptr<ChangeFeed>> feed = OpenPostgresChangeFeed(FeedOptions(), listener);
+  ASSERT_OK(feed);
+  listener.Clear();
+  ASSERT_OK(store_->PutSecret(user_.id, "API_TOKEN", "sealed-1", 10));
+  ASSERT_TRUE(listener.WaitFor("secret " + user_.id + " API_TOKEN"));
+  ASSERT_OK(store_->PutSecret(user_.id, "API_TOKEN", "sealed-2", 20));
+  ASSERT_EQ(store_->DeleteSecret(user_.id, "NEVER_STORED").code(), Code::kNotFound);
+  ASSERT_OK(store_->DeleteSecret(user_.id, "API_TOKEN"));
+  RawPostgres raw(db_->url());
+  raw.Exec("BEGIN; INSERT INTO secrets(owner_id, name, sealed, created_at, updated_at) VALUES ('" + user_.id +
+           "', 'ROLLED_BACK', 's', 1, 1); ROLLBACK");
+  const std::string marker = NewTask();
+  ASSERT_OK(store_->DeleteTask(marker));
+  ASSERT_TRUE(listener.WaitFor("changed " + marker));
+  EXPECT_EQ(listener.events(), (std::vector<std::string>{"secret " + user_.id + " API_TOKEN",
+                                                         "secret " + user_.id + " API_TOKEN",
+                                                         "changed " + marker}));
 }
 
 TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {

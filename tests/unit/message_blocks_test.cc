@@ -207,6 +207,7 @@ class SqliteBlocksTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<Store> store_;
+  secrets::ViewRedactors redactors_{nullptr};
   User owner_;
 };
 
@@ -268,9 +269,9 @@ class SharedBlocksTest : public SqliteBlocksTest {
  protected:
   // The body LoadReaderView gives an anonymous reader, and the one LoadSharedBlocks' gives (or "declined").
   std::pair<std::string, std::string> Bodies(const std::string& id) {
-    auto rows = api::LoadReaderView(*store_, nullptr, id, nullptr);
+    auto rows = api::LoadReaderView(*store_, redactors_, id, nullptr);
     EXPECT_OK(rows);
-    auto blocks = api::LoadSharedBlocks(*store_, nullptr, id);
+    auto blocks = api::LoadSharedBlocks(*store_, redactors_, id);
     EXPECT_OK(blocks);
     if (!rows.ok() || !blocks.ok()) return {};
     if (!*blocks) return {SharedTaskBody(rows->snapshot), "declined"};
@@ -339,10 +340,10 @@ TEST_F(SharedBlocksTest, ATitleIsRedactedInTheBlocksViewToo) {
 
 TEST_F(SharedBlocksTest, ErrorsAreThoseOfTheRowsView) {
   const std::string id = NewTask({Unkeyed("x")});
-  auto blocks = api::LoadSharedBlocks(*store_, nullptr, id);
+  auto blocks = api::LoadSharedBlocks(*store_, redactors_, id);
   EXPECT_EQ(StatusOf(blocks).code(), Code::kForbidden);
   EXPECT_EQ(StatusOf(blocks).message(), "Task is not shared");
-  blocks = api::LoadSharedBlocks(*store_, nullptr, NewUuidV4());
+  blocks = api::LoadSharedBlocks(*store_, redactors_, NewUuidV4());
   EXPECT_EQ(StatusOf(blocks).code(), Code::kNotFound);
   EXPECT_EQ(StatusOf(blocks).message(), "Task not found");
   Share(id, ShareMode::kLive, true);
@@ -351,7 +352,7 @@ TEST_F(SharedBlocksTest, ErrorsAreThoseOfTheRowsView) {
           "UPDATE message_blocks SET checksum = checksum + 1 WHERE task_seq = (SELECT seq FROM tasks WHERE "
           "id = '" +
           id + "')");
-  blocks = api::LoadSharedBlocks(*store_, nullptr, id);
+  blocks = api::LoadSharedBlocks(*store_, redactors_, id);
   EXPECT_EQ(StatusOf(blocks).code(), Code::kInternal);
   EXPECT_EQ(StatusOf(blocks).message(), "Failed to load snapshot");
 }

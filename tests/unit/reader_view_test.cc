@@ -56,7 +56,8 @@ class ReaderViewTest : public StoreTest {
   }
 
   Result<api::ReaderView> View(const std::string& id, const User* reader) {
-    return api::LoadReaderView(store(), box_.get(), id, reader);
+    secrets::ViewRedactors redactors(box_.get());
+    return api::LoadReaderView(store(), redactors, id, reader);
   }
 
   // The GET /api/v1/tasks/{id} body a reader gets.

@@ -114,8 +114,17 @@ void PostgresChangeFeed::OnNotice(void* arg, const PGresult* notice) {
 void PostgresChangeFeed::Deliver(PGconn* conn) {
   while (PGnotify* raw = PQnotifies(conn)) {
     const std::unique_ptr<PGnotify, decltype(&PQfreemem)> notify(raw, &PQfreemem);
-    if (notify->extra == kSharingChanged) {
+    const std::string_view payload = notify->extra;
+    if (payload == kSharingChanged) {
       listener_.OnSharingChanged();
+    } else if (payload.starts_with(kSecretChangedPrefix)) {
+      const std::string_view rest = payload.substr(kSecretChangedPrefix.size());
+      const std::size_t colon = rest.find(':');
+      if (colon == std::string_view::npos) {
+        listener_.OnTaskChanged(kEveryTask);  // not ours to read: assume the worst
+      } else {
+        listener_.OnSecretChanged(rest.substr(0, colon), rest.substr(colon + 1));
+      }
     } else {
       listener_.OnTaskChanged(notify->extra);
     }

@@ -247,7 +247,25 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
+// Version 11: a write of a secret announces that secret alone, so that nodes evict only the views
+// redacted with it: a put (insert, or update of the value) sends NOTIFY on taskshare_task_changed with
+// the payload "secret:" OWNER ":" NAME (kSecretChangedPrefix in storage/change_feed.h) in place of
+// version 6's "*" for every statement, even one that wrote nothing. A delete announces nothing: the
+// value moves to retired_secrets and stays redacted, so no view changes.
+constexpr std::string_view kMigrationScopedSecretNews = R"sql(
+DROP TRIGGER secrets_changed ON secrets;
+DROP FUNCTION taskshare_secrets_changed();
+CREATE FUNCTION taskshare_secret_written() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('taskshare_task_changed', 'secret:' || NEW.owner_id || ':' || NEW.name);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER secret_written AFTER INSERT OR UPDATE ON secrets
+  FOR EACH ROW EXECUTE FUNCTION taskshare_secret_written();
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -256,7 +274,8 @@ constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
                                                          kMigrationRedactionVerdict,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
-                                                          kMigrationRetiredSecrets};
+                                                          kMigrationRetiredSecrets,
+                                                          kMigrationScopedSecretNews};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -80,7 +80,8 @@ def cmd_run(a):
                  json.dumps({"messages": [{"role": "tool", "content": "x" * 65536}]})),
                 ("create schedule", "POST", "/api/v1/schedules",
                  json.dumps({"name": f"h{i}", "task_message": "y" * 4096, "schedule_type": "recurring",
-                             "scan_frequency": "daily", "start_time": "00:00", "visibility": "public"})),
+                             "scan_frequency": "hourly", "start_time": "00:00",
+                             "selected_visibility_type": "public"})),
             ]
             for label, method, path, body in steps:
                 if body is None and method == "POST":

@@ -23,6 +23,7 @@
 #include "scheduler/scheduler.h"
 #include "secrets/secret_box.h"
 #include "storage/change_feed.h"
+#include "storage/database_url.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {

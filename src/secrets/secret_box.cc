@@ -2,9 +2,9 @@
 
 #include <sodium.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
+
+#include "secrets/private_file.h"
 
 namespace taskshare::secrets {
 namespace {
@@ -14,6 +14,8 @@ constexpr std::size_t kKeyBytes = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
 constexpr std::size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+// A key file holds 64 hex digits and a few blanks; what is longer is not a key, and is not read whole.
+constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 Status BadKey() {
   return Status::InvalidArgument("the secrets key must be 64 hexadecimal digits (32 bytes)");
@@ -61,13 +63,10 @@ Result<std::unique_ptr<SecretBox>> SecretBox::FromHex(std::string_view hex) {
 }
 
 Result<std::unique_ptr<SecretBox>> SecretBox::FromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument("cannot read the secrets key file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string contents = text.str();
-  auto box = FromHex(contents);
-  sodium_memzero(contents.data(), contents.size());
+  Result<std::string> contents = ReadPrivateFile(path, "secrets key file", kMaxKeyFileBytes);
+  if (!contents.ok()) return contents.status();
+  auto box = FromHex(*contents);
+  sodium_memzero(contents->data(), contents->size());
   if (!box.ok() && box.status().code() == Code::kInvalidArgument) {
     return Status::InvalidArgument(box.status().message() + " in " + path);
   }

@@ -32,7 +32,9 @@ class SecretBox {
   // otherwise, never quoting `hex`. kInternal if libsodium cannot start.
   static Result<std::unique_ptr<SecretBox>> FromHex(std::string_view hex);
 
-  // FromHex of the contents of the file at `path`. kInvalidArgument if it cannot be read.
+  // FromHex of the contents of the file at `path`. kInvalidArgument if it cannot be read, or if its
+  // group or others have any permission on it (secrets/private_file.h: the message names the file,
+  // its mode and the chmod 600 that fixes it).
   static Result<std::unique_ptr<SecretBox>> FromFile(const std::string& path);
 
   ~SecretBox();

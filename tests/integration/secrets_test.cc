@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -27,9 +26,7 @@ constexpr char kKey[] = "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3
 constexpr char kOtherKey[] = "0e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d";
 
 std::string WriteKey(const std::filesystem::path& dir, const std::string& name, const std::string& hex) {
-  const std::string path = (dir / name).string();
-  std::ofstream(path) << hex << "\n";
-  return path;
+  return WritePrivateFile(dir / name, hex + "\n");
 }
 
 class SecretsTest : public SuiteServer {

@@ -99,5 +99,34 @@ TEST(StartupChecksTest, TheSqliteDatabaseAndItsWalArePrivateUnderTheUsualUmask) 
   EXPECT_EQ(ModeOf(dir.path() / "u.db"), 0600);
 }
 
+// ---- The secrets key file ----
+
+// Like ssh with a private key: one clear message naming the file, its mode and the fix, exit status 1.
+TEST(StartupChecksTest, AKeyFileOthersMayReadStopsTheServer) {
+  TempDir dir;
+  const std::string key_file = (dir.path() / "secrets.key").string();
+  for (const mode_t mode : {0644, 0640, 0604}) {
+    std::ofstream(key_file) << kKey << "\n";
+    ASSERT_EQ(::chmod(key_file.c_str(), mode), 0);
+    const CommandResult r =
+        RunTaskshare(Serve("sqlite:" + (dir.path() / "t.db").string(), {"--secrets-key-file", key_file}));
+    EXPECT_EQ(r.exit_code, 1);
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    EXPECT_NE(
+        r.err.find("taskshare: the secrets key file " + key_file + " has mode " + octal +
+                   ", open to other users: it must be private to its owner (chmod 600 " + key_file + ")\n"),
+        std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find(kKey), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "t.db")) << "refused before opening the database";
+  }
+  ASSERT_EQ(::chmod(key_file.c_str(), 0600), 0);
+  ServerProcess server({"--secrets-key-file", key_file});
+  server.Start();
+  EXPECT_TRUE(HasStatus(HttpClient(server.port()).Get("/api/v1/tasks"), 401));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace taskshare::testing

@@ -1,8 +1,11 @@
 // SecretBox: sealing of secret values, the key formats it takes, and what it refuses to open.
 #include "secrets/secret_box.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -71,16 +74,44 @@ TEST(SecretBoxTest, TakesSixtyFourHexDigitsAroundBlanksAndNothingElse) {
   }
 }
 
+// A key file as an operator makes one: openssl rand -hex 32 > FILE; chmod 600 FILE.
+std::string WriteKeyFile(const std::string& path, const std::string& contents, mode_t mode = 0600) {
+  std::ofstream(path) << contents;
+  EXPECT_EQ(::chmod(path.c_str(), mode), 0);
+  return path;
+}
+
 TEST(SecretBoxTest, ReadsTheKeyFromAFile) {
   TempDir dir;
-  const std::string path = (dir.path() / "key").string();
-  std::ofstream(path) << kKey << "\n";
+  const std::string path = WriteKeyFile((dir.path() / "key").string(), std::string(kKey) + "\n");
   auto box = SecretBox::FromFile(path);
   ASSERT_OK(box);
   EXPECT_EQ(*(*box)->Open(kOwner, "N", Box(kKey)->Seal(kOwner, "N", "value")), "value");
-  std::ofstream(path) << "short\n";
+  WriteKeyFile(path, "short\n");
   EXPECT_EQ(SecretBox::FromFile(path).status().code(), Code::kInvalidArgument);
+  WriteKeyFile(path, std::string(kKey) + std::string(5000, ' '));
+  EXPECT_EQ(SecretBox::FromFile(path).status().message(), "the secrets key file " + path + " holds more than 4096 bytes");
+  EXPECT_TRUE(SecretBox::FromFile(WriteKeyFile(path, kKey, 0400)).ok()) << "read-only for its owner is fine";
   EXPECT_EQ(SecretBox::FromFile((dir.path() / "missing").string()).status().code(), Code::kInvalidArgument);
+}
+
+// Like ssh with a private key: a key file its group or others have any permission on is refused, with
+// a message naming the file, its mode and the fix, and never the key.
+TEST(SecretBoxTest, RefusesAKeyFileOthersMayRead) {
+  TempDir dir;
+  const std::string path = (dir.path() / "key").string();
+  for (const mode_t mode : {0644, 0640, 0604, 0660, 0620, 0602, 0610, 0601, 0777}) {
+    WriteKeyFile(path, std::string(kKey) + "\n", mode);
+    auto box = SecretBox::FromFile(path);
+    ASSERT_FALSE(box.ok()) << std::oct << mode;
+    EXPECT_EQ(box.status().code(), Code::kInvalidArgument);
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    EXPECT_EQ(box.status().message(), "the secrets key file " + path + " has mode " + octal +
+                                          ", open to other users: it must be private to its owner (chmod 600 " +
+                                          path + ")");
+    EXPECT_EQ(box.status().message().find(kKey), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -15,13 +15,13 @@
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
+#include "cli/secrets_key.h"
 #include "common/log.h"
 #include "http/server.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
 #include "scheduler/scheduler.h"
-#include "secrets/secret_box.h"
 #include "storage/change_feed.h"
 #include "storage/database_url.h"
 #include "storage/store.h"
@@ -84,19 +84,6 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
     return false;
   }
   return true;
-}
-
-// The key of users' secrets: from --secrets-key-file, else from TASKSHARE_SECRETS_KEY, else none (null).
-Result<std::unique_ptr<secrets::SecretBox>> LoadSecretsKey(const std::string& file) {
-  if (!file.empty()) return secrets::SecretBox::FromFile(file);
-  const char* env = std::getenv(std::string(secrets::kKeyEnvironmentVariable).c_str());
-  if (env == nullptr || *env == '\0') return std::unique_ptr<secrets::SecretBox>();
-  auto box = secrets::SecretBox::FromHex(env);
-  if (!box.ok() && box.status().code() == Code::kInvalidArgument) {
-    return Status::InvalidArgument(box.status().message() + " in " +
-                                   std::string(secrets::kKeyEnvironmentVariable));
-  }
-  return box;
 }
 
 // Every connection is a file descriptor: raise the soft limit to the hard one so that max_connections
@@ -224,6 +211,12 @@ int Serve(const ServeFlags& f) {
               << opened.status().detail() << "\n";
     return 1;
   }
+  if (secrets_key->box) {
+    if (Status s = CheckSecretsKey(**opened, *secrets_key); !s.ok()) {
+      std::cerr << "taskshare: " << s.message() << (s.detail().empty() ? "" : " " + s.detail()) << "\n";
+      return 1;
+    }
+  }
   ResponseCache cache(f.cache_bytes);
   InvalidatingStore store(std::move(*opened), cache);
   // Other nodes' writes reach the cache, and the kill switch, through the database's change feed (none
@@ -293,7 +286,7 @@ int Serve(const ServeFlags& f) {
   routing.rate_limiter = &rate_limiter;
   routing.sharing = &sharing;
   routing.clock = clock.get();
-  routing.secrets = secrets_key->get();
+  routing.secrets = secrets_key->box.get();
   routing.views = &views;
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);

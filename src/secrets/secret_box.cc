@@ -1,5 +1,7 @@
 #include "secrets/secret_box.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <vector>
@@ -71,6 +73,17 @@ Result<std::unique_ptr<SecretBox>> SecretBox::FromFile(const std::string& path) 
     return Status::InvalidArgument(box.status().message() + " in " + path);
   }
   return box;
+}
+
+std::string SecretBox::KeyCheck() const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key_, static_cast<int>(kKeyBytes), Bytes(kKeyCheckLabel), kKeyCheckLabel.size(), mac,
+       &length);
+  std::string hex(2 * length + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), mac, length);
+  hex.pop_back();
+  return std::string(kPrefix) + hex;
 }
 
 std::string SecretBox::Seal(std::string_view owner_id, std::string_view name, std::string_view value) const {

@@ -312,6 +312,15 @@ class Store {
   // Stores the switch. On PostgreSQL each such write announces kSharingChanged (storage/change_feed.h)
   // to the change feed when it commits.
   virtual Status SetSharingEnabled(bool enabled) = 0;
+
+  // ---- The check value of the secrets key (secrets/secret_box.h, KeyCheck): one for the database ----
+
+  // Stores `check` as the database's secrets key check value if it has none yet, then returns the one
+  // it has: `check`, or the value stored before (by this node or another). Of several nodes claiming
+  // at once, all get the value of the first to store one. Read from and written to the primary. Called
+  // once at start-up on the backend's store itself (cli/secrets_key.h), before any wrapper is put
+  // around it; so wrappers do not forward it, and this default, which they inherit, is kInternal.
+  virtual Result<std::string> ClaimSecretsKeyCheck(std::string_view check);
 };
 
 struct StoreOptions {

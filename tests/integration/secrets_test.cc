@@ -225,7 +225,8 @@ TEST_F(SecretsTest, DeletedAndReplacedValuesStayRedacted) {
   EXPECT_NE(list.body.find("REPLACED_TOKEN"), std::string::npos);
 }
 
-// A server whose key cannot open a task's stored secrets (none, or another one) withholds its share.
+// A server whose key cannot open a task's stored secrets (none, or another one put in by the
+// documented key change, which clears the database's check value) withholds its share.
 TEST(SecretsKeyTest, WithoutTheRightKeySharesOfTasksWithStoredSecretsAreWithheld) {
   TempDir keys;
   const std::string value = "key-test-secret-value-55";
@@ -253,6 +254,7 @@ TEST(SecretsKeyTest, WithoutTheRightKeySharesOfTasksWithStoredSecretsAreWithheld
        {std::vector<std::string>{},
         std::vector<std::string>{"--secrets-key-file", WriteKey(keys.path(), "other", kOtherKey)}}) {
     SCOPED_TRACE(args.empty() ? "no key" : "another key");
+    if (!args.empty()) keyed.Sql("UPDATE instance_settings SET secrets_key_check = NULL");
     ServerProcess server(args, keyed.db_url());
     server.Start();
     HttpClient c(server.port());

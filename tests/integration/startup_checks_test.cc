@@ -128,5 +128,93 @@ TEST(StartupChecksTest, AKeyFileOthersMayReadStopsTheServer) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+// ---- The secrets key's check value, on each backend ----
+
+class SecretsKeyCheckTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgres") {
+      if (TestPostgresUrl().empty()) GTEST_SKIP() << "TASKSHARE_TEST_POSTGRES_URL is not set";
+      postgres_ = std::make_unique<PostgresDatabase>(TestPostgresUrl());
+      db_ = postgres_->url();
+    } else {
+      db_ = "sqlite:" + (dir_.path() / "t.db").string();
+    }
+    key_ = WritePrivateFile(dir_.path() / "key", std::string(kKey) + "\n");
+    other_key_ = WritePrivateFile(dir_.path() / "other", std::string(kOtherKey) + "\n");
+  }
+
+  std::string Mismatch(const std::string& file) const {
+    return "taskshare: the secrets key from " + file +
+           " differs from the one this database's secrets were sealed with: start this node with the key the "
+           "others use (to change the key on purpose, see \"Changing the secrets key\" in "
+           "docs/operations.md)\n";
+  }
+
+  TempDir dir_;
+  std::unique_ptr<PostgresDatabase> postgres_;
+  std::string db_;
+  std::string key_;
+  std::string other_key_;
+};
+
+TEST_P(SecretsKeyCheckTest, ANodeWithAnotherKeyRefusesToStart) {
+  {
+    ServerProcess first({"--secrets-key-file", key_}, db_);
+    first.Start();
+    const CommandResult refused = RunTaskshare(Serve(db_, {"--secrets-key-file", other_key_}));
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find(Mismatch(other_key_)), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find(kOtherKey), std::string::npos);
+    EXPECT_EQ(refused.err.find(kKey), std::string::npos);
+    EXPECT_FALSE(first.Exited());
+    EXPECT_EQ(first.Stop(), 0);
+  }
+  // The same key again, and no key at all (secrets off, as before), start.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--secrets-key-file", key_}, std::vector<std::string>{}}) {
+    ServerProcess again(args, db_);
+    again.Start();
+    EXPECT_TRUE(HasStatus(HttpClient(again.port()).Get("/api/v1/tasks"), 401));
+    EXPECT_EQ(again.Stop(), 0);
+  }
+  const CommandResult still = RunTaskshare(Serve(db_, {"--secrets-key-file", other_key_}));
+  EXPECT_EQ(still.exit_code, 1) << "a start without a key stored nothing";
+}
+
+// Nodes started together with different keys on a fresh database: exactly one key wins, and only the
+// nodes holding it run.
+TEST_P(SecretsKeyCheckTest, NodesStartingTogetherAgreeOnOneKey) {
+  constexpr int kNodes = 4;
+  std::vector<std::unique_ptr<ServerProcess>> nodes;
+  for (int i = 0; i < kNodes; ++i) {
+    nodes.push_back(std::make_unique<ServerProcess>(
+        std::vector<std::string>{"--secrets-key-file", i % 2 == 0 ? key_ : other_key_}, db_));
+  }
+  std::vector<int> started(kNodes, 0);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kNodes; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        nodes[i]->Start();
+        started[i] = 1;
+      } catch (const std::exception& e) {
+        started[i] = nodes[i]->Log().find("differs from the one this database's secrets were sealed with") !=
+                             std::string::npos
+                         ? -1
+                         : 0;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < kNodes; ++i) EXPECT_NE(started[i], 0) << "node " << i << ":\n" << nodes[i]->Log();
+  EXPECT_EQ(started[0], started[2]);
+  EXPECT_EQ(started[1], started[3]);
+  EXPECT_NE(started[0], started[1]) << "one key runs, the other is refused";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SecretsKeyCheckTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
 }  // namespace
 }  // namespace taskshare::testing

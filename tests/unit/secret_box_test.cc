@@ -114,5 +114,17 @@ TEST(SecretBoxTest, RefusesAKeyFileOthersMayRead) {
   }
 }
 
+// The check value is an HMAC-SHA256 under the key of a fixed label: the same for one key, always;
+// another for another key; neither the key nor its plain hash.
+TEST(SecretBoxTest, TheKeyCheckIsAnHmacOfAFixedLabel) {
+  // printf %s "taskshare secrets key check v1" | openssl dgst -sha256 -mac HMAC -macopt hexkey:KEY
+  EXPECT_EQ(Box(kKey)->KeyCheck(), "v1.006258f3970300c3243843bfb3ef1edefe31a58e53da1b1d9d7f4588bd8e301a");
+  EXPECT_EQ(Box(kOtherKey)->KeyCheck(), "v1.d0dfb303a0094566ede8c02363248a9f9752541db3da1d2bf8ab21c4eaa6499a");
+  const std::string check = Box(kKey)->KeyCheck();
+  EXPECT_EQ(check.find(std::string(kKey).substr(8, 16)), std::string::npos);
+  // printf %s KEY | xxd -r -p | sha256sum
+  EXPECT_EQ(check.find("630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace taskshare::testing

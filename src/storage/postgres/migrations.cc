@@ -247,7 +247,13 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
+// Version 11, as SQLite's version 14: instance_settings.secrets_key_check, the check value of the
+// secrets key the database's secrets are sealed with (cli/secrets_key.h).
+constexpr std::string_view kMigrationKeyCheck = R"sql(
+ALTER TABLE instance_settings ADD COLUMN secrets_key_check text;
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -256,7 +262,8 @@ constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
                                                          kMigrationRedactionVerdict,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
-                                                          kMigrationRetiredSecrets};
+                                                          kMigrationRetiredSecrets,
+                                                          kMigrationKeyCheck};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

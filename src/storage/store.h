@@ -136,13 +136,17 @@ class Store {
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Users. CreateUser stores `user` (its id and email already set) with one API key.
-  // kAlreadyExists if the email is taken.
+  // Users. CreateUser stores `user` (its id and email already set) with one API key, the email in its
+  // normal form (domain/email.h, NormalizeEmail). kInvalidArgument if the email is not a valid address
+  // (ValidateEmail's message); kAlreadyExists "User already exists" if another user's email equals it
+  // ignoring case.
   virtual Status CreateUser(const User& user, const StoredApiKey& key) = 0;
   // kNotFound if no user has this key. Always read from the database (the primary), never from a
   // cache or a replica, so a key replaced by RotateApiKey fails on the next call after it returns.
   virtual Result<User> FindUserByKeyHash(std::string_view key_hash) = 0;
-  // kNotFound if no user has this email.
+  // The user whose email is NormalizeEmail(email); failing that, the one whose email is `email` exactly
+  // (an address stored before emails were normalised and left as it was, because another user's
+  // differed from it only in case: see docs/storage.md). kNotFound if no user has this email.
   virtual Result<User> FindUserByEmail(std::string_view email) = 0;
 
   // API keys. A user has exactly one key: CreateUser stores the first, RotateApiKey replaces it.

@@ -216,5 +216,32 @@ TEST_P(SecretsKeyCheckTest, NodesStartingTogetherAgreeOnOneKey) {
 INSTANTIATE_TEST_SUITE_P(Backends, SecretsKeyCheckTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 
+// ---- Emails ----
+
+TEST(StartupChecksTest, UserAddStoresEmailsInLowerCaseAndRefusesNonAddresses) {
+  ServerProcess server;
+  server.Start();
+  const std::string key = server.AddUser("Alice@Example.COM");
+  const CommandResult twin = server.RunCli({"user", "add", "--email", "alice@example.com"});
+  EXPECT_EQ(twin.exit_code, 1);
+  EXPECT_EQ(twin.err, "taskshare: User already exists\n");
+  for (const char* bad : {"alice@localhost", "alice", "a@b@example.com", "al ice@example.com", ""}) {
+    const CommandResult r = server.RunCli({"user", "add", "--email", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_TRUE(r.err.starts_with("taskshare: --email: invalid email address: it must ")) << r.err;
+  }
+  const std::string id = NewUuidV4();
+  const std::string imported =
+      server.Import(R"({"task": {"id": ")" + id +
+                        R"(", "title": "t", "status": "completed", "visibility": "private",
+                                                 "created_at": "2026-01-02T03:04:05Z"}, "messages": []})",
+                    "ALICE@example.com");
+  EXPECT_EQ(imported, id);
+  HttpClient client(server.port());
+  const json::value task = ExpectJson(client.Get("/api/v1/tasks/" + id, Auth(key)), 200);
+  EXPECT_EQ(task.at("task").at("created_by"), "alice@example.com");
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 }  // namespace
 }  // namespace taskshare::testing

@@ -248,9 +248,19 @@ CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
 // Version 11, as SQLite's version 14: instance_settings.secrets_key_check, the check value of the
-// secrets key the database's secrets are sealed with (cli/secrets_key.h).
-constexpr std::string_view kMigrationKeyCheck = R"sql(
+// secrets key the database's secrets are sealed with (cli/secrets_key.h); and stored emails put in
+// their normal form (domain/email.h, NormalizeEmail: ASCII letters lower-cased, which translate() does
+// here whatever the database's locale) where no other user's email differs from them only in case.
+constexpr std::string_view kMigrationKeyCheckAndEmails = R"sql(
 ALTER TABLE instance_settings ADD COLUMN secrets_key_check text;
+UPDATE users u
+  SET email = translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+  WHERE u.email <> translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+    AND NOT EXISTS (
+      SELECT 1 FROM users o
+      WHERE o.id <> u.id
+        AND translate(o.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') =
+            translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
 )sql";
 
 constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
@@ -263,7 +273,7 @@ constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
                                                           kMigrationRetiredSecrets,
-                                                          kMigrationKeyCheck};
+                                                          kMigrationKeyCheckAndEmails};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -55,8 +55,9 @@ void AddUser(CLI::App& app, int& exit_code) {
   CLI::App* user = app.add_subcommand("user", "Manage users");
   user->require_subcommand(1);
   CLI::App* add = user->add_subcommand("add", "Create a user and print its new API key on stdout");
-  add->add_option("--email", flags->email,
-                  "The user's email, stored with its ASCII letters in lower case (ALICE@X.ORG is alice@x.org)")
+  add->add_option(
+         "--email", flags->email,
+         "The user's email, stored with its ASCII letters in lower case (ALICE@X.ORG is alice@x.org)")
       ->required();
   add->add_option("--team", flags->team, "The user's team (at most one)");
   add->add_option("--role", flags->role, "user, support or admin")->capture_default_str();

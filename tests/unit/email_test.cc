@@ -38,12 +38,12 @@ TEST(EmailTest, RefusesWhatIsNotAnAddressNamingTheRule) {
   }
   const std::string blank = "invalid email address: it must not hold spaces or control characters";
   for (const std::string& email : {std::string("al ice@example.com"), std::string("alice@example.com "),
-                                  std::string("alice\t@example.com"), std::string("alice@exa\nmple.com"),
-                                  std::string("alice\r@example.com"),
-                                  std::string("al\x7f"
-                                              "ice@x.com"),
-                                  std::string("al\0ice@example.com", 18), std::string("al\u00a0ice@x.com"),
-                                  std::string("al\u0085ice@x.com"), std::string("al\u2028ice@x.com")}) {
+                                   std::string("alice\t@example.com"), std::string("alice@exa\nmple.com"),
+                                   std::string("alice\r@example.com"),
+                                   std::string("al\x7f"
+                                               "ice@x.com"),
+                                   std::string("al\0ice@example.com", 18), std::string("al\u00a0ice@x.com"),
+                                   std::string("al\u0085ice@x.com"), std::string("al\u2028ice@x.com")}) {
     EXPECT_EQ(message(email), blank) << email;
   }
   for (const char* email : {"<alice@example.com>", "\"alice\"@example.com", "alice@example.com>"}) {

@@ -1,9 +1,8 @@
 // SecretBox: sealing of secret values, the key formats it takes, and what it refuses to open.
 #include "secrets/secret_box.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -90,7 +89,8 @@ TEST(SecretBoxTest, ReadsTheKeyFromAFile) {
   WriteKeyFile(path, "short\n");
   EXPECT_EQ(SecretBox::FromFile(path).status().code(), Code::kInvalidArgument);
   WriteKeyFile(path, std::string(kKey) + std::string(5000, ' '));
-  EXPECT_EQ(SecretBox::FromFile(path).status().message(), "the secrets key file " + path + " holds more than 4096 bytes");
+  EXPECT_EQ(SecretBox::FromFile(path).status().message(),
+            "the secrets key file " + path + " holds more than 4096 bytes");
   EXPECT_TRUE(SecretBox::FromFile(WriteKeyFile(path, kKey, 0400)).ok()) << "read-only for its owner is fine";
   EXPECT_EQ(SecretBox::FromFile((dir.path() / "missing").string()).status().code(), Code::kInvalidArgument);
 }
@@ -107,9 +107,9 @@ TEST(SecretBoxTest, RefusesAKeyFileOthersMayRead) {
     EXPECT_EQ(box.status().code(), Code::kInvalidArgument);
     char octal[8];
     std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
-    EXPECT_EQ(box.status().message(), "the secrets key file " + path + " has mode " + octal +
-                                          ", open to other users: it must be private to its owner (chmod 600 " +
-                                          path + ")");
+    EXPECT_EQ(box.status().message(),
+              "the secrets key file " + path + " has mode " + octal +
+                  ", open to other users: it must be private to its owner (chmod 600 " + path + ")");
     EXPECT_EQ(box.status().message().find(kKey), std::string::npos);
   }
 }
@@ -119,11 +119,13 @@ TEST(SecretBoxTest, RefusesAKeyFileOthersMayRead) {
 TEST(SecretBoxTest, TheKeyCheckIsAnHmacOfAFixedLabel) {
   // printf %s "taskshare secrets key check v1" | openssl dgst -sha256 -mac HMAC -macopt hexkey:KEY
   EXPECT_EQ(Box(kKey)->KeyCheck(), "v1.006258f3970300c3243843bfb3ef1edefe31a58e53da1b1d9d7f4588bd8e301a");
-  EXPECT_EQ(Box(kOtherKey)->KeyCheck(), "v1.d0dfb303a0094566ede8c02363248a9f9752541db3da1d2bf8ab21c4eaa6499a");
+  EXPECT_EQ(Box(kOtherKey)->KeyCheck(),
+            "v1.d0dfb303a0094566ede8c02363248a9f9752541db3da1d2bf8ab21c4eaa6499a");
   const std::string check = Box(kKey)->KeyCheck();
   EXPECT_EQ(check.find(std::string(kKey).substr(8, 16)), std::string::npos);
   // printf %s KEY | xxd -r -p | sha256sum
-  EXPECT_EQ(check.find("630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"), std::string::npos);
+  EXPECT_EQ(check.find("630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"),
+            std::string::npos);
 }
 
 }  // namespace

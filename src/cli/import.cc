@@ -6,6 +6,7 @@
 
 #include "api/task_requests.h"
 #include "cli/commands.h"
+#include "storage/database_url.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {

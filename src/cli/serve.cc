@@ -15,14 +15,15 @@
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
+#include "cli/secrets_key.h"
 #include "common/log.h"
 #include "http/server.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
 #include "scheduler/scheduler.h"
-#include "secrets/secret_box.h"
 #include "storage/change_feed.h"
+#include "storage/database_url.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {
@@ -83,19 +84,6 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
     return false;
   }
   return true;
-}
-
-// The key of users' secrets: from --secrets-key-file, else from TASKSHARE_SECRETS_KEY, else none (null).
-Result<std::unique_ptr<secrets::SecretBox>> LoadSecretsKey(const std::string& file) {
-  if (!file.empty()) return secrets::SecretBox::FromFile(file);
-  const char* env = std::getenv(std::string(secrets::kKeyEnvironmentVariable).c_str());
-  if (env == nullptr || *env == '\0') return std::unique_ptr<secrets::SecretBox>();
-  auto box = secrets::SecretBox::FromHex(env);
-  if (!box.ok() && box.status().code() == Code::kInvalidArgument) {
-    return Status::InvalidArgument(box.status().message() + " in " +
-                                   std::string(secrets::kKeyEnvironmentVariable));
-  }
-  return box;
 }
 
 // Every connection is a file descriptor: raise the soft limit to the hard one so that max_connections
@@ -223,8 +211,14 @@ int Serve(const ServeFlags& f) {
               << opened.status().detail() << "\n";
     return 1;
   }
+  if (secrets_key->box) {
+    if (Status s = CheckSecretsKey(**opened, *secrets_key); !s.ok()) {
+      std::cerr << "taskshare: " << s.message() << (s.detail().empty() ? "" : " " + s.detail()) << "\n";
+      return 1;
+    }
+  }
   ResponseCache cache(f.cache_bytes);
-  secrets::ViewRedactors redactors(secrets_key->get());
+  secrets::ViewRedactors redactors(secrets_key->box.get());
   InvalidatingStore store(std::move(*opened), cache, &redactors);
   // Other nodes' writes reach the cache, and the kill switch, through the database's change feed (none
   // on SQLite). It is subscribed before the first request, while the cache is still empty.
@@ -397,7 +391,8 @@ void AddServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--trusted-proxy", flags->trusted_proxies,
                   "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
   cmd->add_option("--secrets-key-file", flags->secrets_key_file,
-                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32); "
+                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32), "
+                  "private to its owner (chmod 600); "
                   "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off")
       ->check(CLI::ExistingFile);
   // No group: left out of --help. docs/testing.md.

@@ -4,8 +4,10 @@
 
 #include "cli/commands.h"
 #include "common/ids.h"
+#include "domain/email.h"
 #include "domain/enums.h"
 #include "domain/user.h"
+#include "storage/database_url.h"
 #include "storage/store.h"
 
 namespace taskshare::cli {
@@ -18,15 +20,9 @@ struct UserFlags {
   std::string db = "sqlite:taskshare.db";
 };
 
-bool LooksLikeEmail(const std::string& e) {
-  const size_t at = e.find('@');
-  return e.size() <= 254 && at != std::string::npos && at > 0 && at + 1 < e.size() &&
-         e.find_first_of(" \t\r\n<>\"") == std::string::npos;
-}
-
 int AddUserNow(const UserFlags& f) {
-  if (!LooksLikeEmail(f.email)) {
-    std::cerr << "taskshare: --email must be an email address, got \"" << f.email << "\"\n";
+  if (Status s = ValidateEmail(f.email); !s.ok()) {
+    std::cerr << "taskshare: --email: " << s.message() << "\n";
     return 2;
   }
   auto role = Parse<Role>(f.role);
@@ -59,7 +55,10 @@ void AddUser(CLI::App& app, int& exit_code) {
   CLI::App* user = app.add_subcommand("user", "Manage users");
   user->require_subcommand(1);
   CLI::App* add = user->add_subcommand("add", "Create a user and print its new API key on stdout");
-  add->add_option("--email", flags->email, "The user's email")->required();
+  add->add_option(
+         "--email", flags->email,
+         "The user's email, stored with its ASCII letters in lower case (ALICE@X.ORG is alice@x.org)")
+      ->required();
   add->add_option("--team", flags->team, "The user's team (at most one)");
   add->add_option("--role", flags->role, "user, support or admin")->capture_default_str();
   add->add_option("--db", flags->db,

@@ -1,10 +1,12 @@
 #include "secrets/secret_box.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
+
+#include "secrets/private_file.h"
 
 namespace taskshare::secrets {
 namespace {
@@ -14,6 +16,8 @@ constexpr std::size_t kKeyBytes = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
 constexpr std::size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr int kBase64 = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+// A key file holds 64 hex digits and a few blanks; what is longer is not a key, and is not read whole.
+constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 Status BadKey() {
   return Status::InvalidArgument("the secrets key must be 64 hexadecimal digits (32 bytes)");
@@ -61,17 +65,25 @@ Result<std::unique_ptr<SecretBox>> SecretBox::FromHex(std::string_view hex) {
 }
 
 Result<std::unique_ptr<SecretBox>> SecretBox::FromFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument("cannot read the secrets key file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string contents = text.str();
-  auto box = FromHex(contents);
-  sodium_memzero(contents.data(), contents.size());
+  Result<std::string> contents = ReadPrivateFile(path, "secrets key file", kMaxKeyFileBytes);
+  if (!contents.ok()) return contents.status();
+  auto box = FromHex(*contents);
+  sodium_memzero(contents->data(), contents->size());
   if (!box.ok() && box.status().code() == Code::kInvalidArgument) {
     return Status::InvalidArgument(box.status().message() + " in " + path);
   }
   return box;
+}
+
+std::string SecretBox::KeyCheck() const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key_, static_cast<int>(kKeyBytes), Bytes(kKeyCheckLabel), kKeyCheckLabel.size(), mac,
+       &length);
+  std::string hex(2 * length + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), mac, length);
+  hex.pop_back();
+  return std::string(kPrefix) + hex;
 }
 
 std::string SecretBox::Seal(std::string_view owner_id, std::string_view name, std::string_view value) const {

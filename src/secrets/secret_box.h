@@ -24,6 +24,8 @@ namespace taskshare::secrets {
 
 // The environment variable the key may come from.
 inline constexpr std::string_view kKeyEnvironmentVariable = "TASKSHARE_SECRETS_KEY";
+// What KeyCheck() authenticates. Changing it changes every check value, as a new key would.
+inline constexpr std::string_view kKeyCheckLabel = "taskshare secrets key check v1";
 
 class SecretBox {
  public:
@@ -32,12 +34,21 @@ class SecretBox {
   // otherwise, never quoting `hex`. kInternal if libsodium cannot start.
   static Result<std::unique_ptr<SecretBox>> FromHex(std::string_view hex);
 
-  // FromHex of the contents of the file at `path`. kInvalidArgument if it cannot be read.
+  // FromHex of the contents of the file at `path`. kInvalidArgument if it cannot be read, or if its
+  // group or others have any permission on it (secrets/private_file.h: the message names the file,
+  // its mode and the chmod 600 that fixes it).
   static Result<std::unique_ptr<SecretBox>> FromFile(const std::string& path);
 
   ~SecretBox();
   SecretBox(const SecretBox&) = delete;
   SecretBox& operator=(const SecretBox&) = delete;
+
+  // The key's check value: "v1." followed by the lower-case hex HMAC-SHA256, under the key, of the
+  // fixed label kKeyCheckLabel. The same key always gives the same check value and two keys two
+  // different ones, so a database can keep it to recognise the key its secrets were sealed with
+  // (cli/secrets_key.h), while it reveals nothing of the key: it is neither the key nor a plain hash
+  // of it, and without the key it cannot be computed.
+  [[nodiscard]] std::string KeyCheck() const;
 
   // `value` sealed for the secret `name` of user `owner_id`; a different text at every call.
   [[nodiscard]] std::string Seal(std::string_view owner_id, std::string_view name,

@@ -136,13 +136,17 @@ class Store {
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Users. CreateUser stores `user` (its id and email already set) with one API key.
-  // kAlreadyExists if the email is taken.
+  // Users. CreateUser stores `user` (its id and email already set) with one API key, the email in its
+  // normal form (domain/email.h, NormalizeEmail). kInvalidArgument if the email is not a valid address
+  // (ValidateEmail's message); kAlreadyExists "User already exists" if another user's email equals it
+  // ignoring case.
   virtual Status CreateUser(const User& user, const StoredApiKey& key) = 0;
   // kNotFound if no user has this key. Always read from the database (the primary), never from a
   // cache or a replica, so a key replaced by RotateApiKey fails on the next call after it returns.
   virtual Result<User> FindUserByKeyHash(std::string_view key_hash) = 0;
-  // kNotFound if no user has this email.
+  // The user whose email is NormalizeEmail(email); failing that, the one whose email is `email` exactly
+  // (an address stored before emails were normalised and left as it was, because another user's
+  // differed from it only in case: see docs/storage.md). kNotFound if no user has this email.
   virtual Result<User> FindUserByEmail(std::string_view email) = 0;
 
   // API keys. A user has exactly one key: CreateUser stores the first, RotateApiKey replaces it.
@@ -312,6 +316,15 @@ class Store {
   // Stores the switch. On PostgreSQL each such write announces kSharingChanged (storage/change_feed.h)
   // to the change feed when it commits.
   virtual Status SetSharingEnabled(bool enabled) = 0;
+
+  // ---- The check value of the secrets key (secrets/secret_box.h, KeyCheck): one for the database ----
+
+  // Stores `check` as the database's secrets key check value if it has none yet, then returns the one
+  // it has: `check`, or the value stored before (by this node or another). Of several nodes claiming
+  // at once, all get the value of the first to store one. Read from and written to the primary. Called
+  // once at start-up on the backend's store itself (cli/secrets_key.h), before any wrapper is put
+  // around it; so wrappers do not forward it, and this default, which they inherit, is kInternal.
+  virtual Result<std::string> ClaimSecretsKeyCheck(std::string_view check);
 };
 
 struct StoreOptions {
@@ -326,10 +339,6 @@ struct StoreOptions {
   // the primary has revoked, changed or deleted. Empty: every read goes to `url`.
   std::string replica_url;
 };
-
-// `url` fit for a log line: a password in it (postgresql://user:PASSWORD@host, or ?password=...) is
-// replaced by "***". Anything that is not a URL comes back unchanged.
-std::string UrlForLogs(std::string_view url);
 
 // Opens the store named by options.url and applies pending migrations.
 // kInvalidArgument for a URL it does not understand; kUnavailable or kInternal if the database cannot

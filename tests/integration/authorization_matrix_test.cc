@@ -10,7 +10,6 @@
 #include <array>
 #include <boost/json.hpp>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -158,8 +157,9 @@ class AuthorizationMatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     key_dir_ = std::make_unique<TempDir>();
-    const std::string key_file = (key_dir_->path() / "secrets.key").string();
-    std::ofstream(key_file) << "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n";
+    const std::string key_file =
+        WritePrivateFile(key_dir_->path() / "secrets.key",
+                         "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n");
     server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--secrets-key-file", key_file});
     server_->Start();
     keys_[kOwner] = server_->AddUser("owner@matrix.test", "red");

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +36,7 @@ class ReaderViewHttpTest : public SuiteServer {
  protected:
   static void SetUpTestSuite() {
     keys_ = std::make_unique<TempDir>();
-    const std::string key_file = (keys_->path() / "key").string();
-    std::ofstream(key_file) << kKey << "\n";
+    const std::string key_file = WritePrivateFile(keys_->path() / "key", std::string(kKey) + "\n");
     StartServer({"--secrets-key-file", key_file}, "owner@readers.test");
     mate_key_ = server_->AddUser("mate@readers.test", "red");
     other_key_ = server_->AddUser("other@readers.test", "blue");

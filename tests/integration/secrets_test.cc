@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -28,9 +27,7 @@ constexpr char kKey[] = "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3
 constexpr char kOtherKey[] = "0e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d";
 
 std::string WriteKey(const std::filesystem::path& dir, const std::string& name, const std::string& hex) {
-  const std::string path = (dir / name).string();
-  std::ofstream(path) << hex << "\n";
-  return path;
+  return WritePrivateFile(dir / name, hex + "\n");
 }
 
 class SecretsTest : public SuiteServer {
@@ -270,7 +267,8 @@ TEST_F(SecretsTest, DeletedAndReplacedValuesStayRedacted) {
   EXPECT_NE(list.body.find("REPLACED_TOKEN"), std::string::npos);
 }
 
-// A server whose key cannot open a task's stored secrets (none, or another one) withholds its share.
+// A server whose key cannot open a task's stored secrets (none, or another one put in by the
+// documented key change, which clears the database's check value) withholds its share.
 TEST(SecretsKeyTest, WithoutTheRightKeySharesOfTasksWithStoredSecretsAreWithheld) {
   TempDir keys;
   const std::string value = "key-test-secret-value-55";
@@ -298,6 +296,7 @@ TEST(SecretsKeyTest, WithoutTheRightKeySharesOfTasksWithStoredSecretsAreWithheld
        {std::vector<std::string>{},
         std::vector<std::string>{"--secrets-key-file", WriteKey(keys.path(), "other", kOtherKey)}}) {
     SCOPED_TRACE(args.empty() ? "no key" : "another key");
+    if (!args.empty()) keyed.Sql("UPDATE instance_settings SET secrets_key_check = NULL");
     ServerProcess server(args, keyed.db_url());
     server.Start();
     HttpClient c(server.port());

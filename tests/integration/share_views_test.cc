@@ -7,7 +7,6 @@
 
 #include <boost/json.hpp>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -121,8 +120,8 @@ class ShareViewsNodesTest : public ::testing::Test {
   void SetUp() override {
     if (TestPostgresUrl().empty()) GTEST_SKIP() << "TASKSHARE_TEST_POSTGRES_URL is not set";
     db_ = std::make_unique<PostgresDatabase>(TestPostgresUrl());
-    const std::string key_file = (keys_.path() / "key").string();
-    std::ofstream(key_file) << "7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9\n";
+    const std::string key_file = WritePrivateFile(
+        keys_.path() / "key", "7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9\n");
     const std::vector<std::string> args{"--metrics-public", "--secrets-key-file", key_file};
     b_ = std::make_unique<ServerProcess>(args, db_->url());
     b_->Start();

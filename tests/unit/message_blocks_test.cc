@@ -181,7 +181,7 @@ class SqliteBlocksTest : public ::testing::Test {
     auto opened = OpenSqliteStore(options);
     ASSERT_OK(opened);
     store_ = std::move(*opened);
-    owner_ = NewUser("blocks@test");
+    owner_ = NewUser("blocks@blocks.test");
     ASSERT_OK(store_->CreateUser(owner_, KeyHash("h")));
   }
 

@@ -2,7 +2,9 @@
 #include "secrets/secret_box.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
 
@@ -71,16 +73,59 @@ TEST(SecretBoxTest, TakesSixtyFourHexDigitsAroundBlanksAndNothingElse) {
   }
 }
 
+// A key file as an operator makes one: openssl rand -hex 32 > FILE; chmod 600 FILE.
+std::string WriteKeyFile(const std::string& path, const std::string& contents, mode_t mode = 0600) {
+  std::ofstream(path) << contents;
+  EXPECT_EQ(::chmod(path.c_str(), mode), 0);
+  return path;
+}
+
 TEST(SecretBoxTest, ReadsTheKeyFromAFile) {
   TempDir dir;
-  const std::string path = (dir.path() / "key").string();
-  std::ofstream(path) << kKey << "\n";
+  const std::string path = WriteKeyFile((dir.path() / "key").string(), std::string(kKey) + "\n");
   auto box = SecretBox::FromFile(path);
   ASSERT_OK(box);
   EXPECT_EQ(*(*box)->Open(kOwner, "N", Box(kKey)->Seal(kOwner, "N", "value")), "value");
-  std::ofstream(path) << "short\n";
+  WriteKeyFile(path, "short\n");
   EXPECT_EQ(SecretBox::FromFile(path).status().code(), Code::kInvalidArgument);
+  WriteKeyFile(path, std::string(kKey) + std::string(5000, ' '));
+  EXPECT_EQ(SecretBox::FromFile(path).status().message(),
+            "the secrets key file " + path + " holds more than 4096 bytes");
+  EXPECT_TRUE(SecretBox::FromFile(WriteKeyFile(path, kKey, 0400)).ok()) << "read-only for its owner is fine";
   EXPECT_EQ(SecretBox::FromFile((dir.path() / "missing").string()).status().code(), Code::kInvalidArgument);
+}
+
+// Like ssh with a private key: a key file its group or others have any permission on is refused, with
+// a message naming the file, its mode and the fix, and never the key.
+TEST(SecretBoxTest, RefusesAKeyFileOthersMayRead) {
+  TempDir dir;
+  const std::string path = (dir.path() / "key").string();
+  for (const mode_t mode : {0644, 0640, 0604, 0660, 0620, 0602, 0610, 0601, 0777}) {
+    WriteKeyFile(path, std::string(kKey) + "\n", mode);
+    auto box = SecretBox::FromFile(path);
+    ASSERT_FALSE(box.ok()) << std::oct << mode;
+    EXPECT_EQ(box.status().code(), Code::kInvalidArgument);
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+    EXPECT_EQ(box.status().message(),
+              "the secrets key file " + path + " has mode " + octal +
+                  ", open to other users: it must be private to its owner (chmod 600 " + path + ")");
+    EXPECT_EQ(box.status().message().find(kKey), std::string::npos);
+  }
+}
+
+// The check value is an HMAC-SHA256 under the key of a fixed label: the same for one key, always;
+// another for another key; neither the key nor its plain hash.
+TEST(SecretBoxTest, TheKeyCheckIsAnHmacOfAFixedLabel) {
+  // printf %s "taskshare secrets key check v1" | openssl dgst -sha256 -mac HMAC -macopt hexkey:KEY
+  EXPECT_EQ(Box(kKey)->KeyCheck(), "v1.006258f3970300c3243843bfb3ef1edefe31a58e53da1b1d9d7f4588bd8e301a");
+  EXPECT_EQ(Box(kOtherKey)->KeyCheck(),
+            "v1.d0dfb303a0094566ede8c02363248a9f9752541db3da1d2bf8ab21c4eaa6499a");
+  const std::string check = Box(kKey)->KeyCheck();
+  EXPECT_EQ(check.find(std::string(kKey).substr(8, 16)), std::string::npos);
+  // printf %s KEY | xxd -r -p | sha256sum
+  EXPECT_EQ(check.find("630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -247,7 +247,23 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-// Version 11: a write of a secret announces that secret alone, so that nodes evict only the views
+// Version 11, as SQLite's version 14: instance_settings.secrets_key_check, the check value of the
+// secrets key the database's secrets are sealed with (cli/secrets_key.h); and stored emails put in
+// their normal form (domain/email.h, NormalizeEmail: ASCII letters lower-cased, which translate() does
+// here whatever the database's locale) where no other user's email differs from them only in case.
+constexpr std::string_view kMigrationKeyCheckAndEmails = R"sql(
+ALTER TABLE instance_settings ADD COLUMN secrets_key_check text;
+UPDATE users u
+  SET email = translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+  WHERE u.email <> translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+    AND NOT EXISTS (
+      SELECT 1 FROM users o
+      WHERE o.id <> u.id
+        AND translate(o.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') =
+            translate(u.email, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'));
+)sql";
+
+// Version 12: a write of a secret announces that secret alone, so that nodes evict only the views
 // redacted with it: a put (insert, or update of the value) sends NOTIFY on taskshare_task_changed with
 // the payload "secret:" OWNER ":" NAME (kSecretChangedPrefix in storage/change_feed.h) in place of
 // version 6's "*" for every statement, even one that wrote nothing. A delete announces nothing: the
@@ -265,7 +281,7 @@ CREATE TRIGGER secret_written AFTER INSERT OR UPDATE ON secrets
   FOR EACH ROW EXECUTE FUNCTION taskshare_secret_written();
 )sql";
 
-constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
+constexpr std::array<std::string_view, 12> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -275,6 +291,7 @@ constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
                                                           kMigrationRetiredSecrets,
+                                                          kMigrationKeyCheckAndEmails,
                                                           kMigrationScopedSecretNews};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no

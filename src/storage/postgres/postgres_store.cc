@@ -8,6 +8,7 @@
 #include "domain/enums.h"
 #include "domain/task_json.h"
 #include "storage/postgres/connection.h"
+#include "storage/postgres/key_check_ops.h"
 #include "storage/postgres/message_rows.h"
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pool.h"
@@ -113,6 +114,10 @@ class PostgresStore final : public postgres::ScheduleMethods {
   // The kill switch, on the primary.
   Result<bool> GetSharingEnabled() override;
   Status SetSharingEnabled(bool enabled) override;
+  // The secrets key's check value: storage/postgres/key_check_ops.h.
+  Result<std::string> ClaimSecretsKeyCheck(std::string_view check) override {
+    return postgres::ClaimSecretsKeyCheck(*pool_, check);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;

@@ -19,7 +19,10 @@ inline constexpr std::string_view kPoolApplication = "taskshare";
 inline constexpr std::string_view kReplicaApplication = "taskshare-replica";
 inline constexpr std::string_view kListenApplication = "taskshare-listen";
 
-// Ok if libpq can parse `url`; kInvalidArgument "invalid PostgreSQL URL: <why>" otherwise.
+// Ok if libpq can parse `url` and storage/database_url.h reads it with certainty (IsReadWithCertainty:
+// no '@' left where a password holding an unencoded '@' or '/' would put it); kInvalidArgument
+// "invalid PostgreSQL URL: <why>" otherwise, where <why> is libpq's reason with every part of `url` it
+// quotes replaced by "***", or says what to percent-encode.
 Status CheckUrl(const std::string& url);
 
 // The settings to connect to `url` (options.url or options.replica_url) with options' timeouts, as

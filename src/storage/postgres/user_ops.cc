@@ -1,5 +1,6 @@
 #include "storage/postgres/user_ops.h"
 
+#include "domain/email.h"
 #include "domain/enums.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/task_rows.h"
@@ -9,7 +10,9 @@ namespace {
 
 using Lease = ConnectionPool::Lease;
 
-constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = $1";
+// lower() folds every letter the database's locale knows (ASCII at least), so an address stored before
+// emails were normalised that differs from the new one only in case is found too.
+constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE lower(email) = lower($1)";
 constexpr std::string_view kInsertUserSql =
     "INSERT INTO users(id, email, role, team, created_at) VALUES ($1, $2, $3, $4, $5)";
 constexpr std::string_view kInsertApiKeySql =
@@ -49,15 +52,17 @@ Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_vi
 }  // namespace
 
 Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& key) {
+  if (Status s = ValidateEmail(user.email); !s.ok()) return s;
+  const std::string email = NormalizeEmail(user.email);
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
-  Result<Rows> taken = (*conn)->Query(kEmailTakenSql, user.email);
+  Result<Rows> taken = (*conn)->Query(kEmailTakenSql, email);
   if (!taken.ok()) return taken.status();
   if (!taken->empty()) return Status::AlreadyExists("User already exists");
   Result<Rows> inserted =
-      (*conn)->Query(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
+      (*conn)->Query(kInsertUserSql, user.id, email, ToString(user.role), user.team, user.created_at);
   if (!inserted.ok()) {
     // The check above does not stop a concurrent CreateUser of the same email from committing
     // first; its row then makes this insert wait and fail.
@@ -73,7 +78,12 @@ Result<User> FindUserByKeyHash(ConnectionPool& pool, std::string_view key_hash) 
 }
 
 Result<User> FindUserByEmail(ConnectionPool& pool, std::string_view email) {
-  return FindUser(pool, kUserByEmailSql, email);
+  Result<User> user = Status::NotFound("User not found");
+  for (const std::string& spelling : EmailLookupOrder(email)) {
+    user = FindUser(pool, kUserByEmailSql, spelling);
+    if (user.ok() || user.status().code() != Code::kNotFound) break;
+  }
+  return user;
 }
 
 Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {

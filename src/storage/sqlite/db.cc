@@ -1,9 +1,17 @@
 #include "storage/sqlite/db.h"
 
-#include <chrono>
-#include <thread>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <thread>
 #include <utility>
+
+#include "common/log.h"
 
 namespace taskshare::sqlite {
 namespace {
@@ -19,6 +27,42 @@ constexpr int kJournalRetryMs = 10;
 // stay on read(): memory-mapping the file would be faster for cache misses, but every connection's map
 // counts in the process's resident size, several times the database, which breaks the memory budget.
 constexpr std::string_view kConnectionSettingsSql = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+constexpr mode_t kDatabaseFileMode = 0600;
+
+// "0644": permission bits as chmod takes them.
+std::string OctalMode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// Creates `path` empty with kDatabaseFileMode unless something is there already. SQLite would create
+// it 0644 less the umask, and its unix VFS gives the -wal and -shm files the database file's mode
+// (chmod-ing them to it whatever the umask), so the mode set here is the mode of all three. O_EXCL
+// makes a concurrent creator, or a file that appears meanwhile, an existing file, left as it is.
+Status PrepareDatabaseFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kDatabaseFileMode);
+  if (fd >= 0) {
+    const int rc = ::fchmod(fd, kDatabaseFileMode);  // the umask may have cleared the owner's bits
+    const int saved = errno;
+    ::close(fd);
+    if (rc == 0) return Status::Ok();
+    return Status::Unavailable("database cannot be opened",
+                               "cannot set the mode of database file " + path + ": " + std::strerror(saved));
+  }
+  if (errno != EEXIST) {
+    return Status::Unavailable("database cannot be opened",
+                               "cannot create database file " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
+    Log("warning", "the database file " + path + " has mode " + OctalMode(st.st_mode) +
+                       ", readable by other users: make it private to the server's user (chmod 600 " + path +
+                       ", and its -wal and -shm files if present)");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -248,6 +292,7 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string& 
   if (size < 1) {
     return Status::InvalidArgument("the database connection pool needs at least one connection");
   }
+  if (Status s = PrepareDatabaseFile(path); !s.ok()) return s;
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool());
   for (int i = 0; i < size; ++i) {
     Result<std::unique_ptr<Connection>> conn = Connection::Open(path, busy_timeout_ms);

@@ -194,7 +194,11 @@ class Transaction {
 // connection carries its own statement cache, a statement is never shared between threads.
 class ConnectionPool {
  public:
-  // Opens `size` (>= 1) connections to `path`.
+  // Opens `size` (>= 1) connections to `path`. A missing file is first created empty with mode 0600,
+  // whatever the umask: SQLite gives the -wal and -shm files the mode of the database file, so all
+  // three stay private to the server's user. An existing file keeps its mode; if its group or others
+  // may read it, a warning is logged (common/log.h) with the chmod that fixes it. kUnavailable
+  // "database cannot be opened" if the file cannot be created.
   static Result<std::unique_ptr<ConnectionPool>> Open(const std::string& path, int size,
                                                       int busy_timeout_ms);
 

@@ -6,6 +6,7 @@
 
 #include "common/time.h"
 #include "storage/sqlite/message_rows.h"
+#include "storage/sqlite/user_ops.h"
 
 namespace taskshare::sqlite {
 namespace {
@@ -253,13 +254,23 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
+// Version 14. instance_settings.secrets_key_check: the check value of the secrets key (secrets/
+// secret_box.h, KeyCheck) that the database's secrets are sealed with, stored by the first server
+// started on it with a key; a server with another key refuses to start (cli/secrets_key.h). NULL until
+// then, and in a row made by the kill switch. The code step, NormalizeStoredEmails
+// (storage/sqlite/user_ops.h), puts stored emails in their normal form (domain/email.h) where no other
+// user's email differs from them only in case.
+constexpr std::string_view kMigration14 = R"sql(
+ALTER TABLE instance_settings ADD COLUMN secrets_key_check TEXT;
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 13> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 14> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -271,7 +282,8 @@ constexpr std::array<Migration, 13> kMigrations = {{{kMigration1},
                                                     {kMigration10, PackStoredMessages},
                                                     {kMigration11},
                                                     {kMigration12},
-                                                    {kMigration13}}};
+                                                    {kMigration13},
+                                                    {kMigration14, NormalizeStoredEmails}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -12,6 +12,7 @@
 #include "domain/task_json.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/group_commit.h"
+#include "storage/sqlite/key_check_ops.h"
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
@@ -131,6 +132,10 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   }
   Result<bool> GetSharingEnabled() override;
   Status SetSharingEnabled(bool enabled) override;
+  // The secrets key's check value: storage/sqlite/key_check_ops.h.
+  Result<std::string> ClaimSecretsKeyCheck(std::string_view check) override {
+    return sqlite::ClaimSecretsKeyCheck(*pool_, check);
+  }
 
  private:
   std::unique_ptr<ConnectionPool> pool_;

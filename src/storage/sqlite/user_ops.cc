@@ -1,5 +1,11 @@
 #include "storage/sqlite/user_ops.h"
 
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "domain/email.h"
 #include "domain/enums.h"
 #include "storage/sqlite/task_rows.h"
 
@@ -25,7 +31,9 @@ Status InsertKey(Connection& conn, std::string_view user_id, const StoredApiKey&
   return conn.Run(kInsertApiKeySql, key.key_hash, user_id, key.created_at, key.prefix);
 }
 
-constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE email = ?1";
+// lower() folds ASCII letters at least (all of them, where SQLite is built with ICU), so an address
+// stored before emails were normalised that differs from the new one only in case is found too.
+constexpr std::string_view kEmailTakenSql = "SELECT 1 FROM users WHERE lower(email) = lower(?1)";
 constexpr std::string_view kInsertUserSql =
     "INSERT INTO users(id, email, role, team, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -56,13 +64,15 @@ constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE us
 }  // namespace
 
 Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& key) {
+  if (Status s = ValidateEmail(user.email); !s.ok()) return s;
+  const std::string email = NormalizeEmail(user.email);
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
-  Result<bool> taken = Exists(*conn, kEmailTakenSql, user.email);
+  Result<bool> taken = Exists(*conn, kEmailTakenSql, email);
   if (!taken.ok()) return taken.status();
   if (*taken) return Status::AlreadyExists("User already exists");
-  Status s = conn->Run(kInsertUserSql, user.id, user.email, ToString(user.role), user.team, user.created_at);
+  Status s = conn->Run(kInsertUserSql, user.id, email, ToString(user.role), user.team, user.created_at);
   if (s.ok()) s = InsertKey(*conn, user.id, key);
   if (!s.ok()) return s;
   return tx->Commit();
@@ -73,7 +83,12 @@ Result<User> FindUserByKeyHash(ConnectionPool& pool, std::string_view key_hash) 
 }
 
 Result<User> FindUserByEmail(ConnectionPool& pool, std::string_view email) {
-  return FindUser(pool, kUserByEmailSql, email);
+  Result<User> user = Status::NotFound("User not found");
+  for (const std::string& spelling : EmailLookupOrder(email)) {
+    user = FindUser(pool, kUserByEmailSql, spelling);
+    if (user.ok() || user.status().code() != Code::kNotFound) break;
+  }
+  return user;
 }
 
 Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
@@ -102,6 +117,31 @@ Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_
   if (s.ok()) s = InsertKey(*conn, user_id, key);
   if (!s.ok()) return s;
   return tx->Commit();
+}
+
+constexpr std::string_view kAllEmailsSql = "SELECT id, email FROM users";
+constexpr std::string_view kSetEmailSql = "UPDATE users SET email = ?2 WHERE id = ?1";
+
+Status NormalizeStoredEmails(Connection& conn) {
+  std::vector<std::pair<std::string, std::string>> users;  // (id, email)
+  std::unordered_map<std::string, int> spellings;          // normal form -> users that have it
+  {
+    Result<Statement> all = conn.Prepare(kAllEmailsSql);
+    if (!all.ok()) return all.status();
+    for (;;) {
+      Result<bool> row = all->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      users.emplace_back(all->ColumnText(0), all->ColumnText(1));
+      ++spellings[NormalizeEmail(users.back().second)];
+    }
+  }
+  for (const auto& [id, email] : users) {
+    const std::string normal = NormalizeEmail(email);
+    if (normal == email || spellings[normal] > 1) continue;
+    if (Status s = conn.Run(kSetEmailSql, id, normal); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 }  // namespace taskshare::sqlite

@@ -22,4 +22,9 @@ Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id);
 Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_view current_key_hash,
                     const StoredApiKey& key);
 
+// Migration 14's step, inside its transaction: each stored email that NormalizeEmail (domain/email.h)
+// changes is replaced by its normal form, unless another user's email has the same normal form; such
+// addresses are left as they were (docs/storage.md says what then holds).
+Status NormalizeStoredEmails(Connection& conn);
+
 }  // namespace taskshare::sqlite

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -163,6 +164,17 @@ CommandResult RunTaskshare(const std::vector<std::string>& args,
   }
   result.exit_code = ExitCode(*status);
   return result;
+}
+
+std::string WritePrivateFile(const std::filesystem::path& path, const std::string& contents) {
+  const std::string name = path.string();
+  const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) ThrowErrno("open " + name);
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size());
+  ::close(fd);
+  if (!written) ThrowErrno("write " + name);
+  return name;
 }
 
 TempDir::TempDir() {

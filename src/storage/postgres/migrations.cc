@@ -267,16 +267,18 @@ UPDATE users u
 // redacted with it: a put (insert, or update of the value) sends NOTIFY on taskshare_task_changed with
 // the payload "secret:" OWNER ":" NAME (kSecretChangedPrefix in storage/change_feed.h) in place of
 // version 6's "*" for every statement, even one that wrote nothing. A delete announces nothing: the
-// value moves to retired_secrets and stays redacted, so no view changes.
+// value moves to retired_secrets and stays redacted, so no view changes. Written so that it can be
+// applied again.
 constexpr std::string_view kMigrationScopedSecretNews = R"sql(
-DROP TRIGGER secrets_changed ON secrets;
-DROP FUNCTION taskshare_secrets_changed();
-CREATE FUNCTION taskshare_secret_written() RETURNS trigger LANGUAGE plpgsql AS $$
+DROP TRIGGER IF EXISTS secrets_changed ON secrets;
+DROP FUNCTION IF EXISTS taskshare_secrets_changed();
+CREATE OR REPLACE FUNCTION taskshare_secret_written() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('taskshare_task_changed', 'secret:' || NEW.owner_id || ':' || NEW.name);
   RETURN NULL;
 END
 $$;
+DROP TRIGGER IF EXISTS secret_written ON secrets;
 CREATE TRIGGER secret_written AFTER INSERT OR UPDATE ON secrets
   FOR EACH ROW EXECUTE FUNCTION taskshare_secret_written();
 )sql";

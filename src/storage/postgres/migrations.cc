@@ -247,7 +247,29 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
+// Version 11, as SQLite's version 14: message keys keep their id's JSON type (domain/messages.h, MessageKey): msg_key was the value of a string id
+// but the JSON text of any other, so the ids 1 and "1" had one key. Each key whose message's id is a
+// string becomes that string's JSON text: to_json escapes exactly as Boost.JSON does (\", \\, \b,
+// \f, \n, \r, \t, other control characters as \u00xx, nothing else), and json's -> takes the last
+// of repeated members, as Boost.JSON's parser keeps it. A body may hold the escape \u0000, which json
+// refuses to look into (it decodes strings to text); each \u0000 (chr(92) is the backslash) becomes
+// \u0001 for the look, which leaves the body valid JSON with the same structure and the same type of
+// id (old keys never held a NUL: PostgreSQL refused them). The keys are cleared, then set, in two
+// statements, because a new key could equal the old key of a row not yet rewritten (a string id that
+// itself begins with a quote) and the unique index checks each row as it is written.
+constexpr std::string_view kMigrationTypedKeys = R"sql(
+CREATE TEMP TABLE rekeyed AS
+  SELECT task_seq, position, to_json(msg_key)::text AS msg_key FROM messages
+  WHERE msg_key IS NOT NULL
+    AND json_typeof(replace(body, chr(92) || 'u0000', chr(92) || 'u0001')::json -> 'id') = 'string';
+UPDATE messages m SET msg_key = NULL FROM rekeyed r
+  WHERE m.task_seq = r.task_seq AND m.position = r.position;
+UPDATE messages m SET msg_key = r.msg_key FROM rekeyed r
+  WHERE m.task_seq = r.task_seq AND m.position = r.position;
+DROP TABLE rekeyed;
+)sql";
+
+constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -256,7 +278,8 @@ constexpr std::array<std::string_view, 10> kMigrations = {kMigration1,
                                                          kMigrationRedactionVerdict,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
-                                                          kMigrationRetiredSecrets};
+                                                          kMigrationRetiredSecrets,
+                                                          kMigrationTypedKeys};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -52,7 +52,8 @@ TEST_P(StoreMessageKeysTest, IdsOfEachJsonTypeAreTheirOwnKeysAndNulIsKeptAsItsEs
 }
 
 // Keys stored before the typed keys (a string id as its bare value) are rewritten by the migration:
-// the database is put back as it was (the bare keys, the migration's record removed) and opened again.
+// the database is put back as it was (the bare keys, the migration's indexes and record removed) and
+// opened again.
 TEST_P(StoreMessageKeysTest, TheMigrationRewritesTheKeysOfStringIds) {
   const User owner = AddUser("a@example.com");
   // "\"q\"" has the old key "q" (with quotes), which is the new key of "q": rewriting one row at a
@@ -73,7 +74,11 @@ TEST_P(StoreMessageKeysTest, TheMigrationRewritesTheKeysOfStringIds) {
   set_key(4, "'k4'");
   set_key(6, GetParam().name == "Sqlite" ? "'line' || char(10) || 'break'" : "E'line\\nbreak'");
   const std::string version = std::to_string(TypedKeysMigration());
-  db_->ExecRaw("DELETE FROM schema_migrations WHERE version >= " + version);
+  db_->ExecRaw(
+      "DROP INDEX tasks_by_owner_status; DROP INDEX tasks_by_owner_visibility; "
+      "DROP INDEX tasks_by_owner_shared; DROP INDEX tasks_by_owner_scheduled; "
+      "DELETE FROM schema_migrations WHERE version >= " +
+      version);
   EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM messages WHERE msg_key = '\"q\"'"), 1)
       << "the old keys are back";
 

@@ -247,7 +247,10 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-// Version 11, as SQLite's version 14: message keys keep their id's JSON type (domain/messages.h, MessageKey): msg_key was the value of a string id
+// Version 11, as SQLite's version 14: the indexes of the filters of a task list (storage/task_filters.h),
+// so that a filter that matches few tasks, or none, costs what it returns instead of a walk through
+// all the owner's tasks; `shared` is indexed as the expression the list statements spell. And message
+// keys keep their id's JSON type (domain/messages.h, MessageKey): msg_key was the value of a string id
 // but the JSON text of any other, so the ids 1 and "1" had one key. Each key whose message's id is a
 // string becomes that string's JSON text: to_json escapes exactly as Boost.JSON does (\", \\, \b,
 // \f, \n, \r, \t, other control characters as \u00xx, nothing else), and json's -> takes the last
@@ -257,7 +260,12 @@ CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 // id (old keys never held a NUL: PostgreSQL refused them). The keys are cleared, then set, in two
 // statements, because a new key could equal the old key of a row not yet rewritten (a string id that
 // itself begins with a quote) and the unique index checks each row as it is written.
-constexpr std::string_view kMigrationTypedKeys = R"sql(
+constexpr std::string_view kMigrationListIndexesAndTypedKeys = R"sql(
+CREATE INDEX tasks_by_owner_status ON tasks(owner_id, status, created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_visibility ON tasks(owner_id, visibility, created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_shared
+  ON tasks(owner_id, (visibility IN ('public', 'unlisted')), created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_scheduled ON tasks(owner_id, is_scheduled, created_at DESC, seq DESC);
 CREATE TEMP TABLE rekeyed AS
   SELECT task_seq, position, to_json(msg_key)::text AS msg_key FROM messages
   WHERE msg_key IS NOT NULL
@@ -279,7 +287,7 @@ constexpr std::array<std::string_view, 11> kMigrations = {kMigration1,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
                                                           kMigrationRetiredSecrets,
-                                                          kMigrationTypedKeys};
+                                                          kMigrationListIndexesAndTypedKeys};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

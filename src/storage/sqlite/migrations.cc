@@ -257,10 +257,20 @@ CREATE TABLE retired_secrets (
 CREATE INDEX retired_secrets_by_owner ON retired_secrets(owner_id, name);
 )sql";
 
-// Version 14. Message keys keep their id's JSON type (domain/messages.h, MessageKey): msg_key was the
-// value of a string id but the JSON text of any other, so the ids 1 and "1" had one key; the code step,
-// RekeyStringIds, rewrites the key of every message whose id is a string as that string's JSON text.
-constexpr std::string_view kMigration14 = "";
+// Version 14. The list of a user's tasks filtered by status, visibility, shared or is_scheduled reads
+// an index of that filter (storage/task_filters.h), so a filter that matches few tasks, or none, costs
+// what it returns instead of a walk through all the owner's tasks. `shared` is indexed as the expression
+// the list statements spell (domain/access.h, IsShared). And message keys keep their id's JSON type
+// (domain/messages.h, MessageKey): msg_key was the value of a string id but the JSON text of any other,
+// so the ids 1 and "1" had one key; the code step, RekeyStringIds, rewrites the key of every message
+// whose id is a string as that string's JSON text.
+constexpr std::string_view kMigration14 = R"sql(
+CREATE INDEX tasks_by_owner_status ON tasks(owner_id, status, created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_visibility ON tasks(owner_id, visibility, created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_shared
+  ON tasks(owner_id, (visibility IN ('public', 'unlisted')), created_at DESC, seq DESC);
+CREATE INDEX tasks_by_owner_scheduled ON tasks(owner_id, is_scheduled, created_at DESC, seq DESC);
+)sql";
 
 // The keys are recomputed from the bodies by MessageKey itself, so they are exactly those an append of
 // the same message now makes (a repeated "id" member counts by its last value, as the parser keeps it).

@@ -23,6 +23,14 @@ Result<boost::json::value> ParseJsonObject(std::string_view body) {
   return v;
 }
 
+Status CheckEmptyBody(std::string_view body, std::string_view operation) {
+  if (body.empty()) return Status::Ok();
+  const auto parsed = ParseJsonObject(body);
+  if (parsed.ok() && parsed->get_object().empty()) return Status::Ok();
+  return Status::InvalidArgument("the body must be empty or {}: " + std::string(operation) +
+                                 " takes no fields");
+}
+
 JsonReader::JsonReader(const boost::json::object& object, std::string where, Origin origin)
     : object_(object), where_(std::move(where)), origin_(origin) {}
 

@@ -52,6 +52,11 @@ enum class Need { kOptional, kRequired, kNullable };
 // perhaps before the rule).
 enum class Origin { kRequest, kStored };
 
+// Ok if `body` is empty or the JSON object {} (whitespace around it allowed), the body of an operation
+// that takes no fields; otherwise kInvalidArgument "the body must be empty or {}: <operation> takes no
+// fields".
+Status CheckEmptyBody(std::string_view body, std::string_view operation);
+
 class JsonReader {
  public:
   // `where` prefixes field names in error messages ("task", "body"); empty for none.

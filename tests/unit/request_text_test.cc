@@ -130,5 +130,16 @@ TEST(RequestTextTest, StoredScheduleInfoIsReadAsStored) {
   EXPECT_FALSE(ScheduleInfoFromJson(boost::json::parse(stored), "schedule_info").ok());
 }
 
+TEST(RequestTextTest, EmptyBodiesAreEmptyOrTheEmptyObject) {
+  for (const std::string body : {"", "{}", " { } "}) {
+    EXPECT_TRUE(CheckEmptyBody(body, "revoke-all").ok()) << body;
+  }
+  for (const std::string body : {"{\"all\":true}", "[]", "null", "x", " "}) {
+    const Status s = CheckEmptyBody(body, "revoke-all");
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << body;
+    EXPECT_EQ(s.message(), "the body must be empty or {}: revoke-all takes no fields") << body;
+  }
+}
+
 }  // namespace
 }  // namespace taskshare::api

@@ -86,7 +86,7 @@ class PostgresStore final : public postgres::ScheduleMethods {
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
     return postgres::UnshareTask(*pool_, id, now);
   }
-  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return postgres::UnshareAll(*pool_, owner_id, now);
   }
 

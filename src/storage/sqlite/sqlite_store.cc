@@ -105,7 +105,7 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
     return sqlite::UnshareTask(*pool_, id, now);
   }
-  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return sqlite::UnshareAll(*pool_, owner_id, now);
   }
 

@@ -20,14 +20,6 @@ Response NoStoreJson(const json::object& o, int status) {
   return r;
 }
 
-// The rotation takes no parameters; an empty body or an empty object says so.
-Status CheckEmptyBody(std::string_view body) {
-  if (body.empty()) return Status::Ok();
-  const auto parsed = ParseJsonObject(body);
-  if (parsed.ok() && parsed->get_object().empty()) return Status::Ok();
-  return Status::InvalidArgument("the body must be empty or {}: key rotation takes no fields");
-}
-
 }  // namespace
 
 Response GetApiKey(Store& store, const User& caller) {
@@ -41,7 +33,7 @@ Response GetApiKey(Store& store, const User& caller) {
 
 Response RotateApiKey(Store& store, const User& caller, std::string_view presented_key_hash,
                       std::string_view body) {
-  if (Status s = CheckEmptyBody(body); !s.ok()) return ErrorResponse(s);
+  if (Status s = CheckEmptyBody(body, "key rotation"); !s.ok()) return ErrorResponse(s);
   const std::string key = NewApiKey();
   const StoredApiKey stored{
       .key_hash = Sha256Hex(key), .prefix = std::string(ApiKeyPrefix(key)), .created_at = NowMicros()};

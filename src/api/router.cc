@@ -345,7 +345,7 @@ Response Router::Handle(const Request& request) const {
     for (auto p : url->params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
     return ListTasks(store_, *caller, params, options_.page.public_url);
   }
-  if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller);
+  if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller, request.body);
   const std::string& id = segments[3];
   if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url);
   if (route == Route::kShare) {

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/share_requests.h"
 #include "api/tasks_api.h"
+#include "domain/json_reader.h"
 
 namespace taskshare::api {
 namespace {
@@ -55,14 +56,14 @@ Response DeleteShare(Store& store, const User& caller, std::string_view raw_id) 
   return r;
 }
 
-Response RevokeAllShares(Store& store, const User& caller) {
-  auto ids = store.UnshareAll(caller.id, NowMicros());
-  if (!ids.ok()) return ErrorResponse(ids.status());
-  json::array task_ids;
-  for (const std::string& id : *ids) task_ids.emplace_back(id);
+Response RevokeAllShares(Store& store, const User& caller, std::string_view body) {
+  if (Status s = CheckEmptyBody(body, "revoke-all"); !s.ok()) return ErrorResponse(s);
+  auto revoked = store.UnshareAll(caller.id, NowMicros());
+  if (!revoked.ok()) return ErrorResponse(revoked.status());
   json::object o;
-  o["revoked"] = ids->size();
-  o["task_ids"] = std::move(task_ids);
+  o["revoked"] = revoked->task_ids.size();
+  o["task_ids"] = json::array(revoked->task_ids.begin(), revoked->task_ids.end());
+  o["schedules_made_private"] = json::array(revoked->schedule_ids.begin(), revoked->schedule_ids.end());
   return JsonResponse(json::serialize(o));
 }
 

@@ -24,8 +24,10 @@ Response GetShareSettings(Store& store, const User& caller, std::string_view raw
 // DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings; 204.
 Response DeleteShare(Store& store, const User& caller, std::string_view raw_id);
 
-// POST /api/v1/shares/revoke-all: every public or unlisted task of the caller becomes private, in one
-// transaction; 200 {"revoked": N, "task_ids": [...]}.
-Response RevokeAllShares(Store& store, const User& caller);
+// POST /api/v1/shares/revoke-all: every public or unlisted task of the caller becomes private, and
+// every schedule of theirs that would create such tasks now creates private ones, in one transaction
+// (Store::UnshareAll); 200 {"revoked": N, "task_ids": [...], "schedules_made_private": [...]}. The
+// body must be empty or {} (400 otherwise, and nothing changes).
+Response RevokeAllShares(Store& store, const User& caller, std::string_view body);
 
 }  // namespace taskshare::api

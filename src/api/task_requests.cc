@@ -53,7 +53,9 @@ Result<CreateTaskInput> ParseCreateTask(std::string_view body) {
   t.is_isolated = r.Bool("isolated", Need::kNullable).value_or(false);
   t.secret_names = r.StringArray("secrets", Need::kNullable).value_or(std::vector<std::string>{});
   t.completion_delivery = r.Enum<CompletionDelivery>("completion_delivery", Need::kNullable);
-  if (message != nullptr && !message->is_object() && !message->is_string()) {
+  if (message != nullptr && message->is_string()) {
+    r.String("message", Need::kNullable);  // a message given as text is a string field like `task`
+  } else if (message != nullptr && !message->is_object()) {
     r.Fail("message", "must be an object or a string");
   }
   if (Status s = r.Finish(); !s.ok()) return s;

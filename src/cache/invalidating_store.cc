@@ -68,10 +68,10 @@ Result<Task> InvalidatingStore::UnshareTask(std::string_view id, UnixMicros now)
   return r;
 }
 
-Result<std::vector<std::string>> InvalidatingStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
+Result<RevokedSharing> InvalidatingStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
   auto r = inner_->UnshareAll(owner_id, now);
   if (r.ok()) {
-    for (const std::string& id : *r) cache_.Invalidate(id);
+    for (const std::string& id : r->task_ids) cache_.Invalidate(id);
   } else {
     cache_.Clear();
   }

@@ -46,7 +46,7 @@ class InvalidatingStore final : public Store {
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override;
   // Invalidates every task it changed. Should it fail after its commit (outcome unknown), it
   // invalidates the whole cache, since which tasks changed is then unknown too.
-  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override;
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override;
 
   // Schedules. A change to a schedule (a patch, a delete, a run) changes the schedule_info of every
   // task it created, so each of those tasks is invalidated, their ids read after the write.

@@ -23,8 +23,16 @@ Result<boost::json::value> ParseJsonObject(std::string_view body) {
   return v;
 }
 
-JsonReader::JsonReader(const boost::json::object& object, std::string where)
-    : object_(object), where_(std::move(where)) {}
+Status CheckEmptyBody(std::string_view body, std::string_view operation) {
+  if (body.empty()) return Status::Ok();
+  const auto parsed = ParseJsonObject(body);
+  if (parsed.ok() && parsed->get_object().empty()) return Status::Ok();
+  return Status::InvalidArgument("the body must be empty or {}: " + std::string(operation) +
+                                 " takes no fields");
+}
+
+JsonReader::JsonReader(const boost::json::object& object, std::string where, Origin origin)
+    : object_(object), where_(std::move(where)), origin_(origin) {}
 
 std::string JsonReader::Name(std::string_view key) const {
   return where_.empty() ? std::string(key) : where_ + "." + std::string(key);
@@ -32,6 +40,12 @@ std::string JsonReader::Name(std::string_view key) const {
 
 void JsonReader::Fail(std::string_view key, std::string_view what) {
   if (status_.ok()) status_ = Status::InvalidArgument(Name(key) + " " + std::string(what));
+}
+
+bool JsonReader::Storable(std::string_view key, std::string_view text) {
+  if (origin_ == Origin::kStored || text.find('\0') == std::string_view::npos) return true;
+  Fail(key, "must not contain U+0000 (NUL)");
+  return false;
 }
 
 const boost::json::value* JsonReader::Find(std::string_view key, Need need) {
@@ -52,6 +66,7 @@ std::optional<std::string> JsonReader::String(std::string_view key, Need need) {
     Fail(key, "must be a string");
     return std::nullopt;
   }
+  if (!Storable(key, v->get_string())) return std::nullopt;
   return std::string(v->get_string());
 }
 
@@ -120,6 +135,7 @@ std::optional<std::vector<std::string>> JsonReader::StringArray(std::string_view
       Fail(key, "must be an array of strings");
       return std::nullopt;
     }
+    if (!Storable(key, item.get_string())) return std::nullopt;
     out.emplace_back(item.get_string());
   }
   return out;

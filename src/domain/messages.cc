@@ -116,12 +116,14 @@ std::vector<std::string_view> RawElements(std::string_view array_text) {
   return out;
 }
 
+std::optional<std::string> MessageKey(const boost::json::object& message) {
+  const auto* id = message.if_contains("id");
+  if (id == nullptr || id->is_null()) return std::nullopt;
+  return boost::json::serialize(*id);
+}
+
 NewMessage MessageFromJson(const boost::json::object& parsed, std::string_view raw) {
-  NewMessage m{CompactJson(raw), std::nullopt};
-  if (const auto* id = parsed.if_contains("id"); id != nullptr && !id->is_null()) {
-    m.key = id->is_string() ? std::string(id->get_string()) : boost::json::serialize(*id);
-  }
-  return m;
+  return {CompactJson(raw), MessageKey(parsed)};
 }
 
 Result<std::vector<NewMessage>> MessagesFromJson(const boost::json::value& parsed, std::string_view raw,
@@ -168,7 +170,9 @@ std::string DeriveTitle(std::string_view text) {
   bool pending_space = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (IsSpace(static_cast<char>(c)) || c == '\f' || c == '\v') {
+    // Control characters (NUL among them) fold like whitespace: a title is one line of text that
+    // every backend stores alike (json_reader.h).
+    if (c <= 0x20 || c == 0x7F) {
       pending_space = !out.empty();
       continue;
     }

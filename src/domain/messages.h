@@ -42,19 +42,28 @@ std::vector<std::string_view> RawElements(std::string_view array_text);
 
 // Turns `parsed` (a JSON array, the DOM of `raw`, its source text) into messages to store: each
 // element must be an object; its compact source text is kept, and its `id` member, when present and
-// not null, becomes its idempotency key. kInvalidArgument naming `where` ("messages[3]") otherwise.
+// not null, becomes its idempotency key (MessageKey). kInvalidArgument naming `where` ("messages[3]")
+// otherwise.
 Result<std::vector<NewMessage>> MessagesFromJson(const boost::json::value& parsed, std::string_view raw,
                                                  std::string_view where);
 
-// One message from an object's source text (see MessagesFromJson).
+// The idempotency key of a message: its `id` member's JSON text as Boost.JSON writes it. The key keeps
+// the id's type: the ids 1 and "1" are two keys (so are the integer 1 and the fraction 1.0), while "a"
+// and "\u0061", the same string, are one. It never holds a raw control character (a NUL in a string
+// id is the escape \u0000), so every backend stores it alike. nullopt when the message has no `id` or
+// it is null.
+std::optional<std::string> MessageKey(const boost::json::object& message);
+
+// One message from an object's source text, keyed by MessageKey (see MessagesFromJson).
 NewMessage MessageFromJson(const boost::json::object& parsed, std::string_view raw);
 
 // The readable text of a message: its `content` when that is a string, else the `text` of its parts
 // (or of its `content` array) joined by spaces; empty if it has none.
 std::string MessageText(const boost::json::object& message);
 
-// A title from free text: whitespace runs folded to one space, trimmed, cut to 80 characters (code
-// points, never inside one). `text` must be valid UTF-8.
+// A title from free text: runs of whitespace and control characters (U+0000 to U+001F, U+007F) folded
+// to one space, trimmed, cut to 80 characters (code points, never inside one). `text` must be valid
+// UTF-8.
 std::string DeriveTitle(std::string_view text);
 
 // True if `text` is one complete JSON object nested at most kMaxJsonDepth levels (json_reader.h), as

@@ -61,10 +61,12 @@ json::object ScheduleInfoToJson(const ScheduleInfo& info) {
   return o;
 }
 
-Result<ScheduleInfo> ScheduleInfoFromJson(const json::value& v, std::string_view where) {
+namespace {
+
+Result<ScheduleInfo> ScheduleInfoFrom(const json::value& v, std::string_view where, Origin origin) {
   const std::string name(where);
   if (!v.is_object()) return Status::InvalidArgument(name + " must be an object");
-  JsonReader r(v.get_object(), name);
+  JsonReader r(v.get_object(), name, origin);
   ScheduleInfo info;
   info.schedule_id = r.Uuid("schedule_id", Need::kRequired).value_or("");
   info.schedule_name = r.String("schedule_name", Need::kNullable);
@@ -85,6 +87,12 @@ Result<ScheduleInfo> ScheduleInfoFromJson(const json::value& v, std::string_view
   return info;
 }
 
+}  // namespace
+
+Result<ScheduleInfo> ScheduleInfoFromJson(const json::value& v, std::string_view where) {
+  return ScheduleInfoFrom(v, where, Origin::kRequest);
+}
+
 std::string ScheduleInfoToText(const ScheduleInfo& info) {
   return json::serialize(ScheduleInfoToJson(info));
 }
@@ -93,7 +101,7 @@ Result<ScheduleInfo> ScheduleInfoFromText(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec) return Status::Internal("Failed to load snapshot", "schedule_info is not JSON");
-  auto info = ScheduleInfoFromJson(v, "schedule_info");
+  auto info = ScheduleInfoFrom(v, "schedule_info", Origin::kStored);
   if (!info.ok()) return Status::Internal("Failed to load snapshot", info.status().message());
   return info;
 }

@@ -27,7 +27,7 @@ boost::json::object ScheduleInfoToJson(const ScheduleInfo& info);
 Result<ScheduleInfo> ScheduleInfoFromJson(const boost::json::value& v, std::string_view where);
 
 // ScheduleInfo as compact JSON text and back, for storage. The parse returns kInternal if the text
-// is not a valid ScheduleInfo.
+// is not a valid ScheduleInfo; its strings are taken as stored (json_reader.h, Origin::kStored).
 std::string ScheduleInfoToText(const ScheduleInfo& info);
 Result<ScheduleInfo> ScheduleInfoFromText(std::string_view text);
 

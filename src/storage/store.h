@@ -99,6 +99,12 @@ struct ShareViews {
   std::optional<UnixMicros> last_viewed_at;  // unset while views is 0
 };
 
+// What Store::UnshareAll changed.
+struct RevokedSharing {
+  std::vector<std::string> task_ids;      // the tasks made private
+  std::vector<std::string> schedule_ids;  // the schedules that now create private tasks
+};
+
 // The new state of a schedule computed from its current one, or an error that leaves it unchanged.
 using ScheduleUpdate = std::function<Result<Schedule>(const Schedule& current)>;
 
@@ -223,9 +229,12 @@ class Store {
   // kNotFound if there is no such task.
   virtual Result<Task> UnshareTask(std::string_view id, UnixMicros now) = 0;
 
-  // UnshareTask for every public or unlisted task of `owner_id`, all in one transaction. Returns the
-  // ids of the tasks it changed (none is fine).
-  virtual Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) = 0;
+  // Stops all sharing by `owner_id`, now and to come, in one transaction: UnshareTask for every public
+  // or unlisted task of theirs, and every schedule of theirs (deleted ones aside) whose runs would
+  // create such tasks is made to create private ones (visibility private, updated_at `now`), so that
+  // no run after this call returns shares anything. A run that the transaction waits for commits first
+  // and its task is among those unshared. Returns what it changed (nothing is fine).
+  virtual Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) = 0;
 
   // ---- Schedules and their executions (domain/schedule.h) ----
   //

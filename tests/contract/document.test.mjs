@@ -23,7 +23,7 @@ const README_OPERATIONS = [
   { method: 'get', path: '/api/v1/tasks/{id}/share/settings', id: 'get-v1-tasks-id-share-settings', auth: true,
     success: ['200', 'ShareSettingsResponse'], errors: [400, 401, 403, 404, 431, 500] },
   { method: 'post', path: '/api/v1/shares/revoke-all', id: 'post-v1-shares-revoke-all', auth: true,
-    success: ['200', 'RevokeAllSharesResponse'], errors: [401, 431, 500] },
+    success: ['200', 'RevokeAllSharesResponse'], errors: [400, 401, 431, 500] },
   { method: 'post', path: '/api/v1/tasks', id: 'post-v1-tasks', auth: true, body: 'CreateTaskRequest',
     success: ['202', 'CreateTaskResponse'], errors: [400, 401, 409, 413, 431, 500] },
   { method: 'get', path: '/api/v1/tasks', id: 'get-v1-tasks', auth: true,

@@ -95,7 +95,7 @@ describe('share settings', { skip: liveSkipReason() ?? false, timeout: 120_000 }
     await call('PUT', SHARE, { body: { visibility: 'public' }, key });
     const revoked = await call('POST', '/api/v1/shares/revoke-all', { key });
     assert.equal(revoked.status, 200);
-    assert.deepStrictEqual(revoked.json, { revoked: 1, task_ids: [id] });
+    assert.deepStrictEqual(revoked.json, { revoked: 1, task_ids: [id], schedules_made_private: [] });
     assertError(await call('GET', SHARE), 403, 'Task is not shared');
   });
 });

@@ -7,11 +7,13 @@
 // 4 ScheduleInfo (JSON and its storage text), 5 any JSON text through CompactJson/RawMember/RawElements,
 // 6 share settings (PUT /api/v1/tasks/{id}/share), 7 a secret (POST /api/v1/secrets).
 //
-// Properties checked besides memory safety: every message a parser accepts is one compact JSON object; an
-// accepted TaskInfo or ScheduleInfo survives being written out and read back (as an export re-imported, and
-// as storage text); the raw walkers agree with the JSON DOM; accepted share settings are ones a link
-// serves, expiring in the future if at all; an accepted secret keeps the name and value rules, and a
-// refused one's message never quotes the value.
+// Properties checked besides memory safety: every message a parser accepts is one compact JSON object, and
+// its key, when it has one, is its id's JSON text, with no raw control character; no string an accepted
+// request stores in a column of its own holds U+0000; an accepted TaskInfo or ScheduleInfo survives being
+// written out and read back (as an export re-imported, and as storage text; a stored one holding U+0000,
+// which a request may not send, only as storage text); the raw walkers agree with the JSON DOM; accepted
+// share settings are ones a link serves, expiring in the future if at all; an accepted secret keeps the
+// name and value rules, and a refused one's message never quotes the value.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -79,11 +81,30 @@ std::optional<json::value> Parse(std::string_view text) {
   return v;
 }
 
+bool HasNul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+
 void CheckMessages(const std::vector<NewMessage>& messages) {
   for (const NewMessage& m : messages) {
     Require(IsJsonObject(m.json), "stored message is not one JSON object");
     Require(CompactJson(m.json) == m.json, "stored message is not compact");
+    if (!m.key) continue;
+    const auto parsed = Parse(m.json);
+    Require(parsed && MessageKey(parsed->get_object()) == m.key, "a message's key is not its id's JSON text");
+    for (const char c : *m.key)
+      Require(static_cast<unsigned char>(c) >= 0x20, "a key holds a control character");
   }
+}
+
+// The text columns of a task a request may set: none holds U+0000.
+void CheckTaskText(const Task& task) {
+  Require(!HasNul(task.title), "accepted a title with NUL");
+  Require(!task.model || !HasNul(*task.model), "accepted a model with NUL");
+  for (const std::string& name : task.secret_names) Require(!HasNul(name), "accepted a secret name with NUL");
+}
+
+// True if any string in `info` holds U+0000.
+bool ScheduleInfoHasNul(const ScheduleInfo& info) {
+  return (info.schedule_name && HasNul(*info.schedule_name)) || (info.start_time && HasNul(*info.start_time));
 }
 
 void CheckScheduleRoundTrip(const ScheduleInfo& info) {
@@ -92,7 +113,7 @@ void CheckScheduleRoundTrip(const ScheduleInfo& info) {
   Require(back.ok(), "stored ScheduleInfo text does not read back");
   Require(ScheduleInfoToText(*back) == text, "ScheduleInfo changes through storage text");
   auto again = ScheduleInfoFromJson(ScheduleInfoToJson(info), "schedule_info");
-  Require(again.ok(), "ScheduleInfo JSON does not read back");
+  Require(again.ok() != ScheduleInfoHasNul(info), "ScheduleInfo JSON does not read back, or NUL got through");
 }
 
 // An exported task (its TaskInfo as the API serves it) must import again, unchanged.
@@ -139,18 +160,23 @@ void CheckSecret(std::string_view body) {
     const std::size_t size = secret->value.size();
     Require(size >= api::kMinSecretValueBytes && size <= api::kMaxSecretValueBytes,
             "accepted a value of the wrong size");
+    Require(!HasNul(secret->value), "accepted a value with NUL");
     return;
   }
   // A refused body with a string "value": the refusal must not depend on the value's text (so its
-  // message cannot quote it), only on its length. The same body with the value's bytes replaced must
-  // be refused with the same message.
+  // message cannot quote it), only on its length and where it holds NUL. The same body with the
+  // value's other bytes replaced must be refused with the same message.
   auto v = Parse(body);
   if (!v || !v->is_object()) return;
   const json::value* value = v->get_object().if_contains("value");
   if (value == nullptr || !value->is_string() || value->get_string().empty()) return;
   const std::string_view text = value->get_string();
   json::object other = v->get_object();
-  other["value"] = std::string(text.size(), text.front() == 'x' ? 'y' : 'x');
+  std::string replaced(text.size(), text.front() == 'x' ? 'y' : 'x');
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\0') replaced[i] = '\0';
+  }
+  other["value"] = replaced;
   auto again = api::ParseCreateSecret(json::serialize(other));
   Require(!again.ok() && again.status().message() == secret.status().message(),
           "the refusal of a secret depends on its value's text");
@@ -167,13 +193,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0:
       if (auto in = api::ParseCreateTask(body); in.ok()) {
         fuzz::Require(!in->task.title.empty(), "created task without a title");
+        fuzz::CheckTaskText(in->task);
         fuzz::CheckMessages(in->messages);
         fuzz::CheckTaskRoundTrip(in->task);
       }
       break;
     case 1:
-      if (auto patch = api::ParsePatchTask(body); patch.ok())
+      if (auto patch = api::ParsePatchTask(body); patch.ok()) {
         fuzz::Require(!patch->empty(), "empty patch accepted");
+        fuzz::Require(!patch->title || !fuzz::HasNul(*patch->title), "accepted a title with NUL");
+        fuzz::Require(!patch->model || !fuzz::HasNul(*patch->model), "accepted a model with NUL");
+      }
       break;
     case 2:
       if (auto messages = api::ParseAppendMessages(body); messages.ok()) {
@@ -184,6 +214,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 3:
       if (auto imported = api::ParseImportedTask(body); imported.ok()) {
         fuzz::CheckMessages(imported->messages);
+        fuzz::CheckTaskText(imported->task);
+        fuzz::Require(
+            !imported->task.schedule_info || !fuzz::ScheduleInfoHasNul(*imported->task.schedule_info),
+            "imported a schedule_info with NUL");
         fuzz::CheckTaskRoundTrip(imported->task);
       }
       break;

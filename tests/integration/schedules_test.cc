@@ -293,6 +293,42 @@ TEST_F(SchedulesTest, AOneTimeScheduleRunsOnceAndCompletes) {
   EXPECT_EQ(TasksOf(id).size(), 1u);
 }
 
+// Revoke-all stops future sharing too: the caller's public schedule is made private in the same call,
+// so its next run creates a private task that no link serves.
+TEST_F(SchedulesTest, AfterRevokeAllAPublicScheduleCreatesPrivateTasks) {
+  SetClock("2030-04-01T08:00:00Z");
+  const std::string key = server_->AddUser("revoker@schedules.test");
+  const json::object s = CreateSchedule(
+      R"({"task_message":"Audit","scan_frequency":"daily","start_time":"10:00","selected_visibility_type":"public"})",
+      key);
+  const std::string id(s.at("id").as_string());
+  const json::object team = CreateSchedule(
+      R"({"task_message":"Audit","scan_frequency":"daily","start_time":"11:00","selected_visibility_type":"team"})",
+      key);
+
+  const json::value revoked = ExpectJson(Client().Post("/api/v1/shares/revoke-all", "", Auth(key)), 200);
+  EXPECT_EQ(revoked.at("schedules_made_private"), json::array({json::value(id)}));
+  EXPECT_EQ(revoked.at("revoked"), 0);
+  const json::value after = ExpectJson(Client().Get("/api/v1/schedules/" + id, Auth(key)), 200);
+  EXPECT_EQ(after.at("schedule").at("selected_visibility_type"), "private");
+  const std::string team_id(team.at("id").as_string());
+  const json::value team_after = ExpectJson(Client().Get("/api/v1/schedules/" + team_id, Auth(key)), 200);
+  EXPECT_EQ(team_after.at("schedule").at("selected_visibility_type"), "team");
+
+  SetClock("2030-04-01T10:00:00Z");
+  json::array tasks;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (tasks.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    tasks =
+        ExpectJson(Client().Get("/api/v1/tasks?is_scheduled=true", Auth(key)), 200).at("tasks").as_array();
+  }
+  ASSERT_EQ(tasks.size(), 1U) << server_->Log();
+  EXPECT_EQ(tasks[0].at("visibility"), "private");
+  const std::string task_id(tasks[0].at("id").as_string());
+  EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks/" + task_id + "/share"), 403, "Task is not shared"));
+}
+
 // Two nodes on one PostgreSQL database, both with schedulers reading one clock: each due time makes
 // exactly one task, and a share response cached on one node follows runs made by either.
 TEST(SchedulesOnPostgresTest, TwoNodesMakeOneTaskPerDueTime) {

@@ -212,6 +212,25 @@ TEST_F(ShareSettingsTest, RevokeAllMakesEveryOneOfTheCallersSharedTasksPrivate) 
   EXPECT_EQ(ExpectJson(Client().Post("/api/v1/shares/revoke-all", "", Auth(key)), 200).at("revoked").as_int64(), 0);
 }
 
+// Revoke-all takes no fields, like every strict body: anything but nothing or {} is a 400 that changes
+// nothing.
+TEST_F(ShareSettingsTest, RevokeAllRefusesABodyThatIsNotEmpty) {
+  const std::string key = server_->AddUser("strict-revoker@settings.test");
+  const Response created =
+      Client().Post("/api/v1/tasks", R"({"title": "t", "visibility": "public"})", Auth(key));
+  const std::string id(ExpectJson(created, 202).at("id").as_string());
+  for (const std::string body : {R"({"only": "public"})", "[]", "null", "{", "yes"}) {
+    EXPECT_TRUE(IsError(Client().Post("/api/v1/shares/revoke-all", body, Auth(key)), 400,
+                        "the body must be empty or {}: revoke-all takes no fields"))
+        << body;
+  }
+  EXPECT_EQ(Client().Get(Share(id)).status, 200) << "a refused revoke-all changes nothing";
+  const json::value revoked = ExpectJson(Client().Post("/api/v1/shares/revoke-all", "{}", Auth(key)), 200);
+  EXPECT_EQ(revoked.at("task_ids"), json::array({json::value(id)}));
+  EXPECT_EQ(revoked.at("schedules_made_private"), json::array());
+  EXPECT_EQ(Client().Get(Share(id)).status, 403);
+}
+
 TEST_F(ShareSettingsTest, SharedTrueListsTheCallersSharedTasksWithTheirSettings) {
   const std::string key = server_->AddUser("lister@settings.test");
   auto create = [&](const std::string& visibility) {

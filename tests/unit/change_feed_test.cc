@@ -168,9 +168,9 @@ TEST_F(PostgresChangeFeedTest, ReportsShareSettingsAndEveryTaskOfARevokeAll) {
     ASSERT_OK(store_->ShareTask(revoked.back(), pinned, 30));
   }
   listener.Clear();
-  Result<std::vector<std::string>> ids = store_->UnshareAll(user_.id, 40);
+  Result<RevokedSharing> ids = store_->UnshareAll(user_.id, 40);
   ASSERT_OK(ids);
-  EXPECT_EQ(ids->size(), revoked.size());
+  EXPECT_EQ(ids->task_ids.size(), revoked.size());
   for (const std::string& id : revoked) EXPECT_TRUE(listener.WaitFor("changed " + id)) << id;
   const std::vector<std::string> events = listener.events();
   EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + unshared), 0) << "a private task is untouched";

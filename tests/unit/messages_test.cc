@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <string>
 
 namespace taskshare {
 namespace {
@@ -37,7 +38,7 @@ TEST(MessagesTest, MessagesKeepTextAndTakeTheirIdAsKey) {
   ASSERT_TRUE(out.ok());
   ASSERT_EQ(out->size(), 4u);
   EXPECT_EQ((*out)[0].json, R"({"id":"m1","n":1.0})");
-  EXPECT_EQ((*out)[0].key, "m1");
+  EXPECT_EQ((*out)[0].key, R"("m1")");
   EXPECT_EQ((*out)[1].key, "7");
   EXPECT_FALSE((*out)[2].key.has_value());
   EXPECT_FALSE((*out)[3].key.has_value());
@@ -68,6 +69,23 @@ TEST(MessagesTest, DeriveTitleFoldsWhitespaceAndCutsAtEightyCodePoints) {
   for (int i = 0; i < 100; ++i) accents += "\xC3\xA9";  // é, two bytes each
   EXPECT_EQ(DeriveTitle(accents).size(), 160u);
   EXPECT_EQ(DeriveTitle(""), "");
+}
+
+TEST(MessagesTest, DeriveTitleFoldsControlCharactersLikeWhitespace) {
+  using namespace std::string_literals;
+  EXPECT_EQ(DeriveTitle("\0scan\0\0the\x01host\x7f"s), "scan the host");
+  EXPECT_EQ(DeriveTitle("\0\x1f"s), "");
+}
+
+// Keys keep the id's JSON type, and a repeated id counts by its last value, as the parser keeps it.
+TEST(MessagesTest, MessageKeyIsTheIdsJsonText) {
+  EXPECT_EQ(MessageKey(boost::json::parse(R"({"id":1})").as_object()), "1");
+  EXPECT_EQ(MessageKey(boost::json::parse(R"({"id":"1"})").as_object()), R"("1")");
+  EXPECT_EQ(MessageKey(boost::json::parse(R"({"id":"1","id":2})").as_object()), "2");
+  EXPECT_EQ(MessageKey(boost::json::parse(R"({"id":"\u0000\u001f\u007f"})").as_object()),
+            "\"\\u0000\\u001f\x7f\"");
+  EXPECT_FALSE(MessageKey(boost::json::parse(R"({"id":null})").as_object()).has_value());
+  EXPECT_FALSE(MessageKey(boost::json::parse(R"({"ID":1})").as_object()).has_value());
 }
 
 TEST(MessagesTest, IsJsonObject) {

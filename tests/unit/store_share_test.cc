@@ -1,13 +1,15 @@
 // Storage contract for share settings, run against every backend like store_test.cc: a share's
 // settings round-trip, a pin is the message count at the moment of pinning and moves on every pin,
-// unsharing resets everything, UnshareAll touches exactly the owner's shared tasks, and the list's
-// `shared` filter follows the visibility.
+// unsharing resets everything, UnshareAll touches exactly the owner's shared tasks and makes their
+// sharing schedules create private tasks, and the list's `shared` filter follows the visibility.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "domain/schedule_rules.h"
 #include "store_test_support.h"
 
 namespace taskshare::testing {
@@ -143,9 +145,10 @@ TEST_P(StoreShareTest, UnshareAllChangesExactlyTheOwnersSharedTasks) {
   others.visibility = Visibility::kPublic;
   untouched.push_back(Create(others).id);
 
-  Result<std::vector<std::string>> revoked = store().UnshareAll(owner.id, 200);
+  Result<RevokedSharing> revoked = store().UnshareAll(owner.id, 200);
   ASSERT_OK(revoked);
-  std::vector<std::string> got = *revoked;
+  EXPECT_TRUE(revoked->schedule_ids.empty());
+  std::vector<std::string> got = revoked->task_ids;
   std::sort(got.begin(), got.end());
   std::sort(shared.begin(), shared.end());
   EXPECT_EQ(got, shared);
@@ -165,9 +168,86 @@ TEST_P(StoreShareTest, UnshareAllChangesExactlyTheOwnersSharedTasks) {
   ASSERT_OK(still_public);
   EXPECT_EQ(still_public->visibility, Visibility::kPublic);
 
-  Result<std::vector<std::string>> none = store().UnshareAll(owner.id, 300);
+  Result<RevokedSharing> none = store().UnshareAll(owner.id, 300);
   ASSERT_OK(none);
-  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(none->task_ids.empty());
+  EXPECT_TRUE(none->schedule_ids.empty());
+}
+
+// Revoke-all stops future sharing too: the owner's schedules that would create public or unlisted
+// tasks create private ones from then on, changed in the same call; other schedules stay as they are.
+TEST_P(StoreShareTest, UnshareAllMakesTheOwnersSharingSchedulesCreatePrivateTasks) {
+  constexpr UnixMicros kJan31 = 1'927'584'000'000'000;  // 2031-01-31T00:00:00Z
+  constexpr UnixMicros kHour = 3'600'000'000;
+  const User owner = AddUser("a@example.com");
+  const User other = AddUser("b@example.com");
+  const auto add_schedule = [&](const User& user, Visibility visibility, bool deleted = false) {
+    Schedule s;
+    s.id = NewUuidV4();
+    s.owner_id = user.id;
+    s.task_message = "Scan example.com";
+    s.scan_frequency = ScanFrequency::kDaily;
+    s.start_time = "10:00";
+    s.visibility = visibility;
+    EXPECT_TRUE(CompleteNewSchedule(s, kJan31).ok());
+    EXPECT_TRUE(store().CreateSchedule(s).ok());
+    if (deleted) {
+      EXPECT_TRUE(store().DeleteSchedule(s.id, kJan31).ok());
+    }
+    return s.id;
+  };
+  const std::string public_schedule = add_schedule(owner, Visibility::kPublic);
+  const std::string paused_public = add_schedule(owner, Visibility::kPublic);
+  ASSERT_OK(store().UpdateSchedule(paused_public, [](const Schedule& current) -> Result<Schedule> {
+    Schedule paused = current;
+    paused.status = ScheduleStatus::kPaused;
+    paused.next_execution_at.reset();
+    return paused;
+  }));
+  const std::string team_schedule = add_schedule(owner, Visibility::kTeam);
+  const std::string deleted_public = add_schedule(owner, Visibility::kPublic, true);
+  const std::string others_public = add_schedule(other, Visibility::kPublic);
+
+  Result<RevokedSharing> revoked = store().UnshareAll(owner.id, kJan31 + 1);
+  ASSERT_OK(revoked);
+  std::vector<std::string> got = revoked->schedule_ids;
+  std::sort(got.begin(), got.end());
+  std::vector<std::string> expected = {public_schedule, paused_public};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(got, expected);
+  const auto is_private = [&](const std::string& id) {
+    return db_->QueryInt("SELECT COUNT(*) FROM schedules WHERE id = '" + id +
+                         "' AND visibility = 'private'") == 1;
+  };
+  EXPECT_TRUE(is_private(public_schedule));
+  EXPECT_TRUE(is_private(paused_public));
+  EXPECT_FALSE(is_private(team_schedule));
+  EXPECT_FALSE(is_private(deleted_public));
+  EXPECT_FALSE(is_private(others_public));
+  Result<Schedule> changed = store().GetSchedule(public_schedule);
+  ASSERT_OK(changed);
+  EXPECT_EQ(changed->updated_at, kJan31 + 1);
+
+  // The next runs: the owner's schedule creates a private task, the other user's still a public one.
+  const UnixMicros due = kJan31 + 10 * kHour;
+  std::vector<ScheduleRun> runs;
+  for (int i = 0; i < 10; ++i) {
+    auto run = store().RunDueSchedule(due, [due](const Schedule& s) { return PlanRun(s, due); });
+    ASSERT_OK(run);
+    if (!run->has_value()) break;
+    runs.push_back(**run);
+  }
+  const std::map<std::string, Visibility> created = {{public_schedule, Visibility::kPrivate},
+                                                     {team_schedule, Visibility::kTeam},
+                                                     {others_public, Visibility::kPublic}};
+  ASSERT_EQ(runs.size(), created.size());
+  for (const ScheduleRun& run : runs) {
+    ASSERT_OK(run.error);
+    Result<Task> task = store().GetTask(run.task_id);
+    ASSERT_OK(task);
+    ASSERT_TRUE(created.contains(run.schedule_id)) << run.schedule_id;
+    EXPECT_EQ(task->visibility, created.at(run.schedule_id)) << run.schedule_id;
+  }
 }
 
 TEST_P(StoreShareTest, ListFiltersOnShared) {

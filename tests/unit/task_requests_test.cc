@@ -32,7 +32,7 @@ TEST(TaskRequestsTest, CreateKeepsTheMessageTextAndDerivesTheTitleFromIt) {
   ASSERT_EQ(in->messages.size(), 1u);
   EXPECT_EQ(in->messages[0].json,
             R"({"id":"m1","role":"user","parts":[{"type":"text","text":"Scan 10.0.0.1"}],"n":1.50})");
-  EXPECT_EQ(in->messages[0].key, "m1");
+  EXPECT_EQ(in->messages[0].key, R"("m1")");
 }
 
 TEST(TaskRequestsTest, CreateRefusesBadInput) {

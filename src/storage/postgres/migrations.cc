@@ -283,7 +283,41 @@ CREATE TRIGGER secret_written AFTER INSERT OR UPDATE ON secrets
   FOR EACH ROW EXECUTE FUNCTION taskshare_secret_written();
 )sql";
 
-constexpr std::array<std::string_view, 12> kMigrations = {kMigration1,
+// Version 13, as SQLite's version 15: the indexes of the filters of a task list (storage/task_filters.h),
+// so that a filter that matches few tasks, or none, costs what it returns instead of a walk through
+// all the owner's tasks; `shared` is indexed as the expression the list statements spell. And message
+// keys keep their id's JSON type (domain/messages.h, MessageKey): msg_key was the value of a string id
+// but the JSON text of any other, so the ids 1 and "1" had one key. Each key whose message's id is a
+// string becomes that string's JSON text: to_json escapes exactly as Boost.JSON does (\", \\, \b,
+// \f, \n, \r, \t, other control characters as \u00xx, nothing else), and json's -> takes the last
+// of repeated members, as Boost.JSON's parser keeps it. A body may hold the escape \u0000, which json
+// refuses to look into (it decodes strings to text); each \u0000 (chr(92) is the backslash) becomes
+// \u0001 for the look, which leaves the body valid JSON with the same structure and the same type of
+// id (old keys never held a NUL: PostgreSQL refused them). The keys are cleared, then set, in two
+// statements, because a new key could equal the old key of a row not yet rewritten (a string id that
+// itself begins with a quote) and the unique index checks each row as it is written. It can be applied
+// again: the indexes are made if missing, and a key that already is its id's JSON text is left alone
+// (for an id holding U+0000 that holds only if its look above found it).
+constexpr std::string_view kMigrationListIndexesAndTypedKeys = R"sql(
+CREATE INDEX IF NOT EXISTS tasks_by_owner_status ON tasks(owner_id, status, created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_visibility ON tasks(owner_id, visibility, created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_shared
+  ON tasks(owner_id, (visibility IN ('public', 'unlisted')), created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_scheduled ON tasks(owner_id, is_scheduled, created_at DESC, seq DESC);
+CREATE TEMP TABLE rekeyed AS
+  SELECT task_seq, position, to_json(msg_key)::text AS msg_key FROM messages
+  WHERE msg_key IS NOT NULL
+    AND json_typeof(replace(body, chr(92) || 'u0000', chr(92) || 'u0001')::json -> 'id') = 'string'
+    AND msg_key IS DISTINCT FROM
+        to_json(replace(body, chr(92) || 'u0000', chr(92) || 'u0001')::json ->> 'id')::text;
+UPDATE messages m SET msg_key = NULL FROM rekeyed r
+  WHERE m.task_seq = r.task_seq AND m.position = r.position;
+UPDATE messages m SET msg_key = r.msg_key FROM rekeyed r
+  WHERE m.task_seq = r.task_seq AND m.position = r.position;
+DROP TABLE rekeyed;
+)sql";
+
+constexpr std::array<std::string_view, 13> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -294,7 +328,8 @@ constexpr std::array<std::string_view, 12> kMigrations = {kMigration1,
                                                           kMigrationDeletedTasks,
                                                           kMigrationRetiredSecrets,
                                                           kMigrationKeyCheckAndEmails,
-                                                          kMigrationScopedSecretNews};
+                                                          kMigrationScopedSecretNews,
+                                                          kMigrationListIndexesAndTypedKeys};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

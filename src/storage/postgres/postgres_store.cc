@@ -1,6 +1,5 @@
 #include "storage/postgres/postgres_store.h"
 
-#include <limits>
 #include <string>
 #include <utility>
 
@@ -17,6 +16,7 @@
 #include "storage/postgres/settings.h"
 #include "storage/postgres/share_ops.h"
 #include "storage/postgres/snapshot_reads.h"
+#include "storage/postgres/task_list.h"
 #include "storage/postgres/task_rows.h"
 #include "storage/postgres/user_ops.h"
 #include "storage/task_codec.h"
@@ -80,14 +80,14 @@ class PostgresStore final : public postgres::ScheduleMethods {
                                       UnixMicros now) override;
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
-  Result<TaskPage> ListTasks(const TaskQuery& query) override;
+  Result<TaskPage> ListTasks(const TaskQuery& query) override { return postgres::ListTasks(*pool_, query); }
   Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
     return postgres::ShareTask(*pool_, id, request, now);
   }
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
     return postgres::UnshareTask(*pool_, id, now);
   }
-  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return postgres::UnshareAll(*pool_, owner_id, now);
   }
 
@@ -275,51 +275,6 @@ Status PostgresStore::DeleteTask(std::string_view id) {
   if (!deleted.ok()) return deleted.status();
   if (deleted->affected() == 0) return Status::NotFound("Task not found");
   return Status::Ok();
-}
-
-// Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which the
-// tasks_by_owner_newest index serves directly. The first page binds the largest possible position
-// rather than making the bound optional, so the range stays usable by the index. Each filter is
-// skipped when its parameter is NULL; $9 and $10 are the visibilities a share link serves
-// (domain/access.h, IsShared).
-constexpr std::string_view kListTasksSql =
-    "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM
-    "WHERE t.owner_id = $1 AND (t.created_at, t.seq) < ($2::bigint, $3::bigint) "
-    "AND ($4::text IS NULL OR t.status = $4::text) "
-    "AND ($5::text IS NULL OR t.visibility = $5::text) "
-    "AND ($6::boolean IS NULL OR t.is_scheduled = $6::boolean) "
-    "AND ($8::boolean IS NULL OR (t.visibility IN ($9::text, $10::text)) = $8::boolean) "
-    "ORDER BY t.created_at DESC, t.seq DESC LIMIT $7::bigint";
-
-constexpr int kMaxListLimit = 100;
-
-Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit) {
-    return Status::InvalidArgument("limit must be between 1 and 100");
-  }
-  constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
-  const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
-  Result<Lease> conn = pool_->Acquire();
-  if (!conn.ok()) return conn.status();
-  // One row more than the page decides whether another page follows.
-  Result<Rows> rows = (*conn)->Query(kListTasksSql, query.owner_id, after.created_at, after.seq,
-                                     OptionalEnumText(query.status), OptionalEnumText(query.visibility),
-                                     query.is_scheduled, std::int64_t{query.limit} + 1, query.shared,
-                                     ToString(Visibility::kPublic), ToString(Visibility::kUnlisted));
-  if (!rows.ok()) return rows.status();
-
-  TaskPage page;
-  for (int i = 0; i < rows->size(); ++i) {
-    if (i == query.limit) {
-      const Task& last = page.tasks.back();
-      page.next = ListPosition{last.created_at, last.seq};
-      break;
-    }
-    Result<StoredTask> stored = ReadTaskRow(*rows, i);
-    if (!stored.ok()) return stored.status();
-    page.tasks.push_back(std::move(stored->task));
-  }
-  return page;
 }
 
 // The kill switch: instance_settings' one row, none meaning on. The table's trigger (migration 8)

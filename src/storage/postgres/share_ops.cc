@@ -1,6 +1,7 @@
 #include "storage/postgres/share_ops.h"
 
 #include <utility>
+#include <vector>
 
 #include "domain/enums.h"
 #include "storage/postgres/connection.h"
@@ -32,11 +33,26 @@ constexpr std::string_view kUnshareTaskSql =
     "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
     "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
 
-// $3 and $4 are the visibilities a share link serves (domain/access.h, IsShared). The trigger fires
-// for each row, so each task is announced.
+// Revoke-all: $3 and $4 are the visibilities a share link serves (domain/access.h, IsShared), $5
+// private. The trigger fires for each task row, so each task is announced. The schedules that would
+// create shared tasks are made to create private ones first (a deleted schedule never runs again and
+// keeps its row as it was): their UPDATE waits for the row lock of a run in progress (which holds it
+// until it commits, storage/postgres/schedule_ops.h), and the tasks' UPDATE, a later statement of this
+// read-committed transaction, then sees the task that run created and unshares it too.
+constexpr std::string_view kUnshareSchedulesSql =
+    "UPDATE schedules SET visibility = $5::text, updated_at = $2::bigint "
+    "WHERE owner_id = $1 AND deleted_at IS NULL AND visibility IN ($3::text, $4::text) RETURNING id";
 constexpr std::string_view kUnshareAllSql =
     "UPDATE tasks SET " TASKSHARE_PG_UNSHARED_SETTINGS ", updated_at = $2::bigint "
     "WHERE owner_id = $1 AND visibility IN ($3::text, $4::text) RETURNING id";
+
+// The first column of every row of `rows`.
+std::vector<std::string> Ids(const Rows& rows) {
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i) ids.push_back(rows.Text(i, 0));
+  return ids;
+}
 
 // Runs `sql` (an UPDATE ... RETURNING the task columns of one task, its parameters `args`) in a
 // transaction of its own and returns the updated task.
@@ -66,19 +82,20 @@ Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros n
   return UpdateAndRead(pool, kUnshareTaskSql, id, now);
 }
 
-Result<std::vector<std::string>> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
-  Result<Rows> rows = (*conn)->Query(kUnshareAllSql, owner_id, now, ToString(Visibility::kPublic),
-                                     ToString(Visibility::kUnlisted));
-  if (!rows.ok()) return rows.status();
-  std::vector<std::string> ids;
-  ids.reserve(rows->size());
-  for (int i = 0; i < rows->size(); ++i) ids.push_back(rows->Text(i, 0));
+  const std::string_view is_public = ToString(Visibility::kPublic);
+  const std::string_view unlisted = ToString(Visibility::kUnlisted);
+  Result<Rows> schedules = (*conn)->Query(kUnshareSchedulesSql, owner_id, now, is_public, unlisted,
+                                          ToString(Visibility::kPrivate));
+  if (!schedules.ok()) return schedules.status();
+  Result<Rows> tasks = (*conn)->Query(kUnshareAllSql, owner_id, now, is_public, unlisted);
+  if (!tasks.ok()) return tasks.status();
   if (Status s = tx->Commit(); !s.ok()) return s;
-  return ids;
+  return RevokedSharing{Ids(*tasks), Ids(*schedules)};
 }
 
 }  // namespace taskshare::postgres

@@ -1,10 +1,14 @@
 #include "storage/sqlite/migrations.h"
 
 #include <array>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/time.h"
+#include "domain/messages.h"
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/user_ops.h"
 
@@ -264,13 +268,69 @@ constexpr std::string_view kMigration14 = R"sql(
 ALTER TABLE instance_settings ADD COLUMN secrets_key_check TEXT;
 )sql";
 
+// Version 15. The list of a user's tasks filtered by status, visibility, shared or is_scheduled reads
+// an index of that filter (storage/task_filters.h), so a filter that matches few tasks, or none, costs
+// what it returns instead of a walk through all the owner's tasks. `shared` is indexed as the expression
+// the list statements spell (domain/access.h, IsShared). And message keys keep their id's JSON type
+// (domain/messages.h, MessageKey): msg_key was the value of a string id but the JSON text of any other,
+// so the ids 1 and "1" had one key; the code step, RekeyStringIds, rewrites the key of every message
+// whose id is a string as that string's JSON text. Both steps can be applied again.
+constexpr std::string_view kMigration15 = R"sql(
+CREATE INDEX IF NOT EXISTS tasks_by_owner_status ON tasks(owner_id, status, created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_visibility ON tasks(owner_id, visibility, created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_shared
+  ON tasks(owner_id, (visibility IN ('public', 'unlisted')), created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS tasks_by_owner_scheduled ON tasks(owner_id, is_scheduled, created_at DESC, seq DESC);
+)sql";
+
+// The keys are recomputed from the bodies by MessageKey itself, so they are exactly those an append of
+// the same message now makes (a repeated "id" member counts by its last value, as the parser keeps it).
+// New keys are collected first and written in two statements, all cleared then all set, because a new
+// key could equal the old key of a row not yet rewritten (a string id that itself begins with a quote)
+// and the unique index checks each row as it is written. A body that no longer parses keeps its key;
+// reading it reports it as corrupt anyway.
+constexpr std::string_view kKeyedMessagesSql =
+    "SELECT rowid, msg_key, body FROM messages WHERE msg_key IS NOT NULL";
+constexpr std::string_view kCreateRekeyedSql =
+    "CREATE TEMP TABLE rekeyed (id INTEGER PRIMARY KEY, msg_key TEXT NOT NULL)";
+constexpr std::string_view kAddRekeyedSql = "INSERT INTO temp.rekeyed(id, msg_key) VALUES (?1, ?2)";
+constexpr std::string_view kClearRekeyedSql =
+    "UPDATE messages SET msg_key = NULL WHERE rowid IN (SELECT id FROM temp.rekeyed)";
+constexpr std::string_view kSetRekeyedSql =
+    "UPDATE messages SET msg_key = (SELECT r.msg_key FROM temp.rekeyed r WHERE r.id = messages.rowid) "
+    "WHERE rowid IN (SELECT id FROM temp.rekeyed)";
+constexpr std::string_view kDropRekeyedSql = "DROP TABLE temp.rekeyed";
+
+Status RekeyStringIds(Connection& conn) {
+  if (Status s = conn.ExecScript(kCreateRekeyedSql); !s.ok()) return s;
+  {
+    Result<Statement> keyed = conn.Prepare(kKeyedMessagesSql);
+    if (!keyed.ok()) return keyed.status();
+    for (;;) {
+      Result<bool> row = keyed->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      boost::system::error_code ec;
+      const boost::json::value body = boost::json::parse(keyed->ColumnText(2), ec);
+      if (ec || !body.is_object()) continue;
+      const std::optional<std::string> key = MessageKey(body.get_object());
+      if (!key || *key == keyed->ColumnText(1)) continue;
+      if (Status s = conn.Run(kAddRekeyedSql, keyed->ColumnInt64(0), *key); !s.ok()) return s;
+    }
+  }
+  for (const std::string_view sql : {kClearRekeyedSql, kSetRekeyedSql, kDropRekeyedSql}) {
+    if (Status s = conn.ExecScript(sql); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 14> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 15> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -283,7 +343,8 @@ constexpr std::array<Migration, 14> kMigrations = {{{kMigration1},
                                                     {kMigration11},
                                                     {kMigration12},
                                                     {kMigration13},
-                                                    {kMigration14, NormalizeStoredEmails}}};
+                                                    {kMigration14, NormalizeStoredEmails},
+                                                    {kMigration15, RekeyStringIds}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

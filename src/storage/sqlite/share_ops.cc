@@ -1,6 +1,7 @@
 #include "storage/sqlite/share_ops.h"
 
 #include <utility>
+#include <vector>
 
 #include "domain/enums.h"
 #include "storage/sqlite/task_rows.h"
@@ -25,10 +26,29 @@ constexpr std::string_view kShareTaskSql =
 constexpr std::string_view kUnshareTaskSql =
     "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS ", updated_at = ?2 WHERE id = ?1";
 
-// ?3 and ?4 are the visibilities a share link serves (domain/access.h, IsShared).
+// Revoke-all: ?3 and ?4 are the visibilities a share link serves (domain/access.h, IsShared), ?5
+// private. The schedules that would create shared tasks are made to create private ones in the same
+// transaction (a deleted schedule never runs again and keeps its row as it was).
 constexpr std::string_view kUnshareAllSql =
     "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS ", updated_at = ?2 "
     "WHERE owner_id = ?1 AND visibility IN (?3, ?4) RETURNING id";
+constexpr std::string_view kUnshareSchedulesSql =
+    "UPDATE schedules SET visibility = ?5, updated_at = ?2 "
+    "WHERE owner_id = ?1 AND deleted_at IS NULL AND visibility IN (?3, ?4) RETURNING id";
+
+// The first column of every row of `sql`, run with `args`.
+template <typename... Args>
+Result<std::vector<std::string>> Ids(Connection& conn, std::string_view sql, const Args&... args) {
+  Result<Statement> stmt = conn.Query(sql, args...);
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> ids;
+  for (;;) {
+    Result<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return ids;
+    ids.push_back(stmt->ColumnText(0));
+  }
+}
 
 // Runs `sql` (an UPDATE of one task's row by id, its parameters `args`) and returns the updated task.
 template <typename... Args>
@@ -56,24 +76,19 @@ Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros n
   return UpdateAndLoad(pool, id, kUnshareTaskSql, now);
 }
 
-Result<std::vector<std::string>> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
-  std::vector<std::string> ids;
-  {
-    Result<Statement> stmt = conn->Query(kUnshareAllSql, owner_id, now, ToString(Visibility::kPublic),
-                                         ToString(Visibility::kUnlisted));
-    if (!stmt.ok()) return stmt.status();
-    for (;;) {
-      Result<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      ids.push_back(stmt->ColumnText(0));
-    }
-  }
+  const std::string_view is_public = ToString(Visibility::kPublic);
+  const std::string_view unlisted = ToString(Visibility::kUnlisted);
+  Result<std::vector<std::string>> schedules =
+      Ids(*conn, kUnshareSchedulesSql, owner_id, now, is_public, unlisted, ToString(Visibility::kPrivate));
+  if (!schedules.ok()) return schedules.status();
+  Result<std::vector<std::string>> tasks = Ids(*conn, kUnshareAllSql, owner_id, now, is_public, unlisted);
+  if (!tasks.ok()) return tasks.status();
   if (Status s = tx->Commit(); !s.ok()) return s;
-  return ids;
+  return RevokedSharing{std::move(*tasks), std::move(*schedules)};
 }
 
 }  // namespace taskshare::sqlite

@@ -1,7 +1,6 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
-#include <limits>
 #include <span>
 #include <string>
 #include <utility>
@@ -18,6 +17,7 @@
 #include "storage/sqlite/schedule_ops.h"
 #include "storage/sqlite/secret_ops.h"
 #include "storage/sqlite/share_ops.h"
+#include "storage/sqlite/task_list.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/sqlite/user_ops.h"
 #include "storage/task_codec.h"
@@ -99,14 +99,14 @@ class SqliteStore final : public sqlite::ScheduleMethods {
                                       UnixMicros now) override;
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
   Status DeleteTask(std::string_view id) override;
-  Result<TaskPage> ListTasks(const TaskQuery& query) override;
+  Result<TaskPage> ListTasks(const TaskQuery& query) override { return sqlite::ListTasks(*pool_, query); }
   Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
     return sqlite::ShareTask(*pool_, id, request, now);
   }
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
     return sqlite::UnshareTask(*pool_, id, now);
   }
-  Result<std::vector<std::string>> UnshareAll(std::string_view owner_id, UnixMicros now) override {
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
     return sqlite::UnshareAll(*pool_, owner_id, now);
   }
 
@@ -357,56 +357,6 @@ Status SqliteStore::DeleteTask(std::string_view id) {
   if (s.ok()) s = conn->Run(kRecordDeletedTaskSql, id, NowMicros());
   if (!s.ok()) return s;
   return tx->Commit();
-}
-
-// Keyset pagination: rows strictly after (?2, ?3) in (created_at DESC, seq DESC) order, which the
-// tasks_by_owner_newest index serves directly. The first page binds the largest possible position
-// rather than making the bound optional, so the range stays usable by the index. Each filter is
-// skipped when its parameter is NULL; ?9 and ?10 are the visibilities a share link serves
-// (domain/access.h, IsShared).
-constexpr std::string_view kListTasksSql =
-    "SELECT " TASKSHARE_TASK_COLUMNS
-    "WHERE t.owner_id = ?1 AND (t.created_at, t.seq) < (?2, ?3) "
-    "AND (?4 IS NULL OR t.status = ?4) AND (?5 IS NULL OR t.visibility = ?5) "
-    "AND (?6 IS NULL OR t.is_scheduled = ?6) "
-    "AND (?8 IS NULL OR (t.visibility IN (?9, ?10)) = ?8) "
-    "ORDER BY t.created_at DESC, t.seq DESC LIMIT ?7";
-
-constexpr int kMaxListLimit = 100;
-
-Result<TaskPage> SqliteStore::ListTasks(const TaskQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit) {
-    return Status::InvalidArgument("limit must be between 1 and 100");
-  }
-  constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
-  const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
-  ConnectionPool::Lease conn = pool_->Acquire();
-  std::optional<std::int64_t> is_scheduled;
-  if (query.is_scheduled) is_scheduled = BoolInt(*query.is_scheduled);
-  std::optional<std::int64_t> shared;
-  if (query.shared) shared = BoolInt(*query.shared);
-  // One row more than the page decides whether another page follows.
-  Result<Statement> stmt = conn->Query(
-      kListTasksSql, query.owner_id, after.created_at, after.seq, OptionalEnumText(query.status),
-      OptionalEnumText(query.visibility), is_scheduled, std::int64_t{query.limit} + 1, shared,
-      ToString(Visibility::kPublic), ToString(Visibility::kUnlisted));
-  if (!stmt.ok()) return stmt.status();
-
-  TaskPage page;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    if (static_cast<int>(page.tasks.size()) == query.limit) {
-      const Task& last = page.tasks.back();
-      page.next = ListPosition{last.created_at, last.seq};
-      break;
-    }
-    Result<StoredTask> stored = ReadTaskRow(*stmt);
-    if (!stored.ok()) return stored.status();
-    page.tasks.push_back(std::move(stored->task));
-  }
-  return page;
 }
 
 // The kill switch: instance_settings' one row, none meaning on (migration 11).

@@ -1,0 +1,68 @@
+#include "storage/postgres/task_list.h"
+
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "storage/postgres/task_rows.h"
+#include "storage/task_codec.h"
+#include "storage/task_filters.h"
+
+namespace taskshare::postgres {
+namespace {
+
+constexpr int kMaxListLimit = 100;
+
+// Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which every
+// index of the list serves directly after its equality columns. The first page binds the largest
+// possible position rather than making the bound optional, so the range stays usable by the index.
+constexpr std::string_view kSelect =
+    "SELECT " TASKSHARE_PG_TASK_COLUMNS TASKSHARE_PG_TASK_FROM
+    "WHERE t.owner_id = $1 AND (t.created_at, t.seq) < ($2::bigint, $3::bigint) ";
+constexpr std::string_view kOrder = "ORDER BY t.created_at DESC, t.seq DESC LIMIT $7::bigint";
+
+}  // namespace
+
+std::string ListTasksSql(const TaskQuery& query) {
+  std::string sql(kSelect);
+  sql += query.status ? "AND t.status = $4::text " : "AND $4::text IS NULL ";
+  sql += query.visibility ? "AND t.visibility = $5::text " : "AND $5::text IS NULL ";
+  sql += query.is_scheduled ? "AND t.is_scheduled = $6::boolean " : "AND $6::boolean IS NULL ";
+  sql +=
+      query.shared ? "AND (" TASKSHARE_SHARED_VISIBILITY_SQL ") = $8::boolean " : "AND $8::boolean IS NULL ";
+  sql += kOrder;
+  return sql;
+}
+
+Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxListLimit) {
+    return Status::InvalidArgument("limit must be between 1 and 100");
+  }
+  const std::optional<TaskQuery> filters = EffectiveFilters(query);
+  if (!filters) return TaskPage{};
+  constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
+  const ListPosition after = filters->after.value_or(ListPosition{kEnd, kEnd});
+  Result<ConnectionPool::Lease> conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  // One row more than the page decides whether another page follows.
+  Result<Rows> rows =
+      (*conn)->Query(ListTasksSql(*filters), filters->owner_id, after.created_at, after.seq,
+                     OptionalEnumText(filters->status), OptionalEnumText(filters->visibility),
+                     filters->is_scheduled, std::int64_t{filters->limit} + 1, filters->shared);
+  if (!rows.ok()) return rows.status();
+
+  TaskPage page;
+  for (int i = 0; i < rows->size(); ++i) {
+    if (i == filters->limit) {
+      const Task& last = page.tasks.back();
+      page.next = ListPosition{last.created_at, last.seq};
+      break;
+    }
+    Result<StoredTask> stored = ReadTaskRow(*rows, i);
+    if (!stored.ok()) return stored.status();
+    page.tasks.push_back(std::move(stored->task));
+  }
+  return page;
+}
+
+}  // namespace taskshare::postgres

@@ -114,8 +114,8 @@ TEST(TaskFiltersTest, SharedIsDroppedWhenVisibilityImpliesItAndContradictionsMat
   EXPECT_EQ(EffectiveFilters(q)->shared, false);
 }
 
-// The list statements and the index of SQLite migration 15 (PostgreSQL 13) spell IsShared as visibility IN ('public',
-// 'unlisted'); this holds them to the domain's rule.
+// The list statements and the index of SQLite migration 15 (PostgreSQL 13) spell IsShared as
+// visibility IN ('public', 'unlisted'); this holds them to the domain's rule.
 TEST(TaskFiltersTest, TheSharedExpressionIsTheDomainsRule) {
   for (Visibility v : kVisibilities) {
     const std::string_view name = ToString(v);

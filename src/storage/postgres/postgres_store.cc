@@ -274,6 +274,13 @@ Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& pat
   return std::move(stored->task);
 }
 
+// The delete's trigger (migration 11) updates the owner's row, which every write holding both an
+// owner's row and a task's row takes first: a create counts its task before anything else, and a
+// schedule's run counts its new task before it touches the schedule's earlier ones. So a delete takes
+// the owner's row before the task's, or it could hold the task a run is about to touch while waiting
+// for the owner's row that run holds.
+constexpr std::string_view kLockOwnerOfTaskSql =
+    "SELECT 1 FROM users u JOIN tasks t ON t.owner_id = u.id WHERE t.id = $1 FOR NO KEY UPDATE OF u";
 // The task's messages go with it (ON DELETE CASCADE), and its id into deleted_tasks, all in one
 // statement; the count of rows is that of the ids recorded.
 constexpr std::string_view kDeleteTaskSql =
@@ -283,10 +290,16 @@ constexpr std::string_view kDeleteTaskSql =
 Status PostgresStore::DeleteTask(std::string_view id) {
   Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> owner = (*conn)->Query(kLockOwnerOfTaskSql, id);
+  if (!owner.ok()) return owner.status();
+  if (owner->empty()) return Status::NotFound("Task not found");
   Result<Rows> deleted = (*conn)->Query(kDeleteTaskSql, id, NowMicros());
   if (!deleted.ok()) return deleted.status();
+  // Deleted by a concurrent call since the owner's row was locked.
   if (deleted->affected() == 0) return Status::NotFound("Task not found");
-  return Status::Ok();
+  return tx->Commit();
 }
 
 // Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which the

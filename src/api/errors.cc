@@ -22,6 +22,7 @@ ErrorKind KindOf(Code code) {
     case Code::kForbidden: return {"forbidden", "forbidden request"};
     case Code::kNotFound: return {"not_exists", "not found"};
     case Code::kAlreadyExists: return {"already_exists", "conflict"};
+    case Code::kLimitReached: return {"limit_reached", "limit reached"};
     case Code::kTooLarge: return {"payload_too_large", "payload too large"};
     case Code::kRateLimited: return {"rate_limited", "too many requests"};
     case Code::kUnavailable: return {"unavailable", "service unavailable"};
@@ -77,6 +78,7 @@ int HttpStatus(Code code) {
     case Code::kForbidden: return 403;
     case Code::kNotFound: return 404;
     case Code::kAlreadyExists: return 409;
+    case Code::kLimitReached: return 409;
     case Code::kTooLarge: return 413;
     case Code::kRateLimited: return 429;
     case Code::kUnavailable: return 503;
@@ -103,6 +105,7 @@ Response ErrorResponse(const Status& status, int http_status) {
     o["error_id"] = std::move(error_id);
   }
   Response r = JsonResponse(boost::json::serialize(o), code);
+  r.limit = status.limit();
   // An error is about this moment: a task refused now may be shared a minute later.
   r.headers.emplace_back("Cache-Control", "no-store");
   if (code == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -1,5 +1,6 @@
 // Turning errors into HTTP: the one place that maps a Status to a status code and an ErrorResponse
-// body of the spec ({"error", "code", "kind", "message", and "error_id" on 5xx}). Thread-safe.
+// body of the spec ({"error", "code", "kind", "message", and "error_id" on 5xx}; the limit that a
+// refusal by a quota names goes into Response::limit, for /metrics). Thread-safe.
 #pragma once
 
 #include <string>
@@ -10,7 +11,7 @@
 
 namespace taskshare::api {
 
-// The HTTP status of an error code: 400, 401, 403, 404, 409, 413, 503 or 500.
+// The HTTP status of an error code: 400, 401, 403, 404, 409, 413, 429, 503 or 500.
 int HttpStatus(Code code);
 
 // The ErrorResponse for `status` (which must not be ok). For 5xx it carries an `error_id` (the current

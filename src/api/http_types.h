@@ -44,6 +44,9 @@ struct Response {
   std::string_view content_type = "application/json";  // always a string literal
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
+  // The quota that refused the request (domain/quotas.h, LimitName; set by ErrorResponse), counted in
+  // /metrics; never sent as a header. Empty for every other response.
+  std::string_view limit;
 
   // When set, the response is this ready-made one instead, in `variant`, or its 304 when
   // `not_modified`; the fields above are ignored.

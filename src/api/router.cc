@@ -215,17 +215,18 @@ namespace {
 
 // The authenticated operations under /api/v1/schedules, their method already checked. `segments` is
 // the decoded path; `now` the scheduler's time.
-Response HandleSchedules(Store& store, const Request& request, const boost::urls::url_view& url,
-                         const std::vector<std::string>& segments, const User& caller, UnixMicros now) {
+Response HandleSchedules(Store& store, const Quotas& quotas, const Request& request,
+                         const boost::urls::url_view& url, const std::vector<std::string>& segments,
+                         const User& caller, UnixMicros now) {
   const Method m = request.method;
   if (segments.size() == 3) {
-    if (m == Method::kPost) return CreateSchedule(store, caller, request.body, now);
+    if (m == Method::kPost) return CreateSchedule(store, quotas, caller, request.body, now);
     QueryParams params;
     for (auto p : url.params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
     return ListSchedules(store, caller, params);
   }
   const std::string& id = segments[3];
-  if (m == Method::kPatch) return PatchSchedule(store, caller, id, request.body, now);
+  if (m == Method::kPatch) return PatchSchedule(store, quotas, caller, id, request.body, now);
   if (m == Method::kDelete) return DeleteSchedule(store, caller, id, now);
   return GetSchedule(store, caller, id);
 }
@@ -233,6 +234,12 @@ Response HandleSchedules(Store& store, const Request& request, const boost::urls
 }  // namespace
 
 Response Router::Handle(const Request& request) const {
+  Response response = Dispatch(request);
+  if (options_.refusals != nullptr && !response.limit.empty()) options_.refusals->Count(response.limit);
+  return response;
+}
+
+Response Router::Dispatch(const Request& request) const {
   auto url = boost::urls::parse_origin_form(request.target);
   if (!url) return ErrorResponse(Status::InvalidArgument("malformed request target"));
   std::vector<std::string> segments;
@@ -330,17 +337,17 @@ Response Router::Handle(const Request& request) const {
     return RotateApiKey(store_, *caller, Sha256Hex(*PresentedApiKey(request)), request.body);
   }
   if (route == Route::kSecrets) {
-    return m == Method::kPost ? CreateSecret(store_, redactors().box(), *caller, request.body)
+    return m == Method::kPost ? CreateSecret(store_, redactors().box(), options_.quotas, *caller, request.body)
                               : ListSecrets(store_, *caller);
   }
   if (route == Route::kSecret) return DeleteSecret(store_, *caller, segments[3]);
   if (route == Route::kShareStats) return GetShareStats(store_, *caller, segments[3]);
   if (route == Route::kSchedules || route == Route::kSchedule) {
     const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();
-    return HandleSchedules(store_, request, *url, segments, *caller, now);
+    return HandleSchedules(store_, options_.quotas, request, *url, segments, *caller, now);
   }
   if (route == Route::kTasks) {
-    if (m == Method::kPost) return CreateTask(store_, *caller, request.body);
+    if (m == Method::kPost) return CreateTask(store_, options_.quotas, *caller, request.body);
     QueryParams params;
     for (auto p : url->params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
     return ListTasks(store_, *caller, params, options_.page.public_url);

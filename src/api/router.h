@@ -14,6 +14,8 @@
 #include "api/rate_limit.h"
 #include "cache/response_cache.h"
 #include "common/clock.h"
+#include "domain/quotas.h"
+#include "observe/limit_refusals.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
 #include "secrets/view_redactors.h"
@@ -36,6 +38,10 @@ struct RouterOptions {
   secrets::ViewRedactors* redactors = nullptr;
   // Where views of share links are counted (api/share_stats_api.h says which); none are without it.
   observe::ViewCounter* views = nullptr;
+  // The limits the handlers hold requests to (the store holds the ones it enforces itself, see
+  // StoreOptions), and where their refusals are counted (none are without it).
+  Quotas quotas;
+  observe::LimitRefusals* refusals = nullptr;
 };
 
 // The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.
@@ -55,10 +61,12 @@ class Router {
   std::optional<Response> TryHandleNow(const Request& request) const;
 
   // Unknown paths answer 404, known paths with another method 405 with an Allow header, targets that
-  // are not origin-form 400.
+  // are not origin-form 400. Counts each refusal by a quota (RouterOptions::refusals).
   Response Handle(const Request& request) const;
 
  private:
+  // What Handle() answers, before it counts a refusal.
+  Response Dispatch(const Request& request) const;
   // 403 while sharing is off, 429 (with Retry-After) when the client is over its rate, as JSON or as
   // a page; nullopt to go ahead. Takes a token from the client's bucket.
   std::optional<Response> Refusal(const Request& request, bool page) const;

@@ -33,9 +33,41 @@ Result<Schedule> OwnedSchedule(Store& store, const User& caller, std::string_vie
   return schedule;
 }
 
+// The fields of a schedule, new or patched, that quotas bound; each one null (or unset) is left alone.
+Status CheckScheduleFields(const Quotas& quotas, const std::string* task_message,
+                           const std::vector<std::string>* secret_names,
+                           std::optional<ScanFrequency> frequency) {
+  if (task_message) {
+    if (Status s = CheckScheduleMessage(quotas, task_message->size()); !s.ok()) return s;
+  }
+  if (secret_names) {
+    if (Status s = CheckSecretNames(quotas, secret_names->size()); !s.ok()) return s;
+  }
+  if (frequency) return CheckScheduleInterval(quotas, *frequency);
+  return Status::Ok();
+}
+
+// Ok if `caller` may create one more schedule. Counts their schedules a page at a time, stopping at the
+// limit, so it reads at most schedules_per_user rows.
+Status CheckScheduleRoom(Store& store, const Quotas& quotas, const User& caller) {
+  ScheduleQuery query;
+  query.owner_id = caller.id;
+  query.limit = 100;
+  std::int64_t held = 0;
+  for (;;) {
+    auto page = store.ListSchedules(query);
+    if (!page.ok()) return page.status();
+    held += static_cast<std::int64_t>(page->schedules.size());
+    if (!page->next || held >= quotas.schedules_per_user) break;
+    query.after = page->next;
+  }
+  return CheckNewSchedule(quotas, held);
+}
+
 }  // namespace
 
-Response CreateSchedule(Store& store, const User& caller, std::string_view body, UnixMicros now) {
+Response CreateSchedule(Store& store, const Quotas& quotas, const User& caller, std::string_view body,
+                        UnixMicros now) {
   auto in = ParseCreateSchedule(body, now);
   if (!in.ok()) return ErrorResponse(in.status());
   Schedule& s = *in;
@@ -43,6 +75,11 @@ Response CreateSchedule(Store& store, const User& caller, std::string_view body,
   s.owner_id = caller.id;
   s.created_by = caller.email;
   if (Status st = CompleteNewSchedule(s, now); !st.ok()) return ErrorResponse(st);
+  // A schedule that breaks the rules is told so (400) before it is measured against the quotas.
+  if (Status st = CheckScheduleFields(quotas, &s.task_message, &s.secret_names, s.scan_frequency); !st.ok()) {
+    return ErrorResponse(st);
+  }
+  if (Status st = CheckScheduleRoom(store, quotas, caller); !st.ok()) return ErrorResponse(st);
   if (Status st = store.CreateSchedule(s); !st.ok()) return ErrorResponse(st);
   return ScheduleBody(s, 201);
 }
@@ -73,14 +110,25 @@ Response GetSchedule(Store& store, const User& caller, std::string_view raw_id) 
   return Json({{"schedule", ScheduleToJson(*schedule)}, {"executions", std::move(list)}});
 }
 
-Response PatchSchedule(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
-                       UnixMicros now) {
+Response PatchSchedule(Store& store, const Quotas& quotas, const User& caller, std::string_view raw_id,
+                       std::string_view body, UnixMicros now) {
   auto schedule = OwnedSchedule(store, caller, raw_id);
   if (!schedule.ok()) return ErrorResponse(schedule.status());
   auto patch = ParsePatchSchedule(body, now);
   if (!patch.ok()) return ErrorResponse(patch.status());
-  auto updated = store.UpdateSchedule(
-      schedule->id, [&](const Schedule& current) { return ApplySchedulePatch(current, *patch, now); });
+  const SchedulePatch& p = *patch;
+  auto updated = store.UpdateSchedule(schedule->id, [&](const Schedule& current) -> Result<Schedule> {
+    Result<Schedule> next = ApplySchedulePatch(current, p, now);
+    if (!next.ok()) return next;
+    // Only the fields the patch sets: a schedule stored before a quota was lowered keeps the rest.
+    if (Status s = CheckScheduleFields(quotas, p.task_message ? &next->task_message : nullptr,
+                                       p.secret_names ? &next->secret_names : nullptr,
+                                       p.scan_frequency ? next->scan_frequency : std::nullopt);
+        !s.ok()) {
+      return s;
+    }
+    return next;
+  });
   if (!updated.ok()) return ErrorResponse(updated.status());
   return ScheduleBody(*updated);
 }

@@ -13,6 +13,17 @@ namespace {
 
 namespace json = boost::json;
 
+// Ok if `caller` may store a secret named `name`: one they hold already, or a new one within their
+// quota.
+Status CheckSecretRoom(Store& store, const Quotas& quotas, const User& caller, std::string_view name) {
+  auto held = store.ListSecrets(caller.id);
+  if (!held.ok()) return held.status();
+  for (const SecretInfo& s : *held) {
+    if (s.name == name) return Status::Ok();
+  }
+  return CheckNewSecret(quotas, static_cast<std::int64_t>(held->size()));
+}
+
 json::object SecretJson(const SecretInfo& s) {
   return {{"name", s.name},
           {"created_at", FormatRfc3339(s.created_at)},
@@ -21,12 +32,14 @@ json::object SecretJson(const SecretInfo& s) {
 
 }  // namespace
 
-Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const User& caller,
-                      std::string_view body) {
+Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const Quotas& quotas,
+                      const User& caller, std::string_view body) {
   if (secrets == nullptr)
     return ErrorResponse(Status::Unavailable("secrets are not configured on this server"));
   auto in = ParseCreateSecret(body);
   if (!in.ok()) return ErrorResponse(in.status());
+  if (Status s = CheckSecretValue(quotas, in->value.size()); !s.ok()) return ErrorResponse(s);
+  if (Status s = CheckSecretRoom(store, quotas, caller, in->name); !s.ok()) return ErrorResponse(s);
   const std::string sealed = secrets->Seal(caller.id, in->name, in->value);
   auto stored = store.PutSecret(caller.id, in->name, sealed, NowMicros());
   if (!stored.ok()) return ErrorResponse(stored.status());

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
+#include "domain/quotas.h"
 #include "domain/user.h"
 #include "secrets/secret_box.h"
 #include "storage/store.h"
@@ -15,9 +16,12 @@
 namespace taskshare::api {
 
 // POST /api/v1/secrets {"name", "value"}: creates the caller's secret, or replaces the value of the one
-// of that name; 201 {"secret": {"name", "created_at", "updated_at"}} either way.
-Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const User& caller,
-                      std::string_view body);
+// of that name; 201 {"secret": {"name", "created_at", "updated_at"}} either way. 413 for a value over
+// `quotas`' secret_value_bytes; 409 `limit_reached` for a new name once the caller holds
+// secrets_per_user secrets. The count is read before the write, so two puts of new names racing at the
+// limit may both pass it: a user can go past it by at most the requests they have in flight at once.
+Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const Quotas& quotas,
+                      const User& caller, std::string_view body);
 
 // GET /api/v1/secrets: 200 {"secrets": [{"name", "created_at", "updated_at"}, ...]}, by name.
 Response ListSecrets(Store& store, const User& caller);

@@ -37,10 +37,11 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
   return task;
 }
 
-Response CreateTask(Store& store, const User& caller, std::string_view body) {
+Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body) {
   auto in = ParseCreateTask(body);
   if (!in.ok()) return ErrorResponse(in.status());
   Task& task = in->task;
+  if (Status s = CheckSecretNames(quotas, task.secret_names.size()); !s.ok()) return ErrorResponse(s);
   task.owner_id = caller.id;
   task.status = TaskStatus::kPending;
   task.created_at = task.updated_at = NowMicros();

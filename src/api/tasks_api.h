@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/http_types.h"
+#include "domain/quotas.h"
 #include "domain/user.h"
 #include "secrets/view_redactors.h"
 #include "storage/store.h"
@@ -17,8 +18,10 @@ namespace taskshare::api {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken.
-Response CreateTask(Store& store, const User& caller, std::string_view body);
+// POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken, and 409
+// `limit_reached` past `quotas`' secret_names_per_task or (as the store decides) tasks_per_user; 413
+// past task_bytes.
+Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body);
 
 // GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks. With
 // shared=true each task also carries its `share` (api/share_requests.h), its url on `public_url`.
@@ -41,7 +44,8 @@ Response PatchTask(Store& store, const User& caller, std::string_view raw_id, st
 // DELETE /api/v1/tasks/{id} (owner): 204.
 Response DeleteTask(Store& store, const User& caller, std::string_view raw_id);
 
-// POST /api/v1/tasks/{id}/messages (owner): 200 {"appended", "message_count"}.
+// POST /api/v1/tasks/{id}/messages (owner): 200 {"appended", "message_count"}; 413 past the store's
+// task_bytes (StoreOptions::quotas).
 Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body);
 
 }  // namespace taskshare::api

@@ -6,6 +6,7 @@
 
 #include "api/task_requests.h"
 #include "cli/commands.h"
+#include "cli/quota_flags.h"
 #include "storage/database_url.h"
 #include "storage/store.h"
 
@@ -16,6 +17,8 @@ struct ImportFlags {
   std::string file;
   std::string owner;
   std::string db = "sqlite:taskshare.db";
+  // The limits of a task (cli/quota_flags.h, AddTaskQuotaFlags), as `serve` holds its API to them.
+  Quotas quotas;
 };
 
 int Import(const ImportFlags& f) {
@@ -31,12 +34,16 @@ int Import(const ImportFlags& f) {
     std::cerr << "taskshare: " << f.file << ": " << imported.status().message() << "\n";
     return 1;
   }
+  if (Status s = CheckSecretNames(f.quotas, imported->task.secret_names.size()); !s.ok()) {
+    std::cerr << "taskshare: " << f.file << ": " << s.message() << "\n";
+    return 1;
+  }
   const std::string owner = !f.owner.empty() ? f.owner : imported->created_by.value_or("");
   if (owner.empty()) {
     std::cerr << "taskshare: the file has no task.created_by; name the owner with --owner\n";
     return 1;
   }
-  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}});
+  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}, .quotas = f.quotas});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;
@@ -67,6 +74,7 @@ void AddImport(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", flags->db,
                   "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
       ->capture_default_str();
+  AddTaskQuotaFlags(*cmd, flags->quotas);
   cmd->callback([flags, &exit_code] { exit_code = Import(*flags); });
 }
 

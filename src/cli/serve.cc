@@ -15,10 +15,12 @@
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
+#include "cli/quota_flags.h"
 #include "cli/secrets_key.h"
 #include "common/log.h"
 #include "http/server.h"
 #include "observe/access_log.h"
+#include "observe/limit_refusals.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
 #include "scheduler/scheduler.h"
@@ -62,6 +64,7 @@ struct ServeFlags {
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
   std::string secrets_key_file;
+  Quotas quotas;  // cli/quota_flags.h
   // Tests only, hidden from --help: the scheduler's (and the Schedules API's) time is read from this
   // file (common/clock.h, FileClock) instead of the system clock.
   std::string scheduler_clock_file;
@@ -203,8 +206,10 @@ int Serve(const ServeFlags& f) {
     std::cerr << "taskshare: " << secrets_key.status().message() << "\n";
     return 1;
   }
-  const StoreOptions store_options{
-      .url = f.db, .connections = f.read_threads + f.write_threads, .replica_url = f.db_replica};
+  const StoreOptions store_options{.url = f.db,
+                                   .connections = f.read_threads + f.write_threads,
+                                   .replica_url = f.db_replica,
+                                   .quotas = f.quotas};
   auto opened = OpenStore(store_options);
   if (!opened.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << opened.status().message() << " "
@@ -251,6 +256,7 @@ int Serve(const ServeFlags& f) {
   // The router needs the public URL, which needs the bound port; no request is read before Run().
   std::unique_ptr<api::Router> router;
   std::unique_ptr<observe::Metrics> metrics;
+  observe::LimitRefusals refusals;
   auto observe = [&metrics, &access_log](const http::Exchange& e) {
     metrics->Record(e.thread, api::RouteOf(e.request.target), e.status, e.duration);
     if (!access_log) return;
@@ -269,6 +275,7 @@ int Serve(const ServeFlags& f) {
   metrics = std::make_unique<observe::Metrics>(options.threads, [&] {
     std::vector<observe::Sample> samples = Gauges(cache, f.cache_bytes, server, options);
     AddFeedSamples(feed->get(), &coherence, samples);
+    for (observe::Sample& sample : refusals.Samples()) samples.push_back(std::move(sample));
     return samples;
   });
   auto port = server.Listen();
@@ -289,6 +296,8 @@ int Serve(const ServeFlags& f) {
   routing.clock = clock.get();
   routing.redactors = &redactors;
   routing.views = &views;
+  routing.quotas = f.quotas;
+  routing.refusals = &refusals;
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);
   if (!f.db_replica.empty()) database += " (read replica " + UrlForLogs(f.db_replica) + ")";
@@ -395,6 +404,7 @@ void AddServe(CLI::App& app, int& exit_code) {
                   "private to its owner (chmod 600); "
                   "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off")
       ->check(CLI::ExistingFile);
+  AddQuotaFlags(*cmd, flags->quotas);
   // No group: left out of --help. docs/testing.md.
   cmd->add_option("--scheduler-clock-file", flags->scheduler_clock_file,
                   "Tests only: read the scheduler's current time (RFC 3339) from this file")

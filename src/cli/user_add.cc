@@ -30,7 +30,7 @@ int AddUserNow(const UserFlags& f) {
     std::cerr << "taskshare: --role must be one of " << Spellings<Role>() << "\n";
     return 2;
   }
-  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}});
+  auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}, .quotas = {}});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return 1;

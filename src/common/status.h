@@ -2,12 +2,15 @@
 //
 // A Status is either ok or one of a small closed set of error codes, with a message meant for the
 // client (safe to show to anyone who made the request) and, optionally, a detail meant only for the
-// log. Result<T> holds either a T or a non-ok Status. Exceptions are reserved for bugs and start-up.
-// Both types are plain values: copyable, movable, no shared state.
+// log. A refusal by one of the server's quotas also names that limit (domain/quotas.h), so that it can
+// be counted and reported without reading the message. Result<T> holds either a T or a non-ok Status.
+// Exceptions are reserved for bugs and start-up. Both types are plain values: copyable, movable, no
+// shared state.
 #pragma once
 
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -20,6 +23,7 @@ enum class Code {
   kForbidden,         // the caller may not do this (403)
   kNotFound,          // no such thing (404)
   kAlreadyExists,     // a unique key is taken (409)
+  kLimitReached,      // the request would take the caller past one of the server's quotas (409)
   kTooLarge,          // a body or header is over its limit (413/431)
   kRateLimited,       // the caller sent too many requests; retrying later works (429)
   kUnavailable,       // a dependency is down; retrying later may work (503)
@@ -36,7 +40,13 @@ class Status {
   static Status Forbidden(std::string msg) { return {Code::kForbidden, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
-  static Status TooLarge(std::string msg) { return {Code::kTooLarge, std::move(msg)}; }
+  // `limit`, when set, names the quota that refused (domain/quotas.h, LimitName): a string literal.
+  static Status TooLarge(std::string msg, std::string_view limit = {}) {
+    return {Code::kTooLarge, std::move(msg), {}, limit};
+  }
+  static Status LimitReached(std::string msg, std::string_view limit) {
+    return {Code::kLimitReached, std::move(msg), {}, limit};
+  }
   static Status RateLimited(std::string msg) { return {Code::kRateLimited, std::move(msg)}; }
   static Status Unavailable(std::string msg, std::string detail = {}) {
     return {Code::kUnavailable, std::move(msg), std::move(detail)};
@@ -50,14 +60,17 @@ class Status {
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
   const std::string& detail() const { return detail_; }
+  // The quota that refused the request (domain/quotas.h, LimitName), or empty.
+  std::string_view limit() const { return limit_; }
 
  private:
-  Status(Code code, std::string message, std::string detail = {})
-      : code_(code), message_(std::move(message)), detail_(std::move(detail)) {}
+  Status(Code code, std::string message, std::string detail = {}, std::string_view limit = {})
+      : code_(code), message_(std::move(message)), detail_(std::move(detail)), limit_(limit) {}
 
   Code code_ = Code::kOk;
   std::string message_;
   std::string detail_;
+  std::string_view limit_;  // a string literal, or empty
 };
 
 template <typename T>

@@ -61,6 +61,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
       postgres.url = LowerCaseScheme(url);
       if (!options.replica_url.empty()) postgres.replica_url = LowerCaseScheme(options.replica_url);
       postgres.connections = options.connections;
+      postgres.quotas = options.quotas;
       return OpenPostgresStore(postgres);
     }
     if (!EqualsIgnoringCase(scheme, kSqliteScheme)) {
@@ -74,6 +75,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   SqliteOptions sqlite;
   sqlite.path = std::string(path);
   sqlite.connections = options.connections;
+  sqlite.quotas = options.quotas;
   return OpenSqliteStore(sqlite);
 }
 

@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "common/time.h"
+#include "domain/quotas.h"
 #include "domain/schedule.h"
 #include "domain/task.h"
 #include "domain/user.h"
@@ -173,7 +174,11 @@ class Store {
   // Stores a new task and its first messages in one transaction, assigning task.seq.
   // Messages whose key repeats an earlier one in `messages` are skipped.
   // kAlreadyExists "Task already exists" if a task has the id, and "Task id is already taken" if a
-  // deleted task had it (see DeleteTask); kNotFound if task.owner_id is not a user.
+  // deleted task had it (see DeleteTask); kNotFound if task.owner_id is not a user. Quotas
+  // (StoreOptions::quotas), checked in the transaction, so that concurrent creates cannot pass them
+  // together: kLimitReached (tasks_per_user) if the owner would hold more tasks than that, counting
+  // every task of theirs (a schedule's runs too); kTooLarge (task_bytes) if the messages' JSON text is
+  // longer than that. Nothing is written then.
   virtual Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) = 0;
 
   // The task without its messages. kNotFound if there is no such task.
@@ -197,7 +202,9 @@ class Store {
 
   // Appends `messages` in order, skipping any whose key is already stored for the task or appears
   // earlier in `messages`, and sets updated_at to `now` if anything was appended. All or nothing.
-  // kNotFound if there is no such task.
+  // kNotFound if there is no such task. kTooLarge (task_bytes, StoreOptions::quotas) if the messages it
+  // would store would take the JSON text of the task's messages past that; appends to one task take
+  // turns, so two cannot pass the limit together. Nothing is written then.
   virtual Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                               UnixMicros now) = 0;
 
@@ -347,6 +354,9 @@ struct StoreOptions {
   // is returned (see storage/postgres/postgres_store.h), so a lagging replica never shows a task that
   // the primary has revoked, changed or deleted. Empty: every read goes to `url`.
   std::string replica_url;
+  // The quotas the store enforces itself, because they depend on what is stored: task_bytes (CreateTask
+  // and AppendMessages) and tasks_per_user (CreateTask). The others are the API's (domain/quotas.h).
+  Quotas quotas;
 };
 
 // Opens the store named by options.url and applies pending migrations.

@@ -10,8 +10,9 @@ const AUTH = [{ ApiKeyAuth: [] }, { BearerAuth: [] }];
 
 // The API table of docs/api.md. `errors` are the statuses that each operation can answer according to the
 // docs/api.md: 400 for a malformed id, body or query; 401 without a valid key; 403 when the caller may not
-// read or change the task; 404 for an unknown task; 409 for a taken id; 413 for an oversized body;
-// 431 for oversized headers (any request); 500 for a bug or a corrupt row.
+// read or change the task; 404 for an unknown task; 409 for a taken id or a quota's limit reached; 413
+// for an oversized body or a size quota; 431 for oversized headers (any request); 500 for a bug or a
+// corrupt row.
 const README_OPERATIONS = [
   { method: 'get', path: '/api/v1/tasks/{id}/share', id: 'get-v1-tasks-id-share', auth: false,
     success: ['200', 'SharedTaskResponse'], errors: [400, 403, 404, 431, 500] },
@@ -38,19 +39,20 @@ const README_OPERATIONS = [
     body: 'AppendMessagesRequest', success: ['200', 'AppendMessagesResponse'],
     errors: [400, 401, 403, 404, 413, 431, 500] },
   { method: 'post', path: '/api/v1/schedules', id: 'post-v1-schedules', auth: true, body: 'CreateScheduleRequest',
-    success: ['201', 'ScheduleResponse'], errors: [400, 401, 413, 431, 500] },
+    success: ['201', 'ScheduleResponse'], errors: [400, 401, 409, 413, 431, 500] },
   { method: 'get', path: '/api/v1/schedules', id: 'get-v1-schedules', auth: true,
     success: ['200', 'ScheduleListResponse'], errors: [400, 401, 431, 500] },
   { method: 'get', path: '/api/v1/schedules/{id}', id: 'get-v1-schedules-id', auth: true,
     success: ['200', 'ScheduleDetailsResponse'], errors: [400, 401, 403, 404, 431, 500] },
   { method: 'patch', path: '/api/v1/schedules/{id}', id: 'patch-v1-schedules-id', auth: true,
-    body: 'PatchScheduleRequest', success: ['200', 'ScheduleResponse'], errors: [400, 401, 403, 404, 413, 431, 500] },
+    body: 'PatchScheduleRequest', success: ['200', 'ScheduleResponse'],
+    errors: [400, 401, 403, 404, 409, 413, 431, 500] },
   { method: 'delete', path: '/api/v1/schedules/{id}', id: 'delete-v1-schedules-id', auth: true,
     success: ['204', null], errors: [400, 401, 403, 404, 431, 500] },
   { method: 'get', path: '/api/v1/tasks/{id}/share/stats', id: 'get-v1-tasks-id-share-stats', auth: true,
     success: ['200', 'ShareStatsResponse'], errors: [400, 401, 403, 404, 431, 500] },
   { method: 'post', path: '/api/v1/secrets', id: 'post-v1-secrets', auth: true, body: 'CreateSecretRequest',
-    success: ['201', 'SecretResponse'], errors: [400, 401, 413, 431, 500, 503] },
+    success: ['201', 'SecretResponse'], errors: [400, 401, 409, 413, 431, 500, 503] },
   { method: 'get', path: '/api/v1/secrets', id: 'get-v1-secrets', auth: true,
     success: ['200', 'SecretListResponse'], errors: [401, 431, 500] },
   { method: 'delete', path: '/api/v1/secrets/{name}', id: 'delete-v1-secrets-name', auth: true,

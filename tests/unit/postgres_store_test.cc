@@ -163,6 +163,24 @@ TEST_F(PostgresStoreTest, ARowLockHeldPastLockTimeoutIsBusy) {
   EXPECT_EQ(ok->message_count, 2);
 }
 
+// A schedule's run holds its owner's row (counting its new task) when it touches the tasks the
+// schedule made before. A delete of one of those tasks takes the owner's row before the task's, so the
+// two take turns instead of deadlocking. The raw session stands for the run.
+TEST_F(PostgresStoreTest, ADeleteRacingWithAWriteThatHoldsTheOwnerDoesNotDeadlock) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithOneTask(Options(2)));
+  RawPostgres run = Raw();
+  run.Exec("BEGIN");
+  run.Exec("UPDATE users SET task_count = task_count");
+  std::future<Status> deleted = std::async(std::launch::async, [&] { return store_->DeleteTask(task_.id); });
+  WaitingSession();  // the delete waits for the owner's row
+  run.Exec("SET LOCAL lock_timeout = 3000");
+  run.Exec("UPDATE tasks SET title = title WHERE id = '" + task_.id + "'");
+  run.Exec("COMMIT");
+  ASSERT_OK(deleted.get());
+  EXPECT_EQ(store_->GetTask(task_.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(Raw().QueryText("SELECT task_count FROM users"), "0");
+}
+
 // What a client sees when the server restarts: every pooled connection is closed by the server.
 TEST_F(PostgresStoreTest, ConnectionsTheServerClosedAreReplaced) {
   ASSERT_NO_FATAL_FAILURE(OpenWithOneTask(Options(3)));

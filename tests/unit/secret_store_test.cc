@@ -177,7 +177,7 @@ TEST_P(SecretStoreTest, TheApiStoresValuesOnlySealed) {
   auto box = Box(kKey);
   const std::string value = "plaintext-marker-4f9a7c";
   const api::Response r =
-      api::CreateSecret(store(), box.get(), ana, R"({"name": "TOKEN", "value": ")" + value + "\"}");
+      api::CreateSecret(store(), box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "\"}");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.body.find(value), std::string::npos);
   EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM secrets"), 1);
@@ -191,7 +191,9 @@ TEST_P(SecretStoreTest, TheApiStoresValuesOnlySealed) {
   EXPECT_EQ(list.status, 200);
   EXPECT_EQ(list.body.find(value), std::string::npos);
   EXPECT_NE(list.body.find("\"TOKEN\""), std::string::npos);
-  EXPECT_EQ(api::CreateSecret(store(), nullptr, ana, R"({"name": "T", "value": "abcdefgh"})").status, 503);
+  EXPECT_EQ(
+      api::CreateSecret(store(), nullptr, Quotas{}, ana, R"({"name": "T", "value": "abcdefgh"})").status,
+      503);
 }
 
 TEST_P(SecretStoreTest, ATaskGetsTheValuesOfTheSecretsItNames) {
@@ -267,10 +269,12 @@ TEST(SqliteSecretsTest, NoFileOfTheDatabaseHoldsAValue) {
   auto box = Box(kKey);
   const std::string value = "file-scan-marker-0b7e31d2";
   ASSERT_EQ(
-      api::CreateSecret(store, box.get(), ana, R"({"name": "TOKEN", "value": ")" + value + "\"}").status,
+      api::CreateSecret(store, box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "\"}")
+          .status,
       201);
   ASSERT_EQ(
-      api::CreateSecret(store, box.get(), ana, R"({"name": "TOKEN", "value": ")" + value + "-2\"}").status,
+      api::CreateSecret(store, box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "-2\"}")
+          .status,
       201);
   std::string all;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {

@@ -71,6 +71,11 @@ TEST(SqliteStoreTest, UsesWalAndAppliesEachMigrationOnceUnderConcurrentOpens) {
   EXPECT_EQ(raw.QueryText("PRAGMA journal_mode"), "wal");
 }
 
+// What migration 16 added, taken away again to put a database back in an older shape.
+constexpr std::string_view kUndoMigration16 =
+    "DROP TRIGGER tasks_counted_in; DROP TRIGGER tasks_counted_out; "
+    "ALTER TABLE tasks DROP COLUMN message_bytes; ALTER TABLE users DROP COLUMN task_count; ";
+
 // Migration 8 rebuilds share_views as a WITHOUT ROWID table: the counts of a version-7 database (its
 // table put back in the version-7 shape, and the records of the migrations since removed) come through it.
 TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
@@ -98,7 +103,7 @@ TEST(SqliteStoreTest, ShareViewCountsSurviveTheTablesRebuild) {
       "', 41, 5000); "
       "DROP TABLE message_blocks; DROP TABLE instance_settings; DROP TRIGGER tasks_never_reuse_a_deleted_id; "
       "DROP TABLE deleted_tasks; DROP TABLE retired_secrets; " +
-      kDropListIndexes + "DELETE FROM schema_migrations WHERE version >= 8");
+      kDropListIndexes + std::string(kUndoMigration16) + "DELETE FROM schema_migrations WHERE version >= 8");
 
   auto store = OpenSqliteStore(SqliteAt(path));
   ASSERT_OK(store);
@@ -148,7 +153,7 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
       "CREATE UNIQUE INDEX messages_by_key ON messages(task_seq, msg_key) WHERE msg_key IS NOT NULL; "
       "DROP TABLE message_blocks; DROP TABLE instance_settings; DROP TRIGGER tasks_never_reuse_a_deleted_id; "
       "DROP TABLE deleted_tasks; DROP TABLE retired_secrets; " +
-      kDropListIndexes + "DELETE FROM schema_migrations WHERE version >= 9");
+      kDropListIndexes + std::string(kUndoMigration16) + "DELETE FROM schema_migrations WHERE version >= 9");
   RawSqlite old(path);
   ASSERT_EQ(old.QueryText("SELECT MAX(rowid) FROM messages"), "5") << "the rows are numbered as they came";
 

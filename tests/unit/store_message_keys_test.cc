@@ -74,11 +74,11 @@ TEST_P(StoreMessageKeysTest, TheMigrationRewritesTheKeysOfStringIds) {
   set_key(4, "'k4'");
   set_key(6, GetParam().name == "Sqlite" ? "'line' || char(10) || 'break'" : "E'line\\nbreak'");
   const std::string version = std::to_string(TypedKeysMigration());
-  db_->ExecRaw(
-      "DROP INDEX tasks_by_owner_status; DROP INDEX tasks_by_owner_visibility; "
-      "DROP INDEX tasks_by_owner_shared; DROP INDEX tasks_by_owner_scheduled; "
-      "DELETE FROM schema_migrations WHERE version >= " +
-      version);
+  db_->ExecRaw(UndoQuotaCountsSql(GetParam().name) +
+               "DROP INDEX tasks_by_owner_status; DROP INDEX tasks_by_owner_visibility; "
+               "DROP INDEX tasks_by_owner_shared; DROP INDEX tasks_by_owner_scheduled; "
+               "DELETE FROM schema_migrations WHERE version >= " +
+               version);
   EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM messages WHERE msg_key = '\"q\"'"), 1)
       << "the old keys are back";
 

@@ -74,10 +74,20 @@ inline NewMessage Unkeyed(const std::string& text) {
   return {R"({"role":"assistant","content":")" + text + R"("})", std::nullopt};
 }
 
-inline StoreOptions UrlOptions(const std::string& url, int connections = 4) {
+// SQL that takes away what the migration of the quota counts added (SQLite 16, PostgreSQL 14), for
+// tests that put a database back in an older shape and let the store migrate it again: that migration
+// cannot be applied twice.
+inline std::string UndoQuotaCountsSql(const std::string& backend) {
+  const std::string columns = "ALTER TABLE tasks DROP COLUMN message_bytes; ALTER TABLE users DROP COLUMN task_count; ";
+  if (backend == "Sqlite") return "DROP TRIGGER tasks_counted_in; DROP TRIGGER tasks_counted_out; " + columns;
+  return "DROP TRIGGER tasks_counted ON tasks; DROP FUNCTION taskshare_count_tasks(); " + columns;
+}
+
+inline StoreOptions UrlOptions(const std::string& url, int connections = 4, const Quotas& quotas = {}) {
   StoreOptions options;
   options.url = url;
   options.connections = connections;
+  options.quotas = quotas;
   return options;
 }
 
@@ -203,19 +213,21 @@ class RawSqlite {
 // ---- The contract fixture ----
 
 // The database behind one test. Open() can be called again (after the previous store is destroyed)
-// and reaches the same data; ExecRaw and QueryInt reach it without going through the store.
+// and reaches the same data, with the default quotas or `quotas`; ExecRaw and QueryInt reach it
+// without going through the store.
 class TestDatabase {
  public:
   virtual ~TestDatabase() = default;
-  virtual Result<std::unique_ptr<Store>> Open() = 0;
+  Result<std::unique_ptr<Store>> Open() { return Open(Quotas{}); }
+  virtual Result<std::unique_ptr<Store>> Open(const Quotas& quotas) = 0;
   virtual void ExecRaw(const std::string& sql) = 0;
   virtual std::int64_t QueryInt(const std::string& sql) = 0;
 };
 
 class SqliteTestDatabase final : public TestDatabase {
  public:
-  Result<std::unique_ptr<Store>> Open() override {
-    return OpenStore(UrlOptions("sqlite:" + Path()));
+  Result<std::unique_ptr<Store>> Open(const Quotas& quotas) override {
+    return OpenStore(UrlOptions("sqlite:" + Path(), 4, quotas));
   }
   void ExecRaw(const std::string& sql) override { RawSqlite(Path()).Exec(sql); }
   std::int64_t QueryInt(const std::string& sql) override {
@@ -231,7 +243,9 @@ class SqliteTestDatabase final : public TestDatabase {
 class PostgresTestDatabase final : public TestDatabase {
  public:
   explicit PostgresTestDatabase(std::string server_url) : db_(std::move(server_url)) {}
-  Result<std::unique_ptr<Store>> Open() override { return OpenStore(UrlOptions(db_.url())); }
+  Result<std::unique_ptr<Store>> Open(const Quotas& quotas) override {
+    return OpenStore(UrlOptions(db_.url(), 4, quotas));
+  }
   void ExecRaw(const std::string& sql) override { RawPostgres(db_.url()).Exec(sql); }
   std::int64_t QueryInt(const std::string& sql) override {
     return std::stoll(RawPostgres(db_.url()).QueryText(sql));
@@ -267,10 +281,10 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     Reopen();
   }
 
-  // Closes the store and opens a new one on the same database.
-  void Reopen() {
+  // Closes the store and opens a new one on the same database, held to `quotas`.
+  void Reopen(const Quotas& quotas = {}) {
     store_.reset();
-    Result<std::unique_ptr<Store>> store = db_->Open();
+    Result<std::unique_ptr<Store>> store = db_->Open(quotas);
     ASSERT_OK(store);
     store_ = std::move(*store);
   }

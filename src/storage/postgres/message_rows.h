@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "domain/quotas.h"
 #include "domain/task.h"
 #include "storage/postgres/connection.h"
 
@@ -21,14 +22,23 @@ namespace taskshare::postgres {
 // without a key are all kept.
 std::vector<const NewMessage*> FirstOfEachKey(const std::vector<NewMessage>& messages);
 
+// A task's messages, or those one write stored: how many, and the bytes of their JSON text.
+struct MessageTotals {
+  std::int64_t count = 0;
+  std::int64_t bytes = 0;
+};
+
 // Stores `messages` (already free of keys repeated within the batch; see FirstOfEachKey) for task
-// `task_seq` at positions first_position, first_position + 1, ..., skipping any whose key is
-// already stored for the task, and returns how many it stored. Positions stay dense: a skipped
-// message takes no position. The caller must hold the task's row lock (or have inserted the task in
-// its transaction), so that no other transaction adds messages to the task meanwhile. Refused
-// (kTooLarge) before anything is written if the task could go past kMaxMessagesPerTask.
-Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std::int64_t first_position,
-                                    const std::vector<const NewMessage*>& messages);
+// `task_seq` at positions before.count, before.count + 1, ..., skipping any whose key is already
+// stored for the task, and returns how many it stored and their bytes. Positions stay dense: a
+// skipped message takes no position. The caller must hold the task's row lock (or have inserted the
+// task in its transaction), so that no other transaction adds messages to the task meanwhile.
+// Refused (kTooLarge) before anything is written if the task could go past kMaxMessagesPerTask; and,
+// when `quotas` is given, refused (kTooLarge naming task_bytes) if the messages stored would take the
+// task's bytes (`before.bytes`) past quotas->task_bytes, in which case rows have been written and the
+// caller must roll back its transaction.
+Result<MessageTotals> InsertMessages(Connection& conn, std::int64_t task_seq, const MessageTotals& before,
+                                     const std::vector<const NewMessage*>& messages, const Quotas* quotas);
 
 // The array text format of PostgreSQL for text[]: {"a","b\"c",NULL}.
 std::string TextArray(const std::vector<const std::string*>& values);

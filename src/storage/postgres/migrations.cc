@@ -317,7 +317,40 @@ UPDATE messages m SET msg_key = r.msg_key FROM rekeyed r
 DROP TABLE rekeyed;
 )sql";
 
-constexpr std::array<std::string_view, 13> kMigrations = {kMigration1,
+// Version 14: what the quotas of domain/quotas.h count, as SQLite's version 16. tasks.message_bytes is
+// the length of the JSON text of the task's messages, maintained by every write of messages
+// (storage/postgres/message_rows.h) and computed here for the tasks already stored; the task trigger of
+// version 2 is off while it is, since no viewer sees anything change (no NOTIFY, no new version).
+// users.task_count is the number of tasks the user holds, maintained by the trigger whichever code
+// inserts or deletes a task, and counted here for the tasks already stored. The trigger's update holds
+// the owner's row until the transaction ends, so the creates of one user take turns from their insert
+// on, and CreateTask reads a count no concurrent create can change before it commits.
+constexpr std::string_view kMigrationQuotaCounts = R"sql(
+ALTER TABLE tasks ADD COLUMN message_bytes bigint NOT NULL DEFAULT 0;
+ALTER TABLE tasks DISABLE TRIGGER tasks_changed;
+UPDATE tasks t SET message_bytes = m.bytes
+  FROM (SELECT task_seq, sum(octet_length(body))::bigint AS bytes FROM messages GROUP BY task_seq) m
+  WHERE m.task_seq = t.seq;
+ALTER TABLE tasks ENABLE TRIGGER tasks_changed;
+ALTER TABLE users ADD COLUMN task_count bigint NOT NULL DEFAULT 0;
+UPDATE users u SET task_count = c.tasks
+  FROM (SELECT owner_id, count(*) AS tasks FROM tasks GROUP BY owner_id) c
+  WHERE c.owner_id = u.id;
+CREATE FUNCTION taskshare_count_tasks() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE users SET task_count = task_count + 1 WHERE id = NEW.owner_id;
+  ELSE
+    UPDATE users SET task_count = task_count - 1 WHERE id = OLD.owner_id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER tasks_counted AFTER INSERT OR DELETE ON tasks
+  FOR EACH ROW EXECUTE FUNCTION taskshare_count_tasks();
+)sql";
+
+constexpr std::array<std::string_view, 14> kMigrations = {kMigration1,
                                                          kMigration2,
                                                          kMigrationSchedules,
                                                          kMigrationKeyPrefix,
@@ -329,7 +362,8 @@ constexpr std::array<std::string_view, 13> kMigrations = {kMigration1,
                                                           kMigrationRetiredSecrets,
                                                           kMigrationKeyCheckAndEmails,
                                                           kMigrationScopedSecretNews,
-                                                          kMigrationListIndexesAndTypedKeys};
+                                                          kMigrationListIndexesAndTypedKeys,
+                                                          kMigrationQuotaCounts};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

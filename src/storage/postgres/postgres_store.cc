@@ -29,6 +29,7 @@ using postgres::ConnectionPool;
 using postgres::CurrentOnPrimary;
 using postgres::FirstOfEachKey;
 using postgres::InsertMessages;
+using postgres::MessageTotals;
 using postgres::ReadSnapshot;
 using postgres::ReadTaskRow;
 using postgres::Rows;
@@ -54,8 +55,9 @@ Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
 class PostgresStore final : public postgres::ScheduleMethods {
  public:
   // `replica` is null when there is no read replica.
-  PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica)
-      : ScheduleMethods(*pool), pool_(std::move(pool)), replica_(std::move(replica)) {}
+  PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica,
+                const Quotas& quotas)
+      : ScheduleMethods(*pool), pool_(std::move(pool)), replica_(std::move(replica)), quotas_(quotas) {}
 
   Status CreateUser(const User& user, const StoredApiKey& key) override {
     return postgres::CreateUser(*pool_, user, key);
@@ -122,6 +124,7 @@ class PostgresStore final : public postgres::ScheduleMethods {
  private:
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<ConnectionPool> replica_;
+  const Quotas quotas_;  // task_bytes and tasks_per_user are enforced here
 };
 
 // Inserts the task only if its owner exists and its id is free; returns its seq, or no row when
@@ -131,11 +134,16 @@ class PostgresStore final : public postgres::ScheduleMethods {
 constexpr std::string_view kInsertTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
-    "updated_at, message_count) "
+    "updated_at, message_count, message_bytes) "
     "SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::boolean, "
-    "$9::boolean, $10::text, $11::text, $12::text, $13::text, $14::bigint, $15::bigint, $16::bigint "
+    "$9::boolean, $10::text, $11::text, $12::text, $13::text, $14::bigint, $15::bigint, $16::bigint, "
+    "$17::bigint "
     "WHERE EXISTS (SELECT 1 FROM users WHERE id = $2::text) "
     "ON CONFLICT (id) DO NOTHING RETURNING seq";
+// The tasks the owner holds, the new one included: the insert's trigger (migration 11) has counted it
+// and holds the owner's row until this transaction ends, so creates for one user take turns from here
+// and each reads the count the one before it committed.
+constexpr std::string_view kTasksHeldSql = "SELECT task_count FROM users WHERE id = $1";
 // After an insert that did nothing: whether the id is taken, by a task or by a deleted one. The insert
 // may have met a task whose delete committed before this statement began (read committed: a new
 // snapshot), so deleted_tasks answers too.
@@ -145,6 +153,8 @@ constexpr std::string_view kTaskIdTakenSql =
 Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
   // A new task has no stored keys yet, so the messages kept are exactly those stored.
   const std::vector<const NewMessage*> kept = FirstOfEachKey(messages);
+  MessageTotals totals{static_cast<std::int64_t>(kept.size()), 0};
+  for (const NewMessage* message : kept) totals.bytes += static_cast<std::int64_t>(message->json.size());
   std::optional<std::string> schedule_info;
   if (task.schedule_info) schedule_info = ScheduleInfoToText(*task.schedule_info);
 
@@ -156,7 +166,7 @@ Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>
       kInsertTaskSql, task.id, task.owner_id, task.title, ToString(task.status), ToString(task.visibility),
       ToString(task.source), OptionalEnumText(task.completion_delivery), task.is_isolated, task.is_scheduled,
       task.model, task.project_id, SecretNamesToText(task.secret_names), schedule_info, task.created_at,
-      task.updated_at, static_cast<std::int64_t>(kept.size()));
+      task.updated_at, totals.count, totals.bytes);
   if (!inserted.ok()) {
     if ((*conn)->last_sqlstate() == postgres::kUniqueViolation) {
       return Status::AlreadyExists("Task id is already taken");
@@ -170,11 +180,15 @@ Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>
     return Status::NotFound("User not found");
   }
   const std::int64_t seq = inserted->Int64(0, 0);
-  Result<std::int64_t> stored = InsertMessages(**conn, seq, 0, kept);
+  Result<Rows> held = (*conn)->Query(kTasksHeldSql, task.owner_id);
+  if (!held.ok()) return held.status();
+  if (held->empty()) return Status::NotFound("User not found");
+  if (Status s = CheckTasksHeld(quotas_, held->Int64(0, 0)); !s.ok()) return s;
+  Result<MessageTotals> stored = InsertMessages(**conn, seq, {}, kept, &quotas_);
   if (!stored.ok()) return stored.status();
-  if (*stored != static_cast<std::int64_t>(kept.size())) {
-    return Status::Internal("storage error", "task " + task.id + ": stored " + std::to_string(*stored) +
-                                                 " of " + std::to_string(kept.size()) + " new messages");
+  if (stored->count != totals.count) {
+    return Status::Internal("storage error", "task " + task.id + ": stored " + std::to_string(stored->count) +
+                                                 " of " + std::to_string(totals.count) + " new messages");
   }
   return tx->Commit();
 }
@@ -206,9 +220,11 @@ Result<TaskSnapshot> PostgresStore::GetSnapshot(std::string_view id) {
 
 // FOR UPDATE makes appends to one task take turns: the next one reads the count (and, in its next
 // statement, the keys) that the previous one committed.
-constexpr std::string_view kLockTaskSql = "SELECT seq, message_count FROM tasks WHERE id = $1 FOR UPDATE";
+// So does the byte limit: no two appends can pass it together.
+constexpr std::string_view kLockTaskSql =
+    "SELECT seq, message_count, message_bytes FROM tasks WHERE id = $1 FOR UPDATE";
 constexpr std::string_view kAddMessagesSql =
-    "UPDATE tasks SET message_count = $2, updated_at = $3 WHERE seq = $1";
+    "UPDATE tasks SET message_count = $2, message_bytes = $3, updated_at = $4 WHERE seq = $1";
 
 Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
                                                    const std::vector<NewMessage>& messages, UnixMicros now) {
@@ -221,12 +237,13 @@ Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
   if (!task.ok()) return task.status();
   if (task->empty()) return Status::NotFound("Task not found");
   const std::int64_t seq = task->Int64(0, 0);
-  const std::int64_t count = task->Int64(0, 1);
-  Result<std::int64_t> appended = InsertMessages(**conn, seq, count, kept);
-  if (!appended.ok()) return appended.status();
-  const AppendResult result{*appended, count + *appended};
+  const MessageTotals before{task->Int64(0, 1), task->Int64(0, 2)};
+  Result<MessageTotals> added = InsertMessages(**conn, seq, before, kept, &quotas_);
+  if (!added.ok()) return added.status();
+  const AppendResult result{added->count, before.count + added->count};
   if (result.appended > 0) {
-    Result<Rows> updated = (*conn)->Query(kAddMessagesSql, seq, result.message_count, now);
+    Result<Rows> updated =
+        (*conn)->Query(kAddMessagesSql, seq, result.message_count, before.bytes + added->bytes, now);
     if (!updated.ok()) return updated.status();
   }
   if (Status s = tx->Commit(); !s.ok()) return s;
@@ -262,6 +279,13 @@ Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& pat
   return std::move(stored->task);
 }
 
+// The delete's trigger (migration 11) updates the owner's row, which every write holding both an
+// owner's row and a task's row takes first: a create counts its task before anything else, and a
+// schedule's run counts its new task before it touches the schedule's earlier ones. So a delete takes
+// the owner's row before the task's, or it could hold the task a run is about to touch while waiting
+// for the owner's row that run holds.
+constexpr std::string_view kLockOwnerOfTaskSql =
+    "SELECT 1 FROM users u JOIN tasks t ON t.owner_id = u.id WHERE t.id = $1 FOR NO KEY UPDATE OF u";
 // The task's messages go with it (ON DELETE CASCADE), and its id into deleted_tasks, all in one
 // statement; the count of rows is that of the ids recorded.
 constexpr std::string_view kDeleteTaskSql =
@@ -271,10 +295,16 @@ constexpr std::string_view kDeleteTaskSql =
 Status PostgresStore::DeleteTask(std::string_view id) {
   Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> owner = (*conn)->Query(kLockOwnerOfTaskSql, id);
+  if (!owner.ok()) return owner.status();
+  if (owner->empty()) return Status::NotFound("Task not found");
   Result<Rows> deleted = (*conn)->Query(kDeleteTaskSql, id, NowMicros());
   if (!deleted.ok()) return deleted.status();
+  // Deleted by a concurrent call since the owner's row was locked.
   if (deleted->affected() == 0) return Status::NotFound("Task not found");
-  return Status::Ok();
+  return tx->Commit();
 }
 
 // The kill switch: instance_settings' one row, none meaning on. The table's trigger (migration 8)
@@ -327,7 +357,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options)
     if (!opened.ok()) return Status::Unavailable("service unavailable", "read replica: " + opened.status().detail());
     replica = std::move(*opened);
   }
-  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(*pool), std::move(replica)));
+  return std::unique_ptr<Store>(
+      std::make_unique<PostgresStore>(std::move(*pool), std::move(replica), options.quotas));
 }
 
 }  // namespace taskshare

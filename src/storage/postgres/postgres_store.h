@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "domain/quotas.h"
 #include "storage/store.h"
 
 namespace taskshare {
@@ -35,6 +36,8 @@ struct PostgresOptions {
   std::string replica_url;
   // Connections kept open; at most this many calls run at once. The replica gets as many again.
   int connections = 4;
+  // The limits the store enforces (StoreOptions::quotas).
+  Quotas quotas;
   // How long opening one connection may take (libpq's connect_timeout; it counts at least 2 s).
   int connect_timeout_s = 5;
   // How long a statement waits for a row lock before the call fails with "database is busy", as

@@ -58,12 +58,13 @@ Status TouchScheduleTasks(Connection& conn, std::string_view schedule_id) {
 }
 
 // A scheduled task is written here rather than through PostgresStore::CreateTask, so that it shares
-// the run's transaction; the columns are those of that insert.
+// the run's transaction; the columns are those of that insert, with the message count and bytes of its
+// one message.
 constexpr std::string_view kInsertScheduledTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
-    "updated_at, message_count) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, 1) RETURNING seq";
+    "updated_at, message_count, message_bytes) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $14, 1, $15) RETURNING seq";
 constexpr std::string_view kInsertFirstMessageSql =
     "INSERT INTO messages(task_seq, position, msg_key, body, checksum, redaction_verdict) "
     "VALUES ($1, 0, NULL, $2, $3, $4)";
@@ -74,10 +75,11 @@ constexpr std::string_view kInsertExecutionSql =
 // The writes of one run, inside the caller's transaction.
 Status WriteRun(Connection& conn, const PlannedRun& run) {
   const Task& t = run.task;
-  Result<Rows> inserted = conn.Query(
-      kInsertScheduledTaskSql, t.id, t.owner_id, t.title, ToString(t.status), ToString(t.visibility),
-      ToString(t.source), OptionalEnumText(t.completion_delivery), t.is_isolated, t.is_scheduled, t.model,
-      t.project_id, SecretNamesToText(t.secret_names), t.created_at, t.updated_at);
+  Result<Rows> inserted =
+      conn.Query(kInsertScheduledTaskSql, t.id, t.owner_id, t.title, ToString(t.status),
+                 ToString(t.visibility), ToString(t.source), OptionalEnumText(t.completion_delivery),
+                 t.is_isolated, t.is_scheduled, t.model, t.project_id, SecretNamesToText(t.secret_names),
+                 t.created_at, t.updated_at, static_cast<std::int64_t>(run.first_message.json.size()));
   if (!inserted.ok()) return inserted.status();
   const std::string& body = run.first_message.json;
   Status s = Exec(conn, kInsertFirstMessageSql, inserted->Int64(0, 0), body, MessageChecksum(body),

@@ -73,9 +73,11 @@ Status ResumeLastBlock(Connection& conn, std::int64_t task_seq, BlockPacker& pac
 
 }  // namespace
 
-Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std::int64_t first_position,
-                                    const std::vector<NewMessage>& messages) {
-  if (messages.empty()) return std::int64_t{0};
+Result<MessageTotals> InsertMessages(Connection& conn, std::int64_t task_seq, const MessageTotals& before,
+                                     const std::vector<NewMessage>& messages, const Quotas* quotas) {
+  MessageTotals added;
+  if (messages.empty()) return added;
+  const std::int64_t first_position = before.count;
   if (Status s = CheckTaskRoom(first_position, messages.size()); !s.ok()) return s;
   BlockPacker packer(first_position);
   if (first_position > 0) {
@@ -83,21 +85,26 @@ Result<std::int64_t> InsertMessages(Connection& conn, std::int64_t task_seq, std
   }
   Result<Statement> stmt = conn.Prepare(kInsertMessageSql);
   if (!stmt.ok()) return stmt.status();
-  std::int64_t appended = 0;
   for (const NewMessage& message : messages) {
     stmt->Reset();
-    const std::int64_t position = first_position + appended;
+    const std::int64_t position = first_position + added.count;
     const std::optional<std::int64_t> verdict = MessageRedactionVerdict(message.json);
     stmt->BindAll(task_seq, position, message.key, message.json, MessageChecksum(message.json), verdict,
                   MessageRowid(task_seq, position));
     if (Status s = stmt->Run(); !s.ok()) return s;
     if (conn.Changes() == 0) continue;
     packer.Add(message.json, verdict);
-    ++appended;
+    ++added.count;
+    added.bytes += static_cast<std::int64_t>(message.json.size());
   }
-  if (appended == 0) return appended;
+  // Only the messages actually stored count: a retried batch whose messages are all stored already
+  // adds nothing, and is not refused however full the task is.
+  if (quotas != nullptr) {
+    if (Status s = CheckTaskBytes(*quotas, before.bytes, added.bytes); !s.ok()) return s;
+  }
+  if (added.count == 0) return added;
   if (Status s = PutBlocks(conn, task_seq, packer.Finish()); !s.ok()) return s;
-  return appended;
+  return added;
 }
 
 Result<std::vector<MessageBlock>> ReadBlocks(Connection& conn, std::int64_t task_seq) {

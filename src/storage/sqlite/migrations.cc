@@ -324,13 +324,38 @@ Status RekeyStringIds(Connection& conn) {
   return Status::Ok();
 }
 
+// Version 16. What the quotas of domain/quotas.h count, kept where a write can read it in its own
+// transaction. tasks.message_bytes is the length of the JSON text of the task's messages, maintained by
+// every write of messages (storage/sqlite/message_rows.h) and computed here for the tasks already
+// stored (their rowid range, MessageRowid: seq * 2^24 to seq * 2^24 + 2^24 - 1). users.task_count is
+// the number of tasks the user holds, maintained by the two triggers whichever code inserts or deletes
+// a task (an API create, an import, a schedule's run, a delete), and counted here for the tasks
+// already stored.
+constexpr std::string_view kMigration16 = R"sql(
+ALTER TABLE tasks ADD COLUMN message_bytes INTEGER NOT NULL DEFAULT 0;
+UPDATE tasks SET message_bytes = (
+  SELECT COALESCE(SUM(length(CAST(m.body AS BLOB))), 0) FROM messages m
+  WHERE m.rowid BETWEEN tasks.seq * 16777216 AND tasks.seq * 16777216 + 16777215)
+WHERE message_count > 0;
+ALTER TABLE users ADD COLUMN task_count INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET task_count = (SELECT COUNT(*) FROM tasks t WHERE t.owner_id = users.id);
+CREATE TRIGGER tasks_counted_in AFTER INSERT ON tasks
+BEGIN
+  UPDATE users SET task_count = task_count + 1 WHERE id = NEW.owner_id;
+END;
+CREATE TRIGGER tasks_counted_out AFTER DELETE ON tasks
+BEGIN
+  UPDATE users SET task_count = task_count - 1 WHERE id = OLD.owner_id;
+END;
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 15> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 16> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -344,7 +369,8 @@ constexpr std::array<Migration, 15> kMigrations = {{{kMigration1},
                                                     {kMigration12},
                                                     {kMigration13},
                                                     {kMigration14, NormalizeStoredEmails},
-                                                    {kMigration15, RekeyStringIds}}};
+                                                    {kMigration15, RekeyStringIds},
+                                                    {kMigration16}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

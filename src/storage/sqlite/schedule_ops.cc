@@ -47,12 +47,13 @@ Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view par
 }
 
 // A scheduled task is written here rather than through SqliteStore::CreateTask, so that it shares the
-// run's transaction; the columns are those of that insert, with the message count of its one message.
+// run's transaction; the columns are those of that insert, with the message count and bytes of its one
+// message.
 constexpr std::string_view kInsertScheduledTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
-    "updated_at, message_count) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, 1)";
+    "updated_at, message_count, message_bytes) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13, ?14, 1, ?15)";
 constexpr std::string_view kInsertExecutionSql =
     "INSERT INTO schedule_executions(id, schedule_id, task_id, scheduled_at, started_at, completed_at, "
     "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -60,15 +61,17 @@ constexpr std::string_view kInsertExecutionSql =
 // The writes of one run, inside the caller's transaction.
 Status WriteRun(Connection& conn, const PlannedRun& run) {
   const Task& t = run.task;
-  Status s = conn.Run(kInsertScheduledTaskSql, t.id, t.owner_id, t.title, ToString(t.status),
-                      ToString(t.visibility), ToString(t.source), OptionalEnumText(t.completion_delivery),
-                      BoolInt(t.is_isolated), BoolInt(t.is_scheduled), t.model, t.project_id,
-                      SecretNamesToText(t.secret_names), t.created_at, t.updated_at);
+  Status s =
+      conn.Run(kInsertScheduledTaskSql, t.id, t.owner_id, t.title, ToString(t.status), ToString(t.visibility),
+               ToString(t.source), OptionalEnumText(t.completion_delivery), BoolInt(t.is_isolated),
+               BoolInt(t.is_scheduled), t.model, t.project_id, SecretNamesToText(t.secret_names),
+               t.created_at, t.updated_at, static_cast<std::int64_t>(run.first_message.json.size()));
   if (!s.ok()) return s;
   const std::int64_t seq = conn.LastInsertRowId();
-  // The first message goes in without its key: the run made it, and nothing can repeat it.
-  Result<std::int64_t> stored =
-      InsertMessages(conn, seq, 0, {NewMessage{run.first_message.json, std::nullopt}});
+  // The first message goes in without its key: the run made it, and nothing can repeat it. Its size is
+  // bounded by the schedule's own quota (schedule_message_bytes), not by task_bytes.
+  Result<MessageTotals> stored =
+      InsertMessages(conn, seq, {}, {NewMessage{run.first_message.json, std::nullopt}}, nullptr);
   if (!stored.ok()) s = stored.status();
   const Execution& e = run.execution;
   if (s.ok()) {

@@ -32,6 +32,7 @@ using sqlite::InsertMessages;
 using sqlite::LastMessageRowid;
 using sqlite::LoadTask;
 using sqlite::MessageRowid;
+using sqlite::MessageTotals;
 using sqlite::ReadTaskRow;
 using sqlite::Statement;
 using sqlite::StoredTask;
@@ -40,12 +41,12 @@ using sqlite::TxMode;
 
 // ---- Queries shared by several operations, run inside the caller's transaction ----
 
-// The seq and message_count of task `id`.
-constexpr std::string_view kTaskRefSql = "SELECT seq, message_count FROM tasks WHERE id = ?1";
+// The seq, message_count and message_bytes of task `id`.
+constexpr std::string_view kTaskRefSql = "SELECT seq, message_count, message_bytes FROM tasks WHERE id = ?1";
 
 struct TaskRef {
   std::int64_t seq = 0;
-  std::int64_t message_count = 0;
+  MessageTotals messages;
 };
 
 Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
@@ -54,7 +55,19 @@ Result<TaskRef> FindTaskRef(Connection& conn, std::string_view id) {
   Result<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("Task not found");
-  return TaskRef{stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
+  return TaskRef{stmt->ColumnInt64(0), {stmt->ColumnInt64(1), stmt->ColumnInt64(2)}};
+}
+
+// The tasks the user holds, kept by the triggers of migration 14.
+constexpr std::string_view kTasksHeldSql = "SELECT task_count FROM users WHERE id = ?1";
+
+Result<std::int64_t> TasksHeld(Connection& conn, std::string_view owner_id) {
+  Result<Statement> stmt = conn.Query(kTasksHeldSql, owner_id);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("User not found");
+  return stmt->ColumnInt64(0);
 }
 
 // ---- The store ----
@@ -71,8 +84,8 @@ struct PendingAppend {
 // user and key methods forward to storage/sqlite/user_ops.h.
 class SqliteStore final : public sqlite::ScheduleMethods {
  public:
-  explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
-      : ScheduleMethods(*pool), pool_(std::move(pool)) {}
+  SqliteStore(std::unique_ptr<ConnectionPool> pool, const Quotas& quotas)
+      : ScheduleMethods(*pool), pool_(std::move(pool)), quotas_(quotas) {}
 
   Status CreateUser(const User& user, const StoredApiKey& key) override {
     return sqlite::CreateUser(*pool_, user, key);
@@ -139,6 +152,7 @@ class SqliteStore final : public sqlite::ScheduleMethods {
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
+  const Quotas quotas_;  // task_bytes and tasks_per_user are enforced here
   sqlite::GroupCommit<PendingAppend> appends_;
 };
 
@@ -156,8 +170,8 @@ constexpr std::string_view kInsertTaskSql =
     "INSERT INTO tasks(id, owner_id, title, status, visibility, source, completion_delivery, "
     "is_isolated, is_scheduled, model, project_id, secret_names, schedule_info, created_at, "
     "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-constexpr std::string_view kSetMessageCountSql =
-    "UPDATE tasks SET message_count = ?2 WHERE seq = ?1";
+constexpr std::string_view kSetMessageTotalsSql =
+    "UPDATE tasks SET message_count = ?2, message_bytes = ?3 WHERE seq = ?1";
 
 Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
   ConnectionPool::Lease conn = pool_->Acquire();
@@ -184,9 +198,13 @@ Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& 
       SecretNamesToText(task.secret_names), schedule_info, task.created_at, task.updated_at);
   if (!s.ok()) return s;
   const std::int64_t seq = conn->LastInsertRowId();
-  Result<std::int64_t> stored = InsertMessages(*conn, seq, 0, messages);
+  // Counted by the insert's trigger, under the write lock: no other create can pass the limit with it.
+  Result<std::int64_t> held = TasksHeld(*conn, task.owner_id);
+  if (!held.ok()) return held.status();
+  if (s = CheckTasksHeld(quotas_, *held); !s.ok()) return s;
+  Result<MessageTotals> stored = InsertMessages(*conn, seq, {}, messages, &quotas_);
   if (!stored.ok()) return stored.status();
-  if (*stored > 0) s = conn->Run(kSetMessageCountSql, seq, *stored);
+  if (stored->count > 0) s = conn->Run(kSetMessageTotalsSql, seq, stored->count, stored->bytes);
   if (!s.ok()) return s;
   return tx->Commit();
 }
@@ -270,25 +288,28 @@ constexpr std::string_view kRollbackToSavepointSql = "ROLLBACK TO append";
 constexpr std::string_view kReleaseSavepointSql = "RELEASE append";
 
 constexpr std::string_view kAddMessagesSql =
-    "UPDATE tasks SET message_count = ?2, updated_at = ?3 WHERE seq = ?1";
+    "UPDATE tasks SET message_count = ?2, message_bytes = ?3, updated_at = ?4 WHERE seq = ?1";
 
-// One append inside the group's transaction.
+// One append inside the group's transaction. Appends take turns on the write lock, so each reads the
+// totals the one before it left, and no two can pass the byte limit together.
 Result<AppendResult> AppendOne(Connection& conn, std::string_view id, const std::vector<NewMessage>& messages,
-                               UnixMicros now) {
+                               UnixMicros now, const Quotas& quotas) {
   Result<TaskRef> ref = FindTaskRef(conn, id);
   if (!ref.ok()) return ref.status();
-  Result<std::int64_t> appended = InsertMessages(conn, ref->seq, ref->message_count, messages);
-  if (!appended.ok()) return appended.status();
-  const AppendResult result{*appended, ref->message_count + *appended};
+  Result<MessageTotals> added = InsertMessages(conn, ref->seq, ref->messages, messages, &quotas);
+  if (!added.ok()) return added.status();
+  const AppendResult result{added->count, ref->messages.count + added->count};
   if (result.appended > 0) {
-    if (Status s = conn.Run(kAddMessagesSql, ref->seq, result.message_count, now); !s.ok()) return s;
+    Status s =
+        conn.Run(kAddMessagesSql, ref->seq, result.message_count, ref->messages.bytes + added->bytes, now);
+    if (!s.ok()) return s;
   }
   return result;
 }
 
 // Applies a group of appends in one transaction, each in a savepoint of its own so that one failing
-// (a task deleted meanwhile, say) leaves the others whole; then commits once.
-void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group) {
+// (a task deleted meanwhile, or over its byte limit, say) leaves the others whole; then commits once.
+void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group, const Quotas& quotas) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   Status failed = tx.ok() ? Status::Ok() : tx.status();
@@ -301,7 +322,7 @@ void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group) {
       append->result = failed;
       continue;
     }
-    append->result = AppendOne(*conn, append->id, *append->messages, append->now);
+    append->result = AppendOne(*conn, append->id, *append->messages, append->now, quotas);
     if (!append->result.ok()) failed = conn->Run(kRollbackToSavepointSql);
     if (failed.ok()) failed = conn->Run(kReleaseSavepointSql);
   }
@@ -317,7 +338,7 @@ Result<AppendResult> SqliteStore::AppendMessages(std::string_view id,
                                                  const std::vector<NewMessage>& messages,
                                                  UnixMicros now) {
   PendingAppend append{id, &messages, now, Status::Internal("storage error", "append was not applied")};
-  appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group); });
+  appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group, quotas_); });
   return std::move(append.result);
 }
 
@@ -393,7 +414,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     ConnectionPool::Lease conn = (*pool)->Acquire();
     if (Status s = sqlite::ApplyMigrations(*conn); !s.ok()) return s;
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*pool)));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*pool), options.quotas));
 }
 
 }  // namespace taskshare

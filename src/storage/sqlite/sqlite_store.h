@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "domain/quotas.h"
 #include "storage/store.h"
 
 namespace taskshare {
@@ -17,6 +18,7 @@ struct SqliteOptions {
   std::string path = "taskshare.db";  // created if missing
   int connections = 4;                // pool size
   int busy_timeout_ms = 5000;         // how long a call waits for a lock before failing
+  Quotas quotas;                      // the limits the store enforces (StoreOptions::quotas)
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);

@@ -12,8 +12,6 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -192,9 +190,8 @@ TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
 // delay. A delete of a secret that does not exist announces nothing.
 TEST_F(MultiNodeTest, ASecretWriteOnOneNodeEvictsOnlyTheViewsThatNameItOnTheOther) {
   TempDir keys;
-  const std::string key_file = (keys.path() / "secrets.key").string();
-  std::ofstream(key_file) << "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n";
-  std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string key_file =
+      WritePrivateFile(keys.path() / "secrets.key", "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n");
   StartNodes({"--secrets-key-file", key_file});
   const std::string other_key = a_->AddUser("other@nodes.test", "blue");
   const HttpClient a(a_->port());

@@ -60,8 +60,7 @@ class QuotasTest : public SuiteServer {
  protected:
   static void SetUpTestSuite() {
     keys_ = std::make_unique<TempDir>();
-    const std::string key_file = (keys_->path() / "key").string();
-    std::ofstream(key_file) << kKey << "\n";
+    const std::string key_file = WritePrivateFile(keys_->path() / "key", std::string(kKey) + "\n");
     StartServer(
         {"--secrets-key-file", key_file, "--metrics-public", "--max-secrets-per-user", "2",
          "--max-secret-value-bytes", "16", "--max-secret-names-per-task", "2", "--max-schedules-per-user",

@@ -28,7 +28,11 @@ struct BuiltResponse {
 };
 
 // The secrets a view of `task` shown to a reader other than its owner is redacted with: those it names.
-inline SecretsUsed SecretsOf(const Task& task) { return {task.owner_id, task.secret_names}; }
+// Empty for a task that names none, so that its cache slot holds no copy of the owner's id.
+inline SecretsUsed SecretsOf(const Task& task) {
+  if (task.secret_names.empty()) return {};
+  return {task.owner_id, task.secret_names};
+}
 
 // The cached `view` of task `id` served to `request`, without blocking; nullopt on a miss or when the
 // request wants a gzip variant not made yet. Its lookup is the request's one count in the cache's hits

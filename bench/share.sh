@@ -38,7 +38,8 @@
 # LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
 # default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
 # requests/s; 0: load straight onto disk), HOSTILE_THREADS (2), KEEP_TMP=1 (keep the temporary folder with the database
-# and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only).
+# and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only), SERVE_ARGS (more
+# flags for every taskshare serve, split at spaces, to compare settings: SERVE_ARGS="--network-slice-us 0").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -65,6 +66,7 @@ SHARED_BENCH=${SHARED_BENCH:-"$REPO/../shared/bench"}
 KEEP_TMP=${KEEP_TMP:-0}
 LOAD_ON_TMPFS=${LOAD_ON_TMPFS:-auto}
 POSTGRES=${POSTGRES:-1}
+SERVE_ARGS=${SERVE_ARGS:-}
 
 WORK=""
 LOAD_DIR=""
@@ -207,6 +209,8 @@ has_cache_flag() { "$BIN" serve --help 2>&1 | grep -q -- '--cache-bytes'; }
 # network thread.
 start_taskshare() {
   local args=(serve --threads 1 --listen 127.0.0.1:0 --db "$1" --access-log off --rate-limit 0)
+  # shellcheck disable=SC2206  # SERVE_ARGS is split into words on purpose
+  [[ -n $SERVE_ARGS ]] && args+=($SERVE_ARGS)
   [[ -n ${2:-} ]] && args+=(--cache-bytes "$2")
   [[ -n ${3:-} ]] && args+=(--read-threads "$3")
   local log="$WORK/taskshare.log"

@@ -48,6 +48,9 @@ struct ServeFlags {
   int threads = UsableCpus();
   int read_threads = UsableCpus();
   int write_threads = 4;
+  // The network threads, which answer cached links, take the CPU at once when they wake, also from a
+  // pool thread building a large view (docs/performance.md).
+  int network_slice_us = 300;
   std::string public_url;
   std::size_t max_body_bytes = 8 << 20;
   std::size_t max_header_bytes = 16 << 10;
@@ -181,6 +184,7 @@ int Serve(const ServeFlags& f) {
   options.threads = f.threads;
   options.read_threads = f.read_threads;
   options.write_threads = f.write_threads;
+  options.network_slice = std::chrono::microseconds(f.network_slice_us);
   options.max_body_bytes = f.max_body_bytes;
   options.max_header_bytes = f.max_header_bytes;
   options.idle_timeout = std::chrono::seconds(f.idle_timeout);
@@ -350,6 +354,12 @@ void AddServe(CLI::App& app, int& exit_code) {
                   "Threads (each with a database connection) for requests that write")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--network-slice-us", flags->network_slice_us,
+                  "Scheduler slice, in microseconds, that the network threads ask for (Linux 6.12 and later): "
+                  "shorter than the other threads' slices, it lets a network thread that wakes take the CPU at "
+                  "once; 0 keeps the kernel's default")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100'000));
   cmd->add_option("--public-url", flags->public_url, "Base URL of printed links (default: http://LISTEN)");
   cmd->add_option("--max-body-bytes", flags->max_body_bytes, "Largest request body; larger ones get 413")
       ->capture_default_str()

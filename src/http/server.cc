@@ -24,6 +24,7 @@
 #include "api/errors.h"
 #include "common/log.h"
 #include "common/request_id.h"
+#include "common/thread_priority.h"
 #include "http/request_parser.h"
 #include "http/wire.h"
 
@@ -371,8 +372,14 @@ void Server::Run() {
   });
   for (auto& loop : s.loops) asio::co_spawn(loop->ioc, s.Accept(*loop), asio::detached);
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < s.loops.size(); ++i)
-    threads.emplace_back([&loop = *s.loops[i]] { loop.ioc.run(); });
+  const auto slice = s.options.network_slice;
+  if (!RequestThisThreadSlice(slice)) LogError("the network threads could not ask for a shorter scheduler slice");
+  for (std::size_t i = 1; i < s.loops.size(); ++i) {
+    threads.emplace_back([&loop = *s.loops[i], slice] {
+      (void)RequestThisThreadSlice(slice);  // refused on one thread, refused on all: logged above
+      loop.ioc.run();
+    });
+  }
   s.loops.front()->ioc.run();
   for (auto& t : threads) t.join();
   s.reads.join();  // handlers already running finish their database work

@@ -11,7 +11,9 @@
 // answers what it can from memory; and `blocking`, for everything else, whose result the connection
 // awaits. `blocking` runs on one of two pools: GET and HEAD requests on the read pool, every other
 // method on the write pool. A write may wait for a disk flush; with its own pool it never holds up a
-// share link whose response is not cached yet, and the read pool can be sized to the cores.
+// share link whose response is not cached yet, and the read pool can be sized to the cores. With
+// `network_slice`, a network thread that wakes takes the CPU from a pool thread at once rather than at
+// the end of the pool thread's slice, when they share a CPU.
 //
 // Beast and Asio are included only by the .cc files of this folder.
 #pragma once
@@ -35,6 +37,8 @@ struct ServerOptions {
   int threads = 1;                           // network threads, one event loop each
   int read_threads = 2;                      // run `blocking` for GET and HEAD requests
   int write_threads = 4;                     // run `blocking` for every other method
+  std::chrono::microseconds network_slice{0};  // the scheduler slice the network threads ask for
+                                               // (common/thread_priority.h); 0: the kernel's default
   std::size_t max_body_bytes = 8 << 20;      // larger bodies answer 413
   std::size_t max_header_bytes = 16 << 10;   // larger headers answer 431
   std::chrono::seconds idle_timeout{60};     // a connection with no request begun this long is closed

@@ -1,8 +1,6 @@
 #include "observe/view_counter.h"
 
-#include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +8,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/thread_priority.h"
 #include "common/time.h"
 
 namespace taskshare::observe {
@@ -24,8 +23,8 @@ std::chrono::nanoseconds ThreadCpuTime() {
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
-// The flusher's nice value: the lowest priority. On Linux it applies to the calling thread alone.
-constexpr int kFlusherNice = 19;
+// How far the flusher lowers its priority: to nice 19, the lowest.
+constexpr int kFlusherNiceBy = 19;
 
 }  // namespace
 
@@ -121,7 +120,7 @@ void ViewCounter::Start() {
 }
 
 void ViewCounter::Run() {
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kFlusherNice) != 0) {
+  if (!LowerThisThreadPriority(kFlusherNiceBy)) {
     LogError("share view counts: the flusher could not lower its priority; it competes with serving");
   }
   std::unique_lock lock(run_mu_);

@@ -37,6 +37,9 @@ void AddQuotaFlags(CLI::App& cmd, Quotas& quotas) {
            static_cast<std::int64_t>(api::kMinSecretValueBytes),
            static_cast<std::int64_t>(api::kMaxSecretValueBytes),
            "Bytes of one secret value; longer ones get 413");
+  AddLimit(cmd, "--max-secret-values-per-user", quotas.secret_values_per_user, 1, 1'000'000,
+           "Values a user's secrets may hold, counting the past values kept for redaction; a put past it "
+           "gets 409 limit_reached");
   AddLimit(cmd, "--max-schedules-per-user", quotas.schedules_per_user, 1, 100'000,
            "Schedules a user may have; a new one past it gets 409 limit_reached");
   cmd.add_option_function<std::string>(

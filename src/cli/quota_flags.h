@@ -18,6 +18,7 @@ namespace taskshare::cli {
 // Every quota flag, for `serve`:
 //   --max-secrets-per-user N          secrets_per_user        1 to 100,000
 //   --max-secret-value-bytes N        secret_value_bytes      4 to 16,384
+//   --max-secret-values-per-user N    secret_values_per_user  1 to 1,000,000
 //   --max-schedules-per-user N        schedules_per_user      1 to 100,000
 //   --min-schedule-interval FREQ      schedule_interval       hourly, daily, weekly or monthly
 //   --max-schedule-message-bytes N    schedule_message_bytes  1 to 1,048,576

@@ -41,6 +41,8 @@ std::string_view LimitName(Limit limit) {
       return "secrets_per_user";
     case Limit::kSecretValueBytes:
       return "secret_value_bytes";
+    case Limit::kSecretValuesPerUser:
+      return "secret_values_per_user";
     case Limit::kSecretNamesPerTask:
       return "secret_names_per_task";
     case Limit::kSchedulesPerUser:
@@ -69,6 +71,14 @@ Status CheckSecretValue(const Quotas& quotas, std::size_t bytes) {
   return Over("a secret value may be at most " + std::to_string(quotas.secret_value_bytes) +
                   " bytes on this server; this one has " + std::to_string(bytes),
               Limit::kSecretValueBytes);
+}
+
+Status CheckNewSecretValue(const Quotas& quotas, std::int64_t held) {
+  if (held < quotas.secret_values_per_user) return Status::Ok();
+  return Reached("a user's secrets may hold at most " + std::to_string(quotas.secret_values_per_user) +
+                     " values in all, counting the past values kept to redact them from transcripts; "
+                     "this user's hold " + std::to_string(held),
+                 Limit::kSecretValuesPerUser);
 }
 
 Status CheckSecretNames(const Quotas& quotas, std::size_t names) {

@@ -2,7 +2,7 @@
 // for everyone else. The limits are one options struct (Quotas), set by the flags of `serve` and of
 // `import` (cli/quota_flags.h) and passed to where each is enforced: the API handlers check the ones a
 // request decides alone, and the store checks the ones that depend on what is stored, inside the write
-// transaction (task_bytes and tasks_per_user, see storage/store.h).
+// transaction (task_bytes, tasks_per_user and secret_values_per_user, see storage/store.h).
 //
 // Every refusal is a Status that names its limit (Status::limit(), one of LimitName's spellings):
 // kLimitReached (409 `limit_reached`) for counts and the schedule interval, kTooLarge (413
@@ -29,6 +29,7 @@ namespace taskshare {
 enum class Limit {
   kSecretsPerUser,
   kSecretValueBytes,
+  kSecretValuesPerUser,
   kSecretNamesPerTask,
   kSchedulesPerUser,
   kScheduleInterval,
@@ -36,13 +37,14 @@ enum class Limit {
   kTaskBytes,
   kTasksPerUser,
 };
-inline constexpr std::array<Limit, 8> kLimits = {
-    Limit::kSecretsPerUser,   Limit::kSecretValueBytes, Limit::kSecretNamesPerTask,
-    Limit::kSchedulesPerUser, Limit::kScheduleInterval, Limit::kScheduleMessageBytes,
-    Limit::kTaskBytes,        Limit::kTasksPerUser,
+inline constexpr std::array<Limit, 9> kLimits = {
+    Limit::kSecretsPerUser,       Limit::kSecretValueBytes, Limit::kSecretValuesPerUser,
+    Limit::kSecretNamesPerTask,   Limit::kSchedulesPerUser, Limit::kScheduleInterval,
+    Limit::kScheduleMessageBytes, Limit::kTaskBytes,        Limit::kTasksPerUser,
 };
 
-// The limit's name: "secrets_per_user", "secret_value_bytes", "secret_names_per_task",
+// The limit's name: "secrets_per_user", "secret_value_bytes", "secret_values_per_user",
+// "secret_names_per_task",
 // "schedules_per_user", "schedule_interval", "schedule_message_bytes", "task_bytes", "tasks_per_user".
 // A string literal (so a Status may keep it).
 std::string_view LimitName(Limit limit);
@@ -52,11 +54,19 @@ std::string_view LimitName(Limit limit);
 // tens of MB into a task).
 struct Quotas {
   // Secrets a user may hold (current ones: the retired values of replaced or deleted secrets are not
-  // counted). Replacing the value of a secret the user holds is always allowed.
+  // counted). Replacing the value of a secret the user holds is not refused by it (but may be by
+  // secret_values_per_user).
   std::int64_t secrets_per_user = 100;
   // Bytes of one secret value, at most api::kMaxSecretValueBytes (api/secret_requests.h), the longest
   // value a secret can have at all. A PEM-encoded 4096-bit RSA private key is about 3,300 bytes.
   std::int64_t secret_value_bytes = 4096;
+  // Values a user's secrets hold and have held: one per current secret, plus every retired value (the
+  // value a put replaced or a delete removed, kept so that share views go on redacting it from the
+  // transcripts that may hold it, storage/store.h). Retired values are never dropped, so this bounds
+  // what one user's redaction can cost: a put that would store one more value past it (a new secret, or
+  // a new value for one held) is refused; deletes always pass, as they store no new value. Enforced by
+  // the store, in the put's transaction. Ten values for each of secrets_per_user.
+  std::int64_t secret_values_per_user = 1000;
   // Secret names one task may carry (`secrets` at its creation, or in an imported file), and one
   // schedule, which passes its names on to every task it creates.
   std::int64_t secret_names_per_task = 100;
@@ -84,6 +94,8 @@ struct Quotas {
 Status CheckNewSecret(const Quotas& quotas, std::int64_t held);
 // A secret value of `bytes` bytes.
 Status CheckSecretValue(const Quotas& quotas, std::size_t bytes);
+// One more secret value for a user whose secrets hold and have held `held` values (current and retired).
+Status CheckNewSecretValue(const Quotas& quotas, std::int64_t held);
 // `names` secret names on one task or one schedule.
 Status CheckSecretNames(const Quotas& quotas, std::size_t names);
 // A new schedule for a user who has `held` schedules.

@@ -290,13 +290,15 @@ class Store {
   // ---- Secrets (per user; a task's secret_names refer to its owner's secrets) ----
   //
   // Every write to a user's secrets can change what the share views of that user's tasks redact. On
-  // PostgreSQL each such write announces "every task" (kEveryTask, storage/change_feed.h) to the
-  // change feed when it commits.
+  // PostgreSQL each such write announces the owner and the name (kSecretChangedPrefix,
+  // storage/change_feed.h) to the change feed when it commits.
 
   // Creates the secret `name` of user `owner_id` with the sealed value `sealed`, or replaces the sealed
   // value of the one that exists (its created_at kept, updated_at set to `now`), keeping the replaced
   // value as a retired one in the same transaction (unless it is the same sealed bytes). Returns it as
-  // stored. `owner_id` must be a user's.
+  // stored. `owner_id` must be a user's. kLimitReached naming secret_values_per_user (domain/quotas.h)
+  // if the user's secrets hold and have held that many values already (current and retired, counted in
+  // the write's transaction); nothing is written then.
   virtual Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name,
                                        std::string_view sealed, UnixMicros now) = 0;
 
@@ -355,7 +357,8 @@ struct StoreOptions {
   // the primary has revoked, changed or deleted. Empty: every read goes to `url`.
   std::string replica_url;
   // The quotas the store enforces itself, because they depend on what is stored: task_bytes (CreateTask
-  // and AppendMessages) and tasks_per_user (CreateTask). The others are the API's (domain/quotas.h).
+  // and AppendMessages), tasks_per_user (CreateTask) and secret_values_per_user (PutSecret). The others
+  // are the API's (domain/quotas.h).
   Quotas quotas;
 };
 

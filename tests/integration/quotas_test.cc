@@ -63,7 +63,7 @@ class QuotasTest : public SuiteServer {
     const std::string key_file = WritePrivateFile(keys_->path() / "key", std::string(kKey) + "\n");
     StartServer(
         {"--secrets-key-file", key_file, "--metrics-public", "--max-secrets-per-user", "2",
-         "--max-secret-value-bytes", "16", "--max-secret-names-per-task", "2", "--max-schedules-per-user",
+         "--max-secret-value-bytes", "16", "--max-secret-values-per-user", "6", "--max-secret-names-per-task", "2", "--max-schedules-per-user",
          "1", "--min-schedule-interval", "daily", "--max-schedule-message-bytes", "32", "--max-task-bytes",
          "2000", "--max-tasks-per-user", "3"},
         "owner@quotas.test");
@@ -116,6 +116,32 @@ TEST_F(QuotasTest, SecretsPerUserAndValueBytes) {
   EXPECT_TRUE(HasStatus(put("THREE", "third-value"), 201)) << "a deleted secret frees its place";
   EXPECT_EQ(Refusals("secrets_per_user"), held_before + 1);
   EXPECT_EQ(Refusals("secret_value_bytes"), bytes_before + 1);
+}
+
+// Every value a user's secrets have had is kept to redact, so replacements are bounded too: at six
+// values (current and retired), a replacement is refused; a delete, which adds no value, is not.
+TEST_F(QuotasTest, SecretValuesPerUser) {
+  const std::string key = NewUser();
+  const double before = Refusals("secret_values_per_user");
+  const auto put = [&](const std::string& name, const std::string& value) {
+    return Client().Post("/api/v1/secrets", json::serialize(json::object{{"name", name}, {"value", value}}),
+                         Auth(key));
+  };
+  ASSERT_TRUE(HasStatus(put("ONE", "value-1"), 201));
+  ASSERT_TRUE(HasStatus(put("TWO", "value-2"), 201));
+  for (int i = 3; i <= 6; ++i) ASSERT_TRUE(HasStatus(put("ONE", "value-" + std::to_string(i)), 201)) << i;
+  EXPECT_TRUE(IsRefusal(put("ONE", "value-7"), 409, "secret_values_per_user"));
+  EXPECT_TRUE(IsRefusal(put("TWO", "value-7"), 409, "secret_values_per_user"));
+  ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/secrets/TWO", Auth(key)), 204)) << "a delete adds no value";
+  EXPECT_TRUE(IsRefusal(put("TWO", "value-7"), 409, "secret_values_per_user"))
+      << "the deleted secret's value is still kept, and counted";
+  const json::value listed = ExpectJson(Client().Get("/api/v1/secrets", Auth(key)), 200);
+  EXPECT_EQ(listed.at("secrets").as_array().size(), 1u);
+  EXPECT_EQ(Refusals("secret_values_per_user"), before + 3);
+
+  const std::string other = NewUser();  // each user has their own count
+  EXPECT_TRUE(HasStatus(Client().Post("/api/v1/secrets", R"({"name": "ONE", "value": "value-1"})", Auth(other)),
+                        201));
 }
 
 TEST_F(QuotasTest, SecretNamesPerTaskAndSchedule) {

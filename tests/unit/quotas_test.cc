@@ -33,6 +33,7 @@ Quotas Small() {
   Quotas q;
   q.secrets_per_user = 2;
   q.secret_value_bytes = 10;
+  q.secret_values_per_user = 4;
   q.secret_names_per_task = 3;
   q.schedules_per_user = 1;
   q.min_schedule_interval = ScanFrequency::kDaily;
@@ -46,6 +47,9 @@ TEST(QuotasTest, CountsAreRefusedOnceTheLimitIsHeld) {
   const Quotas q = Small();
   EXPECT_TRUE(CheckNewSecret(q, 1).ok());
   EXPECT_TRUE(RefusedBy(CheckNewSecret(q, 2), Code::kLimitReached, "secrets_per_user", "at most 2 secrets"));
+  EXPECT_TRUE(CheckNewSecretValue(q, 3).ok());
+  EXPECT_TRUE(RefusedBy(CheckNewSecretValue(q, 4), Code::kLimitReached, "secret_values_per_user",
+                        "at most 4 values"));
   EXPECT_TRUE(CheckNewSchedule(q, 0).ok());
   EXPECT_TRUE(RefusedBy(CheckNewSchedule(q, 1), Code::kLimitReached, "schedules_per_user", "at most 1"));
   EXPECT_TRUE(CheckSecretNames(q, 0).ok());

@@ -191,6 +191,37 @@ TEST_P(StoreQuotasTest, ConcurrentCreatesCannotPassTasksPerUserTogether) {
   EXPECT_EQ(TasksHeld(owner), 5);
 }
 
+// Puts are counted against every value the user's secrets hold and have held, in the put's
+// transaction: a refused put neither replaces nor retires anything.
+TEST_P(StoreQuotasTest, SecretValuesPerUserIsCheckedOnPut) {
+  Quotas quotas;
+  quotas.secret_values_per_user = 3;
+  Reopen(quotas);
+  const User owner = AddUser("a@example.com");
+  const User other = AddUser("b@example.com");
+  ASSERT_OK(store().PutSecret(owner.id, "A", "sealed-a1", 100));
+  ASSERT_OK(store().PutSecret(owner.id, "A", "sealed-a2", 200));
+  ASSERT_OK(store().PutSecret(owner.id, "B", "sealed-b1", 300));
+  ExpectRefusedBy(StatusOf(store().PutSecret(owner.id, "A", "sealed-a3", 400)), Code::kLimitReached,
+                  "secret_values_per_user");
+  ExpectRefusedBy(StatusOf(store().PutSecret(owner.id, "C", "sealed-c1", 400)), Code::kLimitReached,
+                  "secret_values_per_user");
+  Result<std::vector<SealedSecret>> sealed = store().ListSealedSecrets(owner.id);
+  ASSERT_OK(sealed);
+  std::vector<std::string> values;
+  for (const SealedSecret& s : *sealed) values.push_back(s.sealed);
+  EXPECT_EQ(values, (std::vector<std::string>{"sealed-a2", "sealed-a1", "sealed-b1"})) << "nothing changed";
+  Result<std::vector<SecretInfo>> listed = store().ListSecrets(owner.id);
+  ASSERT_OK(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ(listed->at(0).updated_at, 200);
+
+  ASSERT_OK(store().DeleteSecret(owner.id, "B"));  // a delete moves a value, adding none
+  ExpectRefusedBy(StatusOf(store().PutSecret(owner.id, "B", "sealed-b2", 500)), Code::kLimitReached,
+                  "secret_values_per_user");
+  ASSERT_OK(store().PutSecret(other.id, "A", "sealed-other", 600));  // each user has their own count
+}
+
 // A database from before the counts (their columns and triggers taken away again, and the record of
 // the migration) gets them computed from what it holds when it is opened.
 TEST_P(StoreQuotasTest, TheMigrationCountsWhatIsAlreadyStored) {

@@ -96,7 +96,7 @@ class PostgresStore final : public postgres::ScheduleMethods {
   // Secrets and share views: storage/postgres/secret_ops.h, on the primary.
   Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
                                UnixMicros now) override {
-    return postgres::PutSecret(*pool_, owner_id, name, sealed, now);
+    return postgres::PutSecret(*pool_, owner_id, name, sealed, now, quotas_);
   }
   Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
     return postgres::ListSecrets(*pool_, owner_id);
@@ -124,7 +124,7 @@ class PostgresStore final : public postgres::ScheduleMethods {
  private:
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<ConnectionPool> replica_;
-  const Quotas quotas_;  // task_bytes and tasks_per_user are enforced here
+  const Quotas quotas_;  // task_bytes, tasks_per_user and secret_values_per_user are enforced here
 };
 
 // Inserts the task only if its owner exists and its id is free; returns its seq, or no row when

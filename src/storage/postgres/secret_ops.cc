@@ -32,6 +32,11 @@ constexpr std::string_view kListSealedSecretsSql =
 // second's insert becomes an update). FOR NO KEY UPDATE leaves the foreign-key checks of other writes
 // that name the user free.
 constexpr std::string_view kLockOwnerSql = "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE";
+// The values a user's secrets hold and have held (domain/quotas.h, secret_values_per_user), counted
+// once the owner's row is locked, so that racing puts count one after the other.
+constexpr std::string_view kSecretValuesHeldSql =
+    "SELECT (SELECT count(*) FROM secrets WHERE owner_id = $1) + "
+    "(SELECT count(*) FROM retired_secrets WHERE owner_id = $1)";
 // The value a put replaces is retired unless it is the very same sealed bytes. A new seal of the same
 // value differs (a fresh nonce), and the store cannot tell it apart: it is retired too, harmlessly.
 constexpr std::string_view kRetireReplacedSql =
@@ -57,12 +62,17 @@ constexpr std::string_view kShareViewsSql =
 }  // namespace
 
 Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
-                             std::string_view sealed, UnixMicros now) {
+                             std::string_view sealed, UnixMicros now, const Quotas& quotas) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   if (Result<Rows> locked = (*conn)->Query(kLockOwnerSql, owner_id); !locked.ok()) return locked.status();
+  {
+    Result<Rows> held = (*conn)->Query(kSecretValuesHeldSql, owner_id);
+    if (!held.ok()) return held.status();
+    if (Status s = CheckNewSecretValue(quotas, held->Int64(0, 0)); !s.ok()) return s;
+  }
   Result<Rows> retired = (*conn)->Query(kRetireReplacedSql, owner_id, name, sealed, now);
   if (!retired.ok()) return retired.status();
   Result<Rows> rows = (*conn)->Query(kPutSecretSql, owner_id, name, sealed, now);

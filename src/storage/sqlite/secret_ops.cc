@@ -1,6 +1,7 @@
 #include "storage/sqlite/secret_ops.h"
 
 #include "common/time.h"
+#include "domain/quotas.h"
 
 namespace taskshare::sqlite {
 namespace {
@@ -19,6 +20,11 @@ constexpr std::string_view kListSealedSecretsSql =
     "UNION ALL SELECT name, sealed, 1, rowid FROM retired_secrets WHERE owner_id = ?1 "
     "ORDER BY name, retired, seq";
 constexpr std::string_view kDeleteSecretSql = "DELETE FROM secrets WHERE owner_id = ?1 AND name = ?2";
+
+// The values a user's secrets hold and have held (domain/quotas.h, secret_values_per_user).
+constexpr std::string_view kSecretValuesHeldSql =
+    "SELECT (SELECT count(*) FROM secrets WHERE owner_id = ?1) + "
+    "(SELECT count(*) FROM retired_secrets WHERE owner_id = ?1)";
 
 // The value a put replaces is retired unless it is the very same sealed bytes. A new seal of the same
 // value differs (a fresh nonce), and the store cannot tell it apart: it is retired too, harmlessly.
@@ -42,10 +48,16 @@ constexpr std::string_view kShareViewsSql =
 }  // namespace
 
 Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
-                             std::string_view sealed, UnixMicros now) {
+                             std::string_view sealed, UnixMicros now, const Quotas& quotas) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
+  {
+    Result<Statement> held = conn->Query(kSecretValuesHeldSql, owner_id);
+    if (!held.ok()) return held.status();
+    if (Result<bool> row = held->Step(); !row.ok()) return row.status();
+    if (Status s = CheckNewSecretValue(quotas, held->ColumnInt64(0)); !s.ok()) return s;
+  }
   if (Status s = conn->Run(kRetireReplacedSql, owner_id, name, sealed, now); !s.ok()) return s;
   SecretInfo info{std::string(name), 0, 0};
   {

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "common/status.h"
+#include "domain/quotas.h"
 #include "storage/sqlite/db.h"
 #include "storage/store.h"
 
 namespace taskshare::sqlite {
 
 Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
-                             std::string_view sealed, UnixMicros now);
+                             std::string_view sealed, UnixMicros now, const Quotas& quotas);
 Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_view owner_id);
 Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::string_view owner_id);
 Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name);

@@ -126,7 +126,7 @@ class SqliteStore final : public sqlite::ScheduleMethods {
   // Secrets and share views: storage/sqlite/secret_ops.h.
   Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
                                UnixMicros now) override {
-    return sqlite::PutSecret(*pool_, owner_id, name, sealed, now);
+    return sqlite::PutSecret(*pool_, owner_id, name, sealed, now, quotas_);
   }
   Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
     return sqlite::ListSecrets(*pool_, owner_id);
@@ -152,7 +152,7 @@ class SqliteStore final : public sqlite::ScheduleMethods {
 
  private:
   std::unique_ptr<ConnectionPool> pool_;
-  const Quotas quotas_;  // task_bytes and tasks_per_user are enforced here
+  const Quotas quotas_;  // task_bytes, tasks_per_user and secret_values_per_user are enforced here
   sqlite::GroupCommit<PendingAppend> appends_;
 };
 

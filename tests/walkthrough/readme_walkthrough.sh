@@ -163,7 +163,8 @@ for wt_i in "${!wt_cmds[@]}"; do
   ((wt_rc == 0)) || wt_ok=0
   mapfile -t wt_got_lines <".out/$wt_i.out"
   wt_want_lines=()
-  [[ -n ${wt_expects[$wt_i]} ]] && mapfile -t wt_want_lines < <(printf '%s' "${wt_expects[$wt_i]}")
+  # (A here-string, not a process substitution, which would change $! for the commands after.)
+  [[ -n ${wt_expects[$wt_i]} ]] && mapfile -t wt_want_lines <<<"${wt_expects[$wt_i]%$'\n'}"
   ((${#wt_got_lines[@]} == ${#wt_want_lines[@]})) || wt_ok=0
   if ((wt_ok)); then
     for wt_k in "${!wt_want_lines[@]}"; do

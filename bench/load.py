@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Data for bench/share.sh, moved through taskshare's public API.
 
-  load.py load  --base URL --key KEY --gen GEN_TASK_PY --out DIR [--spread N] [--large-messages N]
+  load.py load  --base URL --key KEY --out DIR [--gen GEN_TASK_PY] [--spread N] [--large-messages N]
                 [--ingest-tasks N] [--threads N]
-      Creates the benchmark tasks with POST /api/v1/tasks and fills them with
+      Makes the transcripts with GEN_TASK_PY (default: bench/gen_task.py beside this file), creates
+      the benchmark tasks with POST /api/v1/tasks and fills them with
       POST /api/v1/tasks/{id}/messages, then writes DIR/ids.json, DIR/spread_ids.txt,
       DIR/ingest_ids.txt and DIR/ingest_messages.txt (the ingest case's messages, one a line, each
       with the id @ID@ for bench/ingest.lua to replace).
@@ -275,7 +276,7 @@ def main():
     lp = sub.add_parser("load")
     lp.add_argument("--base", required=True)
     lp.add_argument("--key", required=True)
-    lp.add_argument("--gen", required=True)
+    lp.add_argument("--gen", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_task.py"))
     lp.add_argument("--out", required=True)
     lp.add_argument("--spread", type=int, default=100000)
     lp.add_argument("--large-messages", type=int, default=10000)

@@ -4,9 +4,10 @@
 #
 #   bench/share.sh            (Debian 12, as root or with sudo, from the repository root or anywhere)
 #
-# Installs what it needs, builds Release into build-bench/, loads the data through the public API,
-# runs the cases below against both servers and prints one table. Raw wrk outputs and the table are
-# kept in build-bench/results/<date>/.
+# Installs what it needs, builds Release into build-bench/, loads the transcripts of bench/gen_task.py
+# (deterministic; nothing outside the repository is read) through the public API, runs the cases below
+# against both servers and prints one table. Raw wrk outputs and the table are kept in
+# build-bench/results/<date>/.
 #
 #   a hot      one shared 30-message task (~16 KB)
 #   b gzip     the same with Accept-Encoding: gzip (nginx: share.gz through gzip_static)
@@ -34,8 +35,7 @@
 # (--read-threads of the PostgreSQL nodes, default 2: their reads wait on the database; on SQLite
 # taskshare keeps its default, one read thread a usable CPU), CONNECTIONS (64), SPREAD_TASKS (100000),
 # LARGE_MESSAGES (10000), INGEST_TASKS (16), INGEST_CONNECTIONS (16), LOAD_THREADS (16), WRK_TIMEOUT
-# (10s), SHARED_BENCH (the folder of gen_task.py and nginx-baseline.conf, default ../shared/bench),
-# LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
+# (10s), LOAD_ON_TMPFS (1: load into a database on /dev/shm, then move it to disk before the benchmark; the
 # default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
 # requests/s; 0: load straight onto disk), HOSTILE_THREADS (2), KEEP_TMP=1 (keep the temporary folder with the database
 # and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only), SERVE_ARGS (more
@@ -62,7 +62,6 @@ INGEST_BATCH=100
 LOAD_THREADS=${LOAD_THREADS:-16}
 HOSTILE_THREADS=${HOSTILE_THREADS:-2}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
-SHARED_BENCH=${SHARED_BENCH:-"$REPO/../shared/bench"}
 KEEP_TMP=${KEEP_TMP:-0}
 LOAD_ON_TMPFS=${LOAD_ON_TMPFS:-auto}
 POSTGRES=${POSTGRES:-1}
@@ -156,10 +155,9 @@ build() {
 }
 
 find_inputs() {
-  GEN_TASK="$SHARED_BENCH/gen_task.py"
-  [[ -f $GEN_TASK ]] || die "$GEN_TASK not found (set SHARED_BENCH to the folder holding gen_task.py)"
-  NGINX_CONF_SRC="$SHARED_BENCH/nginx-baseline.conf"
-  [[ -f $NGINX_CONF_SRC ]] || NGINX_CONF_SRC="$BENCH/nginx-baseline.conf"
+  GEN_TASK="$BENCH/gen_task.py"
+  NGINX_CONF_SRC="$BENCH/nginx-baseline.conf"
+  [[ -f $GEN_TASK && -f $NGINX_CONF_SRC ]] || die "bench/gen_task.py or bench/nginx-baseline.conf is missing"
   echo "transcripts from $GEN_TASK, nginx configuration from $NGINX_CONF_SRC"
 }
 

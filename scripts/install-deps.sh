@@ -11,6 +11,7 @@ packages+=(libre2-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev chromium postgresql-15)
   packages+=(nginx)  # the load balancer in front of two nodes (tests/integration/nginx_test.cc)
+  packages+=(curl jq iproute2)  # the README's walkthrough (tests/walkthrough/)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer and its sanitizers (scripts/fuzz.sh)
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi

@@ -1,6 +1,7 @@
-// Realistic inputs for the micro-benchmarks, shaped like /work/shared/bench/gen_task.py makes them: a
-// completed pentest task whose messages are about 500 bytes of compact JSON each, every fifth one from
-// the user, and every third assistant message carrying a tool call. Deterministic for a given count.
+// Realistic inputs for the micro-benchmarks, shaped like the share benchmark's first transcripts (the
+// benchmark now makes its own, bench/gen_task.py, of the same sizes): a completed pentest task whose
+// messages are about 500 bytes of compact JSON each, every fifth one from the user, and every third
+// assistant message carrying a tool call. Deterministic for a given count.
 #pragma once
 
 #include <boost/json/array.hpp>

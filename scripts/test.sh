@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 ./scripts/install-deps.sh --test
 ./scripts/build.sh -DTASKSHARE_BUILD_TESTS=ON
+# The contract tests' npm tooling, pinned in tests/contract/package-lock.json: the linter, Ajv, and
+# Prism, whose validating proxy every live contract test sends its requests through.
 (cd tests/contract && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 

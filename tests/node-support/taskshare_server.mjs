@@ -61,9 +61,11 @@ export class TaskshareWorkspace {
   }
 
   // Starts `taskshare serve` on 127.0.0.1, port 0, and waits for its "listening" line on stderr.
+  // Without a --rate-limit among `options`, share requests are not limited: the suites make many from
+  // one address.
   async start(...options) {
-    // No rate limit: the suites make many share requests from one address.
-    const child = spawn(this.#bin, ['serve', '--listen', '127.0.0.1:0', '--db', this.db, '--rate-limit', '0', ...options], {
+    const rateLimit = options.includes('--rate-limit') ? [] : ['--rate-limit', '0'];
+    const child = spawn(this.#bin, ['serve', '--listen', '127.0.0.1:0', '--db', this.db, ...rateLimit, ...options], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#child = child;

@@ -19,8 +19,10 @@ const ERRORS = {
   405: ['invalid_request', 'invalid request'],
   409: ['already_exists', 'conflict'],
   413: ['payload_too_large', 'payload too large'],
+  429: ['rate_limited', 'too many requests'],
   431: ['payload_too_large', 'payload too large'],
   500: ['internal', 'internal error'],
+  503: ['unavailable', 'service unavailable'],
 };
 
 // Asserts that `res` is docs/api.md's error for `status`: a JSON body valid against the contract's
@@ -38,22 +40,35 @@ export function assertError(res, status, error) {
   else if (error instanceof RegExp) assert.match(res.json.error, error, 'error');
 }
 
-// Asserts that our document lists res.status for the operation `method` `pathTemplate`, and that the
-// body validates against the schema it documents for that status (or that there is no body when it
-// documents none). When the request had a JSON `requestBody`, also asserts that the documented request
-// schema agrees with the server: it accepts the body when the server did (2xx), and refuses it when the
-// server answered 400 (every 400 these tests provoke with a body is about the body).
+// Asserts that our document lists res.status for the operation `method` `pathTemplate`, that the
+// response carries the headers it documents as required, and that the body validates against the
+// schema it documents for the response's media type (or that there is no body when it documents none,
+// and always for HEAD). When the request had a JSON `requestBody`, also asserts that the documented
+// request schema agrees with the server: it accepts the body when the server did (2xx), and refuses it
+// when the server answered 400 (every 400 these tests provoke with a body is about the body).
 export function assertDocumented(method, pathTemplate, res, requestBody) {
   const op = serverDoc.paths[pathTemplate]?.[method.toLowerCase()];
   assert.ok(op, `openapi.json documents ${method} ${pathTemplate}`);
   if (requestBody !== undefined) checkRequestBody(op, `${method} ${pathTemplate}`, requestBody, res.status);
   const response = deref(serverDoc, op.responses[String(res.status)]);
   assert.ok(response, `openapi.json documents status ${res.status} for ${method} ${pathTemplate}`);
-  const schema = response.content?.['application/json']?.schema;
-  const what = `${method} ${pathTemplate} ${res.status} body`;
-  if (!schema) return assert.equal(res.buffer.length, 0, `${what} is empty`);
-  assert.ok(res.json !== undefined, `${what} is JSON`);
-  documented.assertMatches(schema, res.json, what);
+  const what = `${method} ${pathTemplate} ${res.status}`;
+  for (const [name, header] of Object.entries(response.headers ?? {})) {
+    if (header.required) assert.ok(res.headers.get(name) !== null, `${what} carries ${name}`);
+  }
+  if (!response.content || method === 'HEAD') return assert.equal(res.buffer.length, 0, `${what} body is empty`);
+  const type = mediaType(res.headers.get('content-type') ?? '');
+  const documentedType = Object.keys(response.content).find((t) => mediaType(t) === type);
+  assert.ok(documentedType, `${what}: openapi.json documents its content type ${type}`);
+  const { schema } = response.content[documentedType];
+  if (type !== 'application/json') return documented.assertMatches(schema, res.buffer.toString('utf8'), `${what} body`);
+  assert.ok(res.json !== undefined, `${what} body is JSON`);
+  documented.assertMatches(schema, res.json, `${what} body`);
+}
+
+// The type and subtype of a Content-Type value, without parameters.
+function mediaType(contentType) {
+  return contentType.split(';')[0].trim().toLowerCase();
 }
 
 function checkRequestBody(op, what, body, status) {

@@ -166,6 +166,11 @@ std::string_view IdBetween(std::string_view target, std::string_view prefix, std
 
 Status SharingOff() { return Status::Forbidden("Sharing is turned off on this server"); }
 
+// The time that decides behaviour (share expiry, schedules): the server's clock.
+UnixMicros Now(const RouterOptions& options) {
+  return options.clock != nullptr ? options.clock->Now() : SystemTime().Now();
+}
+
 }  // namespace
 
 std::optional<Response> Router::Refusal(const Request& request, bool page) const {
@@ -262,7 +267,7 @@ Response Router::Dispatch(const Request& request) const {
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
       if (!SharingOn()) return ErrorResponse(SharingOff());
       return Counted(request, segments[3],
-                     GetSharedTask(store_, redactors(), cache_, request, segments[3]));
+                     GetSharedTask(store_, redactors(), cache_, request, segments[3], Now(options_)));
     case Route::kShareSettings:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       break;
@@ -273,7 +278,8 @@ Response Router::Dispatch(const Request& request) const {
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
       return Counted(request, segments[1],
-                     GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1]));
+                     GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1],
+                                  Now(options_)));
     case Route::kAdminSharing:
       if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
       if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
@@ -343,26 +349,25 @@ Response Router::Dispatch(const Request& request) const {
   if (route == Route::kSecret) return DeleteSecret(store_, *caller, segments[3]);
   if (route == Route::kShareStats) return GetShareStats(store_, *caller, segments[3]);
   if (route == Route::kSchedules || route == Route::kSchedule) {
-    const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();
-    return HandleSchedules(store_, options_.quotas, request, *url, segments, *caller, now);
+    return HandleSchedules(store_, options_.quotas, request, *url, segments, *caller, Now(options_));
   }
   if (route == Route::kTasks) {
     if (m == Method::kPost) return CreateTask(store_, options_.quotas, *caller, request.body);
     QueryParams params;
     for (auto p : url->params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
-    return ListTasks(store_, *caller, params, options_.page.public_url);
+    return ListTasks(store_, *caller, params, options_.page.public_url, Now(options_));
   }
   if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller, request.body);
   const std::string& id = segments[3];
-  if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url);
+  if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url, Now(options_));
   if (route == Route::kShare) {
-    return m == Method::kPut ? PutShare(store_, *caller, id, request.body, options_.page.public_url)
+    return m == Method::kPut ? PutShare(store_, *caller, id, request.body, options_.page.public_url, Now(options_))
                              : DeleteShare(store_, *caller, id);
   }
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);
   if (m == Method::kDelete) return DeleteTask(store_, *caller, id);
-  return GetTask(store_, redactors(), *caller, id);
+  return GetTask(store_, redactors(), *caller, id, Now(options_));
 }
 
 }  // namespace taskshare::api

@@ -166,6 +166,16 @@ std::string_view IdBetween(std::string_view target, std::string_view prefix, std
 
 Status SharingOff() { return Status::Forbidden("Sharing is turned off on this server"); }
 
+// GET (and HEAD) and DELETE take no body on any route: one sent is refused (400), never ignored, so
+// that a client that meant it to say something learns that nothing read it.
+Status CheckNoBody(const Request& request) {
+  if (request.body.empty() || (request.method != Method::kGet && request.method != Method::kDelete)) {
+    return Status::Ok();
+  }
+  const std::string method = request.method == Method::kDelete ? "DELETE" : request.head ? "HEAD" : "GET";
+  return Status::InvalidArgument(method + " requests take no body; send it without one");
+}
+
 // The time that decides behaviour (share expiry, schedules): the server's clock.
 UnixMicros Now(const RouterOptions& options) {
   return options.clock != nullptr ? options.clock->Now() : SystemTime().Now();
@@ -201,7 +211,7 @@ Response Router::Counted(const Request& request, std::string_view raw_id, Respon
 }
 
 std::optional<Response> Router::TryHandleNow(const Request& request) const {
-  if (request.method != Method::kGet) return std::nullopt;
+  if (request.method != Method::kGet || !request.body.empty()) return std::nullopt;  // Dispatch refuses a body
   const observe::Route route = RouteOf(request.target);
   if (route != observe::Route::kShare && route != observe::Route::kSharePage) return std::nullopt;
   if (auto refused = Refusal(request, route == observe::Route::kSharePage)) return refused;
@@ -251,6 +261,11 @@ Response Router::Dispatch(const Request& request) const {
   for (auto seg : url->segments()) segments.push_back(seg);
   const Method m = request.method;
   const Route route = Match(segments);
+  if (route != Route::kNone) {
+    if (Status s = CheckNoBody(request); !s.ok()) {
+      return route == Route::kSharePage ? SharePageRefusal(s, options_.page) : ErrorResponse(s);
+    }
+  }
 
   switch (route) {
     case Route::kNone:

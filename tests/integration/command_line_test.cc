@@ -24,7 +24,7 @@ struct Case {
 };
 
 // `args` run to completion (a server that starts anyway is killed after 10 s, which fails the test).
-CommandResult Run(const std::vector<std::string>& args) { return RunTaskshare(args, seconds(10)); }
+CommandResult RunCommand(const std::vector<std::string>& args) { return RunTaskshare(args, seconds(10)); }
 
 std::vector<std::string> Serve(const std::string& db, const std::vector<std::string>& flags) {
   std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", "sqlite:" + db};
@@ -73,7 +73,7 @@ TEST(CommandLineTest, EveryInvalidServeFlagExits2BeforeAnythingIsOpened) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.args.front() + (c.args.size() > 1 ? " " + c.args[1] : ""));
-    const CommandResult r = Run(Serve(db.string(), c.args));
+    const CommandResult r = RunCommand(Serve(db.string(), c.args));
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("listening"), std::string::npos) << r.err;
@@ -95,7 +95,7 @@ TEST(CommandLineTest, ServeExits1WhenTheCommandLineIsRightButCannotBeCarriedOut)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.says);
-    const CommandResult r = Run(c.args);
+    const CommandResult r = RunCommand(c.args);
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("listening"), std::string::npos) << r.err;
@@ -129,13 +129,13 @@ TEST(CommandLineTest, UserAddAndImportFollowTheSameRule) {
   };
   for (const auto& [c, status] : cases) {
     SCOPED_TRACE(c.args[0] + " " + c.args[1] + " " + c.args[2]);
-    const CommandResult r = Run(c.args);
+    const CommandResult r = RunCommand(c.args);
     EXPECT_EQ(r.exit_code, status) << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
   }
   // The usage errors above opened nothing; a user that exists is refused with 1.
-  ASSERT_EQ(Run({"user", "add", "--email", "a@b.example", "--db", db}).exit_code, 0);
-  const CommandResult again = Run({"user", "add", "--email", "A@B.example", "--db", db});
+  ASSERT_EQ(RunCommand({"user", "add", "--email", "a@b.example", "--db", db}).exit_code, 0);
+  const CommandResult again = RunCommand({"user", "add", "--email", "A@B.example", "--db", db});
   EXPECT_EQ(again.exit_code, 1) << again.err;
   EXPECT_NE(again.err.find("User already exists"), std::string::npos) << again.err;
 }
@@ -143,11 +143,11 @@ TEST(CommandLineTest, UserAddAndImportFollowTheSameRule) {
 TEST(CommandLineTest, HelpExits0) {
   for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"}, {"serve", "--help"},
                                                {"user", "add", "--help"}, {"import", "--help"}}) {
-    const CommandResult r = Run(args);
+    const CommandResult r = RunCommand(args);
     EXPECT_EQ(r.exit_code, 0) << args.front();
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
   }
-  const std::string serve_help = Run({"serve", "--help"}).out;
+  const std::string serve_help = RunCommand({"serve", "--help"}).out;
   EXPECT_EQ(serve_help.find("clock-file"), std::string::npos) << "the test-only flag stays hidden";
 }
 

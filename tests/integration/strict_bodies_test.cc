@@ -55,7 +55,7 @@ class StrictBodiesTest : public SuiteServer {
 TEST_F(StrictBodiesTest, EveryGetAndHeadRefusesABody) {
   const std::string task = "/api/v1/tasks/" + task_;
   const std::vector<std::string> paths = {
-      "/healthz",           "/readyz",           "/openapi.json",         "/metrics",
+      "/healthz",           "/readyz",           "/api/openapi.json",         "/metrics",
       "/api/v1/tasks",      task,                task + "/share",         task + "/share/settings",
       task + "/share/stats", "/api/v1/admin/sharing", "/api/v1/schedules", "/api/v1/schedules/" + schedule_,
       "/api/v1/user/apikey", "/api/v1/secrets",

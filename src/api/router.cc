@@ -211,7 +211,8 @@ Response Router::Counted(const Request& request, std::string_view raw_id, Respon
 }
 
 std::optional<Response> Router::TryHandleNow(const Request& request) const {
-  if (request.method != Method::kGet || !request.body.empty()) return std::nullopt;  // Dispatch refuses a body
+  if (request.method != Method::kGet || !request.body.empty())
+    return std::nullopt;  // Dispatch refuses a body
   const observe::Route route = RouteOf(request.target);
   if (route != observe::Route::kShare && route != observe::Route::kSharePage) return std::nullopt;
   if (auto refused = Refusal(request, route == observe::Route::kSharePage)) return refused;
@@ -292,9 +293,9 @@ Response Router::Dispatch(const Request& request) const {
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
-      return Counted(request, segments[1],
-                     GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1],
-                                  Now(options_)));
+      return Counted(
+          request, segments[1],
+          GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1], Now(options_)));
     case Route::kAdminSharing:
       if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
       if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
@@ -374,10 +375,12 @@ Response Router::Dispatch(const Request& request) const {
   }
   if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller, request.body);
   const std::string& id = segments[3];
-  if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url, Now(options_));
+  if (route == Route::kShareSettings)
+    return GetShareSettings(store_, *caller, id, options_.page.public_url, Now(options_));
   if (route == Route::kShare) {
-    return m == Method::kPut ? PutShare(store_, *caller, id, request.body, options_.page.public_url, Now(options_))
-                             : DeleteShare(store_, *caller, id);
+    return m == Method::kPut
+               ? PutShare(store_, *caller, id, request.body, options_.page.public_url, Now(options_))
+               : DeleteShare(store_, *caller, id);
   }
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);

@@ -81,8 +81,9 @@ Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, Response
                        const Request& request, std::string_view raw_id, UnixMicros now) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
-                           [&store, &redactors, &id, now] { return BuildSharedTask(store, redactors, *id, now); });
+  return ServeThroughCache(cache, CachedView::kShareJson, *id, request, [&store, &redactors, &id, now] {
+    return BuildSharedTask(store, redactors, *id, now);
+  });
 }
 
 }  // namespace taskshare::api

@@ -38,8 +38,8 @@ Response PutShare(Store& store, const User& caller, std::string_view raw_id, std
   return ShareBody(*updated, public_url, now);
 }
 
-Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url,
-                          UnixMicros now) {
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id,
+                          std::string_view public_url, UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
   return ShareBody(*task, public_url, now);

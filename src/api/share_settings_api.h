@@ -20,8 +20,8 @@ Response PutShare(Store& store, const User& caller, std::string_view raw_id, std
                   std::string_view public_url, UnixMicros now);
 
 // GET /api/v1/tasks/{id}/share/settings (owner): 200 {"share"}, `expired` as of `now`.
-Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url,
-                          UnixMicros now);
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id,
+                          std::string_view public_url, UnixMicros now);
 
 // DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings; 204.
 Response DeleteShare(Store& store, const User& caller, std::string_view raw_id);

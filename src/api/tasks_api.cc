@@ -69,8 +69,8 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
   return Json(o);
 }
 
-Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
-                 std::string_view raw_id, UnixMicros now) {
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,
+                 UnixMicros now) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
   auto view = LoadReaderView(store, redactors, *id, &caller, now);

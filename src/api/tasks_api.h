@@ -37,8 +37,8 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
 // LoadReaderView (api/reader_view.h) decides: the owner gets the original, anyone else the share view
 // (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names), redacted
 // with a redactor from `redactors`; `now` as for LoadReaderView.
-Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
-                 std::string_view raw_id, UnixMicros now);
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,
+                 UnixMicros now);
 
 // PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body);

@@ -20,8 +20,8 @@
 // ticket rule above holds for secret writes too, without touching any other owner's entries.
 //
 // Expiry: a response made with an expires_at (a share link with an expiry) is never returned by Get()
-// from that instant on, by the cache's clock; the miss makes the caller build the response again (the 403 of an expired
-// link) and fill it in its place. Entries without one are served until invalidated or evicted.
+// from that instant on, by the cache's clock; the miss makes the caller build the response again (the 403 of
+// an expired link) and fill it in its place. Entries without one are served until invalidated or evicted.
 //
 // Suspension (Suspend() / Resume()) is for a node whose cache may be stale without it knowing: one
 // that has lost the feed through which other nodes' writes reach Invalidate() (cache/cache_coherence.h).

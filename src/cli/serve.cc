@@ -14,8 +14,8 @@
 #include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
-#include "cli/serve_flags.h"
 #include "cli/secrets_key.h"
+#include "cli/serve_flags.h"
 #include "common/log.h"
 #include "http/server.h"
 #include "observe/access_log.h"
@@ -212,7 +212,8 @@ int Serve(ServeFlags& f) {
                                 .blocking = [&router](const api::Request& r) { return router->Handle(r); },
                                 .observe = observe});
   metrics = std::make_unique<observe::Metrics>(options.threads, [&] {
-    std::vector<observe::Sample> samples = Gauges(cache, static_cast<std::size_t>(f.cache_bytes), server, options);
+    std::vector<observe::Sample> samples =
+        Gauges(cache, static_cast<std::size_t>(f.cache_bytes), server, options);
     AddFeedSamples(feed->get(), &coherence, samples);
     for (observe::Sample& sample : refusals.Samples()) samples.push_back(std::move(sample));
     return samples;

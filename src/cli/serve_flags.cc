@@ -26,8 +26,8 @@ int UsableCpus() {
 }
 
 Status BadFlag(std::string_view flag, std::string_view value, std::string_view rule) {
-  return Status::InvalidArgument(std::string(flag) + " " + std::string(rule) + ", got \"" + std::string(value) +
-                                 "\"");
+  return Status::InvalidArgument(std::string(flag) + " " + std::string(rule) + ", got \"" +
+                                 std::string(value) + "\"");
 }
 
 // Ok if `url` is an absolute http or https URL with a host and at most a path.
@@ -76,7 +76,8 @@ Status CheckServeFlags(ServeFlags& f) {
   std::string host;
   std::uint16_t port = 0;
   if (!SplitHostPort(f.listen, host, port)) {
-    return BadFlag("--listen", f.listen, "must be IPV4:PORT or [IPV6]:PORT, the address numeric (port 0 picks a free one)");
+    return BadFlag("--listen", f.listen,
+                   "must be IPV4:PORT or [IPV6]:PORT, the address numeric (port 0 picks a free one)");
   }
   if (!f.public_url.empty()) {
     if (Status s = CheckPublicUrl(f.public_url); !s.ok()) return s;
@@ -126,7 +127,8 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
   cmd.add_option("--max-header-bytes", flags.max_header_bytes, "Largest request header block; larger get 431")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1024}, std::int64_t{1} << 20));
-  cmd.add_option("--idle-timeout", flags.idle_timeout, "Seconds a keep-alive connection may wait for a request")
+  cmd.add_option("--idle-timeout", flags.idle_timeout,
+                 "Seconds a keep-alive connection may wait for a request")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   cmd.add_option("--request-timeout", flags.request_timeout,
@@ -147,13 +149,15 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
       ->check(CLI::Range(std::int64_t{0}, kMaxCacheBytes));
   cmd.add_flag("--index-public", flags.index_public,
                "Let search engines index the pages of public tasks (unlisted ones are never indexed)");
-  cmd.add_option("--access-log", flags.access_log, "Where JSON access log lines go: stderr, off, or a file path")
+  cmd.add_option("--access-log", flags.access_log,
+                 "Where JSON access log lines go: stderr, off, or a file path")
       ->capture_default_str();
   cmd.add_flag("--metrics-public", flags.metrics_public,
                "Serve /metrics to anyone (by default it needs an admin's API key)");
-  cmd.add_option("--sharing", flags.sharing,
-                 "on: share links follow the switch stored in the database (admins set it at "
-                 "/api/v1/admin/sharing); off: this node answers every share link with 403 whatever is stored")
+  cmd.add_option(
+         "--sharing", flags.sharing,
+         "on: share links follow the switch stored in the database (admins set it at "
+         "/api/v1/admin/sharing); off: this node answers every share link with 403 whatever is stored")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
   cmd.add_option("--rate-limit", flags.rate_limit,

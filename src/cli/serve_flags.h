@@ -68,10 +68,10 @@ inline constexpr std::int64_t kMaxCacheBytes = std::int64_t{1} << 40;
 // Registers every flag of `serve` on `cmd`, writing into `flags`.
 void AddServeFlags(CLI::App& cmd, ServeFlags& flags);
 
-// Checks what CLI11's ranges cannot: --listen is IPV4:PORT or [IPV6]:PORT, the address numeric, --public-url an absolute
-// http or https URL with a host and nothing after its path (no user, query or fragment; its trailing
-// slashes are removed), every --trusted-proxy an address or a CIDR block, --rate-limit and --rate-burst
-// finite. Ok, or kInvalidArgument with a message that names the flag and the value.
+// Checks what CLI11's ranges cannot: --listen is IPV4:PORT or [IPV6]:PORT, the address numeric, --public-url
+// an absolute http or https URL with a host and nothing after its path (no user, query or fragment; its
+// trailing slashes are removed), every --trusted-proxy an address or a CIDR block, --rate-limit and
+// --rate-burst finite. Ok, or kInvalidArgument with a message that names the flag and the value.
 Status CheckServeFlags(ServeFlags& flags);
 
 // Splits "IPV4:PORT" or "[IPV6]:PORT" into the address (without brackets) and the port; false if `s`

@@ -21,9 +21,7 @@ int HexValue(char c) { return IsAlpha(c) ? AsciiLower(c) - 'a' + 10 : c - '0'; }
 
 // Whether a parameter named `key` holds a secret: libpq's password and sslpassword, and, since masking
 // a harmless value costs nothing while missing a secret leaks it, any other name containing "pass".
-bool IsSecretKey(std::string_view key) {
-  return AsciiLower(key).find("pass") != std::string::npos;
-}
+bool IsSecretKey(std::string_view key) { return AsciiLower(key).find("pass") != std::string::npos; }
 
 // Whether `text` holds no control character and every '%' in it starts a two-digit escape (libpq
 // refuses any other '%'). Other characters, even those RFC 3986 wants encoded (a space, '"', '#'),

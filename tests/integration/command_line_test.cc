@@ -89,7 +89,8 @@ TEST(CommandLineTest, ServeExits1WhenTheCommandLineIsRightButCannotBeCarriedOut)
       {Serve(db, {"--secrets-key-file", missing}), "cannot read the secrets key file " + missing},
       {Serve(db, {"--access-log", missing}), "cannot open the access log " + missing},
       {Serve(missing, {}), "cannot open sqlite:" + missing},
-      {{"serve", "--listen", "127.0.0.1:0", "--db", "ftp://db.example.org/x"}, "unsupported database URL scheme"},
+      {{"serve", "--listen", "127.0.0.1:0", "--db", "ftp://db.example.org/x"},
+       "unsupported database URL scheme"},
       // TEST-NET-1 (RFC 5737) is never an address of this machine: the bind fails.
       {{"serve", "--listen", "192.0.2.1:8080", "--db", "sqlite:" + db}, "taskshare: "},
   };
@@ -141,8 +142,10 @@ TEST(CommandLineTest, UserAddAndImportFollowTheSameRule) {
 }
 
 TEST(CommandLineTest, HelpExits0) {
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"}, {"serve", "--help"},
-                                               {"user", "add", "--help"}, {"import", "--help"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                               {"serve", "--help"},
+                                               {"user", "add", "--help"},
+                                               {"import", "--help"}}) {
     const CommandResult r = RunCommand(args);
     EXPECT_EQ(r.exit_code, 0) << args.front();
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;

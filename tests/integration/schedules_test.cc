@@ -1,7 +1,7 @@
 // The Schedules API and the scheduler against the real server, with time driven through the hidden
-// `serve --clock-file` hook (one node pair below uses its older name, --scheduler-clock-file): a schedule created over HTTP produces its tasks on time, and
-// every view of those tasks (list, owner GET, the share endpoint and the share page) carries a
-// ScheduleInfo that follows the schedule and the task's own execution.
+// `serve --clock-file` hook (one node pair below uses its older name, --scheduler-clock-file): a schedule
+// created over HTTP produces its tasks on time, and every view of those tasks (list, owner GET, the share
+// endpoint and the share page) carries a ScheduleInfo that follows the schedule and the task's own execution.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

@@ -115,14 +115,16 @@ TEST(ShareExpiryTest, ExpiredLinksAnswer403OnJsonAndPageEvenWhenCached) {
   const std::string owner = server.AddUser("owner@expiry.test");
   const std::string other = server.AddUser("other@expiry.test");
   HttpClient client(server.port());
-  const json::value created = ExpectJson(
-      client.Post("/api/v1/tasks", R"({"visibility": "public", "task": "the-expiring-transcript"})", Auth(owner)),
-      202);
+  const json::value created =
+      ExpectJson(client.Post("/api/v1/tasks",
+                             R"({"visibility": "public", "task": "the-expiring-transcript"})", Auth(owner)),
+                 202);
   const std::string id(created.at("id").as_string());
   const std::string share = "/api/v1/tasks/" + id + "/share";
   const UnixMicros expires_at = kStart + 3'600'000'000;
   const json::value put = ExpectJson(
-      client.Request("PUT", share, R"({"visibility": "public", "expires_at": ")" + FormatRfc3339(expires_at) + R"("})",
+      client.Request("PUT", share,
+                     R"({"visibility": "public", "expires_at": ")" + FormatRfc3339(expires_at) + R"("})",
                      Auth(owner)),
       200);
   EXPECT_EQ(put.at("share").at("expires_at").as_string(), FormatRfc3339(expires_at));
@@ -149,7 +151,8 @@ TEST(ShareExpiryTest, ExpiredLinksAnswer403OnJsonAndPageEvenWhenCached) {
   EXPECT_EQ(page.body.find("the-expiring-transcript"), std::string::npos);
   EXPECT_EQ(client.Get("/api/v1/tasks/" + id, Auth(other)).status, 403);
   EXPECT_EQ(client.Get("/api/v1/tasks/" + id, Auth(owner)).status, 200);
-  EXPECT_TRUE(ExpectJson(client.Get(share + "/settings", Auth(owner)), 200).at("share").at("expired").as_bool());
+  EXPECT_TRUE(
+      ExpectJson(client.Get(share + "/settings", Auth(owner)), 200).at("share").at("expired").as_bool());
   const json::value listed = ExpectJson(client.Get("/api/v1/tasks?shared=true", Auth(owner)), 200);
   ASSERT_EQ(listed.at("tasks").as_array().size(), 1u);
   EXPECT_TRUE(listed.at("tasks").at(0).at("share").at("expired").as_bool());

@@ -34,8 +34,9 @@ class StrictBodiesTest : public SuiteServer {
                                 .at("schedule")
                                 .at("id")
                                 .as_string());
-    ExpectJson(Client().Post("/api/v1/secrets", R"({"name":"TOKEN","value":"kept-secret-value"})", Auth(owner_key_)),
-               201);
+    ExpectJson(
+        Client().Post("/api/v1/secrets", R"({"name":"TOKEN","value":"kept-secret-value"})", Auth(owner_key_)),
+        201);
   }
   static void TearDownTestSuite() {
     SuiteServer::TearDownTestSuite();
@@ -55,10 +56,20 @@ class StrictBodiesTest : public SuiteServer {
 TEST_F(StrictBodiesTest, EveryGetAndHeadRefusesABody) {
   const std::string task = "/api/v1/tasks/" + task_;
   const std::vector<std::string> paths = {
-      "/healthz",           "/readyz",           "/api/openapi.json",         "/metrics",
-      "/api/v1/tasks",      task,                task + "/share",         task + "/share/settings",
-      task + "/share/stats", "/api/v1/admin/sharing", "/api/v1/schedules", "/api/v1/schedules/" + schedule_,
-      "/api/v1/user/apikey", "/api/v1/secrets",
+      "/healthz",
+      "/readyz",
+      "/api/openapi.json",
+      "/metrics",
+      "/api/v1/tasks",
+      task,
+      task + "/share",
+      task + "/share/settings",
+      task + "/share/stats",
+      "/api/v1/admin/sharing",
+      "/api/v1/schedules",
+      "/api/v1/schedules/" + schedule_,
+      "/api/v1/user/apikey",
+      "/api/v1/secrets",
   };
   for (const std::string& path : paths) {
     SCOPED_TRACE(path);
@@ -91,7 +102,8 @@ TEST_F(StrictBodiesTest, EveryDeleteRefusesABodyAndDeletesNothing) {
   EXPECT_EQ(ExpectJson(Client().Get(task, Auth(owner_key_)), 200).at("task").at("title"), "kept");
   const json::value secrets = ExpectJson(Client().Get("/api/v1/secrets", Auth(owner_key_)), 200);
   EXPECT_NE(json::serialize(secrets).find("\"TOKEN\""), std::string::npos) << secrets;
-  const json::value schedule = ExpectJson(Client().Get("/api/v1/schedules/" + schedule_, Auth(owner_key_)), 200);
+  const json::value schedule =
+      ExpectJson(Client().Get("/api/v1/schedules/" + schedule_, Auth(owner_key_)), 200);
   EXPECT_NE(schedule.at("schedule").at("status"), "deleted") << schedule;
 }
 
@@ -136,8 +148,8 @@ TEST_F(StrictBodiesTest, EveryJsonBodyRefusesUnknownMembersAndWrongTypes) {
   // Nothing was changed by any of them.
   EXPECT_EQ(ExpectJson(Client().Get(task, Auth(owner_key_)), 200).at("task").at("title"), "kept");
   EXPECT_EQ(Client().Get(task + "/share").status, 200) << "sharing still on, the task still shared";
-  EXPECT_EQ(ExpectJson(Client().Get("/api/v1/secrets", Auth(owner_key_)), 200).at("secrets").as_array().size(),
-            1u);
+  EXPECT_EQ(
+      ExpectJson(Client().Get("/api/v1/secrets", Auth(owner_key_)), 200).at("secrets").as_array().size(), 1u);
   EXPECT_EQ(Client().Get("/api/v1/user/apikey", Auth(owner_key_)).status, 200) << "the key was not rotated";
 }
 

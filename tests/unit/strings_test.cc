@@ -21,7 +21,7 @@ TEST(StringsTest, TrimRemovesSpacesTabsAndLineEndsAtBothEndsOnly) {
 
 TEST(StringsTest, AsciiLowerFoldsOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLower("PostgreSQL://X"), "postgresql://x");
-  EXPECT_EQ(AsciiLower("ÉCOLE@Example.ORG"), "\xC3\x89" "cole@example.org") << "UTF-8 bytes untouched";
+  EXPECT_EQ(AsciiLower("ÉCOLE@Example.ORG"), "École@example.org") << "UTF-8 bytes untouched";
   EXPECT_EQ(AsciiLower('Q'), 'q');
   EXPECT_EQ(AsciiLower('['), '[');
   EXPECT_EQ(AsciiLower('@'), '@');

@@ -13,7 +13,6 @@ namespace {
 
 using Lease = ConnectionPool::Lease;
 
-
 // Runs a statement whose rows the caller does not need.
 template <typename... Args>
 Status Exec(Connection& conn, std::string_view sql, const Args&... args) {

@@ -12,7 +12,6 @@
 namespace taskshare::postgres {
 namespace {
 
-
 // Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which every
 // index of the list serves directly after its equality columns. The first page binds the largest
 // possible position rather than making the bound optional, so the range stays usable by the index.

@@ -13,7 +13,6 @@
 namespace taskshare::sqlite {
 namespace {
 
-
 constexpr std::string_view kScheduleByIdSql =
     "SELECT " TASKSHARE_SCHEDULE_COLUMNS "WHERE s.id = ?1 AND s.deleted_at IS NULL";
 

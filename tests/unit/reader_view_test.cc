@@ -168,7 +168,7 @@ TEST_P(ReaderViewTest, ALinkExpiresAtTheTimeTheCallerGives) {
   request.visibility = Visibility::kPublic;
   request.expires_at = kExpiresAt;
   ASSERT_OK(store().ShareTask(id, request, 3000));
-  for (const User* reader : {static_cast<const User*>(nullptr), &mate_}) {
+  for (const User* reader : std::initializer_list<const User*>{nullptr, &mate_}) {
     EXPECT_TRUE(View(id, reader, kExpiresAt - 1).ok());
     const Status expired = StatusOf(View(id, reader, kExpiresAt));
     EXPECT_EQ(expired.code(), Code::kForbidden);

@@ -262,25 +262,25 @@ Response Router::Dispatch(const Request& request) const {
   for (auto seg : url->segments()) segments.push_back(seg);
   const Method m = request.method;
   const Route route = Match(segments);
-  if (route != Route::kNone) {
-    if (Status s = CheckNoBody(request); !s.ok()) {
-      return route == Route::kSharePage ? SharePageRefusal(s, options_.page) : ErrorResponse(s);
-    }
-  }
+  // Checked once the method is known to be allowed: a wrong method is 405 with or without a body.
+  const Status body = CheckNoBody(request);
 
   switch (route) {
     case Route::kNone:
       return ErrorResponse(Status::NotFound("Route not found"));
     case Route::kHealth:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return JsonResponse(R"({"status":"ok"})");
     case Route::kOpenApi:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return OpenApiDocument();
     case Route::kShare:
       // GET is the spec's anonymous operation, whoever calls it; PUT and DELETE are the owner's.
       if (m == Method::kPut || m == Method::kDelete) break;
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
+      if (!body.ok()) return ErrorResponse(body);
       if (!SharingOn()) return ErrorResponse(SharingOff());
       return Counted(request, segments[3],
                      GetSharedTask(store_, redactors(), cache_, request, segments[3], Now(options_)));
@@ -292,6 +292,7 @@ Response Router::Dispatch(const Request& request) const {
       break;
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return SharePageRefusal(body, options_.page);
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
       return Counted(
           request, segments[1],
@@ -302,10 +303,12 @@ Response Router::Dispatch(const Request& request) const {
       break;
     case Route::kReady:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return Ready(store_);
     case Route::kMetrics:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (options_.metrics == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
+      if (!body.ok()) return ErrorResponse(body);
       if (!options_.metrics_public) {
         auto caller = Authenticate(store_, request);
         if (!caller.ok()) return ErrorResponse(caller.status());
@@ -348,6 +351,7 @@ Response Router::Dispatch(const Request& request) const {
       break;
   }
 
+  if (!body.ok()) return ErrorResponse(body);
   auto caller = Authenticate(store_, request);
   if (!caller.ok()) return ErrorResponse(caller.status());
   if (route == Route::kAdminSharing) {

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    return rc == 0 ? taskshare::cli::kExitOk : taskshare::cli::kExitUsage;
   }
   return exit_code;
 }

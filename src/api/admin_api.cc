@@ -1,7 +1,6 @@
 #include "api/admin_api.h"
 
 #include <algorithm>
-#include <boost/json/parse.hpp>
 #include <chrono>
 
 #include "api/errors.h"
@@ -96,10 +95,9 @@ Response GetSharing(const User& caller, const SharingSwitch& sharing) {
 
 Response PutSharing(const User& caller, SharingSwitch& sharing, std::string_view body) {
   if (Status s = RequireAdmin(caller); !s.ok()) return ErrorResponse(s);
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return ErrorResponse(Status::InvalidArgument("the body must be a JSON object"));
-  JsonReader r(v.get_object(), "");
+  const auto parsed = ParseJsonObject(body);
+  if (!parsed.ok()) return ErrorResponse(parsed.status());
+  JsonReader r(parsed->get_object(), "");
   const std::optional<bool> enabled = r.Bool("enabled", Need::kRequired);
   if (Status s = r.Finish(); !s.ok()) return ErrorResponse(s);
   if (Status s = sharing.Set(*enabled); !s.ok()) {

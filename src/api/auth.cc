@@ -1,21 +1,12 @@
 #include "api/auth.h"
 
 #include "common/ids.h"
+#include "common/strings.h"
 
 namespace taskshare::api {
 namespace {
 
 constexpr std::string_view kBearer = "Bearer ";
-
-bool StartsWithIgnoringCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "common/strings.h"
+
 namespace taskshare::api {
 
 namespace {
@@ -35,12 +37,6 @@ std::optional<std::array<unsigned char, 16>> ParseAddress(std::string_view text)
     return out;
   }
   return std::nullopt;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 std::optional<RateLimiter::Network> ParseNetwork(std::string_view text) {

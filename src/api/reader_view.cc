@@ -52,7 +52,7 @@ void RedactForViewers(TaskSnapshot& snapshot, const std::vector<std::string>& se
 }
 
 Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
-                                  const User* reader) {
+                                  const User* reader, UnixMicros now) {
   auto snapshot = store.GetSnapshot(id);
   if (!snapshot.ok()) return ReadError(snapshot.status());
   ReaderView view;
@@ -62,7 +62,7 @@ Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactor
     view.owner = true;
     return view;
   }
-  if (Status s = CheckOpen(task, reader, NowMicros()); !s.ok()) return s;
+  if (Status s = CheckOpen(task, reader, now); !s.ok()) return s;
   ApplySharePin(view.snapshot);
   auto redactor = redactors.For(store, task);
   if (!redactor.ok()) return redactor.status();
@@ -72,13 +72,13 @@ Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactor
 }
 
 Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
-                                                     const std::string& id) {
+                                                     const std::string& id, UnixMicros now) {
   const std::optional<SharedBlocks> kFromRows;  // the answer when LoadReaderView must be used
   auto packed = store.GetPackedSnapshot(id);
   if (!packed.ok()) return ReadError(packed.status());
   SharedBlocks view{std::move(packed->task), {}, std::move(packed->blocks)};
   Task& task = view.task;
-  if (Status s = CheckOpen(task, nullptr, NowMicros()); !s.ok()) return s;
+  if (Status s = CheckOpen(task, nullptr, now); !s.ok()) return s;
   if (const std::optional<std::int64_t> shown = ShownMessageCount(task.share)) {
     std::size_t kept = 0;
     std::int64_t count = 0;

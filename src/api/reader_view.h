@@ -45,7 +45,8 @@ struct ReaderView {
   std::shared_ptr<const redact::Redactor> redactor;
 };
 
-// Task `id` (canonical) as `reader` sees it; `reader` null is an anonymous share-link viewer. Errors:
+// Task `id` (canonical) as `reader` sees it at time `now` (the server's clock, common/clock.h, against
+// which a link's expires_at is compared); `reader` null is an anonymous share-link viewer. Errors:
 // kNotFound "Task not found"; kForbidden "Task is not shared" (anonymous, and the task is not public
 // or unlisted), "you may not read this task" (a user the visibility table keeps out), "This share
 // link has expired" (anyone but the owner, past a shared task's expires_at); kInternal "Failed to load
@@ -53,10 +54,10 @@ struct ReaderView {
 // names cannot be read (no key in `redactors`, or another one): a non-owner never gets a view with a
 // stored secret left in it. The redactor comes from `redactors`, shared with other views of the task.
 Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
-                                  const User* reader);
+                                  const User* reader, UnixMicros now);
 
 // The anonymous share view of task `id` from the store's message blocks (Store::GetPackedSnapshot),
-// when they give what LoadReaderView(store, secrets, id, nullptr) would, byte for byte: the task as the
+// when they give what LoadReaderView(store, secrets, id, nullptr, now) would, byte for byte: the task as the
 // link shows it, and its shown messages' texts joined by ',' (storage/message_blocks.h) with the
 // blocks they came from. nullopt when they do not and LoadReaderView must be used: a message the
 // built-in rules would change, a task naming secret values, a pin inside a block. Errors as
@@ -67,7 +68,7 @@ struct SharedBlocks {
   std::vector<MessageBlock> blocks;
 };
 Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
-                                                     const std::string& id);
+                                                     const std::string& id, UnixMicros now);
 
 // Redacts, with `redactor`, every field of `snapshot` that a reader can see (the list above). A
 // message the snapshot marks as needing no redaction (its stored verdict under the current built-in

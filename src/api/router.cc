@@ -166,6 +166,21 @@ std::string_view IdBetween(std::string_view target, std::string_view prefix, std
 
 Status SharingOff() { return Status::Forbidden("Sharing is turned off on this server"); }
 
+// GET (and HEAD) and DELETE take no body on any route: one sent is refused (400), never ignored, so
+// that a client that meant it to say something learns that nothing read it.
+Status CheckNoBody(const Request& request) {
+  if (request.body.empty() || (request.method != Method::kGet && request.method != Method::kDelete)) {
+    return Status::Ok();
+  }
+  const std::string method = request.method == Method::kDelete ? "DELETE" : request.head ? "HEAD" : "GET";
+  return Status::InvalidArgument(method + " requests take no body; send it without one");
+}
+
+// The time that decides behaviour (share expiry, schedules): the server's clock.
+UnixMicros Now(const RouterOptions& options) {
+  return options.clock != nullptr ? options.clock->Now() : SystemTime().Now();
+}
+
 }  // namespace
 
 std::optional<Response> Router::Refusal(const Request& request, bool page) const {
@@ -196,7 +211,8 @@ Response Router::Counted(const Request& request, std::string_view raw_id, Respon
 }
 
 std::optional<Response> Router::TryHandleNow(const Request& request) const {
-  if (request.method != Method::kGet) return std::nullopt;
+  if (request.method != Method::kGet || !request.body.empty())
+    return std::nullopt;  // Dispatch refuses a body
   const observe::Route route = RouteOf(request.target);
   if (route != observe::Route::kShare && route != observe::Route::kSharePage) return std::nullopt;
   if (auto refused = Refusal(request, route == observe::Route::kSharePage)) return refused;
@@ -246,23 +262,28 @@ Response Router::Dispatch(const Request& request) const {
   for (auto seg : url->segments()) segments.push_back(seg);
   const Method m = request.method;
   const Route route = Match(segments);
+  // Checked once the method is known to be allowed: a wrong method is 405 with or without a body.
+  const Status body = CheckNoBody(request);
 
   switch (route) {
     case Route::kNone:
       return ErrorResponse(Status::NotFound("Route not found"));
     case Route::kHealth:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return JsonResponse(R"({"status":"ok"})");
     case Route::kOpenApi:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return OpenApiDocument();
     case Route::kShare:
       // GET is the spec's anonymous operation, whoever calls it; PUT and DELETE are the owner's.
       if (m == Method::kPut || m == Method::kDelete) break;
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD, PUT, DELETE");
+      if (!body.ok()) return ErrorResponse(body);
       if (!SharingOn()) return ErrorResponse(SharingOff());
       return Counted(request, segments[3],
-                     GetSharedTask(store_, redactors(), cache_, request, segments[3]));
+                     GetSharedTask(store_, redactors(), cache_, request, segments[3], Now(options_)));
     case Route::kShareSettings:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       break;
@@ -271,19 +292,23 @@ Response Router::Dispatch(const Request& request) const {
       break;
     case Route::kSharePage:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return SharePageRefusal(body, options_.page);
       if (!SharingOn()) return SharePageRefusal(SharingOff(), options_.page);
-      return Counted(request, segments[1],
-                     GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1]));
+      return Counted(
+          request, segments[1],
+          GetSharePage(store_, redactors(), cache_, options_.page, request, segments[1], Now(options_)));
     case Route::kAdminSharing:
       if (m != Method::kGet && m != Method::kPut) return MethodNotAllowed("GET, HEAD, PUT");
       if (options_.sharing == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
       break;
     case Route::kReady:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
+      if (!body.ok()) return ErrorResponse(body);
       return Ready(store_);
     case Route::kMetrics:
       if (m != Method::kGet) return MethodNotAllowed("GET, HEAD");
       if (options_.metrics == nullptr) return ErrorResponse(Status::NotFound("Route not found"));
+      if (!body.ok()) return ErrorResponse(body);
       if (!options_.metrics_public) {
         auto caller = Authenticate(store_, request);
         if (!caller.ok()) return ErrorResponse(caller.status());
@@ -326,6 +351,7 @@ Response Router::Dispatch(const Request& request) const {
       break;
   }
 
+  if (!body.ok()) return ErrorResponse(body);
   auto caller = Authenticate(store_, request);
   if (!caller.ok()) return ErrorResponse(caller.status());
   if (route == Route::kAdminSharing) {
@@ -343,26 +369,27 @@ Response Router::Dispatch(const Request& request) const {
   if (route == Route::kSecret) return DeleteSecret(store_, *caller, segments[3]);
   if (route == Route::kShareStats) return GetShareStats(store_, *caller, segments[3]);
   if (route == Route::kSchedules || route == Route::kSchedule) {
-    const UnixMicros now = options_.clock != nullptr ? options_.clock->Now() : NowMicros();
-    return HandleSchedules(store_, options_.quotas, request, *url, segments, *caller, now);
+    return HandleSchedules(store_, options_.quotas, request, *url, segments, *caller, Now(options_));
   }
   if (route == Route::kTasks) {
     if (m == Method::kPost) return CreateTask(store_, options_.quotas, *caller, request.body);
     QueryParams params;
     for (auto p : url->params()) params.emplace_back(p.key, p.has_value ? p.value : std::string());
-    return ListTasks(store_, *caller, params, options_.page.public_url);
+    return ListTasks(store_, *caller, params, options_.page.public_url, Now(options_));
   }
   if (route == Route::kRevokeAllShares) return RevokeAllShares(store_, *caller, request.body);
   const std::string& id = segments[3];
-  if (route == Route::kShareSettings) return GetShareSettings(store_, *caller, id, options_.page.public_url);
+  if (route == Route::kShareSettings)
+    return GetShareSettings(store_, *caller, id, options_.page.public_url, Now(options_));
   if (route == Route::kShare) {
-    return m == Method::kPut ? PutShare(store_, *caller, id, request.body, options_.page.public_url)
-                             : DeleteShare(store_, *caller, id);
+    return m == Method::kPut
+               ? PutShare(store_, *caller, id, request.body, options_.page.public_url, Now(options_))
+               : DeleteShare(store_, *caller, id);
   }
   if (route == Route::kMessages) return AppendMessages(store_, *caller, id, request.body);
   if (m == Method::kPatch) return PatchTask(store_, *caller, id, request.body);
   if (m == Method::kDelete) return DeleteTask(store_, *caller, id);
-  return GetTask(store_, redactors(), *caller, id);
+  return GetTask(store_, redactors(), *caller, id, Now(options_));
 }
 
 }  // namespace taskshare::api

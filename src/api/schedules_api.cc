@@ -52,7 +52,7 @@ Status CheckScheduleFields(const Quotas& quotas, const std::string* task_message
 Status CheckScheduleRoom(Store& store, const Quotas& quotas, const User& caller) {
   ScheduleQuery query;
   query.owner_id = caller.id;
-  query.limit = 100;
+  query.limit = kMaxPageSize;
   std::int64_t held = 0;
   for (;;) {
     auto page = store.ListSchedules(query);

@@ -51,13 +51,14 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   return built;
 }
 
-BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, const std::string& id) {
+BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
+                              UnixMicros now) {
   if (store.KeepsMessageBlocks()) {
-    auto blocks = LoadSharedBlocks(store, redactors, id);
+    auto blocks = LoadSharedBlocks(store, redactors, id, now);
     if (!blocks.ok()) return ErrorBuilt(blocks.status());
     if (*blocks) return BuiltFromBlocks(std::move(**blocks));
   }
-  auto view = LoadReaderView(store, redactors, id, nullptr);
+  auto view = LoadReaderView(store, redactors, id, nullptr, now);
   if (!view.ok()) return ErrorBuilt(view.status());
   return {
       CachedResponse::Make(200, kJson, SharedTaskBody(view->snapshot), CachedResponse::Policy::kRevalidate,
@@ -77,11 +78,12 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
 }
 
 Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
-                       const Request& request, std::string_view raw_id) {
+                       const Request& request, std::string_view raw_id, UnixMicros now) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  return ServeThroughCache(cache, CachedView::kShareJson, *id, request,
-                           [&store, &redactors, &id] { return BuildSharedTask(store, redactors, *id); });
+  return ServeThroughCache(cache, CachedView::kShareJson, *id, request, [&store, &redactors, &id, now] {
+    return BuildSharedTask(store, redactors, *id, now);
+  });
 }
 
 }  // namespace taskshare::api

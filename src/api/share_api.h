@@ -28,8 +28,9 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
 
 // The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404, 500 or
 // 503 as LoadReaderView (api/reader_view.h) decides for an anonymous reader, in the spec's
-// ErrorResponse shape.
+// ErrorResponse shape. `now` is the server's time (common/clock.h), which the link's expiry is checked
+// against.
 Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
-                       const Request& request, std::string_view raw_id);
+                       const Request& request, std::string_view raw_id, UnixMicros now);
 
 }  // namespace taskshare::api

@@ -74,8 +74,8 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
 }
 
 BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const web::PageOptions& options,
-                        const std::string& id) {
-  auto view = LoadReaderView(store, redactors, id, nullptr);
+                        const std::string& id, UnixMicros now) {
+  auto view = LoadReaderView(store, redactors, id, nullptr, now);
   if (!view.ok()) return ErrorPage(view.status(), options);
   const Task& task = view->snapshot.task;
   web::PageOptions page = options;
@@ -105,13 +105,14 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
 }
 
 Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
-                      const web::PageOptions& options, const Request& request, std::string_view raw_id) {
+                      const web::PageOptions& options, const Request& request, std::string_view raw_id,
+                      UnixMicros now) {
   auto id = CanonicalUuid(raw_id);
   if (!id)
     return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response,
                  request);
   return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
-                           [&] { return BuildPage(store, redactors, options, *id); });
+                           [&] { return BuildPage(store, redactors, options, *id, now); });
 }
 
 }  // namespace taskshare::api

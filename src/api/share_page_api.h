@@ -33,8 +33,9 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
 // 0. Never cached.
 Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after = 0);
 
-// The full path (blocking on a miss). `redactors` as for LoadReaderView (api/reader_view.h).
+// The full path (blocking on a miss). `redactors` and `now` as for LoadReaderView (api/reader_view.h).
 Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
-                      const web::PageOptions& options, const Request& request, std::string_view raw_id);
+                      const web::PageOptions& options, const Request& request, std::string_view raw_id,
+                      UnixMicros now);
 
 }  // namespace taskshare::api

@@ -14,9 +14,9 @@ namespace {
 
 namespace json = boost::json;
 
-Response ShareBody(const Task& task, std::string_view public_url) {
+Response ShareBody(const Task& task, std::string_view public_url, UnixMicros now) {
   json::object o;
-  o["share"] = ShareSettingsToJson(task, NowMicros(), public_url);
+  o["share"] = ShareSettingsToJson(task, now, public_url);
   return JsonResponse(json::serialize(o));
 }
 
@@ -28,21 +28,21 @@ Status StoreError(const Status& s) {
 }  // namespace
 
 Response PutShare(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
-                  std::string_view public_url) {
+                  std::string_view public_url, UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
-  const UnixMicros now = NowMicros();
   auto request = ParseShareRequest(body, now);
   if (!request.ok()) return ErrorResponse(request.status());
   auto updated = store.ShareTask(task->id, *request, now);
   if (!updated.ok()) return ErrorResponse(StoreError(updated.status()));
-  return ShareBody(*updated, public_url);
+  return ShareBody(*updated, public_url, now);
 }
 
-Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url) {
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id,
+                          std::string_view public_url, UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
-  return ShareBody(*task, public_url);
+  return ShareBody(*task, public_url, now);
 }
 
 Response DeleteShare(Store& store, const User& caller, std::string_view raw_id) {

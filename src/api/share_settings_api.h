@@ -14,12 +14,14 @@
 namespace taskshare::api {
 
 // PUT /api/v1/tasks/{id}/share (owner): replaces the share settings (api/share_requests.h); 200
-// {"share"}. A pinned mode pins at the task's current last message, again on every PUT.
+// {"share"}. A pinned mode pins at the task's current last message, again on every PUT. `now` is the
+// server's time (common/clock.h): an expires_at must be after it, and `expired` is computed at it.
 Response PutShare(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
-                  std::string_view public_url);
+                  std::string_view public_url, UnixMicros now);
 
-// GET /api/v1/tasks/{id}/share/settings (owner): 200 {"share"}.
-Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id, std::string_view public_url);
+// GET /api/v1/tasks/{id}/share/settings (owner): 200 {"share"}, `expired` as of `now`.
+Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id,
+                          std::string_view public_url, UnixMicros now);
 
 // DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings; 204.
 Response DeleteShare(Store& store, const User& caller, std::string_view raw_id);

@@ -16,7 +16,6 @@ namespace json = boost::json;
 
 constexpr size_t kMaxTitleBytes = 1024;
 constexpr size_t kMaxModelBytes = 256;
-constexpr int kMaxLimit = 100;
 constexpr std::string_view kUntitled = "Untitled task";
 
 // A plain-text first message, as the role "user" would have said it.
@@ -117,8 +116,8 @@ Result<bool> ParsePagingParameter(std::string_view key, std::string_view value, 
                                   std::optional<ListPosition>& after) {
   if (key == "limit") {
     auto n = ToInt(value);
-    if (!n || *n < 1 || *n > kMaxLimit) {
-      return Status::InvalidArgument("limit must be an integer from 1 to " + std::to_string(kMaxLimit));
+    if (!n || *n < 1 || *n > kMaxPageSize) {
+      return Status::InvalidArgument("limit must be an integer from 1 to " + std::to_string(kMaxPageSize));
     }
     limit = static_cast<int>(*n);
     return true;

@@ -36,8 +36,9 @@ std::string EncodeCursor(const ListPosition& position);
 Result<ListPosition> DecodeCursor(std::string_view cursor);
 
 // The paging parameters every list takes (GET /api/v1/tasks, GET /api/v1/schedules): `limit`, an
-// integer from 1 to 100, into `limit`, and `cursor` (EncodeCursor's) into `after`. True if `key` is one
-// of them, false for any other key (left to the caller), kInvalidArgument for a bad value.
+// integer from 1 to kMaxPageSize (storage/store.h), into `limit`, and `cursor` (EncodeCursor's) into `after`.
+// True if `key` is one of them, false for any other key (left to the caller), kInvalidArgument for a bad
+// value.
 Result<bool> ParsePagingParameter(std::string_view key, std::string_view value, int& limit,
                                   std::optional<ListPosition>& after);
 

@@ -49,14 +49,14 @@ Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std:
   return Json({{"id", task.id}, {"status", "pending"}}, 202);
 }
 
-Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url) {
+Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url,
+                   UnixMicros now) {
   auto query = ParseListQuery(params, caller.id);
   if (!query.ok()) return ErrorResponse(query.status());
   auto page = store.ListTasks(*query);
   if (!page.ok()) return ErrorResponse(page.status());
   json::array tasks;
   tasks.reserve(page->tasks.size());
-  const UnixMicros now = NowMicros();
   for (const Task& t : page->tasks) {
     json::object info = TaskInfoToJson(t, TaskView::kFull);
     if (query->shared == true) info["share"] = ShareSettingsToJson(t, now, public_url);
@@ -69,11 +69,11 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
   return Json(o);
 }
 
-Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
-                 std::string_view raw_id) {
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,
+                 UnixMicros now) {
   auto id = CanonicalUuid(raw_id);
   if (!id) return ErrorResponse(Status::InvalidArgument("task id must be a UUID"));
-  auto view = LoadReaderView(store, redactors, *id, &caller);
+  auto view = LoadReaderView(store, redactors, *id, &caller, now);
   if (!view.ok()) return ErrorResponse(view.status());
   return JsonResponse(TaskDetailsBody(view->snapshot, view->fields(), !view->owner));
 }

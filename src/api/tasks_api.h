@@ -24,8 +24,10 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body);
 
 // GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks. With
-// shared=true each task also carries its `share` (api/share_requests.h), its url on `public_url`.
-Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url);
+// shared=true each task also carries its `share` (api/share_requests.h), its url on `public_url` and
+// whether it has expired at `now`.
+Response ListTasks(Store& store, const User& caller, const QueryParams& params, std::string_view public_url,
+                   UnixMicros now);
 
 // The task named by `raw_id` if `caller` owns it: kInvalidArgument for a malformed id, kNotFound "Task
 // not found", kForbidden "only the task's owner may change it".
@@ -34,9 +36,9 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
 // GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it, as
 // LoadReaderView (api/reader_view.h) decides: the owner gets the original, anyone else the share view
 // (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names), redacted
-// with a redactor from `redactors`.
-Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller,
-                 std::string_view raw_id);
+// with a redactor from `redactors`; `now` as for LoadReaderView.
+Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,
+                 UnixMicros now);
 
 // PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.
 Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body);

@@ -56,8 +56,10 @@ struct ResponseCache::Shard {
   std::uint64_t hits = 0, misses = 0, evictions = 0;
 };
 
-ResponseCache::ResponseCache(std::size_t budget_bytes, std::size_t shards)
-    : budget_(budget_bytes), shard_budget_(budget_bytes / std::max<std::size_t>(shards, 1)) {
+ResponseCache::ResponseCache(std::size_t budget_bytes, std::size_t shards, const Clock* clock)
+    : budget_(budget_bytes),
+      shard_budget_(budget_bytes / std::max<std::size_t>(shards, 1)),
+      clock_(clock != nullptr ? *clock : SystemTime()) {
   shards = std::max<std::size_t>(shards, 1);
   shards_.reserve(shards);
   for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>());
@@ -93,7 +95,7 @@ std::shared_ptr<const CachedResponse> ResponseCache::Lookup(std::string_view id,
   // An expired response stays in its slot until the fill that follows this miss replaces it; the
   // clock is read only for responses that can expire.
   const CachedResponse& found = *it->second->views[static_cast<std::size_t>(view)];
-  if (found.expires_at() != 0 && found.ExpiredAt(NowMicros())) {
+  if (found.expires_at() != 0 && found.ExpiredAt(clock_.Now())) {
     if (counted) ++s.misses;
     return nullptr;
   }

@@ -20,8 +20,8 @@
 // ticket rule above holds for secret writes too, without touching any other owner's entries.
 //
 // Expiry: a response made with an expires_at (a share link with an expiry) is never returned by Get()
-// from that instant on; the miss makes the caller build the response again (the 403 of an expired
-// link) and fill it in its place. Entries without one are served until invalidated or evicted.
+// from that instant on, by the cache's clock; the miss makes the caller build the response again (the 403 of
+// an expired link) and fill it in its place. Entries without one are served until invalidated or evicted.
 //
 // Suspension (Suspend() / Resume()) is for a node whose cache may be stale without it knowing: one
 // that has lost the feed through which other nodes' writes reach Invalidate() (cache/cache_coherence.h).
@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "cache/cached_response.h"
+#include "common/clock.h"
 
 namespace taskshare {
 
@@ -85,9 +86,13 @@ class ResponseCache {
   // Counted hits after which a packed view is unpacked in place (see Get()).
   static constexpr std::uint32_t kUnpackAfterHits = 32;
 
+  static constexpr std::size_t kDefaultShards = 16;
+
   // `budget_bytes` 0 disables the cache: Get() always misses and Fill() stores nothing. `shards` below 1
-  // counts as 1.
-  explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = 16);
+  // counts as 1. `clock` (which must outlive the cache; null: the system clock) is the time a
+  // response's expires_at is compared with.
+  explicit ResponseCache(std::size_t budget_bytes, std::size_t shards = kDefaultShards,
+                         const Clock* clock = nullptr);
   ~ResponseCache();
   ResponseCache(const ResponseCache&) = delete;
   ResponseCache& operator=(const ResponseCache&) = delete;
@@ -153,6 +158,7 @@ class ResponseCache {
 
   std::size_t budget_;
   std::size_t shard_budget_;
+  const Clock& clock_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<bool> suspended_{false};
   std::atomic<std::uint64_t> secrets_epoch_{0};  // bumped by InvalidateSecret, Clear

@@ -25,42 +25,42 @@ int Import(const ImportFlags& f) {
   std::ifstream in(f.file, std::ios::binary);
   if (!in) {
     std::cerr << "taskshare: cannot read " << f.file << "\n";
-    return 1;
+    return kExitFailed;
   }
   std::stringstream text;
   text << in.rdbuf();
   auto imported = api::ParseImportedTask(text.str());
   if (!imported.ok()) {
     std::cerr << "taskshare: " << f.file << ": " << imported.status().message() << "\n";
-    return 1;
+    return kExitFailed;
   }
   if (Status s = CheckSecretNames(f.quotas, imported->task.secret_names.size()); !s.ok()) {
     std::cerr << "taskshare: " << f.file << ": " << s.message() << "\n";
-    return 1;
+    return kExitFailed;
   }
   const std::string owner = !f.owner.empty() ? f.owner : imported->created_by.value_or("");
   if (owner.empty()) {
     std::cerr << "taskshare: the file has no task.created_by; name the owner with --owner\n";
-    return 1;
+    return kExitFailed;
   }
   auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}, .quotas = f.quotas});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
-    return 1;
+    return kExitFailed;
   }
   auto user = (*store)->FindUserByEmail(owner);
   if (!user.ok()) {
     std::cerr << "taskshare: no user " << owner << " (create it with: taskshare user add --email " << owner
               << ")\n";
-    return 1;
+    return kExitFailed;
   }
   imported->task.owner_id = user->id;
   if (Status s = (*store)->CreateTask(imported->task, imported->messages); !s.ok()) {
     std::cerr << "taskshare: " << s.message() << " (" << imported->task.id << ")\n";
-    return 1;
+    return kExitFailed;
   }
   std::cout << imported->task.id << std::endl;
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

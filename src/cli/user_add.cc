@@ -23,17 +23,17 @@ struct UserFlags {
 int AddUserNow(const UserFlags& f) {
   if (Status s = ValidateEmail(f.email); !s.ok()) {
     std::cerr << "taskshare: --email: " << s.message() << "\n";
-    return 2;
+    return kExitUsage;
   }
   auto role = Parse<Role>(f.role);
   if (!role) {
     std::cerr << "taskshare: --role must be one of " << Spellings<Role>() << "\n";
-    return 2;
+    return kExitUsage;
   }
   auto store = OpenStore({.url = f.db, .connections = 1, .replica_url = {}, .quotas = {}});
   if (!store.ok()) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
-    return 1;
+    return kExitFailed;
   }
   User user{.id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};
   if (!f.team.empty()) user.team = f.team;
@@ -42,10 +42,10 @@ int AddUserNow(const UserFlags& f) {
       .key_hash = Sha256Hex(key), .prefix = std::string(ApiKeyPrefix(key)), .created_at = user.created_at};
   if (Status s = (*store)->CreateUser(user, stored); !s.ok()) {
     std::cerr << "taskshare: " << s.message() << "\n";
-    return 1;
+    return kExitFailed;
   }
   std::cout << key << std::endl;
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace

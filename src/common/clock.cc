@@ -3,16 +3,19 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/strings.h"
+
 namespace taskshare {
+
+const Clock& SystemTime() {
+  static const SystemClock clock;
+  return clock;
+}
 
 UnixMicros FileClock::Now() const {
   std::ifstream in(path_);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!text.empty() && space(text.back())) text.pop_back();
-  std::size_t start = 0;
-  while (start < text.size() && space(text[start])) ++start;
-  if (const auto t = ParseRfc3339(std::string_view(text).substr(start))) {
+  if (const auto t = ParseRfc3339(Trim(text))) {
     last_.store(*t);
     return *t;
   }

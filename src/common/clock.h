@@ -1,5 +1,8 @@
-// Clock: where the scheduler and the Schedules API read the current time, so that tests can set it
-// instead of sleeping. Implementations are thread-safe.
+// Clock: where everything whose behaviour depends on the time of day reads it (the scheduler and the
+// Schedules API, the expiry of share links and of the responses cached for them), so that tests can
+// set it instead of sleeping. `serve` makes one clock and hands it to each of them. Timestamps that
+// only record when a write happened (created_at, updated_at) read the system time. Implementations are
+// thread-safe.
 #pragma once
 
 #include <atomic>
@@ -22,9 +25,12 @@ class SystemClock final : public Clock {
   UnixMicros Now() const override { return NowMicros(); }
 };
 
+// The process's one SystemClock, for callers given no clock.
+const Clock& SystemTime();
+
 // A clock that reads the time from a file on every call: one RFC 3339 date-time (surrounding
 // whitespace ignored), which a test rewrites to move time. For tests only (`serve
-// --scheduler-clock-file`): whoever can write the file decides when schedules run. Until the file
+// --clock-file`): whoever can write the file decides when schedules run and links expire. Until the file
 // first holds a valid time it answers the system time; after that, a file that cannot be read or
 // parsed (say, caught half-written) answers the last valid time it held.
 class FileClock final : public Clock {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "common/strings.h"
+
 namespace taskshare {
 namespace {
 
@@ -69,13 +71,7 @@ Status ValidateEmail(std::string_view email) {
   return Status::Ok();
 }
 
-std::string NormalizeEmail(std::string_view email) {
-  std::string out(email);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string NormalizeEmail(std::string_view email) { return AsciiLower(email); }
 
 std::vector<std::string> EmailLookupOrder(std::string_view email) {
   std::vector<std::string> spellings{NormalizeEmail(email)};

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
+#include "common/strings.h"
 #include "domain/json_reader.h"
 
 namespace taskshare {
@@ -52,13 +53,6 @@ size_t SkipValue(std::string_view s, size_t i) {
   // A number or a literal: runs until a delimiter.
   while (i < s.size() && !IsSpace(s[i]) && s[i] != ',' && s[i] != '}' && s[i] != ']') ++i;
   return i;
-}
-
-std::string_view Trim(std::string_view s) {
-  size_t b = SkipSpace(s, 0);
-  size_t e = s.size();
-  while (e > b && IsSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
 }
 
 // The decoded value of the string token `token` (with its quotes).

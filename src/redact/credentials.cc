@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/strings.h"
+
 namespace taskshare::redact {
 namespace {
 
@@ -68,7 +70,6 @@ constexpr std::array<std::string_view, 15> kAuthSchemes = {
 constexpr size_t kMaxKeyTail = 64;
 constexpr size_t kMaxSchemeLength = 16;  // "aws4-hmac-sha256"
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool IsLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -96,9 +97,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 
 bool IsAuthScheme(std::string_view word) {
   if (word.size() > kMaxSchemeLength) return false;
-  std::string lower(word);
-  std::transform(lower.begin(), lower.end(), lower.begin(), Lower);
-  return std::find(kAuthSchemes.begin(), kAuthSchemes.end(), lower) != kAuthSchemes.end();
+  return std::find(kAuthSchemes.begin(), kAuthSchemes.end(), AsciiLower(word)) != kAuthSchemes.end();
 }
 
 }  // namespace
@@ -116,7 +115,7 @@ KeyKind ClassifyKey(std::string_view key) {
       truncated = true;
       break;
     }
-    buf[kMaxKeyTail - ++n] = Lower(c);
+    buf[kMaxKeyTail - ++n] = AsciiLower(c);
     if (n == 2 && (kNamesByLastByte[static_cast<unsigned char>(buf[kMaxKeyTail - 1])] &
                    kNamesBySecondLastByte[static_cast<unsigned char>(buf[kMaxKeyTail - 2])]) == 0) {
       return KeyKind::kNone;

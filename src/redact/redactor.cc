@@ -5,6 +5,7 @@
 #include <memory_resource>
 #include <optional>
 
+#include "common/strings.h"
 #include "domain/messages.h"
 #include "redact/byte_scan.h"
 #include "redact/decodings.h"
@@ -36,8 +37,7 @@ size_t SkipString(std::string_view json, size_t i, bool& escaped) {
 bool EqualsLower(std::string_view s, std::string_view lower) {
   if (s.size() != lower.size()) return false;
   for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
-    if (c != lower[i]) return false;
+    if (AsciiLower(s[i]) != lower[i]) return false;
   }
   return true;
 }

@@ -6,6 +6,7 @@
 #include <deque>
 #include <utility>
 
+#include "common/strings.h"
 #include "redact/decodings.h"
 
 namespace taskshare::redact {
@@ -14,11 +15,7 @@ SecretMatcher::SecretMatcher(const std::vector<std::string>& values) {
   nodes_.emplace_back();
   for (const std::string& value : values) {
     // A value read from a file often ends in a line break that the transcript does not show.
-    const size_t first = value.find_first_not_of(" \t\r\n");
-    const std::string_view trimmed =
-        first == std::string::npos
-            ? std::string_view()
-            : std::string_view(value).substr(first, value.find_last_not_of(" \t\r\n") + 1 - first);
+    const std::string_view trimmed = Trim(value);
     for (std::string_view v : {std::string_view(value), trimmed}) {
       if (v.size() < kMinSecretLength) continue;
       Insert(v);

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "common/strings.h"
 #include "secrets/private_file.h"
 
 namespace taskshare::secrets {
@@ -21,13 +22,6 @@ constexpr std::size_t kMaxKeyFileBytes = 4096;
 
 Status BadKey() {
   return Status::InvalidArgument("the secrets key must be 64 hexadecimal digits (32 bytes)");
-}
-
-std::string_view Trim(std::string_view s) {
-  constexpr std::string_view kBlank = " \t\r\n";
-  const std::size_t begin = s.find_first_not_of(kBlank);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(kBlank) - begin + 1);
 }
 
 // The associated data binding a sealed value to its owner and name. The owner id is a UUID (no NUL),

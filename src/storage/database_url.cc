@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include "common/strings.h"
+
 namespace taskshare {
 namespace {
 
@@ -15,24 +17,11 @@ bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 // The blanks libpq skips between key/value pairs.
 bool IsBlank(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-int HexValue(char c) { return IsAlpha(c) ? Lower(c) - 'a' + 10 : c - '0'; }
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
+int HexValue(char c) { return IsAlpha(c) ? AsciiLower(c) - 'a' + 10 : c - '0'; }
 
 // Whether a parameter named `key` holds a secret: libpq's password and sslpassword, and, since masking
 // a harmless value costs nothing while missing a secret leaks it, any other name containing "pass".
-bool IsSecretKey(std::string_view key) {
-  std::string lower;
-  for (char c : key) lower += Lower(c);
-  return lower.find("pass") != std::string::npos;
-}
+bool IsSecretKey(std::string_view key) { return AsciiLower(key).find("pass") != std::string::npos; }
 
 // Whether `text` holds no control character and every '%' in it starts a two-digit escape (libpq
 // refuses any other '%'). Other characters, even those RFC 3986 wants encoded (a space, '"', '#'),

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/strings.h"
 #include "storage/change_feed.h"
 #include "storage/database_url.h"
 #include "storage/postgres/change_feed.h"
@@ -14,16 +15,6 @@ namespace {
 
 constexpr std::string_view kSqliteScheme = "sqlite";
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsPostgresScheme(std::string_view scheme) {
   return EqualsIgnoringCase(scheme, "postgresql") || EqualsIgnoringCase(scheme, "postgres");
 }
@@ -31,13 +22,15 @@ bool IsPostgresScheme(std::string_view scheme) {
 // `url`, a postgresql:// URL, with its scheme in lower case: libpq recognises no other spelling.
 std::string LowerCaseScheme(std::string_view url) {
   const std::string_view scheme = UrlScheme(url);
-  std::string out;
-  for (char c : scheme) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  out += url.substr(scheme.size());
-  return out;
+  return AsciiLower(scheme) + std::string(url.substr(scheme.size()));
 }
 
 }  // namespace
+
+Status CheckPageSize(int limit) {
+  if (limit >= 1 && limit <= kMaxPageSize) return Status::Ok();
+  return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxPageSize));
+}
 
 Result<PackedSnapshot> Store::GetPackedSnapshot(std::string_view /*id*/) {
   return Status::Internal("Failed to load snapshot", "this backend keeps no message blocks");

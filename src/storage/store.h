@@ -41,9 +41,17 @@ struct ListPosition {
   std::int64_t seq = 0;
 };
 
+// The most tasks or schedules one page of a list holds (TaskQuery::limit, ScheduleQuery::limit,
+// and the API's `limit` parameter).
+inline constexpr int kMaxPageSize = 100;
+
+// Ok if `limit` is a page size from 1 to kMaxPageSize; else kInvalidArgument "limit must be between 1
+// and 100". Every backend's list checks its query with it.
+Status CheckPageSize(int limit);
+
 struct TaskQuery {
   std::string owner_id;
-  int limit = 20;                     // 1..100
+  int limit = 20;                     // 1..kMaxPageSize
   std::optional<ListPosition> after;  // start strictly after this position
   std::optional<TaskStatus> status;
   std::optional<Visibility> visibility;
@@ -61,7 +69,7 @@ struct TaskPage {
 // One page of a user's schedules, newest first, as TaskQuery and TaskPage page tasks.
 struct ScheduleQuery {
   std::string owner_id;
-  int limit = 20;                     // 1..100
+  int limit = 20;                     // 1..kMaxPageSize
   std::optional<ListPosition> after;  // start strictly after this position
   std::optional<ScheduleStatus> status;
 };

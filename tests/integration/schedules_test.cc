@@ -1,7 +1,7 @@
 // The Schedules API and the scheduler against the real server, with time driven through the hidden
-// `serve --scheduler-clock-file` hook: a schedule created over HTTP produces its tasks on time, and
-// every view of those tasks (list, owner GET, the share endpoint and the share page) carries a
-// ScheduleInfo that follows the schedule and the task's own execution.
+// `serve --clock-file` hook (one node pair below uses its older name, --scheduler-clock-file): a schedule
+// created over HTTP produces its tasks on time, and every view of those tasks (list, owner GET, the share
+// endpoint and the share page) carries a ScheduleInfo that follows the schedule and the task's own execution.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -30,7 +30,7 @@ class SchedulesTest : public ::testing::Test {
     clock_dir_ = std::make_unique<TempDir>();
     SetClock("2030-01-31T08:00:00Z");
     server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"--scheduler-clock-file", (clock_dir_->path() / "clock").string()});
+        std::vector<std::string>{"--clock-file", (clock_dir_->path() / "clock").string()});
     server_->Start();
     owner_ = server_->AddUser("owner@schedules.test", "red");
     teammate_ = server_->AddUser("mate@schedules.test", "red");
@@ -341,6 +341,7 @@ TEST(SchedulesOnPostgresTest, TwoNodesMakeOneTaskPerDueTime) {
     std::filesystem::rename(dir.path() / "clock.tmp", clock);
   };
   set_clock("2031-06-01T07:30:00Z");
+  // The flag's older name, which still works.
   const std::vector<std::string> args{"--scheduler-clock-file", clock.string()};
   ServerProcess a(args, db.url());
   ServerProcess b(args, db.url());

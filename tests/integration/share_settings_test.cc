@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/time.h"
@@ -99,41 +99,74 @@ TEST_F(ShareSettingsTest, PinnedLinksHideLaterMessagesUntilPinnedAgain) {
   EXPECT_EQ(Shown(id).size(), 4u);
 }
 
-TEST_F(ShareSettingsTest, ExpiredLinksAnswer403OnJsonAndPageEvenWhenCached) {
-  const std::string id = NewTask("public", "the-expiring-transcript");
-  const UnixMicros expires_at = NowMicros() + 2'000'000;
-  const json::object share =
-      PutOk(id, R"({"visibility": "public", "expires_at": ")" + FormatRfc3339(expires_at) + R"("})");
-  EXPECT_EQ(share.at("expires_at").as_string(), FormatRfc3339(expires_at));
-  EXPECT_FALSE(share.at("expired").as_bool());
+// Expiry is judged by the server's clock, which the test moves past the link's expires_at (serve
+// --clock-file) instead of waiting for it.
+TEST(ShareExpiryTest, ExpiredLinksAnswer403OnJsonAndPageEvenWhenCached) {
+  TempDir clock_dir;
+  const auto set_clock = [&clock_dir](UnixMicros t) {
+    const auto tmp = clock_dir.path() / "clock.tmp";
+    std::ofstream(tmp) << FormatRfc3339(t) << "\n";
+    std::filesystem::rename(tmp, clock_dir.path() / "clock");
+  };
+  constexpr UnixMicros kStart = 1'900'000'000'000'000;  // 2030-03-17, ahead of the wall clock
+  set_clock(kStart);
+  ServerProcess server({"--clock-file", (clock_dir.path() / "clock").string()});
+  server.Start();
+  const std::string owner = server.AddUser("owner@expiry.test");
+  const std::string other = server.AddUser("other@expiry.test");
+  HttpClient client(server.port());
+  const json::value created =
+      ExpectJson(client.Post("/api/v1/tasks",
+                             R"({"visibility": "public", "task": "the-expiring-transcript"})", Auth(owner)),
+                 202);
+  const std::string id(created.at("id").as_string());
+  const std::string share = "/api/v1/tasks/" + id + "/share";
+  const UnixMicros expires_at = kStart + 3'600'000'000;
+  const json::value put = ExpectJson(
+      client.Request("PUT", share,
+                     R"({"visibility": "public", "expires_at": ")" + FormatRfc3339(expires_at) + R"("})",
+                     Auth(owner)),
+      200);
+  EXPECT_EQ(put.at("share").at("expires_at").as_string(), FormatRfc3339(expires_at));
+  EXPECT_FALSE(put.at("share").at("expired").as_bool());
 
-  // Fill the cache. Whether these come before the expiry depends on the machine's load; what must
-  // hold is that an answer received before expires_at is the 200.
-  const Response before = Client().Get(Share(id));
-  const Response page_before = Client().Get("/share/" + id);
-  if (NowMicros() < expires_at) {
-    ASSERT_EQ(before.status, 200) << before.body;
-    EXPECT_EQ(page_before.status, 200);
-    EXPECT_EQ(before.Header("cache-control"), "no-cache") << "intermediaries must ask again before reuse";
-  }
+  // Fill the cache, then move the clock to just before the expiry: still the cached 200.
+  const Response before = client.Get(share);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(before.Header("cache-control"), "no-cache") << "intermediaries must ask again before reuse";
+  EXPECT_EQ(client.Get("/share/" + id).status, 200);
+  set_clock(expires_at - 1);
+  EXPECT_EQ(client.Get(share).status, 200);
+  EXPECT_EQ(client.Get("/share/" + id).status, 200);
 
-  while (NowMicros() <= expires_at) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  const Response expired = Client().Get(Share(id));
+  set_clock(expires_at);
+  const Response expired = client.Get(share);
   EXPECT_TRUE(IsError(expired, 403, "This share link has expired"));
   EXPECT_EQ(expired.body.find("the-expiring-transcript"), std::string::npos);
-  const Response revalidated = Client().Get(Share(id), {{"If-None-Match", before.Header("etag")}});
+  const Response revalidated = client.Get(share, {{"If-None-Match", before.Header("etag")}});
   EXPECT_TRUE(IsError(revalidated, 403, "This share link has expired")) << "never a 304 for an expired link";
-  const Response page = Client().Get("/share/" + id);
+  const Response page = client.Get("/share/" + id);
   EXPECT_EQ(page.status, 403);
   EXPECT_NE(page.body.find("expired"), std::string::npos);
   EXPECT_EQ(page.body.find("the-expiring-transcript"), std::string::npos);
-  EXPECT_EQ(Client().Get("/api/v1/tasks/" + id, Auth(other_key_)).status, 403);
-  EXPECT_EQ(Client().Get("/api/v1/tasks/" + id, Auth(owner_key_)).status, 200);
-  EXPECT_TRUE(Settings(id).at("expired").as_bool());
+  EXPECT_EQ(client.Get("/api/v1/tasks/" + id, Auth(other)).status, 403);
+  EXPECT_EQ(client.Get("/api/v1/tasks/" + id, Auth(owner)).status, 200);
+  EXPECT_TRUE(
+      ExpectJson(client.Get(share + "/settings", Auth(owner)), 200).at("share").at("expired").as_bool());
+  const json::value listed = ExpectJson(client.Get("/api/v1/tasks?shared=true", Auth(owner)), 200);
+  ASSERT_EQ(listed.at("tasks").as_array().size(), 1u);
+  EXPECT_TRUE(listed.at("tasks").at(0).at("share").at("expired").as_bool());
+  // An expiry before the server's time is refused, though it is ahead of the wall clock.
+  EXPECT_TRUE(IsError(client.Request("PUT", share,
+                                     R"({"visibility": "public", "expires_at": ")" +
+                                         FormatRfc3339(expires_at - 1'000'000) + R"("})",
+                                     Auth(owner)),
+                      400));
 
   // A new PUT without an expiry opens the same link again.
-  PutOk(id, R"({"visibility": "public"})");
-  EXPECT_EQ(Client().Get(Share(id)).status, 200);
+  ExpectJson(client.Request("PUT", share, R"({"visibility": "public"})", Auth(owner)), 200);
+  EXPECT_EQ(client.Get(share).status, 200);
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 TEST_F(ShareSettingsTest, ShowCreatorPutsCreatedByIntoTheAnonymousView) {

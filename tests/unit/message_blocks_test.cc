@@ -269,9 +269,9 @@ class SharedBlocksTest : public SqliteBlocksTest {
  protected:
   // The body LoadReaderView gives an anonymous reader, and the one LoadSharedBlocks' gives (or "declined").
   std::pair<std::string, std::string> Bodies(const std::string& id) {
-    auto rows = api::LoadReaderView(*store_, redactors_, id, nullptr);
+    auto rows = api::LoadReaderView(*store_, redactors_, id, nullptr, NowMicros());
     EXPECT_OK(rows);
-    auto blocks = api::LoadSharedBlocks(*store_, redactors_, id);
+    auto blocks = api::LoadSharedBlocks(*store_, redactors_, id, NowMicros());
     EXPECT_OK(blocks);
     if (!rows.ok() || !blocks.ok()) return {};
     if (!*blocks) return {SharedTaskBody(rows->snapshot), "declined"};
@@ -340,10 +340,10 @@ TEST_F(SharedBlocksTest, ATitleIsRedactedInTheBlocksViewToo) {
 
 TEST_F(SharedBlocksTest, ErrorsAreThoseOfTheRowsView) {
   const std::string id = NewTask({Unkeyed("x")});
-  auto blocks = api::LoadSharedBlocks(*store_, redactors_, id);
+  auto blocks = api::LoadSharedBlocks(*store_, redactors_, id, NowMicros());
   EXPECT_EQ(StatusOf(blocks).code(), Code::kForbidden);
   EXPECT_EQ(StatusOf(blocks).message(), "Task is not shared");
-  blocks = api::LoadSharedBlocks(*store_, redactors_, NewUuidV4());
+  blocks = api::LoadSharedBlocks(*store_, redactors_, NewUuidV4(), NowMicros());
   EXPECT_EQ(StatusOf(blocks).code(), Code::kNotFound);
   EXPECT_EQ(StatusOf(blocks).message(), "Task not found");
   Share(id, ShareMode::kLive, true);
@@ -352,7 +352,7 @@ TEST_F(SharedBlocksTest, ErrorsAreThoseOfTheRowsView) {
           "UPDATE message_blocks SET checksum = checksum + 1 WHERE task_seq = (SELECT seq FROM tasks WHERE "
           "id = '" +
           id + "')");
-  blocks = api::LoadSharedBlocks(*store_, redactors_, id);
+  blocks = api::LoadSharedBlocks(*store_, redactors_, id, NowMicros());
   EXPECT_EQ(StatusOf(blocks).code(), Code::kInternal);
   EXPECT_EQ(StatusOf(blocks).message(), "Failed to load snapshot");
 }

@@ -55,9 +55,9 @@ class ReaderViewTest : public StoreTest {
     return task.id;
   }
 
-  Result<api::ReaderView> View(const std::string& id, const User* reader) {
+  Result<api::ReaderView> View(const std::string& id, const User* reader, UnixMicros now = NowMicros()) {
     secrets::ViewRedactors redactors(box_.get());
-    return api::LoadReaderView(store(), redactors, id, reader);
+    return api::LoadReaderView(store(), redactors, id, reader, now);
   }
 
   // The GET /api/v1/tasks/{id} body a reader gets.
@@ -157,6 +157,24 @@ TEST_P(ReaderViewTest, ThePinAndTheShowCreatorSettingHoldForSignedInReaders) {
   auto mine = View(id, &owner_);
   ASSERT_OK(mine);
   EXPECT_EQ(mine->snapshot.messages.size(), 2u);
+}
+
+// The link's expiry is judged at the time the caller gives (the server's clock), not the wall clock:
+// a link that expired long ago by the wall clock opens at a `now` before its expires_at.
+TEST_P(ReaderViewTest, ALinkExpiresAtTheTimeTheCallerGives) {
+  const std::string id = MakeTask(Visibility::kPublic);
+  constexpr UnixMicros kExpiresAt = 1'000'000'000'000'000;  // 2001-09-09, long past
+  ShareRequest request;
+  request.visibility = Visibility::kPublic;
+  request.expires_at = kExpiresAt;
+  ASSERT_OK(store().ShareTask(id, request, 3000));
+  for (const User* reader : std::initializer_list<const User*>{nullptr, &mate_}) {
+    EXPECT_TRUE(View(id, reader, kExpiresAt - 1).ok());
+    const Status expired = StatusOf(View(id, reader, kExpiresAt));
+    EXPECT_EQ(expired.code(), Code::kForbidden);
+    EXPECT_EQ(expired.message(), "This share link has expired");
+  }
+  EXPECT_TRUE(View(id, &owner_, kExpiresAt + 1).ok()) << "the owner reads it whatever the time";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReaderViewTest, ::testing::ValuesIn(Backends()),

@@ -124,6 +124,24 @@ TEST(ResponseCacheTest, MissFillHit) {
   EXPECT_EQ(cache.stats().misses, 1u);
 }
 
+// A response with an expires_at is served until the cache's clock reaches it, whatever the wall clock
+// says (the expiry here is long past by the wall clock).
+TEST(ResponseCacheTest, AResponseExpiresByTheCachesClock) {
+  constexpr std::int64_t kExpiresAt = 1'000'000'000'000'000;
+  ManualClock clock(kExpiresAt - 2);
+  ResponseCache cache(1 << 20, 1, &clock);
+  const std::string id = Id(1);
+  const Response r = CachedResponse::Make(200, "application/json", "{}", CachedResponse::Policy::kRevalidate,
+                                          {}, kExpiresAt);
+  FillNow(cache, id, CachedView::kShareJson, r);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), r);
+  clock.Set(kExpiresAt - 1);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), r);
+  clock.Set(kExpiresAt);
+  EXPECT_EQ(cache.Get(id, CachedView::kShareJson), nullptr);
+  EXPECT_EQ(cache.Peek(id, CachedView::kShareJson), nullptr);
+}
+
 TEST(ResponseCacheTest, NullResponseIsNotStored) {
   ResponseCache cache(1 << 20);
   FillNow(cache, Id(1), CachedView::kShareJson, nullptr);

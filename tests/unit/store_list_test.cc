@@ -95,6 +95,28 @@ TEST_P(StoreListTest, EveryFilterAloneAndCombinedReturnsExactlyItsTasksAcrossPag
   }
 }
 
+// One page size rule for both lists on every backend: 1 to kMaxPageSize rows.
+TEST_P(StoreListTest, PageSizesOutsideOneToTheMaximumAreRefusedByBothLists) {
+  const User owner = AddUser("a@example.com");
+  ScheduleQuery schedules;
+  schedules.owner_id = owner.id;
+  for (int limit : {0, -1, kMaxPageSize + 1}) {
+    SCOPED_TRACE(limit);
+    const Status tasks = StatusOf(store().ListTasks(OwnedBy(owner.id, limit)));
+    EXPECT_EQ(tasks.code(), Code::kInvalidArgument);
+    EXPECT_EQ(tasks.message(), "limit must be between 1 and 100");
+    schedules.limit = limit;
+    const Status listed = StatusOf(store().ListSchedules(schedules));
+    EXPECT_EQ(listed.code(), Code::kInvalidArgument);
+    EXPECT_EQ(listed.message(), "limit must be between 1 and 100");
+  }
+  for (int limit : {1, kMaxPageSize}) {
+    EXPECT_TRUE(store().ListTasks(OwnedBy(owner.id, limit)).ok()) << limit;
+    schedules.limit = limit;
+    EXPECT_TRUE(store().ListSchedules(schedules).ok()) << limit;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreListTest, ::testing::ValuesIn(Backends()),
                          [](const auto& info) { return info.param.name; });
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include "common/strings.h"
+
 namespace taskshare::postgres {
 namespace {
 
@@ -26,11 +28,7 @@ bool MeansBusy(std::string_view state) {
 }
 
 // libpq's messages end with a newline.
-std::string Trimmed(const char* message) {
-  std::string text = message != nullptr ? message : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
+std::string Trimmed(const char* message) { return std::string(Trim(message != nullptr ? message : "")); }
 
 }  // namespace
 

@@ -5,14 +5,13 @@
 
 #include "domain/schedule_rules.h"
 #include "storage/postgres/schedule_rows.h"
+#include "storage/store.h"
 #include "storage/task_codec.h"
 
 namespace taskshare::postgres {
 namespace {
 
 using Lease = ConnectionPool::Lease;
-
-constexpr int kMaxListLimit = 100;
 
 // Runs a statement whose rows the caller does not need.
 template <typename... Args>
@@ -165,9 +164,7 @@ Result<Schedule> GetSchedule(ConnectionPool& pool, std::string_view id) {
 }
 
 Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit) {
-    return Status::InvalidArgument("limit must be between 1 and 100");
-  }
+  if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
   const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
   Result<Lease> conn = pool.Acquire();

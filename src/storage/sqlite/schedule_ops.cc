@@ -7,12 +7,11 @@
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/schedule_rows.h"
 #include "storage/sqlite/task_rows.h"
+#include "storage/store.h"
 #include "storage/task_codec.h"
 
 namespace taskshare::sqlite {
 namespace {
-
-constexpr int kMaxListLimit = 100;
 
 constexpr std::string_view kScheduleByIdSql =
     "SELECT " TASKSHARE_SCHEDULE_COLUMNS "WHERE s.id = ?1 AND s.deleted_at IS NULL";
@@ -130,9 +129,7 @@ constexpr std::string_view kListSchedulesSql =
     "AND (?4 IS NULL OR s.status = ?4) ORDER BY s.created_at DESC, s.seq DESC LIMIT ?5";
 
 Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit) {
-    return Status::InvalidArgument("limit must be between 1 and 100");
-  }
+  if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
   const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
   ConnectionPool::Lease conn = pool.Acquire();

@@ -5,13 +5,12 @@
 #include <utility>
 
 #include "storage/sqlite/task_rows.h"
+#include "storage/store.h"
 #include "storage/task_codec.h"
 #include "storage/task_filters.h"
 
 namespace taskshare::sqlite {
 namespace {
-
-constexpr int kMaxListLimit = 100;
 
 // Keyset pagination: rows strictly after (?2, ?3) in (created_at DESC, seq DESC) order, which every
 // index of the list serves directly after its equality columns. The first page binds the largest
@@ -33,9 +32,7 @@ std::string ListTasksSql(const TaskQuery& query) {
 }
 
 Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit) {
-    return Status::InvalidArgument("limit must be between 1 and 100");
-  }
+  if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   const std::optional<TaskQuery> filters = EffectiveFilters(query);
   if (!filters) return TaskPage{};
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();

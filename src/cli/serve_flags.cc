@@ -1,0 +1,194 @@
+#include "cli/serve_flags.h"
+
+#include <arpa/inet.h>
+#include <sched.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <cctype>
+#include <cmath>
+#include <thread>
+
+#include "api/rate_limit.h"
+#include "cli/quota_flags.h"
+#include "common/strings.h"
+
+namespace taskshare::cli {
+namespace {
+
+// The CPUs this process may run on (its affinity mask, as taskset or a cpuset sets it), at least 1.
+int UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+Status BadFlag(std::string_view flag, std::string_view value, std::string_view rule) {
+  return Status::InvalidArgument(std::string(flag) + " " + std::string(rule) + ", got \"" +
+                                 std::string(value) + "\"");
+}
+
+// Ok if `url` is an absolute http or https URL with a host and at most a path.
+Status CheckPublicUrl(std::string_view url) {
+  constexpr std::string_view kRule =
+      "must be an absolute http:// or https:// URL with a host and no user, query or fragment "
+      "(https://share.example.org, or with a path prefix)";
+  const auto parsed = boost::urls::parse_absolute_uri(url);
+  if (!parsed) return BadFlag("--public-url", url, kRule);
+  const std::string_view scheme = parsed->scheme();
+  if (!EqualsIgnoringCase(scheme, "http") && !EqualsIgnoringCase(scheme, "https")) {
+    return BadFlag("--public-url", url, kRule);
+  }
+  if (parsed->encoded_host().empty() || parsed->has_userinfo() || parsed->has_query() ||
+      parsed->has_fragment()) {
+    return BadFlag("--public-url", url, kRule);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = s.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  in6_addr address{};
+  if (inet_pton(AF_INET, host.c_str(), &address) != 1 && inet_pton(AF_INET6, host.c_str(), &address) != 1) {
+    return false;
+  }
+  try {
+    size_t used = 0;
+    const std::string digits = s.substr(colon + 1);
+    if (digits.empty() || !std::isdigit(static_cast<unsigned char>(digits.front()))) return false;
+    const unsigned long p = std::stoul(digits, &used);
+    if (used != digits.size() || p > 65535) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+Status CheckServeFlags(ServeFlags& f) {
+  std::string host;
+  std::uint16_t port = 0;
+  if (!SplitHostPort(f.listen, host, port)) {
+    return BadFlag("--listen", f.listen,
+                   "must be IPV4:PORT or [IPV6]:PORT, the address numeric (port 0 picks a free one)");
+  }
+  if (!f.public_url.empty()) {
+    if (Status s = CheckPublicUrl(f.public_url); !s.ok()) return s;
+    while (f.public_url.ends_with('/')) f.public_url.pop_back();
+  }
+  if (auto bad = api::InvalidTrustedProxies(f.trusted_proxies); !bad.empty()) {
+    return BadFlag("--trusted-proxy", bad.front(), "must be an IP address or a CIDR block");
+  }
+  if (!std::isfinite(f.rate_limit)) {
+    return BadFlag("--rate-limit", std::to_string(f.rate_limit), "must be a number from 0 to 1000000");
+  }
+  if (!std::isfinite(f.rate_burst)) {
+    return BadFlag("--rate-burst", std::to_string(f.rate_burst), "must be a number from 1 to 1000000");
+  }
+  return Status::Ok();
+}
+
+void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
+  flags.threads = UsableCpus();
+  flags.read_threads = UsableCpus();
+  cmd.add_option("--listen", flags.listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  cmd.add_option("--db", flags.db,
+                 "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME "
+                 "for PostgreSQL, which several nodes can share")
+      ->capture_default_str();
+  cmd.add_option("--db-replica", flags.db_replica,
+                 "PostgreSQL only: a read replica (postgresql://...) for share reads that miss the cache; "
+                 "each read is confirmed current on --db, so a lagging replica never shows a revoked task");
+  cmd.add_option("--threads", flags.threads, "Network threads (default: the CPUs the process may run on)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd.add_option("--read-threads", flags.read_threads,
+                 "Threads (each with a database connection) for GET requests not answered from the cache "
+                 "(default: the CPUs the process may run on)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd.add_option("--write-threads", flags.write_threads,
+                 "Threads (each with a database connection) for requests that write")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd.add_option("--network-slice-us", flags.network_slice_us,
+                 "Scheduler slice, in microseconds, that the network threads ask for (Linux 6.12 and later): "
+                 "shorter than the other threads' slices, it lets a network thread that wakes take the CPU at "
+                 "once; 0 keeps the kernel's default")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100'000));
+  cmd.add_option("--public-url", flags.public_url,
+                 "Base URL of printed links, http:// or https:// (default: http://LISTEN)");
+  cmd.add_option("--max-body-bytes", flags.max_body_bytes, "Largest request body; larger ones get 413")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 30));
+  cmd.add_option("--max-header-bytes", flags.max_header_bytes, "Largest request header block; larger get 431")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1024}, std::int64_t{1} << 20));
+  cmd.add_option("--idle-timeout", flags.idle_timeout,
+                 "Seconds a keep-alive connection may wait for a request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd.add_option("--request-timeout", flags.request_timeout,
+                 "Seconds to receive a whole request once it has begun (and to send a response)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  cmd.add_option("--max-connections", flags.max_connections,
+                 "Open connections at most; more are closed as soon as accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  cmd.add_option("--shutdown-grace", flags.shutdown_grace,
+                 "Seconds requests in flight get to finish after SIGTERM or SIGINT")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+  cmd.add_option("--cache-bytes", flags.cache_bytes,
+                 "Memory budget of the share response cache, at most 1 TiB; 0 disables it")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, kMaxCacheBytes));
+  cmd.add_flag("--index-public", flags.index_public,
+               "Let search engines index the pages of public tasks (unlisted ones are never indexed)");
+  cmd.add_option("--access-log", flags.access_log,
+                 "Where JSON access log lines go: stderr, off, or a file path")
+      ->capture_default_str();
+  cmd.add_flag("--metrics-public", flags.metrics_public,
+               "Serve /metrics to anyone (by default it needs an admin's API key)");
+  cmd.add_option(
+         "--sharing", flags.sharing,
+         "on: share links follow the switch stored in the database (admins set it at "
+         "/api/v1/admin/sharing); off: this node answers every share link with 403 whatever is stored")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd.add_option("--rate-limit", flags.rate_limit,
+                 "Share requests per second each client address may make on average; 0 turns limiting off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd.add_option("--rate-burst", flags.rate_burst, "Share requests a client address may make at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  cmd.add_option("--trusted-proxy", flags.trusted_proxies,
+                 "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
+  // Not checked here: a key file that is missing or unreadable is found when it is read (exit 1).
+  cmd.add_option("--secrets-key-file", flags.secrets_key_file,
+                 "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32), "
+                 "private to its owner (chmod 600); "
+                 "else the TASKSHARE_SECRETS_KEY environment variable; without either, secrets are off");
+  AddQuotaFlags(cmd, flags.quotas);
+  // No group: left out of --help. docs/testing.md.
+  cmd.add_option("--clock-file,--scheduler-clock-file", flags.clock_file,
+                 "Tests only: read the current time (RFC 3339) from this file")
+      ->group("");
+  cmd.add_option("--view-flush-ms", flags.view_flush_ms,
+                 "Tests only: milliseconds between flushes of share view counts to the database")
+      ->check(CLI::Range(10, 86'400'000))
+      ->group("");
+}
+
+}  // namespace taskshare::cli

@@ -18,7 +18,7 @@ constexpr std::size_t kMostPackedBytes = 256 << 10;
 BuiltResponse ErrorBuilt(const Status& status) {
   Response error = ErrorResponse(status);
   return {CachedResponse::Make(error.status, kJson, std::move(error.body), CachedResponse::Policy::kNoStore),
-          status.code() == Code::kForbidden,
+          {},
           {}};
 }
 
@@ -31,7 +31,6 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   body.append(head).append(view.joined).append(kSharedTaskBodyTail);
   BuiltResponse built{CachedResponse::Make(200, kJson, std::move(body), CachedResponse::Policy::kRevalidate,
                                            {}, ShareCacheExpiry(view.task)),
-                      true,
                       {},
                       SecretsOf(view.task)};
   std::size_t packed_bytes = head.size() + kSharedTaskBodyTail.size() + view.blocks.size();
@@ -62,7 +61,6 @@ BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, c
   return {
       CachedResponse::Make(200, kJson, SharedTaskBody(view->snapshot), CachedResponse::Policy::kRevalidate,
                            {}, ShareCacheExpiry(view->snapshot.task)),
-      true,
       {},
       SecretsOf(view->snapshot.task)};
 }

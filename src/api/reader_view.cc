@@ -187,4 +187,33 @@ Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::View
   return std::optional<SharedBlocks>(std::move(view));
 }
 
+Result<AnonymousView> LoadAnonymousView(Store& store, secrets::ViewRedactors& redactors,
+                                        const std::string& id) {
+  const RedactorOf redactor_of = RedactorsOf(store, redactors);
+  const UnixMicros now = NowMicros();
+  AnonymousView out;
+  if (!store.KeepsMessageBlocks()) {
+    auto snapshot = store.GetSnapshot(id);
+    if (!snapshot.ok()) return ReadError(snapshot.status());
+    out.rows.snapshot = std::move(*snapshot);
+    if (Status s = ShowRows(out.rows, nullptr, now, redactor_of); !s.ok()) return s;
+    return out;
+  }
+  auto packed = store.GetPackedSnapshot(id);
+  if (!packed.ok()) return ReadError(packed.status());
+  SharedBlocks view{packed->task, {}, std::move(packed->blocks)};
+  auto served = ShowBlocks(id, view, now, redactor_of);
+  if (!served.ok()) return served.status();
+  if (*served) {
+    out.blocks = std::move(view);
+    return out;
+  }
+  // Declined: the rows from the blocks already read (cut at the pin, if they were, which the rows'
+  // own cut then leaves as it is), never a second read.
+  out.rows.snapshot.task = std::move(packed->task);
+  if (Status s = UnpackMessages(id, view.blocks, out.rows.snapshot); !s.ok()) return ReadError(s);
+  if (Status s = ShowRows(out.rows, nullptr, now, redactor_of); !s.ok()) return s;
+  return out;
+}
+
 }  // namespace taskshare::api

@@ -107,6 +107,17 @@ struct SharedBlocks {
 Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
                                                      const std::string& id);
 
+// The anonymous share view of task `id` from one read of the store: when the store keeps message
+// blocks, LoadSharedBlocks' view (`blocks`) if they serve as stored, and otherwise the rows view
+// (`rows`, as LoadReaderView(store, redactors, id, nullptr) gives it) made from the messages of the
+// same blocks; when it keeps none, the rows view from Store::GetSnapshot. Errors as LoadReaderView's.
+struct AnonymousView {
+  std::optional<SharedBlocks> blocks;
+  ReaderView rows;  // the view when `blocks` is empty
+};
+Result<AnonymousView> LoadAnonymousView(Store& store, secrets::ViewRedactors& redactors,
+                                        const std::string& id);
+
 // Redacts, with `redactor`, every field of `snapshot` that a reader can see (the list above). A
 // message the snapshot marks as needing no redaction (its stored verdict under the current built-in
 // rules) is not scanned again when `redactor` is the built-in rules alone.

@@ -51,18 +51,14 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
 }
 
 BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, const std::string& id) {
-  if (store.KeepsMessageBlocks()) {
-    auto blocks = LoadSharedBlocks(store, redactors, id);
-    if (!blocks.ok()) return ErrorBuilt(blocks.status());
-    if (*blocks) return BuiltFromBlocks(std::move(**blocks));
-  }
-  auto view = LoadReaderView(store, redactors, id, nullptr);
+  auto view = LoadAnonymousView(store, redactors, id);
   if (!view.ok()) return ErrorBuilt(view.status());
-  return {
-      CachedResponse::Make(200, kJson, SharedTaskBody(view->snapshot), CachedResponse::Policy::kRevalidate,
-                           {}, ShareCacheExpiry(view->snapshot.task)),
-      {},
-      SecretsOf(view->snapshot.task)};
+  if (view->blocks) return BuiltFromBlocks(std::move(*view->blocks));
+  const TaskSnapshot& shown = view->rows.snapshot;
+  return {CachedResponse::Make(200, kJson, SharedTaskBody(shown), CachedResponse::Policy::kRevalidate, {},
+                               ShareCacheExpiry(shown.task)),
+          {},
+          SecretsOf(shown.task)};
 }
 
 }  // namespace

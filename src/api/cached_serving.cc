@@ -61,7 +61,7 @@ BuiltResponse BuildOnce(const ResponseCache& cache, CachedView view, const std::
   if (auto running = InFlight().JoinOrStart(key, mine)) {
     const BuiltResponse& built = running->result.get();
     // The packed body stays with the builder, which fills the cache with it.
-    return {built.response, built.cacheable, {}, {}};
+    return {built.response, {}, {}};
   }
   BuiltResponse built;
   try {
@@ -71,7 +71,7 @@ BuiltResponse BuildOnce(const ResponseCache& cache, CachedView view, const std::
     InFlight().Finish(key, mine);
     throw;
   }
-  promise.set_value({built.response, built.cacheable, {}, {}});
+  promise.set_value({built.response, {}, {}});
   InFlight().Finish(key, mine);
   return built;
 }
@@ -85,6 +85,8 @@ bool NeedsGzip(const CachedResponse& cached, const Request& request) {
 }
 
 }  // namespace
+
+bool Cacheable(int http_status) { return http_status == 200 || http_status == 403; }
 
 std::optional<Response> ServeFromCache(ResponseCache& cache, CachedView view, std::string_view id,
                                        const Request& request) {
@@ -103,7 +105,7 @@ Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::str
   SecretsUsed secrets;
   if (!cached) {
     BuiltResponse built = BuildOnce(cache, view, id, ticket, build);
-    if (!built.cacheable) return Serve(std::move(built.response), request);
+    if (!Cacheable(built.response->status())) return Serve(std::move(built.response), request);
     cached = std::move(built.response);
     packed = std::move(built.packed);
     secrets = std::move(built.secrets);

@@ -15,12 +15,15 @@
 
 namespace taskshare::api {
 
-// What a view's builder made from the store: the response, and whether it may be cached (the 200 and
-// the 403 of a task are fixed until the next write; a 404 or a 500 is not kept). With `packed` set, the
-// cache keeps the response's body in that form (CachedResponse::Packed) rather than as it is.
+// Which of a view's answers the cache keeps (ResponseCache), the one place that decides it: the 200 and
+// the 403 (not shared, expired) of a task are fixed until the next write to it, or until the expiry
+// the 200 carries; a 400, 404, 429 or 5xx is about the request or this moment and is never kept.
+bool Cacheable(int http_status);
+
+// What a view's builder made from the store. With `packed` set, the cache keeps the response's body in
+// that form (CachedResponse::Packed) rather than as it is. Whether it is kept is Cacheable's call.
 struct BuiltResponse {
   std::shared_ptr<const CachedResponse> response;
-  bool cacheable = false;
   PackedBody packed;
   // The owner's secrets the response was redacted with (ResponseCache::InvalidateSecret evicts it
   // when one of them is written).
@@ -42,7 +45,7 @@ std::optional<Response> ServeFromCache(ResponseCache& cache, CachedView view, st
                                        const Request& request);
 
 // The `view` of task `id` served to `request`, built by `build` (which may block) on a miss and cached
-// when cacheable. `id` must be canonical. Concurrent misses of one view share one build: a request
+// when Cacheable. `id` must be canonical. Concurrent misses of one view share one build: a request
 // that misses while another builds the same view of the same id (with no write to it in between)
 // waits for that build's response instead of building its own.
 Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::string& id,

@@ -87,28 +87,33 @@ int HttpStatus(Code code) {
   return 500;
 }
 
-Response ErrorResponse(const Status& status, int http_status) {
+HttpError ToHttpError(const Status& status, int http_status) {
   const ErrorKind k = KindOf(status.code());
-  const int code = http_status != 0 ? http_status : HttpStatus(status.code());
-  const std::string message = JsonSafe(status.message());
-  boost::json::object o;
-  o["error"] = message;
-  o["code"] = k.code;
-  o["kind"] = k.kind;
-  o["message"] = std::string(k.kind) + ": " + message;
-  if (code >= 500) {
+  HttpError e{http_status != 0 ? http_status : HttpStatus(status.code()), k.code, k.kind,
+              JsonSafe(status.message()), {}};
+  if (e.status >= 500) {
     // The request's own id when there is one, so that the access log line carries the same.
     const std::string_view request_id = CurrentRequestId();
-    std::string error_id = request_id.empty() ? NewErrorId() : std::string(request_id);
-    LogError("error_id=" + error_id + " status=" + std::to_string(code) + " " + status.message() +
+    e.error_id = request_id.empty() ? NewErrorId() : std::string(request_id);
+    LogError("error_id=" + e.error_id + " status=" + std::to_string(e.status) + " " + status.message() +
              (status.detail().empty() ? "" : ": " + status.detail()));
-    o["error_id"] = std::move(error_id);
   }
-  Response r = JsonResponse(boost::json::serialize(o), code);
+  return e;
+}
+
+Response ErrorResponse(const Status& status, int http_status) {
+  HttpError e = ToHttpError(status, http_status);
+  boost::json::object o;
+  o["error"] = e.message;
+  o["code"] = e.code;
+  o["kind"] = e.kind;
+  o["message"] = std::string(e.kind) + ": " + e.message;
+  if (!e.error_id.empty()) o["error_id"] = std::move(e.error_id);
+  Response r = JsonResponse(boost::json::serialize(o), e.status);
   r.limit = status.limit();
   // An error is about this moment: a task refused now may be shared a minute later.
   r.headers.emplace_back("Cache-Control", "no-store");
-  if (code == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
 

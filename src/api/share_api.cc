@@ -18,7 +18,7 @@ constexpr std::size_t kMostPackedBytes = 256 << 10;
 BuiltResponse ErrorBuilt(const Status& status) {
   Response error = ErrorResponse(status);
   return {CachedResponse::Make(error.status, kJson, std::move(error.body), CachedResponse::Policy::kNoStore),
-          status.code() == Code::kForbidden,
+          {},
           {}};
 }
 
@@ -31,7 +31,6 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
   body.append(head).append(view.joined).append(kSharedTaskBodyTail);
   BuiltResponse built{CachedResponse::Make(200, kJson, std::move(body), CachedResponse::Policy::kRevalidate,
                                            {}, ShareCacheExpiry(view.task)),
-                      true,
                       {},
                       SecretsOf(view.task)};
   std::size_t packed_bytes = head.size() + kSharedTaskBodyTail.size() + view.blocks.size();
@@ -53,19 +52,14 @@ BuiltResponse BuiltFromBlocks(SharedBlocks view) {
 
 BuiltResponse BuildSharedTask(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
                               UnixMicros now) {
-  if (store.KeepsMessageBlocks()) {
-    auto blocks = LoadSharedBlocks(store, redactors, id, now);
-    if (!blocks.ok()) return ErrorBuilt(blocks.status());
-    if (*blocks) return BuiltFromBlocks(std::move(**blocks));
-  }
-  auto view = LoadReaderView(store, redactors, id, nullptr, now);
+  auto view = LoadAnonymousView(store, redactors, id, now);
   if (!view.ok()) return ErrorBuilt(view.status());
-  return {
-      CachedResponse::Make(200, kJson, SharedTaskBody(view->snapshot), CachedResponse::Policy::kRevalidate,
-                           {}, ShareCacheExpiry(view->snapshot.task)),
-      true,
-      {},
-      SecretsOf(view->snapshot.task)};
+  if (view->blocks) return BuiltFromBlocks(std::move(*view->blocks));
+  const TaskSnapshot& shown = view->rows.snapshot;
+  return {CachedResponse::Make(200, kJson, SharedTaskBody(shown), CachedResponse::Policy::kRevalidate, {},
+                               ShareCacheExpiry(shown.task)),
+          {},
+          SecretsOf(shown.task)};
 }
 
 }  // namespace

@@ -27,9 +27,9 @@ std::optional<Response> GetSharedTaskCached(ResponseCache& cache, const Request&
                                             std::string_view id);
 
 // The full path (blocking on a miss): 200 SharedTaskResponse; 400 for a malformed id; 403, 404, 500 or
-// 503 as LoadReaderView (api/reader_view.h) decides for an anonymous reader, in the spec's
-// ErrorResponse shape. `now` is the server's time (common/clock.h), which the link's expiry is checked
-// against.
+// 503 as ShowTask (api/reader_view.h) decides for an anonymous reader, from the message blocks when
+// the store keeps them and they serve, from the rows otherwise, in the spec's ErrorResponse shape.
+// `now` is the server's time (common/clock.h), which the link's expiry is checked against.
 Response GetSharedTask(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                        const Request& request, std::string_view raw_id, UnixMicros now);
 

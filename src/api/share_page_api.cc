@@ -1,13 +1,11 @@
 #include "api/share_page_api.h"
 
 #include "api/cached_serving.h"
+#include "api/errors.h"
 #include "api/negotiation.h"
 #include "api/reader_view.h"
 #include "api/share_api.h"
 #include "common/ids.h"
-#include "common/log.h"
-#include "common/request_id.h"
-#include "domain/share_view.h"
 
 namespace taskshare::api {
 namespace {
@@ -25,52 +23,40 @@ std::string PageHeaders(bool index) {
   return h;
 }
 
-// `extra_headers`: complete header lines added to the page's own (e.g. "Retry-After: 2\r\n").
+// The heading of an error page: the page's words for what ToHttpError decided.
+std::string_view PageTitle(const Status& status, int http_status) {
+  switch (http_status) {
+    case 400:
+      return "Not a share link";
+    case 403:
+      return status.reason() == Reason::kShareExpired ? "This link has expired" : "This task is not shared";
+    case 404:
+      return "Task not found";
+    case 429:
+      return "Too many requests";
+    case 503:
+      return "Temporarily unavailable";
+    default:
+      return "Something went wrong";
+  }
+}
+
+// The styled page of an error, with the status and error id of the JSON endpoints' ErrorResponse
+// (api/errors.h). `extra_headers`: complete header lines added to the page's own (e.g. "Retry-After:
+// 2\r\n").
 BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
                         std::string_view extra_headers = {}) {
-  int code = 500;
-  std::string title = "Something went wrong";
-  std::string message = status.message();
-  switch (status.code()) {
-    case Code::kInvalidArgument:
-      code = 400;
-      title = "Not a share link";
-      break;
-    case Code::kForbidden:
-      code = 403;
-      title = message == kShareExpiredMessage ? "This link has expired" : "This task is not shared";
-      break;
-    case Code::kNotFound:
-      code = 404;
-      title = "Task not found";
-      break;
-    case Code::kUnavailable:
-      code = 503;
-      title = "Temporarily unavailable";
-      if (!status.detail().empty()) {
-        LogError("share page unavailable: " + status.message() + ": " + status.detail());
-      }
-      break;
-    case Code::kRateLimited:
-      code = 429;
-      title = "Too many requests";
-      break;
-    default: {
-      const std::string_view request_id = CurrentRequestId();
-      const std::string error_id = request_id.empty() ? NewErrorId() : std::string(request_id);
-      LogError("error_id=" + error_id + " status=500 " + status.message() +
-               (status.detail().empty() ? "" : ": " + status.detail()));
-      message += " (error id " + error_id + ")";
-      break;
-    }
-  }
+  const HttpError error = ToHttpError(status);
+  std::string message = error.message;
+  if (!error.error_id.empty()) message += " (error id " + error.error_id + ")";
   web::PageOptions noindex = options;
   noindex.index = false;
-  return {
-      CachedResponse::Make(code, kHtml, web::RenderErrorPage(code, title, message, noindex),
-                           CachedResponse::Policy::kNoStore, PageHeaders(false) + std::string(extra_headers)),
-      code == 403,
-      {}};
+  return {CachedResponse::Make(
+              error.status, kHtml,
+              web::RenderErrorPage(error.status, PageTitle(status, error.status), message, noindex),
+              CachedResponse::Policy::kNoStore, PageHeaders(false) + std::string(extra_headers)),
+          {},
+          {}};
 }
 
 BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const web::PageOptions& options,
@@ -84,7 +70,6 @@ BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const w
   return {CachedResponse::Make(200, kHtml, web::RenderSharePage(view->snapshot, page),
                                CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
                                ShareCacheExpiry(task)),
-          true,
           {},
           SecretsOf(task)};
 }

@@ -34,7 +34,7 @@ Response ListTasks(Store& store, const User& caller, const QueryParams& params, 
 Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id);
 
 // GET /api/v1/tasks/{id}: 200 {"task", "messages", "read_only"} for callers who may read it, as
-// LoadReaderView (api/reader_view.h) decides: the owner gets the original, anyone else the share view
+// ShowTask (api/reader_view.h) decides: the owner gets the original, anyone else the share view
 // (redacted, cut at the pin, 403 once a shared task's link has expired, no secret_names), redacted
 // with a redactor from `redactors`; `now` as for LoadReaderView.
 Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,

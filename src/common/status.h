@@ -30,6 +30,14 @@ enum class Code {
   kInternal,          // a bug or corrupt data (500)
 };
 
+// Why a request was refused, where a caller must tell refusals of one code apart (the share page's
+// title says whether a link has expired). A value to compare, never the message. kNone for most.
+enum class Reason {
+  kNone,
+  kNotShared,     // kForbidden: the task is not public or unlisted (never shared, or revoked)
+  kShareExpired,  // kForbidden: the share link's expires_at has passed
+};
+
 class Status {
  public:
   Status() = default;  // ok
@@ -37,7 +45,11 @@ class Status {
   static Status Ok() { return {}; }
   static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
   static Status Unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
-  static Status Forbidden(std::string msg) { return {Code::kForbidden, std::move(msg)}; }
+  static Status Forbidden(std::string msg, Reason reason = Reason::kNone) {
+    Status s(Code::kForbidden, std::move(msg));
+    s.reason_ = reason;
+    return s;
+  }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   // `limit`, when set, names the quota that refused (domain/quotas.h, LimitName): a string literal.
@@ -62,6 +74,8 @@ class Status {
   const std::string& detail() const { return detail_; }
   // The quota that refused the request (domain/quotas.h, LimitName), or empty.
   std::string_view limit() const { return limit_; }
+  // Why, when the code alone does not say (see Reason); kNone otherwise.
+  Reason reason() const { return reason_; }
 
  private:
   Status(Code code, std::string message, std::string detail = {}, std::string_view limit = {})
@@ -71,6 +85,7 @@ class Status {
   std::string message_;
   std::string detail_;
   std::string_view limit_;  // a string literal, or empty
+  Reason reason_ = Reason::kNone;
 };
 
 template <typename T>

@@ -12,8 +12,10 @@ bool ShareExpired(const ShareSettings& share, UnixMicros now) {
 }
 
 Status CheckShareOpen(const Task& task, UnixMicros now) {
-  if (!IsShared(task.visibility)) return Status::Forbidden("Task is not shared");
-  if (ShareExpired(task.share, now)) return Status::Forbidden(std::string(kShareExpiredMessage));
+  if (!IsShared(task.visibility)) return Status::Forbidden("Task is not shared", Reason::kNotShared);
+  if (ShareExpired(task.share, now)) {
+    return Status::Forbidden(std::string(kShareExpiredMessage), Reason::kShareExpired);
+  }
   return Status::Ok();
 }
 

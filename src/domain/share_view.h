@@ -19,8 +19,9 @@ inline constexpr std::string_view kShareExpiredMessage = "This share link has ex
 // True once `now` has reached the share's expires_at.
 bool ShareExpired(const ShareSettings& share, UnixMicros now);
 
-// Ok if a share link may serve `task` at `now`; kForbidden "Task is not shared" unless the task is
-// public or unlisted, kForbidden kShareExpiredMessage once its expires_at has passed.
+// Ok if a share link may serve `task` at `now`; kForbidden "Task is not shared" (Reason::kNotShared)
+// unless the task is public or unlisted, kForbidden kShareExpiredMessage (Reason::kShareExpired) once
+// its expires_at has passed.
 Status CheckShareOpen(const Task& task, UnixMicros now);
 
 // Cuts `snapshot` to what the link shows. In pinned mode: only the first pinned_messages messages,

@@ -65,6 +65,64 @@ Status UnpackBlock(std::string_view task_id, const MessageBlock& block, std::str
   return Status::Ok();
 }
 
+namespace {
+
+// Appends to `out` the JSON texts that `joined` holds joined by ',': split at each comma outside every
+// string, object and array. False if `joined` ends inside one of them.
+bool SplitJoined(std::string_view joined, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (std::size_t i = 0; i < joined.size(); ++i) {
+    const char c = joined[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth < 0) return false;
+    } else if (c == ',' && depth == 0) {
+      out.emplace_back(joined.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (in_string || depth != 0) return false;
+  out.emplace_back(joined.substr(start));
+  return true;
+}
+
+}  // namespace
+
+Status UnpackMessages(std::string_view task_id, const std::vector<MessageBlock>& blocks,
+                      TaskSnapshot& snapshot) {
+  std::string raw;
+  for (const MessageBlock& block : blocks) {
+    raw.clear();
+    bool clean = true;
+    if (Status s = UnpackBlock(task_id, block, raw, &clean); !s.ok()) return s;
+    const std::size_t before = snapshot.messages.size();
+    if (!SplitJoined(raw, snapshot.messages) ||
+        snapshot.messages.size() - before != static_cast<std::size_t>(block.count)) {
+      return CorruptTask(
+          task_id, "message_blocks.data",
+          "of position " + std::to_string(block.first_position) + " does not split into its messages");
+    }
+    snapshot.needs_no_redaction.resize(snapshot.messages.size(), clean);
+  }
+  return Status::Ok();
+}
+
 Status CheckBlocksCover(std::string_view task_id, const std::vector<MessageBlock>& blocks,
                         std::int64_t message_count) {
   std::int64_t next = 0;

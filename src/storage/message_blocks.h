@@ -5,8 +5,9 @@
 // between '[' and ']' of a response's "messages", domain/task_views.h), compressed as one LZ4 block
 // (common/lz4.h). Writes pack the messages they store into blocks in the same transaction, so a share
 // miss reads a task in a few rows instead of one row a message, and the ResponseCache can keep the
-// response in about a quarter of its size without compressing anything itself. The message rows stay the
-// record: every other read uses them.
+// response in about a quarter of its size without compressing anything itself; a share view that cannot
+// serve them as stored is made from the messages unpacked from the same blocks (UnpackMessages), so
+// a miss reads the database once. The message rows stay the record: every other read uses them.
 //
 // Beside its bytes a block carries what its messages' rows carry (storage/task_codec.h): a checksum of
 // the joined text, and a redaction verdict that holds only if the built-in rules leave every one of its
@@ -81,6 +82,15 @@ bool BlockHasRoom(const MessageBlock& block);
 // kInternal "Failed to load snapshot" naming task `task_id` if the block is damaged. Sets `*clean` to
 // false unless its verdict holds for that text.
 Status UnpackBlock(std::string_view task_id, const MessageBlock& block, std::string& out, bool* clean);
+
+// Appends the messages of `blocks` to `snapshot` one text each, byte for byte as their rows hold them,
+// each marked in snapshot.needs_no_redaction as needing none when its block's verdict holds (a block
+// verdict holds for every message of it), so that a reader of blocks has the rows without reading
+// them. `snapshot`'s messages and verdicts must be as long as each other. kInternal "Failed to load
+// snapshot" naming task `task_id` if a block is damaged or does not split into its count of messages;
+// `snapshot` may then hold some of them.
+Status UnpackMessages(std::string_view task_id, const std::vector<MessageBlock>& blocks,
+                      TaskSnapshot& snapshot);
 
 // Checks that `blocks` cover positions 0 to message_count - 1 in order, each once: kInternal "Failed to
 // load snapshot" naming task `task_id` otherwise.

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -307,6 +309,17 @@ TEST(SecretsKeyTest, WithoutTheRightKeySharesOfTasksWithStoredSecretsAreWithheld
     const Response page = c.Get("/share/" + with);
     EXPECT_EQ(page.status, 503);
     EXPECT_EQ(page.body.find(value), std::string::npos);
+    // The page's 503, as the JSON one, names the error id the log line carries.
+    const std::size_t at = page.body.find("(error id ");
+    ASSERT_NE(at, std::string::npos) << page.body;
+    const std::string error_id = page.body.substr(at + 10, page.body.find(')', at) - at - 10);
+    EXPECT_EQ(error_id.size(), 32u) << page.body;
+    // The server's stderr reaches Log() through a pipe: give the line a moment to arrive.
+    const auto logged = [&] {
+      return server.Log().find("error_id=" + error_id + " status=503") != std::string::npos;
+    };
+    for (int i = 0; i < 100 && !logged(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(logged()) << server.Log();
     EXPECT_EQ(server.Log().find(value), std::string::npos) << "the log never holds a value";
     // A task naming only secrets that are not stored has nothing to redact, and is served.
     EXPECT_TRUE(HasStatus(c.Get("/api/v1/tasks/" + unknown + "/share"), 200));

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 constexpr char kId[] = "0f5a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b";
 
 BuiltResponse Built(const std::string& body) {
-  return {CachedResponse::Make(200, "application/json", body, CachedResponse::Policy::kRevalidate), true, {}};
+  return {CachedResponse::Make(200, "application/json", body, CachedResponse::Policy::kRevalidate), {}, {}};
 }
 
 std::string BodyOf(const Response& r) {
@@ -120,6 +120,26 @@ TEST(CachedServingTest, AResponseLargerThanAShardIsKeptPackedAndServedWithoutABu
   }
   EXPECT_EQ(builds, 1);
   EXPECT_LE(cache.stats().bytes, std::size_t{2} << 20);
+}
+
+// Cacheable is the one rule: a view's 200 and its 403 (not shared, expired) are kept until a write; a
+// 400, 404, 429, 500 or 503 is built again for the next request.
+TEST(CachedServingTest, OnlyThe200AndThe403OfAViewAreKept) {
+  for (const int status : {200, 403, 400, 404, 429, 500, 503}) {
+    ResponseCache cache(1 << 20);
+    int builds = 0;
+    auto build = [&]() -> BuiltResponse {
+      ++builds;
+      return {
+          CachedResponse::Make(status, "application/json", "{}", CachedResponse::Policy::kNoStore), {}, {}};
+    };
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(ServeThroughCache(cache, CachedView::kShareJson, kId, {}, build).cached->status(), status);
+    }
+    const bool kept = status == 200 || status == 403;
+    EXPECT_EQ(Cacheable(status), kept) << status;
+    EXPECT_EQ(builds, kept ? 1 : 2) << status;
+  }
 }
 
 }  // namespace

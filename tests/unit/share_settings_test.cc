@@ -81,6 +81,7 @@ Task SharedTask(Visibility visibility) {
 TEST(ShareViewTest, OpenOnlyForPublicAndUnlistedAndUntilExpiry) {
   for (Visibility v : {Visibility::kPrivate, Visibility::kTeam, Visibility::kSupport}) {
     EXPECT_EQ(CheckShareOpen(SharedTask(v), kNow).message(), "Task is not shared");
+    EXPECT_EQ(CheckShareOpen(SharedTask(v), kNow).reason(), Reason::kNotShared);
   }
   Task t = SharedTask(Visibility::kUnlisted);
   EXPECT_TRUE(CheckShareOpen(t, kNow).ok());
@@ -89,6 +90,7 @@ TEST(ShareViewTest, OpenOnlyForPublicAndUnlistedAndUntilExpiry) {
   const Status expired = CheckShareOpen(t, kNow + 1);
   EXPECT_EQ(expired.code(), Code::kForbidden);
   EXPECT_EQ(expired.message(), kShareExpiredMessage);
+  EXPECT_EQ(expired.reason(), Reason::kShareExpired) << "a value to compare, not the message";
 }
 
 TEST(ShareViewTest, PinCutsMessagesAndUpdatedAt) {

@@ -189,22 +189,33 @@ constexpr std::array kRoutes{
 };
 // clang-format on
 
-// Whether `target`'s segments are those of `pattern`, the placeholder's value in `param`.
-bool Matches(std::string_view pattern, const Target& target, std::string_view& param) {
-  std::size_t i = 0;
-  for (std::size_t start = 1; start <= pattern.size(); ++i) {
-    if (i >= target.size() || i >= Target::kMaxSegments) return false;
+// A pattern split into its segments once, at compile time, so that matching a target compares segment
+// counts first and then whole segments.
+struct Pattern {
+  static constexpr std::size_t kNoParam = Target::kMaxSegments;
+  std::array<std::string_view, Target::kMaxSegments> segments{};
+  std::size_t size = 0;
+  std::size_t param = kNoParam;  // the index of the {placeholder}
+};
+
+constexpr Pattern Compile(std::string_view pattern) {
+  Pattern out;
+  for (std::size_t start = 1; start <= pattern.size(); ++out.size) {
+    // A pattern with more segments than a Target keeps could never match: refused at compile time.
+    if (out.size == Target::kMaxSegments) throw "a route pattern has too many segments";
     const std::size_t slash = std::min(pattern.find('/', start), pattern.size());
-    const std::string_view literal = pattern.substr(start, slash - start);
-    if (literal.starts_with('{')) {
-      param = target[i];
-    } else if (literal != target[i]) {
-      return false;
-    }
+    out.segments[out.size] = pattern.substr(start, slash - start);
+    if (out.segments[out.size].starts_with('{')) out.param = out.size;
     start = slash + 1;
   }
-  return i == target.size();
+  return out;
 }
+
+constexpr auto kPatterns = [] {
+  std::array<Pattern, kRoutes.size()> out;
+  for (std::size_t i = 0; i < kRoutes.size(); ++i) out[i] = Compile(kRoutes[i].pattern);
+  return out;
+}();
 
 }  // namespace
 
@@ -219,9 +230,12 @@ std::span<const Route> Routes() { return kRoutes; }
 
 RouteMatch MatchRoute(const Target& target) {
   if (!target.valid()) return {};
-  for (const Route& route : kRoutes) {
-    std::string_view param;
-    if (Matches(route.pattern, target, param)) return {&route, param};
+  for (std::size_t i = 0; i < kPatterns.size(); ++i) {
+    const Pattern& pattern = kPatterns[i];
+    if (pattern.size != target.size()) continue;
+    std::size_t j = 0;
+    while (j < pattern.size && (j == pattern.param || pattern.segments[j] == target[j])) ++j;
+    if (j == pattern.size) return {&kRoutes[i], pattern.param < pattern.size ? target[pattern.param] : ""};
   }
   return {};
 }

@@ -47,26 +47,39 @@ bool AllOf(std::string_view text, std::uint8_t bit) {
 }  // namespace
 
 Target::Target(std::string_view target) {
-  const std::size_t question = target.find('?');
-  const std::string_view path = target.substr(0, question);
-  if (path.empty() || path.front() != '/') return;
-  for (std::size_t start = 1; start <= path.size();) {
-    const std::size_t slash = std::min(path.find('/', start), path.size());
-    if (!AllOf(path.substr(start, slash - start), kPathChar)) return;
-    start = slash + 1;
-  }
-  if (question != std::string_view::npos) {
-    has_query_ = true;
-    query_ = target.substr(question + 1);
-    if (!AllOf(query_, kQueryChar)) {
-      has_query_ = false;
-      query_ = {};
+  if (target.empty() || target.front() != '/') return;
+  // One pass over the path: check its characters and note where its segments end.
+  std::array<std::size_t, kMaxSegments + 1> ends{};
+  std::size_t count = 0;
+  bool escapes = false;
+  std::size_t i = 1;
+  for (; i < target.size(); ++i) {
+    const auto c = static_cast<unsigned char>(target[i]);
+    if ((kClasses[c] & kPathChar) != 0) continue;  // most characters: one load and one branch
+    if (c == '/') {
+      if (count < ends.size()) ends[count] = i;
+      ++count;
+    } else if (c == '?') {
+      break;
+    } else if (c == '%' && i + 2 < target.size() && HexValue(target[i + 1]) >= 0 &&
+               HexValue(target[i + 2]) >= 0) {
+      escapes = true;
+      i += 2;
+    } else {
       return;
     }
   }
+  const std::string_view path = target.substr(0, i);
+  if (count < ends.size()) ends[count] = i;
+  ++count;
+  if (i < target.size()) {
+    if (!AllOf(target.substr(i + 1), kQueryChar)) return;
+    has_query_ = true;
+    query_ = target.substr(i + 1);
+  }
   valid_ = true;
-  if (path == "/") return;  // the root has no segment
-  if (path.find('%') != std::string_view::npos) {
+  if (path.size() == 1) return;  // "/": the root has no segment
+  if (escapes) {
     if (path.size() <= inline_.size()) {
       decoded_ = inline_.data();
     } else {
@@ -76,19 +89,23 @@ Target::Target(std::string_view target) {
   }
   // Boost.URL reads a leading "/./" as no segment (it is how a path that begins with "//" is written
   // where "//" would start an authority), and so does this.
-  const std::size_t first = path.starts_with("/./") ? 3 : 1;
-  for (std::size_t start = first; start <= path.size() && size_ <= kMaxSegments;) {
-    const std::size_t slash = std::min(path.find('/', start), path.size());
-    Add(path.substr(start, slash - start));
-    start = slash + 1;
+  std::size_t first = 0;
+  if (count > 1 && path.starts_with("/./")) first = 1;
+  const std::size_t kept = std::min(count, ends.size());
+  for (std::size_t k = first; k < kept && size_ < kMaxSegments; ++k) {
+    const std::size_t begin = k == 0 ? 1 : ends[k - 1] + 1;
+    const std::string_view segment = path.substr(begin, ends[k] - begin);
+    if (escapes) {
+      Add(segment);
+    } else {
+      segments_[size_++] = segment;
+    }
   }
+  // A path of more segments than are kept matches no route; with "/./" dropped, one more may fit.
+  if (count - first > kMaxSegments) size_ = kMaxSegments + 1;
 }
 
 void Target::Add(std::string_view encoded) {
-  if (size_ == kMaxSegments) {
-    ++size_;  // one more than are kept: the path matches no route
-    return;
-  }
   if (encoded.find('%') == std::string_view::npos) {
     segments_[size_++] = encoded;
     return;

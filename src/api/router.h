@@ -82,8 +82,8 @@ class Router {
  private:
   // What Handle() answers, before it counts a refusal.
   Response Dispatch(const Request& request) const;
-  // The answer for a caller who may not call `operation` (401, 403), or null and the caller (null for
-  // an operation open to anyone).
+  // 401 or 403 for a caller who may not call `operation`; nullopt to go ahead, with `caller` set to
+  // the authenticated user (left empty for an operation open to anyone).
   std::optional<Response> Admit(const Operation& operation, const Request& request,
                                 std::optional<User>& caller) const;
   // For a share read: 403 while sharing is off, then (when `charge`) 429 with Retry-After when the

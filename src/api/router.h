@@ -1,8 +1,10 @@
-// Router: the pure request handler of the server. It maps a request to its operation, authenticates
-// where the operation needs it, and returns the response; it never touches a socket. Handle() blocks
-// on the store, so the network layer calls it from the blocking-work pool; TryHandleNow() never blocks
-// and is called first, on the network thread, to answer share requests straight from the cache.
-// Thread-safe.
+// Router: the pure request handler of the server. It maps a request to its operation in the route
+// table (api/routes.h), applies what the table says of it (methods, who may call, the sharing switch,
+// the rate limit and view counts of share reads), and returns the handler's response; it never
+// touches a socket. Handle() blocks on the store, so the network layer calls it from the blocking-work
+// pool; TryHandleNow() never blocks and is called first, on the network thread, to answer share reads
+// straight from the cache. Both parse the target with api::Target and match it with MatchRoute, so
+// they agree on every target. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -12,6 +14,7 @@
 #include "api/admin_api.h"
 #include "api/http_types.h"
 #include "api/rate_limit.h"
+#include "api/routes.h"
 #include "cache/response_cache.h"
 #include "common/clock.h"
 #include "domain/quotas.h"
@@ -45,38 +48,54 @@ struct RouterOptions {
   observe::LimitRefusals* refusals = nullptr;
 };
 
-// The route `target` (origin-form, query string allowed) falls under, for metrics. Allocates nothing.
+// The metrics label of the route `target` (origin-form, query string allowed) matches in the route
+// table (api/routes.h), kOther for none or a target that is not origin-form. Allocates nothing unless
+// the path holds percent-escapes and is longer than Target::kInlineBytes.
 observe::Route RouteOf(std::string_view target);
 
 class Router {
  public:
   Router(Store& store, ResponseCache& cache, RouterOptions options)
-      : store_(store), cache_(cache), options_(std::move(options)),
-        own_redactors_(options_.redactors == nullptr ? std::make_unique<secrets::ViewRedactors>(nullptr) : nullptr) {}
+      : store_(store),
+        cache_(cache),
+        options_(std::move(options)),
+        own_redactors_(options_.redactors == nullptr ? std::make_unique<secrets::ViewRedactors>(nullptr)
+                                                     : nullptr),
+        context_{store_, cache_, redactors(), options_} {}
 
-  // The response if it can be given without blocking (a cached share response, or a share request
-  // refused because sharing is off or its client is over its rate), else nullopt. The network layer
-  // calls it first for every request, and it is the one place that charges the rate limiter, and it
-  // counts the views it answers (RouterOptions::views). Allocates nothing on a cache hit but a task's
-  // first counted view in a flush interval (observe/view_counter.h).
+  // The response if it can be given without blocking: a share read (api/routes.h) answered from the
+  // cache, or refused because sharing is off or its client is over its rate; else nullopt. The
+  // network layer calls it first for every request, and it is the one place that charges the rate
+  // limiter. Counts the views it answers (RouterOptions::views). Allocates nothing on a cache hit but
+  // a task's first counted view in a flush interval (observe/view_counter.h).
   std::optional<Response> TryHandleNow(const Request& request) const;
 
-  // Unknown paths answer 404, known paths with another method 405 with an Allow header, targets that
-  // are not origin-form 400. Counts each refusal by a quota (RouterOptions::refusals).
+  // The whole request, as the route table declares it (api/routes.h): 400 for a target that is not
+  // origin-form, 404 for an unknown path, 405 with an Allow header for a method the path does not
+  // take, then the route's checks and handler. A share read is refused while sharing is off, but not
+  // charged to the rate limiter (TryHandleNow did that). Counts each refusal by a quota
+  // (RouterOptions::refusals) and the views it answers.
+  //
+  // Adding a route is one entry in the table (api/routes.cc) and its handler; this class does not
+  // change.
   Response Handle(const Request& request) const;
 
  private:
   // What Handle() answers, before it counts a refusal.
   Response Dispatch(const Request& request) const;
-  // 403 while sharing is off, 429 (with Retry-After) when the client is over its rate, as JSON or as
-  // a page; nullopt to go ahead. Takes a token from the client's bucket.
-  std::optional<Response> Refusal(const Request& request, bool page) const;
-  // Counts `response` to `request` for task `id` if it is a view (api/share_stats_api.h).
-  void CountView(const Request& request, std::string_view id, const Response& response) const;
-  // `response`, counted as a view of the task whose id (as in the path) is `raw_id`.
-  Response Counted(const Request& request, std::string_view raw_id, Response response) const;
-  // Whether share links are served: the one question the router asks of the kill switch.
-  bool SharingOn() const { return options_.sharing == nullptr || options_.sharing->on(); }
+  // 401 or 403 for a caller who may not call `operation`; nullopt to go ahead, with `caller` set to
+  // the authenticated user (left empty for an operation open to anyone).
+  std::optional<Response> Admit(const Operation& operation, const Request& request,
+                                std::optional<User>& caller) const;
+  // For a share read: 403 while sharing is off, then (when `charge`) 429 with Retry-After when the
+  // client is over its rate, taking a token from its bucket; as JSON or a page as the operation
+  // says. nullopt to go ahead, and always for other operations.
+  std::optional<Response> Refusal(const Operation& operation, const Request& request, bool charge) const;
+  // Counts `response` to a share read of task `raw_id` if it is a view (api/share_stats_api.h).
+  void CountView(const Operation& operation, std::string_view raw_id, const Request& request,
+                 const Response& response) const;
+  // Whether the server was given what `route` needs (RouteNeeds).
+  bool Available(const Route& route) const;
   secrets::ViewRedactors& redactors() const {
     return options_.redactors != nullptr ? *options_.redactors : *own_redactors_;
   }
@@ -85,6 +104,7 @@ class Router {
   ResponseCache& cache_;
   RouterOptions options_;
   const std::unique_ptr<secrets::ViewRedactors> own_redactors_;
+  const RouteContext context_;
 };
 
 }  // namespace taskshare::api

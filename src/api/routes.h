@@ -1,0 +1,109 @@
+// The route table: every HTTP operation of the server, declared once. A route is a path pattern
+// ("/api/v1/tasks/{id}/share": literal segments and at most one {placeholder}), its metrics label, what
+// it needs to exist, and its operations; an operation is a method, who may call it, whether it is a
+// share read, and its handler. Everything the router decides about a request comes from here:
+//   - 404 for a path that matches no pattern (patterns are tried in table order; literals first);
+//   - 405 for a method the route has no operation for, with an Allow header listing the route's methods
+//     (HEAD wherever GET is: a HEAD request is handled as its GET);
+//   - 404 for a route whose dependency the server was built without (RouteNeeds);
+//   - for share reads: the sharing switch, the rate limit, view counting and the cached fast path;
+//   - who may call (Access), then the handler;
+//   - the route label of /metrics (RouteOf in api/router.h).
+// Adding a route is one entry in the table of routes.cc plus its handler; nothing else in the router
+// changes. The table is immutable and built at compile time; every function here is thread-safe and
+// allocates nothing, but AllowOf.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "api/http_types.h"
+#include "api/target.h"
+#include "cache/response_cache.h"
+#include "domain/user.h"
+#include "observe/metrics.h"
+#include "secrets/view_redactors.h"
+#include "storage/store.h"
+
+namespace taskshare::api {
+
+struct RouterOptions;  // api/router.h
+
+// Who may call an operation.
+enum class Access {
+  kAnonymous,  // anyone; credentials sent are not looked at
+  kApiKey,     // a user's API key (401 without a valid one); the handler decides what the user may do
+  // An admin's API key (401 without a valid key, 403 for other users), or anyone when the server was
+  // started with metrics public (RouterOptions::metrics_public). For /metrics.
+  kOperator,
+  // A browser session (a cookie) will be a fourth kind: the router checks it as it checks API keys.
+};
+
+// A share read: an anonymous GET of a share link. Share reads answer 403 while sharing is off and 429
+// when the client is over its rate, and a 200 or 304 of one counts as a view of the task whose id is
+// the route's placeholder (api/share_stats_api.h). The value says in which form refusals are given.
+enum class ShareRead { kNo, kJson, kPage };
+
+// What a route needs from RouterOptions to exist; without it the route answers 404 (after 405).
+enum class RouteNeeds { kNothing, kMetrics, kSharingSwitch };
+
+// What handlers are given: the server's parts, and the request with its route's placeholder.
+struct RouteContext {
+  Store& store;
+  ResponseCache& cache;
+  secrets::ViewRedactors& redactors;
+  const RouterOptions& options;
+};
+struct Call {
+  const Request& request;
+  const Target& target;
+  std::string_view param;  // the value of the route's {placeholder}, percent-decoded; empty without one
+  const User* caller;      // the authenticated caller; null for kAnonymous (and public kOperator)
+};
+using Handler = Response (*)(const RouteContext& context, const Call& call);
+// A share read's answer from the cache alone, without blocking, for a canonical task id; nullopt on a
+// miss.
+using CachedHandler = std::optional<Response> (*)(ResponseCache& cache, const Request& request,
+                                                  std::string_view id);
+
+struct Operation {
+  Method method = Method::kOther;  // kOther: no operation (the end of a route's list)
+  Access access = Access::kApiKey;
+  Handler handler = nullptr;
+  ShareRead share = ShareRead::kNo;
+  CachedHandler cached = nullptr;  // share reads only: the fast path, tried on the network thread
+};
+
+struct Route {
+  static constexpr std::size_t kMaxOperations = 3;
+  std::string_view pattern;
+  observe::Route label = observe::Route::kOther;
+  std::array<Operation, kMaxOperations> operations{};
+  RouteNeeds needs = RouteNeeds::kNothing;
+
+  // The operation for `method`, or null when the route has none.
+  const Operation* Find(Method method) const;
+};
+
+// The table, in the order patterns are tried. Read-only; for the router and for tests that compare it
+// with the OpenAPI document.
+std::span<const Route> Routes();
+
+// The route a target's path matches, and the value of its placeholder; route is null for none.
+struct RouteMatch {
+  const Route* route = nullptr;
+  std::string_view param;
+};
+RouteMatch MatchRoute(const Target& target);
+
+// The Allow header of `route`: its methods in table order, with HEAD after GET ("GET, HEAD, POST").
+std::string AllowOf(const Route& route);
+
+// The name of a method as it appears in Allow ("GET"); "" for kOther.
+std::string_view MethodName(Method method);
+
+}  // namespace taskshare::api

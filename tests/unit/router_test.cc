@@ -1,0 +1,398 @@
+// The router and its route table (api/router.h, api/routes.h) without a socket, on a real store of
+// every backend: 404 for unknown paths, 405 with the Allow header the table derives for every route,
+// HEAD as GET, 400 for targets that are not origin-form, who may call each operation, share reads
+// refused while sharing is off and charged to the rate limit however their target is spelled, views
+// counted once per answer, the fast path giving what Handle() gives, without allocating, and the
+// metrics label of every route.
+#include "api/router.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alloc_counter.h"
+#include "api/admin_api.h"
+#include "api/rate_limit.h"
+#include "cache/response_cache.h"
+#include "common/ids.h"
+#include "observe/view_counter.h"
+#include "store_test_support.h"
+
+namespace taskshare::testing {
+namespace {
+
+using api::Method;
+using api::Request;
+using api::Response;
+
+constexpr char kClient[] = "192.0.2.7";
+
+int StatusCode(const Response& r) {
+  if (r.cached) return r.not_modified ? 304 : r.cached->status();
+  return r.status;
+}
+std::string BodyOf(const Response& r) {
+  if (r.cached) return std::string(r.cached->body(r.variant));
+  return r.body;
+}
+std::string HeaderOf(const Response& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+// The Content-Type of `r`, of its own or from a ready-made response's header block.
+std::string ContentTypeOf(const Response& r) {
+  if (!r.cached) return std::string(r.content_type);
+  const std::string_view headers = r.cached->headers(r.variant);
+  const std::size_t start = headers.find("Content-Type: ") + 14;
+  return std::string(headers.substr(start, headers.find('\r', start) - start));
+}
+// Whether `r` carries header `name`, among its own or in a ready-made response's header block.
+bool HasHeader(const Response& r, const std::string& name) {
+  if (r.cached) return r.cached->headers(r.variant).find(name + ": ") != std::string_view::npos;
+  return !HeaderOf(r, name).empty();
+}
+
+// `pattern` with its placeholder replaced by `value`.
+std::string Fill(std::string_view pattern, const std::string& value) {
+  std::string out(pattern);
+  if (const auto open = out.find('{'); open != std::string::npos) {
+    out.replace(open, out.find('}') - open + 1, value);
+  }
+  return out;
+}
+
+class RouterTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    owner_key_ = AddUserWithKey("owner@router.test", Role::kUser);
+    admin_key_ = AddUserWithKey("admin@router.test", Role::kAdmin);
+    Task task = NewTask(*store().FindUserByKeyHash(Sha256Hex(owner_key_)), 1'767'225'600'000'000);
+    task.visibility = Visibility::kUnlisted;
+    Create(task, {Unkeyed("hello")});
+    ShareRequest share;
+    share.visibility = Visibility::kUnlisted;
+    ASSERT_OK(store().ShareTask(task.id, share, 1'767'225'600'000'001));
+    shared_ = task.id;
+  }
+
+  // A user with a real API key, which the router authenticates; returns the key.
+  std::string AddUserWithKey(const std::string& email, Role role) {
+    User user = NewUser(email);
+    user.role = role;
+    user.created_at = 1'700'000'000'000'001;
+    const std::string key = NewApiKey();
+    EXPECT_TRUE(
+        store().CreateUser(user, {.key_hash = Sha256Hex(key), .prefix = std::nullopt, .created_at = 1}).ok());
+    return key;
+  }
+
+  api::Router& MakeRouter(api::RouterOptions options = {}) {
+    router_ = std::make_unique<api::Router>(store(), cache_, std::move(options));
+    return *router_;
+  }
+
+  static Request Req(Method method, std::string target, std::string key = "") {
+    Request r;
+    r.method = method;
+    r.target = std::move(target);
+    r.api_key = std::move(key);
+    r.client_address = kClient;
+    return r;
+  }
+  static Request Head(std::string target) {
+    Request r = Req(Method::kGet, std::move(target));
+    r.head = true;
+    return r;
+  }
+
+  std::string ShareJson() const { return "/api/v1/tasks/" + shared_ + "/share"; }
+  std::string SharePage() const { return "/share/" + shared_; }
+
+  ResponseCache cache_{1 << 20};
+  std::unique_ptr<api::Router> router_;
+  std::string owner_key_, admin_key_, shared_;
+};
+
+TEST_P(RouterTest, UnknownPathsAre404) {
+  api::Router& router = MakeRouter();
+  const std::string task = "/api/v1/tasks/" + shared_;
+  for (const std::string& path :
+       {std::string("/"), std::string("/api/v1/nope"), std::string("/api/v2/tasks"), task + "/share/extra",
+        task + "/comments", task + "/x/y", std::string("/share"), "/share/" + shared_ + "/x",
+        std::string("/a/b/c/d/e/f/g/h"), std::string("/api/v1/user/apikey/x"), std::string("/healthz/")}) {
+    SCOPED_TRACE(path);
+    for (const std::string& key : {std::string(), owner_key_}) {
+      for (Method method : {Method::kGet, Method::kPost, Method::kDelete}) {
+        EXPECT_EQ(StatusCode(router.Handle(Req(method, path, key))), 404);
+        EXPECT_FALSE(router.TryHandleNow(Req(method, path, key)).has_value());
+      }
+    }
+  }
+}
+
+TEST_P(RouterTest, TargetsThatAreNotOriginFormAre400) {
+  api::Router& router = MakeRouter();
+  for (const std::string target : {"*", "", "api/v1/tasks", "http://h/healthz", "/healthz#x", "/share/%zz",
+                                   "/api/v1/tasks/a b", "/api/v1/tasks?a=[1]"}) {
+    SCOPED_TRACE(target);
+    EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, target, owner_key_))), 400);
+    EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, target)).has_value());
+  }
+}
+
+TEST_P(RouterTest, EveryRouteAnswersOtherMethods405WithTheAllowOfItsTable) {
+  const std::map<std::string_view, std::string> expected = {
+      {"/api/v1/tasks/{id}/share", "GET, HEAD, PUT, DELETE"},
+      {"/share/{id}", "GET, HEAD"},
+      {"/healthz", "GET, HEAD"},
+      {"/readyz", "GET, HEAD"},
+      {"/metrics", "GET, HEAD"},
+      {"/api/openapi.json", "GET, HEAD"},
+      {"/api/v1/tasks", "GET, HEAD, POST"},
+      {"/api/v1/tasks/{id}", "GET, HEAD, PATCH, DELETE"},
+      {"/api/v1/tasks/{id}/messages", "POST"},
+      {"/api/v1/tasks/{id}/share/settings", "GET, HEAD"},
+      {"/api/v1/tasks/{id}/share/stats", "GET, HEAD"},
+      {"/api/v1/shares/revoke-all", "POST"},
+      {"/api/v1/schedules", "GET, HEAD, POST"},
+      {"/api/v1/schedules/{id}", "GET, HEAD, PATCH, DELETE"},
+      {"/api/v1/user/apikey", "GET, HEAD"},
+      {"/api/v1/user/apikey/rotate", "POST"},
+      {"/api/v1/secrets", "GET, HEAD, POST"},
+      {"/api/v1/secrets/{name}", "DELETE"},
+      {"/api/v1/admin/sharing", "GET, HEAD, PUT"},
+  };
+  ASSERT_EQ(api::Routes().size(), expected.size());
+  observe::Metrics metrics(1, {});
+  api::SharingSwitch sharing(store(), false);
+  api::Router& router = MakeRouter({.metrics = &metrics, .sharing = &sharing});
+  for (const api::Route& route : api::Routes()) {
+    SCOPED_TRACE(route.pattern);
+    ASSERT_TRUE(expected.contains(route.pattern));
+    EXPECT_EQ(api::AllowOf(route), expected.at(route.pattern));
+    const std::string target = Fill(route.pattern, shared_);
+    for (Method method :
+         {Method::kGet, Method::kPost, Method::kPut, Method::kPatch, Method::kDelete, Method::kOther}) {
+      if (route.Find(method) != nullptr) continue;
+      SCOPED_TRACE(static_cast<int>(method));
+      for (const std::string& key : {std::string(), admin_key_}) {
+        const Response r = router.Handle(Req(method, target, key));
+        EXPECT_EQ(StatusCode(r), 405);
+        EXPECT_EQ(HeaderOf(r, "Allow"), expected.at(route.pattern));
+      }
+      if (method == Method::kGet) {
+        const Response head = router.Handle(Head(target));
+        EXPECT_EQ(StatusCode(head), 405);
+        EXPECT_EQ(HeaderOf(head, "Allow"), expected.at(route.pattern));
+      }
+    }
+  }
+}
+
+TEST_P(RouterTest, HeadIsAnsweredAsGet) {
+  api::Router& router = MakeRouter();
+  for (const std::string& target : {std::string("/healthz"), ShareJson(), SharePage()}) {
+    SCOPED_TRACE(target);
+    const Response get = router.Handle(Req(Method::kGet, target));
+    const Response head = router.Handle(Head(target));
+    EXPECT_EQ(StatusCode(get), 200);
+    EXPECT_EQ(StatusCode(head), 200);
+    EXPECT_EQ(BodyOf(head), BodyOf(get));  // the network layer leaves the body out
+  }
+  Request task = Head("/api/v1/tasks/" + shared_);
+  task.api_key = owner_key_;
+  EXPECT_EQ(StatusCode(router.Handle(task)), 200);
+}
+
+TEST_P(RouterTest, ApiKeyOperationsNeedAValidKeyAndAnonymousOnesNone) {
+  observe::Metrics metrics(1, {});
+  api::SharingSwitch sharing(store(), false);
+  api::Router& router = MakeRouter({.metrics = &metrics, .sharing = &sharing});
+  const std::string bad_key = "neo_sk_" + std::string(32, 'x');
+  int api_key_operations = 0;
+  for (const api::Route& route : api::Routes()) {
+    const std::string target = Fill(route.pattern, shared_);
+    for (const api::Operation& op : route.operations) {
+      if (op.handler == nullptr) continue;
+      SCOPED_TRACE(std::string(api::MethodName(op.method)) + " " + target);
+      if (op.access == api::Access::kApiKey) {
+        ++api_key_operations;
+        EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 401);
+        EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target, bad_key))), 401);
+      } else if (op.access == api::Access::kAnonymous) {
+        EXPECT_EQ(op.method, Method::kGet);
+        EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 200);
+      }
+    }
+  }
+  EXPECT_EQ(api_key_operations, 23);
+  // The same reads with the owner's key.
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks", owner_key_))), 200);
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks/" + shared_, owner_key_))), 200);
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/user/apikey", owner_key_))), 200);
+}
+
+TEST_P(RouterTest, MetricsAreForAdminsUnlessPublicAndAbsentWithoutMetrics) {
+  observe::Metrics metrics(1, {});
+  {
+    api::Router& router = MakeRouter({.metrics = &metrics});
+    EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/metrics"))), 401);
+    EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/metrics", owner_key_))), 403);
+    EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/metrics", admin_key_))), 200);
+  }
+  {
+    api::Router& router = MakeRouter({.metrics = &metrics, .metrics_public = true});
+    EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/metrics"))), 200);
+  }
+  api::Router& router = MakeRouter();
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/metrics", admin_key_))), 404);
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kPost, "/metrics", admin_key_))), 405);
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/admin/sharing", admin_key_))), 404);
+}
+
+TEST_P(RouterTest, ShareReadsAreRefused403WhileSharingIsOffAndNothingElseIs) {
+  api::SharingSwitch sharing(store(), /*forced_off=*/true);
+  api::Router& router = MakeRouter({.sharing = &sharing});
+  const std::string escaped = "/api/v1/tasks/" + shared_ + "/sh%61re";
+  for (const std::string& target : {ShareJson(), SharePage(), escaped, ShareJson() + "?x=1"}) {
+    SCOPED_TRACE(target);
+    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(StatusCode(*now), 403);
+    const Response handled = router.Handle(Req(Method::kGet, target));
+    EXPECT_EQ(StatusCode(handled), 403);
+    EXPECT_EQ(ContentTypeOf(handled), ContentTypeOf(*now));
+    EXPECT_EQ(ContentTypeOf(handled).starts_with("text/html"), target == SharePage());
+  }
+  // The owner's operations on the same path are not share reads.
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kDelete, ShareJson(), owner_key_))), 204);
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks/" + shared_, owner_key_))), 200);
+  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/healthz")).has_value());
+}
+
+TEST_P(RouterTest, TheRateLimitChargesEverySpellingOfAShareRead) {
+  api::RateLimiter limiter({.rate = 0.001, .burst = 1, .slots = 16, .trusted_proxies = {}});
+  api::Router& router = MakeRouter({.rate_limiter = &limiter});
+  // The first share read takes the client's one token (a miss: Handle() answers it, uncharged).
+  ASSERT_FALSE(router.TryHandleNow(Req(Method::kGet, ShareJson())).has_value());
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);
+  for (const std::string& target :
+       {ShareJson(), "/api/v1/tasks/" + shared_ + "/sh%61re", "/api/v1/t%61sks/" + shared_ + "/share",
+        "/share/" + shared_ + "?", "/%73hare/" + shared_}) {
+    SCOPED_TRACE(target);
+    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(StatusCode(*now), 429);
+    EXPECT_TRUE(HasHeader(*now, "Retry-After"));
+  }
+  // Other clients and other routes are not held back.
+  Request other = Req(Method::kGet, ShareJson());
+  other.client_address = "198.51.100.1";
+  EXPECT_EQ(StatusCode(router.TryHandleNow(other).value()), 200);
+  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/healthz")).has_value());
+}
+
+TEST_P(RouterTest, TheFastPathGivesWhatHandleGivesForACachedShare) {
+  api::Router& router = MakeRouter();
+  for (const std::string& target :
+       {ShareJson(), SharePage(), ShareJson() + "?utm=x", "/api/v1/tasks/" + shared_ + "/sh%61re"}) {
+    SCOPED_TRACE(target);
+    const Response handled = router.Handle(Req(Method::kGet, target));
+    ASSERT_EQ(StatusCode(handled), 200);
+    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(StatusCode(*now), 200);
+    EXPECT_EQ(BodyOf(*now), BodyOf(handled));
+    ASSERT_TRUE(now->cached && handled.cached);
+    EXPECT_EQ(now->cached->headers(now->variant), handled.cached->headers(handled.variant));
+  }
+  // An id that is not canonical is left to Handle(), which answers for it.
+  std::string upper = shared_;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/share/" + upper)).has_value());
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/share/" + upper))), 200);
+}
+
+TEST_P(RouterTest, TheFastPathAllocatesNothingOnACacheHit) {
+  observe::ViewCounter views(store());
+  api::RateLimiter limiter({});
+  api::SharingSwitch sharing(store(), false);
+  api::Router& router = MakeRouter({.rate_limiter = &limiter, .sharing = &sharing, .views = &views});
+  for (const std::string& target : {ShareJson(), SharePage()}) {
+    SCOPED_TRACE(target);
+    ASSERT_EQ(StatusCode(router.Handle(Req(Method::kGet, target))), 200);
+    const Request request = Req(Method::kGet, target);
+    ASSERT_TRUE(router.TryHandleNow(request).has_value());  // the task's first view in this interval
+    const AllocationCount count;
+    const std::optional<Response> now = router.TryHandleNow(request);
+    const int allocated = count.allocations();
+    ASSERT_TRUE(now.has_value());
+    EXPECT_EQ(StatusCode(*now), 200);
+    EXPECT_EQ(allocated, 0);
+  }
+}
+
+TEST_P(RouterTest, ViewsAreCountedOncePerAnswerOnEitherPath) {
+  observe::ViewCounter views(store());
+  api::Router& router = MakeRouter({.views = &views});
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);                // a miss: 1
+  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, ShareJson())).value()), 200);  // a hit: 2
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, SharePage()))), 200);                // the page: 3
+  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, SharePage())).value()), 200);  // 4
+  EXPECT_EQ(StatusCode(router.TryHandleNow(Head(ShareJson())).value()), 200);               // HEAD: no
+  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, ShareJson(), owner_key_)).value()), 200);  // no
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks/" + shared_, owner_key_))), 200);
+  ASSERT_OK(views.Flush());
+  auto counted = store().GetShareViews(shared_);
+  ASSERT_OK(counted);
+  EXPECT_EQ(counted->views, 4);
+}
+
+TEST_P(RouterTest, RouteOfIsTheLabelOfTheMatchingRoute) {
+  for (const api::Route& route : api::Routes()) {
+    SCOPED_TRACE(route.pattern);
+    EXPECT_EQ(api::RouteOf(Fill(route.pattern, shared_)), route.label);
+    EXPECT_EQ(api::RouteOf(Fill(route.pattern, shared_) + "?a=b"), route.label);
+  }
+  EXPECT_EQ(api::RouteOf("/api/v1/tasks/" + shared_ + "/sh%61re"), observe::Route::kShare);
+  EXPECT_EQ(api::RouteOf("/api/v1/nope"), observe::Route::kOther);
+  EXPECT_EQ(api::RouteOf("/share/%zz"), observe::Route::kOther);
+  EXPECT_EQ(api::RouteOf("*"), observe::Route::kOther);
+}
+
+TEST_P(RouterTest, TheTableStatesEachRouteOnce) {
+  std::map<std::string_view, int> seen;
+  for (const api::Route& route : api::Routes()) {
+    SCOPED_TRACE(route.pattern);
+    EXPECT_EQ(++seen[route.pattern], 1);
+    EXPECT_TRUE(route.pattern.starts_with('/'));
+    EXPECT_LE(std::count(route.pattern.begin(), route.pattern.end(), '{'), 1);
+    std::map<Method, int> methods;
+    for (const api::Operation& op : route.operations) {
+      if (op.handler == nullptr) continue;
+      EXPECT_EQ(++methods[op.method], 1);
+      if (op.share != api::ShareRead::kNo) {
+        // A share read is an anonymous GET of a task's link, with a fast path.
+        EXPECT_EQ(op.method, Method::kGet);
+        EXPECT_EQ(op.access, api::Access::kAnonymous);
+        EXPECT_NE(op.cached, nullptr);
+        EXPECT_NE(route.pattern.find("{id}"), std::string_view::npos);
+      }
+    }
+    EXPECT_FALSE(methods.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RouterTest, ::testing::ValuesIn(Backends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace taskshare::testing

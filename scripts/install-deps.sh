@@ -13,6 +13,7 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(nginx)  # the load balancer in front of two nodes (tests/integration/nginx_test.cc)
   packages+=(curl jq iproute2)  # the README's walkthrough (tests/walkthrough/)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer and its sanitizers (scripts/fuzz.sh)
+  packages+=(clang-format)  # the style check of scripts/test.sh
   command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 

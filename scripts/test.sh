@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 ./scripts/install-deps.sh --test
+# The house style (.clang-format) holds for every C++ file of src/ and tests/: a file it would change
+# fails the run, naming the file and line.
+git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format --dry-run --Werror
 ./scripts/build.sh -DTASKSHARE_BUILD_TESTS=ON
 # The contract tests' npm tooling, pinned in tests/contract/package-lock.json: the linter, Ajv, and
 # Prism, whose validating proxy every live contract test sends its requests through.

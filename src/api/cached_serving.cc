@@ -14,8 +14,8 @@ namespace {
 // builds the same view waits for that build rather than repeating it, so that a burst of requests for
 // one uncached (and costly) view costs one build and holds one request's memory, not one per request.
 // A waiter takes the build's result only if no write reached the id's shard, and no secret was
-// written, between the build's ticket and its own (equal tickets): otherwise the build may have read data older than a write that was
-// acknowledged before the waiter arrived, and the waiter builds for itself.
+// written, between the build's ticket and its own (equal tickets): otherwise the build may have read data
+// older than a write that was acknowledged before the waiter arrived, and the waiter builds for itself.
 class BuildsInFlight {
  public:
   struct Build {
@@ -122,7 +122,8 @@ Response ServeThroughCache(ResponseCache& cache, CachedView view, const std::str
   }
   // This request is answered from the body as built; the cache keeps it packed when it can be.
   if (fresh) {
-    cache.Fill(ticket, id, view, packed.empty() ? cached : cached->Packed(std::move(packed)), std::move(secrets));
+    cache.Fill(ticket, id, view, packed.empty() ? cached : cached->Packed(std::move(packed)),
+               std::move(secrets));
   }
   return Serve(std::move(cached), request);
 }

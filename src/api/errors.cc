@@ -17,17 +17,27 @@ struct ErrorKind {
 
 ErrorKind KindOf(Code code) {
   switch (code) {
-    case Code::kInvalidArgument: return {"invalid_request", "invalid request"};
-    case Code::kUnauthenticated: return {"unauthorized", "unauthorized request"};
-    case Code::kForbidden: return {"forbidden", "forbidden request"};
-    case Code::kNotFound: return {"not_exists", "not found"};
-    case Code::kAlreadyExists: return {"already_exists", "conflict"};
-    case Code::kLimitReached: return {"limit_reached", "limit reached"};
-    case Code::kTooLarge: return {"payload_too_large", "payload too large"};
-    case Code::kRateLimited: return {"rate_limited", "too many requests"};
-    case Code::kUnavailable: return {"unavailable", "service unavailable"};
+    case Code::kInvalidArgument:
+      return {"invalid_request", "invalid request"};
+    case Code::kUnauthenticated:
+      return {"unauthorized", "unauthorized request"};
+    case Code::kForbidden:
+      return {"forbidden", "forbidden request"};
+    case Code::kNotFound:
+      return {"not_exists", "not found"};
+    case Code::kAlreadyExists:
+      return {"already_exists", "conflict"};
+    case Code::kLimitReached:
+      return {"limit_reached", "limit reached"};
+    case Code::kTooLarge:
+      return {"payload_too_large", "payload too large"};
+    case Code::kRateLimited:
+      return {"rate_limited", "too many requests"};
+    case Code::kUnavailable:
+      return {"unavailable", "service unavailable"};
     case Code::kOk:
-    case Code::kInternal: break;
+    case Code::kInternal:
+      break;
   }
   return {"internal", "internal error"};
 }
@@ -72,25 +82,39 @@ std::string JsonSafe(const std::string& message) {
 
 int HttpStatus(Code code) {
   switch (code) {
-    case Code::kOk: return 200;
-    case Code::kInvalidArgument: return 400;
-    case Code::kUnauthenticated: return 401;
-    case Code::kForbidden: return 403;
-    case Code::kNotFound: return 404;
-    case Code::kAlreadyExists: return 409;
-    case Code::kLimitReached: return 409;
-    case Code::kTooLarge: return 413;
-    case Code::kRateLimited: return 429;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalidArgument:
+      return 400;
+    case Code::kUnauthenticated:
+      return 401;
+    case Code::kForbidden:
+      return 403;
+    case Code::kNotFound:
+      return 404;
+    case Code::kAlreadyExists:
+      return 409;
+    case Code::kLimitReached:
+      return 409;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kRateLimited:
+      return 429;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
 
 HttpError ToHttpError(const Status& status, int http_status) {
   const ErrorKind k = KindOf(status.code());
-  HttpError e{http_status != 0 ? http_status : HttpStatus(status.code()), k.code, k.kind,
-              JsonSafe(status.message()), {}};
+  HttpError e{http_status != 0 ? http_status : HttpStatus(status.code()),
+              k.code,
+              k.kind,
+              JsonSafe(status.message()),
+              {}};
   if (e.status >= 500) {
     // The request's own id when there is one, so that the access log line carries the same.
     const std::string_view request_id = CurrentRequestId();

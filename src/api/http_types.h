@@ -18,13 +18,13 @@ enum class Method { kGet, kPost, kPut, kPatch, kDelete, kOther };
 // The network layer reuses one Request per connection, so its strings keep their capacity from one
 // request to the next; clear() empties it for the next one.
 struct Request {
-  RequestId id;               // set by the network layer for each request
+  RequestId id;  // set by the network layer for each request
   Method method = Method::kGet;
-  bool head = false;          // a HEAD request, handled as GET and answered without the body
-  std::string target;         // origin-form, as received: "/api/v1/tasks?limit=5"
-  std::string api_key;        // the X-Api-Key header, if any
-  std::string authorization;  // the Authorization header, if any
-  std::string if_none_match;  // the If-None-Match header, if any
+  bool head = false;            // a HEAD request, handled as GET and answered without the body
+  std::string target;           // origin-form, as received: "/api/v1/tasks?limit=5"
+  std::string api_key;          // the X-Api-Key header, if any
+  std::string authorization;    // the Authorization header, if any
+  std::string if_none_match;    // the If-None-Match header, if any
   std::string accept_encoding;  // the Accept-Encoding header, if any
   std::string forwarded_for;    // X-Forwarded-For, several headers joined with ", "
   std::string body;
@@ -33,7 +33,8 @@ struct Request {
   void clear() {
     method = Method::kGet;
     head = false;
-    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &forwarded_for, &body}) {
+    for (std::string* s :
+         {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &forwarded_for, &body}) {
       s->clear();
     }
   }

@@ -39,9 +39,11 @@ bool AcceptsGzip(std::string_view value) {
 
 Response Serve(std::shared_ptr<const CachedResponse> cached, const Request& request) {
   Response r;
-  r.variant = cached->gzip() != nullptr && AcceptsGzip(request.accept_encoding) ? CachedResponse::Variant::kGzip
-                                                                                : CachedResponse::Variant::kIdentity;
-  r.not_modified = !request.if_none_match.empty() && cached->MatchesIfNoneMatch(request.if_none_match, r.variant);
+  r.variant = cached->gzip() != nullptr && AcceptsGzip(request.accept_encoding)
+                  ? CachedResponse::Variant::kGzip
+                  : CachedResponse::Variant::kIdentity;
+  r.not_modified =
+      !request.if_none_match.empty() && cached->MatchesIfNoneMatch(request.if_none_match, r.variant);
   r.status = r.not_modified ? 304 : cached->status();
   r.cached = std::move(cached);
   return r;

@@ -3,9 +3,8 @@
 // tasks). Pure functions; thread-safe.
 #pragma once
 
-#include <string_view>
-
 #include <boost/json/object.hpp>
+#include <string_view>
 
 #include "common/status.h"
 #include "common/time.h"

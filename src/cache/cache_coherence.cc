@@ -29,7 +29,8 @@ void CacheCoherence::OnFeedLost() {
   if (redactors_ != nullptr) redactors_->Suspend();
   cache_.Suspend();
   losses_.fetch_add(1, std::memory_order_relaxed);
-  LogError("response cache emptied and bypassed until the change feed is back: share requests read the database");
+  LogError(
+      "response cache emptied and bypassed until the change feed is back: share requests read the database");
 }
 
 void CacheCoherence::OnFeedRestored() {

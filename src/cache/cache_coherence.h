@@ -6,9 +6,9 @@
 // X begun before it drop their response); a write of secret N of user U drops U's redactors
 // (secrets/view_redactors.h) and evicts the views of U's tasks that name N (ResponseCache::
 // InvalidateSecret); news of a change to every task (kEveryTask) empties both. While the feed is
-// down the cache and the redactors are suspended (ResponseCache::Suspend: emptied and bypassed, so every share request
-// reads the database); when the feed is back it is resumed, which empties it once more, since changes
-// made while the feed was down were never announced. Make the coherence and open its feed before the
+// down the cache and the redactors are suspended (ResponseCache::Suspend: emptied and bypassed, so every
+// share request reads the database); when the feed is back it is resumed, which empties it once more, since
+// changes made while the feed was down were never announced. Make the coherence and open its feed before the
 // cache serves anything (an empty cache needs no news to be right); OpenChangeFeed() returns
 // subscribed. Writes made through this node are still invalidated by InvalidatingStore before they are
 // acknowledged; the feed brings the same news a little later, and it costs one more eviction.

@@ -224,7 +224,8 @@ bool CachedResponse::MatchesIfNoneMatch(std::string_view value, Variant v) const
 }
 
 std::size_t CachedResponse::bytes() const {
-  std::size_t n = kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
+  std::size_t n =
+      kSharedBlockBytes + sizeof(CachedResponse) + SharedStringBytes(body_) + SharedStringBytes(gzip_);
   n += packed_.heap_bytes();
   for (const std::string* s : {&extra_headers_, &identity_headers_.lines, &gzip_headers_.lines}) {
     n += HeapBytes(*s);

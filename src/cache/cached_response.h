@@ -71,8 +71,9 @@ class CachedResponse {
   // CRLF) go out with every variant of it, but not with its 304s. `expires_at` (Unix microseconds; 0:
   // never) is the instant from which the response must no longer be served: ResponseCache::Get()
   // misses it from then on.
-  static std::shared_ptr<const CachedResponse> Make(int status, std::string_view content_type, std::string body,
-                                                    Policy policy, std::string_view extra_headers = {},
+  static std::shared_ptr<const CachedResponse> Make(int status, std::string_view content_type,
+                                                    std::string body, Policy policy,
+                                                    std::string_view extra_headers = {},
                                                     std::int64_t expires_at = 0);
 
   // A copy that also carries the body gzip-compressed (libdeflate). The copy has no gzip variant if

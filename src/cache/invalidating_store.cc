@@ -10,9 +10,13 @@ Result<User> InvalidatingStore::FindUserByKeyHash(std::string_view key_hash) {
   return inner_->FindUserByKeyHash(key_hash);
 }
 
-Result<User> InvalidatingStore::FindUserByEmail(std::string_view email) { return inner_->FindUserByEmail(email); }
+Result<User> InvalidatingStore::FindUserByEmail(std::string_view email) {
+  return inner_->FindUserByEmail(email);
+}
 
-Result<ApiKeyInfo> InvalidatingStore::GetApiKey(std::string_view user_id) { return inner_->GetApiKey(user_id); }
+Result<ApiKeyInfo> InvalidatingStore::GetApiKey(std::string_view user_id) {
+  return inner_->GetApiKey(user_id);
+}
 
 Status InvalidatingStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
                                        const StoredApiKey& key) {
@@ -35,7 +39,8 @@ Result<PackedSnapshot> InvalidatingStore::GetPackedSnapshot(std::string_view id)
   return inner_->GetPackedSnapshot(id);
 }
 
-Result<AppendResult> InvalidatingStore::AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
+Result<AppendResult> InvalidatingStore::AppendMessages(std::string_view id,
+                                                       const std::vector<NewMessage>& messages,
                                                        UnixMicros now) {
   auto r = inner_->AppendMessages(id, messages, now);
   if (!r.ok() || r->appended > 0) cache_.Invalidate(id);

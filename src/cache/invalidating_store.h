@@ -1,10 +1,10 @@
 // InvalidatingStore: a Store that keeps a ResponseCache honest.
 //
 // It forwards every call to the store it wraps and, after each write that can change what a viewer of
-// a task sees (create, append, patch, delete, a change of its share settings), drops that task's cached responses before returning, so
-// the write is acknowledged only once no cache can serve what it replaced. Writes that fail still
-// invalidate: a failure after commit (a lost connection, say) leaves the outcome unknown. Writes made
-// by other nodes sharing a PostgreSQL database arrive through the change feed instead
+// a task sees (create, append, patch, delete, a change of its share settings), drops that task's cached
+// responses before returning, so the write is acknowledged only once no cache can serve what it replaced.
+// Writes that fail still invalidate: a failure after commit (a lost connection, say) leaves the outcome
+// unknown. Writes made by other nodes sharing a PostgreSQL database arrive through the change feed instead
 // (cache/cache_coherence.h).
 // Thread-safe as the wrapped store and the cache are.
 #pragma once

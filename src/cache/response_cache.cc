@@ -1,11 +1,10 @@
 #include "cache/response_cache.h"
 
 #include <algorithm>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <functional>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "common/time.h"
 
@@ -30,7 +29,7 @@ std::size_t ResponseCache::SlotCharge(std::string_view id, std::size_t views_byt
 struct ResponseCache::Slot {
   std::string id;
   std::array<std::shared_ptr<const CachedResponse>, kCachedViewCount> views;
-  std::size_t bytes = 0;  // charged: overhead, key and every view
+  std::size_t bytes = 0;          // charged: overhead, key and every view
   std::uint32_t packed_hits = 0;  // counted hits on packed views since the slot was last filled
   SecretsUsed secrets;            // of its latest fill
 

@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -71,8 +70,9 @@ void AddImport(CLI::App& app, int& exit_code) {
       "import", "Store a task from a SharedTaskResponse or Get-task-details JSON file; prints its id");
   cmd->add_option("FILE", flags->file, "The JSON file")->required();
   cmd->add_option("--owner", flags->owner, "Owner's email (default: the file's task.created_by)");
-  cmd->add_option("--db", flags->db,
-                  "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
+  cmd->add_option(
+         "--db", flags->db,
+         "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
       ->capture_default_str();
   AddTaskQuotaFlags(*cmd, flags->quotas);
   cmd->callback([flags, &exit_code] { exit_code = Import(*flags); });

@@ -73,16 +73,17 @@ std::string_view MethodName(const api::Request& r) {
 }
 
 // The change feed's samples: none without a feed (SQLite).
-void AddFeedSamples(const ChangeFeed* feed, const CacheCoherence* coherence, std::vector<observe::Sample>& out) {
+void AddFeedSamples(const ChangeFeed* feed, const CacheCoherence* coherence,
+                    std::vector<observe::Sample>& out) {
   if (feed == nullptr || coherence == nullptr) return;
   const auto d = [](auto v) { return static_cast<double>(v); };
   out.push_back({"taskshare_change_feed_up", "gauge",
-                 "1 while the database change feed is subscribed; 0 while the response cache is bypassed.", "",
-                 feed->up() ? 1.0 : 0.0});
+                 "1 while the database change feed is subscribed; 0 while the response cache is bypassed.",
+                 "", feed->up() ? 1.0 : 0.0});
   out.push_back({"taskshare_change_feed_changes_total", "counter",
                  "Task changes announced by the database (from any node).", "", d(coherence->changes())});
-  out.push_back({"taskshare_change_feed_losses_total", "counter", "Times the change feed's connection was lost.",
-                 "", d(coherence->losses())});
+  out.push_back({"taskshare_change_feed_losses_total", "counter",
+                 "Times the change feed's connection was lost.", "", d(coherence->losses())});
 }
 
 // The gauges /metrics shows besides the request counters.
@@ -250,8 +251,9 @@ int Serve(ServeFlags& f) {
     LogInfo("sharing is off on this node (--sharing off), whatever the stored switch says");
   }
   if (redactors.box() == nullptr) {
-    LogInfo("no secrets key (--secrets-key-file or TASKSHARE_SECRETS_KEY): secrets cannot be created, "
-            "and shares of tasks naming stored secrets answer 503");
+    LogInfo(
+        "no secrets key (--secrets-key-file or TASKSHARE_SECRETS_KEY): secrets cannot be created, "
+        "and shares of tasks naming stored secrets answer 503");
   }
   std::cerr << "taskshare listening on http://" << bound << std::endl;
   scheduler.Start();

@@ -119,10 +119,11 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
                  "Threads (each with a database connection) for requests that write")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd.add_option("--network-slice-us", flags.network_slice_us,
-                 "Scheduler slice, in microseconds, that the network threads ask for (Linux 6.12 and later): "
-                 "shorter than the other threads' slices, it lets a network thread that wakes take the CPU at "
-                 "once; 0 keeps the kernel's default")
+  cmd.add_option(
+         "--network-slice-us", flags.network_slice_us,
+         "Scheduler slice, in microseconds, that the network threads ask for (Linux 6.12 and later): "
+         "shorter than the other threads' slices, it lets a network thread that wakes take the CPU at "
+         "once; 0 keeps the kernel's default")
       ->capture_default_str()
       ->check(CLI::Range(0, 100'000));
   cmd.add_option("--public-url", flags.public_url,

@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.h"
@@ -35,7 +34,8 @@ int AddUserNow(const UserFlags& f) {
     std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << store.status().message() << "\n";
     return kExitFailed;
   }
-  User user{.id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};
+  User user{
+      .id = NewUuidV4(), .email = f.email, .role = *role, .team = std::nullopt, .created_at = NowMicros()};
   if (!f.team.empty()) user.team = f.team;
   const std::string key = NewApiKey();
   const StoredApiKey stored{
@@ -61,8 +61,9 @@ void AddUser(CLI::App& app, int& exit_code) {
       ->required();
   add->add_option("--team", flags->team, "The user's team (at most one)");
   add->add_option("--role", flags->role, "user, support or admin")->capture_default_str();
-  add->add_option("--db", flags->db,
-                  "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
+  add->add_option(
+         "--db", flags->db,
+         "Database URL: sqlite:PATH (or a bare path), or postgresql://USER:PASSWORD@HOST:PORT/DBNAME")
       ->capture_default_str();
   add->callback([flags, &exit_code] { exit_code = AddUserNow(*flags); });
 }

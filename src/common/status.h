@@ -18,16 +18,16 @@ namespace taskshare {
 
 enum class Code {
   kOk,
-  kInvalidArgument,   // the request is malformed or names something impossible (400)
-  kUnauthenticated,   // no usable credentials (401)
-  kForbidden,         // the caller may not do this (403)
-  kNotFound,          // no such thing (404)
-  kAlreadyExists,     // a unique key is taken (409)
-  kLimitReached,      // the request would take the caller past one of the server's quotas (409)
-  kTooLarge,          // a body or header is over its limit (413/431)
-  kRateLimited,       // the caller sent too many requests; retrying later works (429)
-  kUnavailable,       // a dependency is down; retrying later may work (503)
-  kInternal,          // a bug or corrupt data (500)
+  kInvalidArgument,  // the request is malformed or names something impossible (400)
+  kUnauthenticated,  // no usable credentials (401)
+  kForbidden,        // the caller may not do this (403)
+  kNotFound,         // no such thing (404)
+  kAlreadyExists,    // a unique key is taken (409)
+  kLimitReached,     // the request would take the caller past one of the server's quotas (409)
+  kTooLarge,         // a body or header is over its limit (413/431)
+  kRateLimited,      // the caller sent too many requests; retrying later works (429)
+  kUnavailable,      // a dependency is down; retrying later may work (503)
+  kInternal,         // a bug or corrupt data (500)
 };
 
 // Why a request was refused, where a caller must tell refusals of one code apart (the share page's
@@ -91,7 +91,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok());
   }

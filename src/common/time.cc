@@ -28,8 +28,7 @@ bool ReadDigits(std::string_view s, size_t pos, size_t n, int& out) {
 }  // namespace
 
 UnixMicros NowMicros() {
-  return std::chrono::duration_cast<microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -107,8 +106,7 @@ std::optional<UnixMicros> ParseRfc3339(std::string_view s) {
                            std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok()) return std::nullopt;
   const std::int64_t day_number = sys_days{ymd}.time_since_epoch().count();
-  const std::int64_t secs =
-      day_number * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
+  const std::int64_t secs = day_number * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
   // An offset can carry the instant out of the years 0000 to 9999 in UTC ("9999-12-31T23:59:59-00:10"),
   // which no RFC 3339 text in UTC can write: refused, so that every time stored can be served.
   constexpr std::int64_t kFirstDay = sys_days{std::chrono::year{0} / 1 / 1}.time_since_epoch().count();

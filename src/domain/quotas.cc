@@ -77,7 +77,8 @@ Status CheckNewSecretValue(const Quotas& quotas, std::int64_t held) {
   if (held < quotas.secret_values_per_user) return Status::Ok();
   return Reached("a user's secrets may hold at most " + std::to_string(quotas.secret_values_per_user) +
                      " values in all, counting the past values kept to redact them from transcripts; "
-                     "this user's hold " + std::to_string(held),
+                     "this user's hold " +
+                     std::to_string(held),
                  Limit::kSecretValuesPerUser);
 }
 

@@ -54,7 +54,7 @@ struct Task {
   std::string id;        // canonical lower-case UUID
   std::string owner_id;  // the owning user's id
   // Read from the owner's user row whenever a task is loaded; ignored when a task is stored.
-  std::string created_by;                // the owner's email
+  std::string created_by;                 // the owner's email
   std::optional<std::string> owner_team;  // the owner's team
   std::string title;
   TaskStatus status = TaskStatus::kPending;

@@ -70,8 +70,10 @@ Result<ScheduleInfo> ScheduleInfoFrom(const json::value& v, std::string_view whe
   ScheduleInfo info;
   info.schedule_id = r.Uuid("schedule_id", Need::kRequired).value_or("");
   info.schedule_name = r.String("schedule_name", Need::kNullable);
-  info.schedule_type = r.Enum<ScheduleType>("schedule_type", Need::kRequired).value_or(ScheduleType::kRecurring);
-  info.schedule_status = r.Enum<ScheduleStatus>("schedule_status", Need::kRequired).value_or(ScheduleStatus::kActive);
+  info.schedule_type =
+      r.Enum<ScheduleType>("schedule_type", Need::kRequired).value_or(ScheduleType::kRecurring);
+  info.schedule_status =
+      r.Enum<ScheduleStatus>("schedule_status", Need::kRequired).value_or(ScheduleStatus::kActive);
   info.execution_count = r.Int("execution_count", Need::kRequired).value_or(0);
   if (info.execution_count < 0) r.Fail("execution_count", "must not be negative");
   info.last_executed_at = r.Time("last_executed_at", Need::kNullable);
@@ -93,9 +95,7 @@ Result<ScheduleInfo> ScheduleInfoFromJson(const json::value& v, std::string_view
   return ScheduleInfoFrom(v, where, Origin::kRequest);
 }
 
-std::string ScheduleInfoToText(const ScheduleInfo& info) {
-  return json::serialize(ScheduleInfoToJson(info));
-}
+std::string ScheduleInfoToText(const ScheduleInfo& info) { return json::serialize(ScheduleInfoToJson(info)); }
 
 Result<ScheduleInfo> ScheduleInfoFromText(std::string_view text) {
   boost::system::error_code ec;

@@ -2,10 +2,9 @@
 // and the strict parsing of imported TaskInfo objects. Pure functions; thread-safe.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json/fwd.hpp>
 
 #include "common/status.h"
 #include "domain/task.h"

@@ -192,7 +192,8 @@ struct Server::Impl {
           const auto started = std::chrono::steady_clock::now();
           api::Response r = handlers.blocking(request);
           if (read) {
-            const std::int64_t took = std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count();
+            const std::int64_t took =
+                std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count();
             const std::int64_t average = read_cost_ns.load(std::memory_order_relaxed);
             // Racing updates may lose one sample; the average needs none of them exactly.
             read_cost_ns.store(average + (took - average) / 8, std::memory_order_relaxed);
@@ -373,7 +374,8 @@ void Server::Run() {
   for (auto& loop : s.loops) asio::co_spawn(loop->ioc, s.Accept(*loop), asio::detached);
   std::vector<std::thread> threads;
   const auto slice = s.options.network_slice;
-  if (!RequestThisThreadSlice(slice)) LogError("the network threads could not ask for a shorter scheduler slice");
+  if (!RequestThisThreadSlice(slice))
+    LogError("the network threads could not ask for a shorter scheduler slice");
   for (std::size_t i = 1; i < s.loops.size(); ++i) {
     threads.emplace_back([&loop = *s.loops[i], slice] {
       (void)RequestThisThreadSlice(slice);  // refused on one thread, refused on all: logged above

@@ -33,19 +33,19 @@ namespace taskshare::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 8080;                 // 0 picks a free port
-  int threads = 1;                           // network threads, one event loop each
-  int read_threads = 2;                      // run `blocking` for GET and HEAD requests
-  int write_threads = 4;                     // run `blocking` for every other method
+  std::uint16_t port = 8080;                   // 0 picks a free port
+  int threads = 1;                             // network threads, one event loop each
+  int read_threads = 2;                        // run `blocking` for GET and HEAD requests
+  int write_threads = 4;                       // run `blocking` for every other method
   std::chrono::microseconds network_slice{0};  // the scheduler slice the network threads ask for
                                                // (common/thread_priority.h); 0: the kernel's default
-  std::size_t max_body_bytes = 8 << 20;      // larger bodies answer 413
-  std::size_t max_header_bytes = 16 << 10;   // larger headers answer 431
-  std::chrono::seconds idle_timeout{60};     // a connection with no request begun this long is closed
-  std::chrono::seconds request_timeout{10};  // a request not read whole this long after its first
-                                             // byte arrived is dropped with its connection
-  int max_connections = 10000;               // connections past this are closed as soon as accepted
-  std::chrono::seconds shutdown_grace{10};   // after SIGTERM, requests in flight get this long
+  std::size_t max_body_bytes = 8 << 20;        // larger bodies answer 413
+  std::size_t max_header_bytes = 16 << 10;     // larger headers answer 431
+  std::chrono::seconds idle_timeout{60};       // a connection with no request begun this long is closed
+  std::chrono::seconds request_timeout{10};    // a request not read whole this long after its first
+                                               // byte arrived is dropped with its connection
+  int max_connections = 10000;                 // connections past this are closed as soon as accepted
+  std::chrono::seconds shutdown_grace{10};     // after SIGTERM, requests in flight get this long
 };
 
 // One answered request, as the server reports it to Handlers::observe.

@@ -30,7 +30,8 @@ size_t SecretMatcher::memory_bytes() const {
   // Each node's list of children is an allocation of its own; malloc rounds it up and keeps a header.
   constexpr size_t kAllocationOverhead = 16;
   for (const Node& node : nodes_) {
-    if (node.next.capacity() != 0) bytes += node.next.capacity() * sizeof(node.next.front()) + kAllocationOverhead;
+    if (node.next.capacity() != 0)
+      bytes += node.next.capacity() * sizeof(node.next.front()) + kAllocationOverhead;
   }
   return sizeof(*this) + bytes;
 }

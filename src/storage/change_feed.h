@@ -7,9 +7,9 @@
 // exist can be cached. A write of a user's secret (a put: a new value, with which the views of the
 // user's tasks that name the secret are redacted) is reported by OnSecretChanged(owner, name); a
 // delete is not (the value is retired and stays redacted). kEveryTask, "any task may have changed",
-// is what a node of an earlier version announced for a secret write. A change to the stored share-link kill switch (Store::SetSharingEnabled) is reported by
-// OnSharingChanged(). A backend whose database one process owns (SQLite) has no feed: that process
-// sees all writes itself.
+// is what a node of an earlier version announced for a secret write. A change to the stored share-link kill
+// switch (Store::SetSharingEnabled) is reported by OnSharingChanged(). A backend whose database one process
+// owns (SQLite) has no feed: that process sees all writes itself.
 //
 // Delivery is at least once while the feed is up, and is not guaranteed across a loss: between
 // OnFeedLost() and the next OnFeedRestored() changes are missed, so a listener must treat everything it

@@ -79,5 +79,4 @@ Result<std::unique_ptr<ChangeFeed>> OpenChangeFeed(const StoreOptions& options, 
   return OpenPostgresChangeFeed(postgres, listener);
 }
 
-
 }  // namespace taskshare

@@ -240,10 +240,9 @@ void AppendText(MessageContext& ctx, std::string_view text, size_t source_bytes)
   // rather than built.
   const bool plain = text.size() > kMaxMarkdownBytes;
   if (text.size() <= ctx.Left() && (!plain || EscapedSize(text) + kPreBlockChromeBytes <= ctx.Left())) {
-    const std::string html =
-        RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user",
-                              .budget_ns = &ctx.page.markdown_ns,
-                              .redactor = ctx.page.redactor});
+    const std::string html = RenderMarkdown(text, {.hard_breaks = ctx.role_class == "user",
+                                                   .budget_ns = &ctx.page.markdown_ns,
+                                                   .redactor = ctx.page.redactor});
     if (html.size() <= ctx.Left()) {
       ctx.out += html;
       return;

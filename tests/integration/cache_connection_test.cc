@@ -39,8 +39,8 @@ std::string LargeMessage(int i) {
     text += ' ';
   }
   const std::string n = std::to_string(i);
-  return R"({"id": "msg-)" + n + R"(", "role": ")" + (i % 2 ? "assistant" : "tool") +
-         R"(", "seq": )" + n + R"(, "content": "Step )" + n + ": " + text +
+  return R"({"id": "msg-)" + n + R"(", "role": ")" + (i % 2 ? "assistant" : "tool") + R"(", "seq": )" + n +
+         R"(, "content": "Step )" + n + ": " + text +
          R"(\"quoted\" caf\u00e9 \ud83d\ude00 \\ end", "meta": {"score": 0.50, "big": 1e400, "tokens": )" +
          std::to_string(100 + i % 900) + R"(, "tags": ["a", "b"], "ok": true, "none": null}})";
 }
@@ -52,8 +52,8 @@ std::string LargeMessage(int i) {
   while (at < actual.size() && at < expected.size() && actual[at] == expected[at]) ++at;
   const size_t from = at < 60 ? 0 : at - 60;
   return ::testing::AssertionFailure()
-         << "sizes " << actual.size() << " and " << expected.size() << ", first difference at byte "
-         << at << ":\n  got:      ..." << actual.substr(from, 160) << "\n  expected: ..."
+         << "sizes " << actual.size() << " and " << expected.size() << ", first difference at byte " << at
+         << ":\n  got:      ..." << actual.substr(from, 160) << "\n  expected: ..."
          << expected.substr(from, 160);
 }
 
@@ -77,9 +77,7 @@ class CacheConnectionTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
   static HttpClient Client(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     return HttpClient(server_->port(), timeout);
@@ -87,9 +85,8 @@ class CacheConnectionTest : public ::testing::Test {
   static std::string Share(const std::string& id) { return "/api/v1/tasks/" + id + "/share"; }
   static std::string NewTask(const std::string& visibility, const std::string& fields) {
     const std::string body = R"({"visibility": ")" + visibility + "\", " + fields + "}";
-    return std::string(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202)
-                           .at("id")
-                           .as_string());
+    return std::string(
+        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202).at("id").as_string());
   }
 
   inline static std::unique_ptr<ServerProcess> server_;
@@ -106,8 +103,7 @@ TEST_F(CacheConnectionTest, PipelinedRequestsAreAnsweredInOrder) {
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     Connection connection(port);
-    connection.Send(FormatRequest(port, "GET", Share(shared)) +
-                    FormatRequest(port, "GET", "/healthz") +
+    connection.Send(FormatRequest(port, "GET", Share(shared)) + FormatRequest(port, "GET", "/healthz") +
                     FormatRequest(port, "GET", Share(hidden)));
     const Response first = connection.Read();
     const Response second = connection.Read();
@@ -136,8 +132,7 @@ TEST_F(CacheConnectionTest, PipelinedBodilessResponsesKeepTheFraming) {
   connection.Send(FormatRequest(port, "HEAD", Share(id)) +
                   FormatRequest(port, "GET", Share(id), {}, {{"If-None-Match", tag}}) +
                   FormatRequest(port, "GET", Share(id), {}, kGzip) +
-                  FormatRequest(port, "HEAD", Share(id), {}, kGzip) +
-                  FormatRequest(port, "GET", Share(id)));
+                  FormatRequest(port, "HEAD", Share(id), {}, kGzip) + FormatRequest(port, "GET", Share(id)));
   const Response head = connection.Read(true);
   const Response not_modified = connection.Read();
   const Response gzip = connection.Read();
@@ -303,8 +298,8 @@ TEST_F(CacheConnectionTest, TenThousandMessagesComeBackWholeFromMissHitAndGzip) 
       expected += (i > 0 ? "," : "") + StripJsonWhitespace(message);
     }
     batch += "]}";
-    const json::value appended = ExpectJson(
-        Client(timeout).Post("/api/v1/tasks/" + id + "/messages", batch, Auth(owner_key_)), 200);
+    const json::value appended =
+        ExpectJson(Client(timeout).Post("/api/v1/tasks/" + id + "/messages", batch, Auth(owner_key_)), 200);
     ASSERT_EQ(appended.at("appended"), kBatch);
     ASSERT_EQ(appended.at("message_count"), start + kBatch);
   }

@@ -41,22 +41,18 @@ class CacheRevocationTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
   static HttpClient Client() { return HttpClient(server_->port()); }
   static std::string Path(const std::string& id) { return "/api/v1/tasks/" + id; }
   static std::string Share(const std::string& id) { return Path(id) + "/share"; }
 
   static std::string NewTask(const std::string& visibility) {
-    const std::string body =
-        R"({"task": "Audit example.org, then report every finding in detail", )"
-        R"("visibility": ")" +
-        visibility + "\"}";
-    return std::string(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202)
-                           .at("id")
-                           .as_string());
+    const std::string body = R"({"task": "Audit example.org, then report every finding in detail", )"
+                             R"("visibility": ")" +
+                             visibility + "\"}";
+    return std::string(
+        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202).at("id").as_string());
   }
 
   // Requests both variants twice, so that whatever the server caches is cached; returns the last
@@ -84,12 +80,10 @@ TEST_F(CacheRevocationTest, AppendIsServedOnTheNextRequest) {
     ASSERT_TRUE(IsRevalidated(before, 200));
     const std::string old_tag = before.Header("etag");
     const std::string message = R"({"id":"r)" + std::to_string(round) +
-                                R"(","role":"assistant","content":"finding )" +
-                                std::to_string(round) + R"(","n":1.50})";
-    const json::value appended =
-        ExpectJson(Client().Post(Path(id) + "/messages", R"({"messages": [)" + message + "]}",
-                                 Auth(owner_key_)),
-                   200);
+                                R"(","role":"assistant","content":"finding )" + std::to_string(round) +
+                                R"(","n":1.50})";
+    const json::value appended = ExpectJson(
+        Client().Post(Path(id) + "/messages", R"({"messages": [)" + message + "]}", Auth(owner_key_)), 200);
     ASSERT_EQ(appended.at("appended"), 1);
 
     const Response after = Client().Get(Share(id), With({}, "If-None-Match", old_tag));
@@ -120,8 +114,7 @@ TEST_F(CacheRevocationTest, TitleChangeIsServedOnTheNextRequest) {
       SCOPED_TRACE(gzip ? "gzip" : "identity");
       const Response after = Client().Get(Share(id), headers);
       ASSERT_TRUE(IsRevalidated(after, 200, gzip));
-      EXPECT_NE(after.Header("etag"),
-                gzip ? GzipETag(before.Header("etag")) : before.Header("etag"));
+      EXPECT_NE(after.Header("etag"), gzip ? GzipETag(before.Header("etag")) : before.Header("etag"));
       const json::value body = json::parse(gzip ? Gunzip(after.body) : after.body);
       EXPECT_EQ(body.at("task").at("title").as_string(), title);
       EXPECT_EQ(body.at("task").at("updated_at"), task.at("updated_at"));
@@ -138,8 +131,8 @@ TEST_F(CacheRevocationTest, PrivateIs403AtOnceAndUnlistedAgainIs200) {
     const std::string tag = before.Header("etag");
     Patch(id, R"({"visibility": "private"})");
     for (const Headers& headers :
-         {Headers{}, kGzip, With({}, "If-None-Match", tag),
-          With(kGzip, "If-None-Match", GzipETag(tag)), With({}, "If-None-Match", "*")}) {
+         {Headers{}, kGzip, With({}, "If-None-Match", tag), With(kGzip, "If-None-Match", GzipETag(tag)),
+          With({}, "If-None-Match", "*")}) {
       SCOPED_TRACE(headers.empty() ? "plain" : headers.back().first + ": " + headers.back().second);
       const Response r = Client().Get(Share(id), headers);
       EXPECT_TRUE(IsError(r, 403, "Task is not shared"));
@@ -166,8 +159,8 @@ TEST_F(CacheRevocationTest, DeleteIs404AtOnce) {
   const std::string tag = before.Header("etag");
   ASSERT_TRUE(HasStatus(Client().Delete(Path(id), Auth(owner_key_)), 204));
   for (const Headers& headers :
-       {Headers{}, kGzip, With({}, "If-None-Match", tag),
-        With(kGzip, "If-None-Match", GzipETag(tag)), With({}, "If-None-Match", "*")}) {
+       {Headers{}, kGzip, With({}, "If-None-Match", tag), With(kGzip, "If-None-Match", GzipETag(tag)),
+        With({}, "If-None-Match", "*")}) {
     SCOPED_TRACE(headers.empty() ? "plain" : headers.back().first + ": " + headers.back().second);
     for (int i = 0; i < 2; ++i) {
       const Response r = Client().Get(Share(id), headers);
@@ -222,10 +215,9 @@ std::string Describe(const Sample& s, const std::vector<Flip>& flips) {
     return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) + " us";
   };
   if (last == flips.size()) return "HTTP " + std::to_string(s.status) + " before any change";
-  return "HTTP " + std::to_string(s.status) + " for a request sent " +
-         us(s.sent - flips[last].acked) + " after the change to " +
-         (flips[last].shared ? "unlisted" : "private") + " (#" + std::to_string(last) +
-         ") was acknowledged, answered " + us(s.received - s.sent) + " later";
+  return "HTTP " + std::to_string(s.status) + " for a request sent " + us(s.sent - flips[last].acked) +
+         " after the change to " + (flips[last].shared ? "unlisted" : "private") + " (#" +
+         std::to_string(last) + ") was acknowledged, answered " + us(s.received - s.sent) + " later";
 }
 
 TEST_F(CacheRevocationTest, NoRequestSentAfterARevokeIsAcknowledgedIsServedTheTask) {
@@ -279,9 +271,9 @@ TEST_F(CacheRevocationTest, NoRequestSentAfterARevokeIsAcknowledgedIsServedTheTa
       Flip f;
       f.shared = shared;
       f.sent = Clock::now();
-      const Response r = Client().Patch(
-          Path(id), shared ? R"({"visibility": "unlisted"})" : R"({"visibility": "private"})",
-          Auth(owner_key_));
+      const Response r =
+          Client().Patch(Path(id), shared ? R"({"visibility": "unlisted"})" : R"({"visibility": "private"})",
+                         Auth(owner_key_));
       f.acked = Clock::now();
       if (r.status != 200) patch_failures.push_back(std::to_string(r.status) + " " + r.body);
       flips.push_back(f);
@@ -313,10 +305,9 @@ TEST_F(CacheRevocationTest, NoRequestSentAfterARevokeIsAcknowledgedIsServedTheTa
         if (in_force && !flips[f].shared && s.status == 403) ++hidden_seen_after_revoke[f];
       }
     }
-    EXPECT_EQ(violations, 0u)
-        << "of " << samples[t].size() << " responses, " << violations
-        << " showed a state that was no longer (or not yet) in force; the first: "
-        << first_violation;
+    EXPECT_EQ(violations, 0u) << "of " << samples[t].size() << " responses, " << violations
+                              << " showed a state that was no longer (or not yet) in force; the first: "
+                              << first_violation;
   }
   for (size_t f = 0; f < flips.size(); ++f) {
     if (!flips[f].shared) {

@@ -39,18 +39,18 @@ Headers IfNoneMatch(const std::string& tags, Headers more = {}) {
 // A server started once per suite by the derived fixture, with an owner who makes the tasks.
 class CacheServerTest : public SuiteServer {
  protected:
-  static void StartServer(std::vector<std::string> args) { SuiteServer::StartServer(std::move(args), kOwner); }
+  static void StartServer(std::vector<std::string> args) {
+    SuiteServer::StartServer(std::move(args), kOwner);
+  }
 
   // A task of the owner with the findings message appended; returns its id.
   static std::string NewTask(const std::string& visibility) {
     const std::string body =
         R"({"task": "Scan example.org", "visibility": ")" + visibility + R"(", "secrets": ["T"]})";
-    const std::string id(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202)
-                             .at("id")
-                             .as_string());
-    const auto r =
-        Client().Post("/api/v1/tasks/" + id + "/messages",
-                      std::string(R"({"messages": [)") + kFindings + "]}", Auth(owner_key_));
+    const std::string id(
+        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202).at("id").as_string());
+    const auto r = Client().Post("/api/v1/tasks/" + id + "/messages",
+                                 std::string(R"({"messages": [)") + kFindings + "]}", Auth(owner_key_));
     if (r.status != 200) throw std::runtime_error("append failed: " + r.body);
     return id;
   }
@@ -161,13 +161,11 @@ TEST_F(CacheTest, ForbiddenAndNotFoundAreNoStoreWithoutATag) {
   ASSERT_TRUE(HasStatus(Client().Get(Share(deleted)), 200));
   ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/tasks/" + deleted, Auth(owner_key_)), 204));
 
-  const std::vector<std::pair<std::string, int>> cases = {
-      {hidden, 403}, {deleted, 404}, {NewUuidV4(), 404}};
+  const std::vector<std::pair<std::string, int>> cases = {{hidden, 403}, {deleted, 404}, {NewUuidV4(), 404}};
   const std::vector<Headers> variants = {{}, kGzip, IfNoneMatch("*"), IfNoneMatch("*", kGzip)};
   for (const auto& [id, status] : cases) {
     for (const auto& headers : variants) {
-      SCOPED_TRACE(
-          id + (headers.empty() ? "" : " " + headers.back().first + ": " + headers.back().second));
+      SCOPED_TRACE(id + (headers.empty() ? "" : " " + headers.back().first + ": " + headers.back().second));
       for (int i = 0; i < 2; ++i) {
         const Response r = Client().Get(Share(id), headers);
         EXPECT_TRUE(IsError(r, status, status == 403 ? "Task is not shared" : "Task not found"));
@@ -190,8 +188,7 @@ TEST_F(CacheTest, HeadHasTheHeadersOfGetAndNoBody) {
       ASSERT_TRUE(IsRevalidated(get, 200, gzip));
       EXPECT_TRUE(head.body.empty()) << head.body;
       EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size()));
-      for (std::string_view name :
-           {"etag", "cache-control", "vary", "content-type", "content-encoding"}) {
+      for (std::string_view name : {"etag", "cache-control", "vary", "content-type", "content-encoding"}) {
         EXPECT_EQ(head.Header(name), get.Header(name)) << name;
       }
       EXPECT_EQ(connection.connects(), 1) << "HEAD closed the connection";
@@ -226,18 +223,17 @@ TEST_F(CacheDisabledTest, ValidatorsAndConditionalRequestsStillWork) {
     EXPECT_EQ(Gunzip(gzip.body), first.body);
   }
 
-  ASSERT_TRUE(HasStatus(
-      Client().Post("/api/v1/tasks/" + id + "/messages",
-                    R"({"messages": [{"role": "user", "content": "again"}]})", Auth(owner_key_)),
-      200));
+  ASSERT_TRUE(
+      HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages",
+                              R"({"messages": [{"role": "user", "content": "again"}]})", Auth(owner_key_)),
+                200));
   const Response changed = Client().Get(Share(id), IfNoneMatch(tag));
   ASSERT_TRUE(IsRevalidated(changed, 200));
   EXPECT_NE(changed.Header("etag"), tag);
   EXPECT_EQ(JsonBody(changed).at("messages").as_array().back().at("content"), "again");
 
   ASSERT_TRUE(HasStatus(
-      Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "private"})", Auth(owner_key_)),
-      200));
+      Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "private"})", Auth(owner_key_)), 200));
   const Response hidden = Client().Get(Share(id), IfNoneMatch(changed.Header("etag")));
   EXPECT_TRUE(IsError(hidden, 403, "Task is not shared"));
   EXPECT_TRUE(IsNoStore(hidden));

@@ -28,9 +28,7 @@ class DurabilityTest : public ::testing::Test {
     server_.Start();
     key_ = server_.AddUser("owner@durable.test", "red");
   }
-  void TearDown() override {
-    EXPECT_FALSE(server_.Exited()) << "the server died:\n" << server_.Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_.Exited()) << "the server died:\n" << server_.Log(); }
 
   HttpClient Client() const { return HttpClient(server_.port()); }
   std::string Create(const std::string& body) const {
@@ -66,8 +64,8 @@ TEST_F(DurabilityTest, AcknowledgedWritesSurviveKill9) {
   const std::string id = Create(R"({"task": "durable"})");
   std::string batch = "[";
   for (int i = 0; i < 200; ++i) {
-    batch += (i ? "," : "") + std::string(R"({"id": "m)") + std::to_string(i) +
-             R"(", "payload": ")" + std::string(100, 'a' + i % 26) + "\"}";
+    batch += (i ? "," : "") + std::string(R"({"id": "m)") + std::to_string(i) + R"(", "payload": ")" +
+             std::string(100, 'a' + i % 26) + "\"}";
   }
   batch += "]";
   const Response appended = Append(id, batch);
@@ -86,8 +84,8 @@ TEST_F(DurabilityTest, AcknowledgedWritesSurviveKill9) {
     expected.push_back(json::parse(one).as_array().front());
   }
   const std::string deleted = Create(R"({"task": "to delete"})");
-  ASSERT_TRUE(HasStatus(
-      Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "public"})", Auth(key_)), 200));
+  ASSERT_TRUE(
+      HasStatus(Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "public"})", Auth(key_)), 200));
   ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/tasks/" + deleted, Auth(key_)), 204));
   server_.Kill();
   server_.Start();
@@ -125,9 +123,8 @@ TEST_F(DurabilityTest, ConcurrentAppendsLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        const std::string m = R"([{"id": ")" + std::to_string(t) + "-" + std::to_string(i) +
-                              R"(", "t": )" + std::to_string(t) + ", \"i\": " + std::to_string(i) +
-                              "}]";
+        const std::string m = R"([{"id": ")" + std::to_string(t) + "-" + std::to_string(i) + R"(", "t": )" +
+                              std::to_string(t) + ", \"i\": " + std::to_string(i) + "}]";
         if (Append(id, m).status != 200) ++failures[t];
       }
     });
@@ -184,8 +181,7 @@ TEST_F(DurabilityTest, ImportStoresATaskWholeOrNotAtAll) {
   EXPECT_EQ(shared.at("task").at("title"), "Imported");
   EXPECT_EQ(shared.at("task").at("created_at"), "2026-01-02T03:04:05.000006Z");
   EXPECT_EQ(shared.at("messages").as_array().size(), 2u);
-  EXPECT_NE(Client().Get("/api/v1/tasks/" + id + "/share").body.find(R"("n":1.50)"),
-            std::string::npos);
+  EXPECT_NE(Client().Get("/api/v1/tasks/" + id + "/share").body.find(R"("n":1.50)"), std::string::npos);
 
   const auto file = server_.dir() / "again.json";
   std::vector<std::pair<std::string, std::vector<std::string>>> refused = {

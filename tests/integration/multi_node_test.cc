@@ -103,7 +103,8 @@ TEST_F(MultiNodeTest, RevokeOnOneNodeIsHonouredByTheOtherWithin100Ms) {
     ASSERT_GE(WaitForStatusOnB(b, id, 200, Clock::now()), 0) << "B never served the public task";
     const double hits = MetricValue(b_->port(), "taskshare_cache_hits_total");
     ASSERT_EQ(b.Get(SharePath(id)).status, 200);
-    ASSERT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits + 1) << "B did not serve from its cache";
+    ASSERT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits + 1)
+        << "B did not serve from its cache";
     ASSERT_EQ(a.Get(SharePath(id)).status, 200);
     ASSERT_EQ(a.Get(SharePath(id)).status, 200);
 
@@ -117,7 +118,8 @@ TEST_F(MultiNodeTest, RevokeOnOneNodeIsHonouredByTheOtherWithin100Ms) {
   }
   const double median = Median(delays);
   const double max = *std::max_element(delays.begin(), delays.end());
-  std::printf("revoke propagation A -> B over %d rounds: median %.2f ms, max %.2f ms\n", kRounds, median, max);
+  std::printf("revoke propagation A -> B over %d rounds: median %.2f ms, max %.2f ms\n", kRounds, median,
+              max);
   RecordProperty("revoke_propagation_median_us", static_cast<int>(median * 1000));
   RecordProperty("revoke_propagation_max_us", static_cast<int>(max * 1000));
   // The target holds for the typical revoke; a single slow round on a loaded machine (the poll, both
@@ -170,7 +172,8 @@ TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
   const HttpClient a(a_->port());
   Connection b(b_->port());
   std::vector<std::string> ids;
-  for (const char* visibility : {"public", "unlisted", "public"}) ids.push_back(CreateTask(a_->port(), key_, visibility));
+  for (const char* visibility : {"public", "unlisted", "public"})
+    ids.push_back(CreateTask(a_->port(), key_, visibility));
   for (const std::string& id : ids) {
     ASSERT_EQ(b.Get(SharePath(id)).status, 200);
     ASSERT_EQ(b.Get(SharePath(id)).status, 200);  // a hit: B holds it
@@ -190,8 +193,8 @@ TEST_F(MultiNodeTest, RevokeAllOnOneNodeReachesEveryTaskInTheOthersCache) {
 // delay. A delete of a secret that does not exist announces nothing.
 TEST_F(MultiNodeTest, ASecretWriteOnOneNodeEvictsOnlyTheViewsThatNameItOnTheOther) {
   TempDir keys;
-  const std::string key_file =
-      WritePrivateFile(keys.path() / "secrets.key", "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n");
+  const std::string key_file = WritePrivateFile(
+      keys.path() / "secrets.key", "5e2d8c1f0a7b4e9d3c6f2a1b0e8d7c5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\n");
   StartNodes({"--secrets-key-file", key_file});
   const std::string other_key = a_->AddUser("other@nodes.test", "blue");
   const HttpClient a(a_->port());
@@ -200,7 +203,8 @@ TEST_F(MultiNodeTest, ASecretWriteOnOneNodeEvictsOnlyTheViewsThatNameItOnTheOthe
   const std::string named(
       ExpectJson(a.Post("/api/v1/tasks",
                         R"({"title": "t", "visibility": "public", "secrets": ["NODE_TOKEN"],)"
-                        R"( "message": {"role": "tool", "content": "got )" + value + R"("}})",
+                        R"( "message": {"role": "tool", "content": "got )" +
+                            value + R"("}})",
                         Auth(key_)),
                  202)
           .at("id")
@@ -361,12 +365,14 @@ TEST_F(MultiNodeTest, ANodeThatLostItsFeedBypassesItsCacheUntilItResubscribes) {
   // connections each node needs exist before new ones are refused.
   RawPostgres server(TestPostgresUrl());
   b_ = std::make_unique<ServerProcess>(
-      std::vector<std::string>{"--metrics-public", "--read-threads", "1", "--write-threads", "1"}, db_->url());
+      std::vector<std::string>{"--metrics-public", "--read-threads", "1", "--write-threads", "1"},
+      db_->url());
   b_->Start();
   const std::set<std::string> b_listen = WaitForListenBackends(server, db_->name(), 1);
   ASSERT_EQ(b_listen.size(), 1U);
   a_ = std::make_unique<ServerProcess>(
-      std::vector<std::string>{"--metrics-public", "--read-threads", "1", "--write-threads", "1"}, db_->url());
+      std::vector<std::string>{"--metrics-public", "--read-threads", "1", "--write-threads", "1"},
+      db_->url());
   a_->Start();
   ASSERT_EQ(WaitForListenBackends(server, db_->name(), 2).size(), 2U);
   key_ = a_->AddUser("owner@nodes.test", "red");
@@ -387,7 +393,8 @@ TEST_F(MultiNodeTest, ANodeThatLostItsFeedBypassesItsCacheUntilItResubscribes) {
   ASSERT_EQ(a.Patch("/api/v1/tasks/" + id, R"({"visibility":"private"})", Auth(key_)).status, 200);
   const double hits_before = MetricValue(b_->port(), "taskshare_cache_hits_total");
   for (int i = 0; i < 20; ++i) ASSERT_EQ(b.Get(SharePath(id)).status, 403) << "a stale 200 from B's cache";
-  EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits_before) << "B used its cache while deaf";
+  EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits_before)
+      << "B used its cache while deaf";
   EXPECT_EQ(MetricValue(b_->port(), "taskshare_change_feed_up"), 0);
 
   server.Exec("ALTER DATABASE " + database + " WITH ALLOW_CONNECTIONS true");
@@ -404,7 +411,8 @@ TEST_F(MultiNodeTest, ANodeThatLostItsFeedBypassesItsCacheUntilItResubscribes) {
   ASSERT_GE(WaitForStatusOnB(b, id, 200, Clock::now()), 0);
   const double hits_after = MetricValue(b_->port(), "taskshare_cache_hits_total");
   ASSERT_EQ(b.Get(SharePath(id)).status, 200);
-  EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits_after + 1) << "B does not cache again";
+  EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits_after + 1)
+      << "B does not cache again";
   ASSERT_EQ(a.Patch("/api/v1/tasks/" + id, R"({"visibility":"private"})", Auth(key_)).status, 200);
   // (The delay itself is measured over many rounds by the test above; one sample on a busy machine
   // says little.)

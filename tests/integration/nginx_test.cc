@@ -58,34 +58,36 @@ class Nginx {
     ::chmod(dir_.c_str(), 0755);
     std::string servers;
     for (int port : upstreams) servers += "    server 127.0.0.1:" + std::to_string(port) + " max_fails=0;\n";
-    std::ofstream(dir_ / "nginx.conf") << "worker_processes 1;\n"
-                                       << "pid " << (dir_ / "nginx.pid").string() << ";\n"
-                                       << "error_log " << (dir_ / "error.log").string() << " warn;\n"
-                                       << "events { worker_connections 256; }\n"
-                                       << "http {\n"
-                                       << "  access_log off;\n"
-                                       << "  client_body_temp_path " << (dir_ / "body").string() << ";\n"
-                                       << "  proxy_temp_path " << (dir_ / "proxy").string() << ";\n"
-                                       << "  fastcgi_temp_path " << (dir_ / "fastcgi").string() << ";\n"
-                                       << "  uwsgi_temp_path " << (dir_ / "uwsgi").string() << ";\n"
-                                       << "  scgi_temp_path " << (dir_ / "scgi").string() << ";\n"
-                                       << "  upstream taskshare {\n"
-                                       << servers << "    keepalive 16;\n"
-                                       << "  }\n"
-                                       << "  server {\n"
-                                       << "    listen 127.0.0.1:" << port_ << ";\n"
-                                       << "    location / {\n"
-                                       << "      proxy_pass http://taskshare;\n"
-                                       << "      proxy_http_version 1.1;\n"
-                                       << "      proxy_set_header Connection \"\";\n"
-                                       << "      proxy_set_header Host $host;\n"
-                                       << "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                                       << "    }\n"
-                                       << "  }\n"
-                                       << "}\n";
+    std::ofstream(dir_ / "nginx.conf")
+        << "worker_processes 1;\n"
+        << "pid " << (dir_ / "nginx.pid").string() << ";\n"
+        << "error_log " << (dir_ / "error.log").string() << " warn;\n"
+        << "events { worker_connections 256; }\n"
+        << "http {\n"
+        << "  access_log off;\n"
+        << "  client_body_temp_path " << (dir_ / "body").string() << ";\n"
+        << "  proxy_temp_path " << (dir_ / "proxy").string() << ";\n"
+        << "  fastcgi_temp_path " << (dir_ / "fastcgi").string() << ";\n"
+        << "  uwsgi_temp_path " << (dir_ / "uwsgi").string() << ";\n"
+        << "  scgi_temp_path " << (dir_ / "scgi").string() << ";\n"
+        << "  upstream taskshare {\n"
+        << servers << "    keepalive 16;\n"
+        << "  }\n"
+        << "  server {\n"
+        << "    listen 127.0.0.1:" << port_ << ";\n"
+        << "    location / {\n"
+        << "      proxy_pass http://taskshare;\n"
+        << "      proxy_http_version 1.1;\n"
+        << "      proxy_set_header Connection \"\";\n"
+        << "      proxy_set_header Host $host;\n"
+        << "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+        << "    }\n"
+        << "  }\n"
+        << "}\n";
     const int log = ::open((dir_ / "stderr.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    pid_ = SpawnChild(kNginx, {"-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-e",
-                               (dir_ / "error.log").string(), "-g", "daemon off;"},
+    pid_ = SpawnChild(kNginx,
+                      {"-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-e",
+                       (dir_ / "error.log").string(), "-g", "daemon off;"},
                       log, log);
     ::close(log);
     const auto deadline = Clock::now() + std::chrono::seconds(10);
@@ -155,8 +157,9 @@ TEST(NginxTest, ARevokeThroughOneNodeIsHonouredThroughTheBalancer) {
   // Revoke through node A directly; node B hears of it within the propagation delay that the two-node
   // test measures (MultiNodeTest: a few ms; this waits at most 1 s, for busy machines), after which
   // every request through nginx is a 403.
-  ASSERT_EQ(HttpClient(a.port()).Patch("/api/v1/tasks/" + id, R"({"visibility":"private"})", Auth(key)).status,
-            200);
+  ASSERT_EQ(
+      HttpClient(a.port()).Patch("/api/v1/tasks/" + id, R"({"visibility":"private"})", Auth(key)).status,
+      200);
   const Clock::time_point acknowledged = Clock::now();
   Connection direct_b(b.port());
   while (direct_b.Get(SharePath(id)).status != 403) {

@@ -122,23 +122,25 @@ TEST(PostgresOutageTest, RestartUnderLoadFailsFastResumesByItselfAndKeepsEveryAc
   cluster.Start();
   const Clock::time_point started = Clock::now();
   const int ok_at_restart = appends.ok;
-  while (appends.ok == ok_at_restart && MillisSince(started) < 30000) std::this_thread::sleep_for(milliseconds(10));
+  while (appends.ok == ok_at_restart && MillisSince(started) < 30000)
+    std::this_thread::sleep_for(milliseconds(10));
   const double recovery_ms = MillisSince(started);
   std::this_thread::sleep_for(milliseconds(1000));
   stop = true;
   for (std::thread& t : clients) t.join();
 
-  std::printf("outage %.0f ms: %d appends acknowledged (%d before the stop), %d 503s (appends %d, shares %d), "
-              "slowest 503 %.1f ms; first acknowledged append %.0f ms after the server was back\n",
-              MillisSince(stopped) - MillisSince(started), appends.ok.load(), ok_before,
-              appends.unavailable + reads.unavailable, appends.unavailable.load(), reads.unavailable.load(),
-              std::max(appends.slowest_503_ms, reads.slowest_503_ms), recovery_ms);
+  std::printf(
+      "outage %.0f ms: %d appends acknowledged (%d before the stop), %d 503s (appends %d, shares %d), "
+      "slowest 503 %.1f ms; first acknowledged append %.0f ms after the server was back\n",
+      MillisSince(stopped) - MillisSince(started), appends.ok.load(), ok_before,
+      appends.unavailable + reads.unavailable, appends.unavailable.load(), reads.unavailable.load(),
+      std::max(appends.slowest_503_ms, reads.slowest_503_ms), recovery_ms);
   RecordProperty("slowest_503_ms", static_cast<int>(std::max(appends.slowest_503_ms, reads.slowest_503_ms)));
   RecordProperty("recovery_ms", static_cast<int>(recovery_ms));
   EXPECT_FALSE(node.Exited()) << "the node died:\n" << node.Log();
   for (const auto* tally : {&appends, &reads}) {
-    EXPECT_TRUE(tally->unexpected.empty()) << tally->unexpected.size() << " unexpected answers, first: "
-                                           << tally->unexpected.front();
+    EXPECT_TRUE(tally->unexpected.empty())
+        << tally->unexpected.size() << " unexpected answers, first: " << tally->unexpected.front();
   }
   EXPECT_GT(ok_before, 0);
   EXPECT_GT(unavailable_during, 0) << "no request failed while the database was down";
@@ -168,7 +170,8 @@ TEST(PostgresOutageTest, RestartUnderLoadFailsFastResumesByItselfAndKeepsEveryAc
   }
   EXPECT_EQ(missing, 0) << "of " << appends.acknowledged.size() << " acknowledged appends";
   EXPECT_EQ(repeated, 0);
-  for (const auto& [message, count] : stored) EXPECT_EQ(count, 1) << message.second << " stored " << count << " times";
+  for (const auto& [message, count] : stored)
+    EXPECT_EQ(count, 1) << message.second << " stored " << count << " times";
 }
 
 }  // namespace

@@ -72,8 +72,8 @@ TEST(PostgresServerTest, LogsTheDatabaseUrlWithoutItsPassword) {
   EXPECT_EQ(server.Log().find(password), std::string::npos) << server.Log();
   server.Stop();
   // A failure to open names the database without the password too.
-  const CommandResult refused =
-      RunTaskshare({"serve", "--listen", "127.0.0.1:0", "--db", url.substr(0, url.rfind('/')) + "/no_such_db"});
+  const CommandResult refused = RunTaskshare(
+      {"serve", "--listen", "127.0.0.1:0", "--db", url.substr(0, url.rfind('/')) + "/no_such_db"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find(":***@"), std::string::npos) << refused.err;
   EXPECT_EQ(refused.err.find(password), std::string::npos) << refused.err;

@@ -61,12 +61,28 @@ class QuotasTest : public SuiteServer {
   static void SetUpTestSuite() {
     keys_ = std::make_unique<TempDir>();
     const std::string key_file = WritePrivateFile(keys_->path() / "key", std::string(kKey) + "\n");
-    StartServer(
-        {"--secrets-key-file", key_file, "--metrics-public", "--max-secrets-per-user", "2",
-         "--max-secret-value-bytes", "16", "--max-secret-values-per-user", "6", "--max-secret-names-per-task", "2", "--max-schedules-per-user",
-         "1", "--min-schedule-interval", "daily", "--max-schedule-message-bytes", "32", "--max-task-bytes",
-         "2000", "--max-tasks-per-user", "3"},
-        "owner@quotas.test");
+    StartServer({"--secrets-key-file",
+                 key_file,
+                 "--metrics-public",
+                 "--max-secrets-per-user",
+                 "2",
+                 "--max-secret-value-bytes",
+                 "16",
+                 "--max-secret-values-per-user",
+                 "6",
+                 "--max-secret-names-per-task",
+                 "2",
+                 "--max-schedules-per-user",
+                 "1",
+                 "--min-schedule-interval",
+                 "daily",
+                 "--max-schedule-message-bytes",
+                 "32",
+                 "--max-task-bytes",
+                 "2000",
+                 "--max-tasks-per-user",
+                 "3"},
+                "owner@quotas.test");
   }
   static void TearDownTestSuite() {
     SuiteServer::TearDownTestSuite();
@@ -140,8 +156,8 @@ TEST_F(QuotasTest, SecretValuesPerUser) {
   EXPECT_EQ(Refusals("secret_values_per_user"), before + 3);
 
   const std::string other = NewUser();  // each user has their own count
-  EXPECT_TRUE(HasStatus(Client().Post("/api/v1/secrets", R"({"name": "ONE", "value": "value-1"})", Auth(other)),
-                        201));
+  EXPECT_TRUE(HasStatus(
+      Client().Post("/api/v1/secrets", R"({"name": "ONE", "value": "value-1"})", Auth(other)), 201));
 }
 
 TEST_F(QuotasTest, SecretNamesPerTaskAndSchedule) {

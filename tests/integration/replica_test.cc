@@ -69,9 +69,9 @@ TEST(ReplicaTest, ALaggingReplicaNeverShowsARevokedChangedOrDeletedTask) {
       << "the replica was not lagging";
 
   ASSERT_EQ(client.Patch("/api/v1/tasks/" + id, R"({"visibility":"unlisted"})", Auth(key)).status, 200);
-  const Response appended = client.Post("/api/v1/tasks/" + id + "/messages",
-                                        R"({"messages":[{"id":"m1","role":"assistant","content":"new"}]})",
-                                        Auth(key));
+  const Response appended =
+      client.Post("/api/v1/tasks/" + id + "/messages",
+                  R"({"messages":[{"id":"m1","role":"assistant","content":"new"}]})", Auth(key));
   ASSERT_EQ(appended.status, 200) << appended.body;
   const json::value shared = ExpectJson(client.Get(SharePath(id)), 200);
   EXPECT_EQ(shared.at("messages").as_array().size(), 2U);

@@ -186,10 +186,11 @@ TEST_F(SecretsTest, ASecretWriteIsHonouredByTheNextShareRequest) {
 TEST_F(SecretsTest, SecretWritesLeaveOtherCachedLinksInPlace) {
   const std::string other_key = server_->AddUser("bystander@secrets.test", "blue");
   const std::string others(
-      ExpectJson(Client().Post("/api/v1/tasks",
-                               R"({"title": "other owner", "visibility": "public", "secrets": ["SCOPED_TOKEN"]})",
-                               Auth(other_key)),
-                 202)
+      ExpectJson(
+          Client().Post("/api/v1/tasks",
+                        R"({"title": "other owner", "visibility": "public", "secrets": ["SCOPED_TOKEN"]})",
+                        Auth(other_key)),
+          202)
           .at("id")
           .as_string());
   const std::string unrelated = TaskWith("UNRELATED_TOKEN", "unrelated-value-57");

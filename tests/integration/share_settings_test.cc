@@ -32,13 +32,15 @@ class ShareSettingsTest : public SuiteServer {
     body["title"] = "Settings test";
     body["visibility"] = visibility;
     body["message"] = json::object{{"role", "user"}, {"content", text}};
-    const json::value created = ExpectJson(Client().Post("/api/v1/tasks", json::serialize(body), Auth(owner_key_)), 202);
+    const json::value created =
+        ExpectJson(Client().Post("/api/v1/tasks", json::serialize(body), Auth(owner_key_)), 202);
     return std::string(created.at("id").as_string());
   }
   static void Append(const std::string& id, const std::string& text) {
     json::object m{{"role", "assistant"}, {"content", text}};
     json::object body{{"messages", json::array{m}}};
-    ExpectJson(Client().Post("/api/v1/tasks/" + id + "/messages", json::serialize(body), Auth(owner_key_)), 200);
+    ExpectJson(Client().Post("/api/v1/tasks/" + id + "/messages", json::serialize(body), Auth(owner_key_)),
+               200);
   }
   static Response Put(const std::string& id, const std::string& body, const std::string& key = owner_key_) {
     return Client().Request("PUT", Share(id), body, Auth(key));
@@ -210,7 +212,8 @@ TEST_F(ShareSettingsTest, DeleteMakesTheTaskPrivateAndPatchStillShares) {
   EXPECT_EQ(settings.at("mode").as_string(), "live");
   EXPECT_FALSE(settings.at("show_creator").as_bool());
 
-  const Response patched = Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "unlisted"})", Auth(owner_key_));
+  const Response patched =
+      Client().Patch("/api/v1/tasks/" + id, R"({"visibility": "unlisted"})", Auth(owner_key_));
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(Shown(id), (std::vector<std::string>{"first"}));
 }
@@ -218,12 +221,16 @@ TEST_F(ShareSettingsTest, DeleteMakesTheTaskPrivateAndPatchStillShares) {
 TEST_F(ShareSettingsTest, RevokeAllMakesEveryOneOfTheCallersSharedTasksPrivate) {
   const std::string key = server_->AddUser("revoker@settings.test");
   auto create = [&](const std::string& visibility) {
-    const Response r = Client().Post("/api/v1/tasks", R"({"title": "t", "visibility": ")" + visibility + R"("})", Auth(key));
+    const Response r =
+        Client().Post("/api/v1/tasks", R"({"title": "t", "visibility": ")" + visibility + R"("})", Auth(key));
     return std::string(ExpectJson(r, 202).at("id").as_string());
   };
   const std::vector<std::string> shared = {create("public"), create("unlisted"), create("private")};
-  ASSERT_EQ(Client().Request("PUT", Share(shared[2]), R"({"visibility": "unlisted", "mode": "pinned"})", Auth(key)).status,
-            200);
+  ASSERT_EQ(
+      Client()
+          .Request("PUT", Share(shared[2]), R"({"visibility": "unlisted", "mode": "pinned"})", Auth(key))
+          .status,
+      200);
   const std::string team = create("team");
   const std::string others = NewTask("public");
   for (const std::string& id : shared) {
@@ -242,7 +249,8 @@ TEST_F(ShareSettingsTest, RevokeAllMakesEveryOneOfTheCallersSharedTasksPrivate) 
   EXPECT_EQ(Client().Get(Share(others)).status, 200) << "another owner's task stays shared";
   const json::value team_task = ExpectJson(Client().Get("/api/v1/tasks/" + team, Auth(key)), 200);
   EXPECT_EQ(team_task.at("task").at("visibility").as_string(), "team");
-  EXPECT_EQ(ExpectJson(Client().Post("/api/v1/shares/revoke-all", "", Auth(key)), 200).at("revoked").as_int64(), 0);
+  EXPECT_EQ(
+      ExpectJson(Client().Post("/api/v1/shares/revoke-all", "", Auth(key)), 200).at("revoked").as_int64(), 0);
 }
 
 // Revoke-all takes no fields, like every strict body: anything but nothing or {} is a 400 that changes
@@ -267,14 +275,17 @@ TEST_F(ShareSettingsTest, RevokeAllRefusesABodyThatIsNotEmpty) {
 TEST_F(ShareSettingsTest, SharedTrueListsTheCallersSharedTasksWithTheirSettings) {
   const std::string key = server_->AddUser("lister@settings.test");
   auto create = [&](const std::string& visibility) {
-    const Response r = Client().Post("/api/v1/tasks", R"({"title": "t", "visibility": ")" + visibility + R"("})", Auth(key));
+    const Response r =
+        Client().Post("/api/v1/tasks", R"({"title": "t", "visibility": ")" + visibility + R"("})", Auth(key));
     return std::string(ExpectJson(r, 202).at("id").as_string());
   };
   const std::string pub = create("public");
   const std::string unlisted = create("unlisted");
   const std::string priv = create("private");
   create("team");
-  ASSERT_EQ(Client().Request("PUT", Share(unlisted), R"({"visibility": "unlisted", "mode": "pinned"})", Auth(key)).status,
+  ASSERT_EQ(Client()
+                .Request("PUT", Share(unlisted), R"({"visibility": "unlisted", "mode": "pinned"})", Auth(key))
+                .status,
             200);
 
   const json::value page = ExpectJson(Client().Get("/api/v1/tasks?shared=true", Auth(key)), 200);

@@ -74,25 +74,22 @@ class ShareTest : public SuiteServer {
   static std::string NewTask(const std::string& visibility, const std::string& extra = "") {
     const std::string body = R"({"task": "Scan example.org", "visibility": ")" + visibility +
                              R"(", "secrets": ["API_TOKEN"])" + extra + "}";
-    return std::string(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202)
-                           .at("id")
-                           .as_string());
+    return std::string(
+        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(owner_key_)), 202).at("id").as_string());
   }
 
   static void SetVisibility(const std::string& id, const std::string& visibility) {
-    const auto r = Client().Patch("/api/v1/tasks/" + id, R"({"visibility": ")" + visibility + "\"}",
-                                  Auth(owner_key_));
+    const auto r =
+        Client().Patch("/api/v1/tasks/" + id, R"({"visibility": ")" + visibility + "\"}", Auth(owner_key_));
     ASSERT_TRUE(HasStatus(r, 200));
   }
-
 };
 
 TEST_F(ShareTest, ImportedSharedTaskIsServedWholeWithoutOwnerFields) {
   for (const std::string visibility : {"public", "unlisted"}) {
     SCOPED_TRACE(visibility);
     const std::string id = NewUuidV4();
-    const std::string file =
-        Replace(Replace(kImportTemplate, "@ID@", Upper(id)), "@VIS@", visibility);
+    const std::string file = Replace(Replace(kImportTemplate, "@ID@", Upper(id)), "@VIS@", visibility);
     ASSERT_EQ(server_->Import(file), id);
 
     json::value expected = json::parse(file);
@@ -105,8 +102,7 @@ TEST_F(ShareTest, ImportedSharedTaskIsServedWholeWithoutOwnerFields) {
 
     const Response r = Client().Get(Share(id));
     ASSERT_TRUE(HasStatus(r, 200));
-    EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u)
-        << r.Header("content-type");
+    EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u) << r.Header("content-type");
     EXPECT_EQ(JsonBody(r), expected) << r.body;
   }
 }
@@ -117,14 +113,12 @@ TEST_F(ShareTest, TaskCreatedThroughTheApiHasTheRequiredFieldsAndExactEnums) {
     const std::string id = NewTask(visibility);
     const Response r = Client().Get(Share(id));
     ASSERT_TRUE(HasStatus(r, 200));
-    EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u)
-        << r.Header("content-type");
+    EXPECT_EQ(r.Header("content-type").rfind("application/json", 0), 0u) << r.Header("content-type");
     const json::object body = JsonBody(r).as_object();
     EXPECT_EQ(body.size(), 4u) << r.body;
     EXPECT_EQ(body.at("is_shared"), true);
     EXPECT_EQ(body.at("read_only"), true);
-    EXPECT_EQ(body.at("messages"),
-              json::parse(R"([{"role": "user", "content": "Scan example.org"}])"));
+    EXPECT_EQ(body.at("messages"), json::parse(R"([{"role": "user", "content": "Scan example.org"}])"));
     const json::object& task = body.at("task").as_object();
     EXPECT_EQ(task.at("id").as_string(), id);
     EXPECT_EQ(task.at("title"), "Scan example.org");
@@ -199,9 +193,8 @@ TEST_F(ShareTest, CredentialsSentToTheShareEndpointChangeNothing) {
 TEST_F(ShareTest, ChangingVisibilityTakesEffectOnTheVeryNextRequest) {
   const std::string id = NewTask("unlisted");
   ASSERT_TRUE(HasStatus(Client().Get(Share(id)), 200));
-  const std::vector<std::pair<std::string, int>> steps = {{"private", 403}, {"unlisted", 200},
-                                                          {"team", 403},    {"public", 200},
-                                                          {"support", 403}, {"public", 200}};
+  const std::vector<std::pair<std::string, int>> steps = {
+      {"private", 403}, {"unlisted", 200}, {"team", 403}, {"public", 200}, {"support", 403}, {"public", 200}};
   for (const auto& [visibility, status] : steps) {
     SCOPED_TRACE(visibility);
     SetVisibility(id, visibility);
@@ -216,8 +209,7 @@ TEST_F(ShareTest, ChangingVisibilityTakesEffectOnTheVeryNextRequest) {
 }
 
 TEST_F(ShareTest, MessagesComeBackByteForByte) {
-  const std::string first =
-      R"({ "role" : "user", "content" : "start", "extra" : { "z" : 1, "a" : 2 } })";
+  const std::string first = R"({ "role" : "user", "content" : "start", "extra" : { "z" : 1, "a" : 2 } })";
   const std::vector<std::string> appended = {
       R"({"id": "b1", "role": "assistant", "n": 1.50, "big": 1e400, "neg": -0,
           "huge": 12345678901234567890123, "exp": 2.5E-3, "tiny": -0.000000000000000000001})",
@@ -229,8 +221,7 @@ TEST_F(ShareTest, MessagesComeBackByteForByte) {
   std::string batch = R"({"messages": [)";
   for (size_t i = 0; i < appended.size(); ++i) batch += (i ? ", " : "") + appended[i];
   batch += "]}";
-  ASSERT_TRUE(
-      HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages", batch, Auth(owner_key_)), 200));
+  ASSERT_TRUE(HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages", batch, Auth(owner_key_)), 200));
 
   std::string expected = R"("messages":[)" + StripJsonWhitespace(first);
   for (const auto& m : appended) expected += "," + StripJsonWhitespace(m);
@@ -248,10 +239,9 @@ TEST_F(ShareTest, MessagesComeBackByteForByte) {
 TEST_F(ShareTest, CorruptStoredMessageIs500WithAnErrorIdNeverAPartial200) {
   const std::string healthy = NewTask("public");
   const std::string id = NewTask("public");
-  ASSERT_TRUE(HasStatus(
-      Client().Post("/api/v1/tasks/" + id + "/messages",
-                    R"({"messages": [{"id": 1}, {"id": 2}, {"id": 3}]})", Auth(owner_key_)),
-      200));
+  ASSERT_TRUE(HasStatus(Client().Post("/api/v1/tasks/" + id + "/messages",
+                                      R"({"messages": [{"id": 1}, {"id": 2}, {"id": 3}]})", Auth(owner_key_)),
+                        200));
   // Read through the owner's API, which is never cached: a share response cached before the row is
   // corrupted behind the server's back would rightly keep serving the intact copy.
   ASSERT_TRUE(HasStatus(Client().Get("/api/v1/tasks/" + id, Auth(owner_key_)), 200));
@@ -274,8 +264,7 @@ TEST_F(ShareTest, CorruptStoredMessageIs500WithAnErrorIdNeverAPartial200) {
   EXPECT_EQ(r.body.find("messages"), std::string::npos) << r.body;
   const std::string error_id(JsonBody(r).at("error_id").as_string());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (server_->Log().find(error_id) == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (server_->Log().find(error_id) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_NE(server_->Log().find(error_id), std::string::npos)

@@ -55,9 +55,7 @@ class TasksTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
-  void TearDown() override {
-    EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log();
-  }
+  void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
   static HttpClient Client() { return HttpClient(server_->port()); }
   static std::string Path(const std::string& id) { return "/api/v1/tasks/" + id; }
@@ -70,8 +68,7 @@ class TasksTest : public ::testing::Test {
     return server_->AddUser(address, "green");
   }
   static std::string Create(const std::string& body, const std::string& key = alice_) {
-    return std::string(
-        ExpectJson(Client().Post("/api/v1/tasks", body, Auth(key)), 202).at("id").as_string());
+    return std::string(ExpectJson(Client().Post("/api/v1/tasks", body, Auth(key)), 202).at("id").as_string());
   }
   static json::object Details(const std::string& id, const std::string& key = alice_) {
     return ExpectJson(Client().Get(Path(id), Auth(key)), 200).as_object();
@@ -79,8 +76,7 @@ class TasksTest : public ::testing::Test {
   static json::object TaskOf(const std::string& id) { return Details(id).at("task").as_object(); }
   static json::value Append(const std::string& id, const std::string& messages) {
     return ExpectJson(
-        Client().Post(Path(id) + "/messages", R"({"messages": )" + messages + "}", Auth(alice_)),
-        200);
+        Client().Post(Path(id) + "/messages", R"({"messages": )" + messages + "}", Auth(alice_)), 200);
   }
   static json::object List(const std::string& key, const std::string& query = "") {
     return ExpectJson(Client().Get("/api/v1/tasks" + query, Auth(key)), 200).as_object();
@@ -96,8 +92,7 @@ class TasksTest : public ::testing::Test {
 };
 
 TEST_F(TasksTest, CreateAnswers202PendingWithAFreshV4Id) {
-  static const std::regex kV4(
-      "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  static const std::regex kV4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   std::set<std::string> seen;
   for (int i = 0; i < 3; ++i) {
     const Response r = Client().Post("/api/v1/tasks", R"({"task": "Scan"})", Auth(alice_));
@@ -116,9 +111,8 @@ TEST_F(TasksTest, ExplicitIdIsKeptInLowerCaseAndATakenIdIs409) {
   EXPECT_EQ(Create(R"({"id": ")" + Upper(id) + R"(", "title": "first"})"), id);
   EXPECT_EQ(Details(Upper(id)).at("task").at("id").as_string(), id);
   for (const std::string& again : {id, Upper(id)}) {
-    const Response r =
-        Client().Post("/api/v1/tasks",
-                      R"({"id": ")" + again + R"(", "title": "second", "task": "x"})", Auth(bob_));
+    const Response r = Client().Post(
+        "/api/v1/tasks", R"({"id": ")" + again + R"(", "title": "second", "task": "x"})", Auth(bob_));
     EXPECT_TRUE(IsError(r, 409));
   }
   const json::object details = Details(id);
@@ -201,8 +195,8 @@ TEST_F(TasksTest, PatchChangesEachFieldAndUpdatedAt) {
   for (const auto& [field, value] : changes) {
     SCOPED_TRACE(field + "=" + value);
     const std::string before(TaskOf(id).at("updated_at").as_string());
-    const json::value body = ExpectJson(
-        Client().Patch(Path(id), "{\"" + field + "\": \"" + value + "\"}", Auth(alice_)), 200);
+    const json::value body =
+        ExpectJson(Client().Patch(Path(id), "{\"" + field + "\": \"" + value + "\"}", Auth(alice_)), 200);
     ASSERT_EQ(body.as_object().size(), 1u) << body;
     const json::object& task = body.at("task").as_object();
     EXPECT_EQ(task.at(field).as_string(), value);
@@ -255,8 +249,7 @@ TEST_F(TasksTest, DeleteRemovesTheTaskEverywhere) {
   EXPECT_TRUE(IsError(Client().Get(Path(id) + "/share"), 404, "Task not found"));
   EXPECT_TRUE(IsError(Client().Delete(Path(id), Auth(alice_)), 404));
   EXPECT_TRUE(IsError(Client().Patch(Path(id), R"({"title": "t"})", Auth(alice_)), 404));
-  EXPECT_TRUE(
-      IsError(Client().Post(Path(id) + "/messages", R"({"messages": [{}]})", Auth(alice_)), 404));
+  EXPECT_TRUE(IsError(Client().Post(Path(id) + "/messages", R"({"messages": [{}]})", Auth(alice_)), 404));
   const auto listed = Ids(List(alice_, "?limit=100"));
   EXPECT_EQ(std::count(listed.begin(), listed.end(), id), 0);
 }
@@ -291,10 +284,8 @@ TEST_F(TasksTest, AppendKeepsOrderAndIsIdempotent) {
             json::parse(R"({"appended": 0, "message_count": 4})"));
   EXPECT_EQ(Append(id, R"([{"id": "c"}, {"id": "d"}, {"id": "d", "v": 2}, {"id": "e"}])"),
             json::parse(R"({"appended": 2, "message_count": 6})"));
-  EXPECT_EQ(Append(id, R"([{"text": "no id"}])"),
-            json::parse(R"({"appended": 1, "message_count": 7})"));
-  EXPECT_EQ(Append(id, R"([{"text": "no id"}])"),
-            json::parse(R"({"appended": 1, "message_count": 8})"));
+  EXPECT_EQ(Append(id, R"([{"text": "no id"}])"), json::parse(R"({"appended": 1, "message_count": 7})"));
+  EXPECT_EQ(Append(id, R"([{"text": "no id"}])"), json::parse(R"({"appended": 1, "message_count": 8})"));
   EXPECT_EQ(Details(id).at("messages"), json::parse(R"([{"role": "user", "content": "start"},
       {"id": "a"}, {"id": "b", "n": 2}, {"id": "c"}, {"id": "d"}, {"id": "e"},
       {"text": "no id"}, {"text": "no id"}])"));
@@ -303,8 +294,7 @@ TEST_F(TasksTest, AppendKeepsOrderAndIsIdempotent) {
 TEST_F(TasksTest, AppendIsAllOrNothing) {
   const std::string id = Create(R"({"task": "start", "visibility": "public"})");
   std::string too_many = "[";
-  for (int i = 0; i < 1001; ++i)
-    too_many += (i ? ",{\"id\":" : "{\"id\":") + std::to_string(i) + "}";
+  for (int i = 0; i < 1001; ++i) too_many += (i ? ",{\"id\":" : "{\"id\":") + std::to_string(i) + "}";
   too_many += "]";
   const std::vector<std::string> bad = {R"({"messages": [{"id": "ok"}, 42]})",
                                         R"({"messages": [{"id": "ok"}, "text"]})",
@@ -329,15 +319,13 @@ TEST_F(TasksTest, AppendIsAllOrNothing) {
 
   std::string thousand = "[";
   for (int i = 0; i < 1000; ++i) thousand += (i ? ",{\"n\":" : "{\"n\":") + std::to_string(i) + "}";
-  EXPECT_EQ(Append(id, thousand + "]"),
-            json::parse(R"({"appended": 1000, "message_count": 1002})"));
+  EXPECT_EQ(Append(id, thousand + "]"), json::parse(R"({"appended": 1000, "message_count": 1002})"));
 }
 
 TEST_F(TasksTest, ListIsNewestFirstAndOnlyTheCallersOwn) {
   const std::string key = NewUser();
   std::vector<std::string> created;
-  for (int i = 0; i < 5; ++i)
-    created.push_back(Create(R"({"task": "t)" + std::to_string(i) + "\"}", key));
+  for (int i = 0; i < 5; ++i) created.push_back(Create(R"({"task": "t)" + std::to_string(i) + "\"}", key));
   Create(R"({"task": "someone else's", "visibility": "public"})", alice_);
   std::reverse(created.begin(), created.end());
 

@@ -6,7 +6,8 @@ namespace taskshare {
 namespace {
 
 User MakeUser(std::string id, Role role, std::optional<std::string> team) {
-  return User{.id = std::move(id), .email = "x@example.com", .role = role, .team = std::move(team), .created_at = 0};
+  return User{
+      .id = std::move(id), .email = "x@example.com", .role = role, .team = std::move(team), .created_at = 0};
 }
 
 TEST(AccessTest, SharedVisibilities) {

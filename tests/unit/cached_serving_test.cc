@@ -104,7 +104,8 @@ TEST(CachedServingTest, AMissAfterASecretWriteDoesNotTakeABuildBegunBeforeIt) {
 TEST(CachedServingTest, AResponseLargerThanAShardIsKeptPackedAndServedWithoutABuild) {
   ResponseCache cache(std::size_t{2} << 20, 1);  // one shard of 2 MiB
   std::string body = "[";
-  while (body.size() < (std::size_t{6} << 20)) body += "{\"role\":\"tool\",\"content\":\"scan output line\"},";
+  while (body.size() < (std::size_t{6} << 20))
+    body += "{\"role\":\"tool\",\"content\":\"scan output line\"},";
   body.back() = ']';
   int builds = 0;
   auto build = [&] {

@@ -41,9 +41,8 @@ class RecordingListener final : public ChangeListener {
   // Waits up to 10 s until `event` has been recorded; false if it was not.
   bool WaitFor(const std::string& event) {
     std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10), [&] {
-      return std::find(events_.begin(), events_.end(), event) != events_.end();
-    });
+    return cv_.wait_for(lock, std::chrono::seconds(10),
+                        [&] { return std::find(events_.begin(), events_.end(), event) != events_.end(); });
   }
   std::vector<std::string> events() {
     std::lock_guard lock(mu_);
@@ -68,7 +67,8 @@ class RecordingListener final : public ChangeListener {
 TEST(ChangeFeedTest, SqliteHasNoFeedAndNoReplica) {
   TempDir dir;
   RecordingListener listener;
-  Result<std::unique_ptr<ChangeFeed>> feed = OpenChangeFeed(UrlOptions("sqlite:" + (dir.path() / "t.db").string()), listener);
+  Result<std::unique_ptr<ChangeFeed>> feed =
+      OpenChangeFeed(UrlOptions("sqlite:" + (dir.path() / "t.db").string()), listener);
   ASSERT_OK(feed);
   EXPECT_EQ(*feed, nullptr);
   EXPECT_TRUE(listener.events().empty());
@@ -173,7 +173,8 @@ TEST_F(PostgresChangeFeedTest, ReportsShareSettingsAndEveryTaskOfARevokeAll) {
   EXPECT_EQ(ids->task_ids.size(), revoked.size());
   for (const std::string& id : revoked) EXPECT_TRUE(listener.WaitFor("changed " + id)) << id;
   const std::vector<std::string> events = listener.events();
-  EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + unshared), 0) << "a private task is untouched";
+  EXPECT_EQ(std::count(events.begin(), events.end(), "changed " + unshared), 0)
+      << "a private task is untouched";
 }
 
 // Every committed write of the kill switch is announced as such (not as a task), also one made by hand;
@@ -219,9 +220,9 @@ TEST_F(PostgresChangeFeedTest, ReportsEachWrittenSecretAndNothingElse) {
   const std::string marker = NewTask();
   ASSERT_OK(store_->DeleteTask(marker));
   ASSERT_TRUE(listener.WaitFor("changed " + marker));
-  EXPECT_EQ(listener.events(), (std::vector<std::string>{"secret " + user_.id + " API_TOKEN",
-                                                         "secret " + user_.id + " API_TOKEN",
-                                                         "changed " + marker}));
+  EXPECT_EQ(listener.events(),
+            (std::vector<std::string>{"secret " + user_.id + " API_TOKEN",
+                                      "secret " + user_.id + " API_TOKEN", "changed " + marker}));
 }
 
 TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {
@@ -238,7 +239,8 @@ TEST_F(PostgresChangeFeedTest, AKilledConnectionIsLostThenRestoredByItself) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
     const std::vector<std::string> events = listener.events();
-    if (std::count(events.begin(), events.end(), "restored") >= 2 || std::chrono::steady_clock::now() >= deadline) {
+    if (std::count(events.begin(), events.end(), "restored") >= 2 ||
+        std::chrono::steady_clock::now() >= deadline) {
       break;
     }
     std::this_thread::sleep_for(milliseconds(10));

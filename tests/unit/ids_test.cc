@@ -21,8 +21,9 @@ TEST(IdsTest, UuidV4HasVersionAndVariant) {
 
 TEST(IdsTest, CanonicalUuidLowercasesAndRefusesOtherShapes) {
   EXPECT_EQ(CanonicalUuid("5F0C6F5E-8A3E-4C57-9D7E-2B8F3F0A9C11"), "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c11");
-  for (const char* bad : {"", "not-a-uuid", "5f0c6f5e8a3e4c579d7e2b8f3f0a9c11", "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c1g",
-                          "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c111", "{5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c1}"}) {
+  for (const char* bad :
+       {"", "not-a-uuid", "5f0c6f5e8a3e4c579d7e2b8f3f0a9c11", "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c1g",
+        "5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c111", "{5f0c6f5e-8a3e-4c57-9d7e-2b8f3f0a9c1}"}) {
     EXPECT_FALSE(CanonicalUuid(bad).has_value()) << bad;
   }
 }

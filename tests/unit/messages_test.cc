@@ -15,7 +15,8 @@ TEST(MessagesTest, CompactKeepsNumberAndStringTextExactly) {
 }
 
 TEST(MessagesTest, RawMemberFindsTopLevelMembersOnly) {
-  const std::string text = R"({"x":{"messages":[0]}, "messages" : [ {"a":"]"} , {"b":[1,{"c":"}"}]} ], "z":true})";
+  const std::string text =
+      R"({"x":{"messages":[0]}, "messages" : [ {"a":"]"} , {"b":[1,{"c":"}"}]} ], "z":true})";
   auto raw = RawMember(text, "messages");
   ASSERT_TRUE(raw.has_value());
   EXPECT_EQ(*raw, R"([ {"a":"]"} , {"b":[1,{"c":"}"}]} ])");

@@ -6,7 +6,8 @@ namespace taskshare::api {
 namespace {
 
 TEST(NegotiationTest, AcceptsGzip) {
-  for (const char* yes : {"gzip", "GZIP", "gzip, deflate, br", "br;q=1.0, gzip;q=0.5", "x-gzip", "*", " gzip ;q=1"}) {
+  for (const char* yes :
+       {"gzip", "GZIP", "gzip, deflate, br", "br;q=1.0, gzip;q=0.5", "x-gzip", "*", " gzip ;q=1"}) {
     EXPECT_TRUE(AcceptsGzip(yes)) << yes;
   }
   for (const char* no : {"", "identity", "br", "gzip;q=0", "gzip; q=0.000", "deflate, gzip;Q=0", "gzipx"}) {
@@ -38,7 +39,8 @@ TEST(NegotiationTest, ServePicksTheVariantAndAnswers304ForItsOwnTag) {
 }
 
 TEST(NegotiationTest, ANoStoreResponseIsNeverNotModified) {
-  const auto forbidden = CachedResponse::Make(403, "application/json", "{}", CachedResponse::Policy::kNoStore);
+  const auto forbidden =
+      CachedResponse::Make(403, "application/json", "{}", CachedResponse::Policy::kNoStore);
   Request request;
   request.if_none_match = "*";
   const Response r = Serve(forbidden, request);

@@ -29,7 +29,8 @@ std::string Id(int i) {
   return buf;
 }
 
-void FillNow(ResponseCache& cache, const std::string& id, SecretsUsed used, CachedView view = CachedView::kShareJson) {
+void FillNow(ResponseCache& cache, const std::string& id, SecretsUsed used,
+             CachedView view = CachedView::kShareJson) {
   const ResponseCache::Ticket ticket = cache.BeginFill(id);
   cache.Fill(ticket, id, view, MakeResponse("view of " + id), std::move(used));
 }

@@ -556,7 +556,8 @@ TEST(ResponseCacheSuspensionTest, NoFillSurvivesASuspensionRace) {
       fillers.emplace_back([&, t] {
         while (!go) {
         }
-        for (int i = 0; i < 200; ++i) FillNow(cache, Id(t * 1000 + i), CachedView::kShareJson, MakeResponse(10));
+        for (int i = 0; i < 200; ++i)
+          FillNow(cache, Id(t * 1000 + i), CachedView::kShareJson, MakeResponse(10));
       });
     }
     go = true;

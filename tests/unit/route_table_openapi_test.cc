@@ -3,9 +3,9 @@
 // router itself answers for every route, so that neither can change without the other.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>

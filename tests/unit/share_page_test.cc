@@ -138,7 +138,8 @@ TEST(SharePageTest, DeeplyNestedMarkdownTerminatesFast) {
   messages.push_back(R"({"role":"assistant","content":")" + std::string(20000, ' ') + R"(- x"})");
   const double start = taskshare::testing::ThreadCpuSeconds();
   const std::string html = Render(messages);
-  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start, 1.0);  // CPU seconds: a bound on work, not on load
+  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start,
+            1.0);  // CPU seconds: a bound on work, not on load
   EXPECT_EQ(Count(html, "<article class=\"msg r-assistant\""), messages.size());
   EXPECT_TRUE(AuditHtml(html).empty()) << ::testing::PrintToString(AuditHtml(html));
 }
@@ -173,7 +174,8 @@ TEST(SharePageTest, DenseMarkdownIsBoundedPerPage) {
   std::vector<std::string> messages(6, R"({"role":"assistant","content":")" + dense + "\"}");
   const double start = taskshare::testing::ThreadCpuSeconds();
   const std::string html = Render(messages);
-  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start, 1.0);  // CPU seconds: a bound on work, not on load
+  EXPECT_LT(taskshare::testing::ThreadCpuSeconds() - start,
+            1.0);  // CPU seconds: a bound on work, not on load
   // The first ones fit in the page's budget; the others are shown whole, as plain text.
   EXPECT_EQ(Count(html, "<div class=\"md\"><ul>"), fitting);
   EXPECT_EQ(Count(html, "<div class=\"md\"><pre class=\"plain\">- *a* [b](c) _d_\n"), 6 - fitting);

@@ -64,9 +64,9 @@ TEST(ParseShareRequestTest, RefusesBadInputNamingTheField) {
     EXPECT_NE(r.status().message().find(c.names), std::string::npos) << r.status().message();
   }
   // The present instant is not in the future.
-  EXPECT_FALSE(api::ParseShareRequest(
-                   R"({"visibility":"public","expires_at":")" + FormatRfc3339(kNow) + R"("})", kNow)
-                   .ok());
+  EXPECT_FALSE(
+      api::ParseShareRequest(R"({"visibility":"public","expires_at":")" + FormatRfc3339(kNow) + R"("})", kNow)
+          .ok());
 }
 
 Task SharedTask(Visibility visibility) {
@@ -129,12 +129,12 @@ TEST(ShareViewTest, OwnerObjectCarriesTheSettingsAndTheUnchangingUrl) {
   t.share.pinned_at = kNow;
   t.share.expires_at = kNow + 5;
   const std::string live = boost::json::serialize(api::ShareSettingsToJson(t, kNow, "https://s.example"));
-  EXPECT_EQ(live,
-            R"({"task_id":"0b7e3c1a-2d4f-4a6b-8c9d-0e1f2a3b4c5d",)"
-            R"("url":"https://s.example/share/0b7e3c1a-2d4f-4a6b-8c9d-0e1f2a3b4c5d",)"
-            R"("visibility":"unlisted","shared":true,"mode":"pinned","pinned_message_count":4,)"
-            R"("pinned_at":")" + FormatRfc3339(kNow) + R"(","expires_at":")" + FormatRfc3339(kNow + 5) +
-                R"(","expired":false,"show_creator":false,"redact":true})");
+  EXPECT_EQ(live, R"({"task_id":"0b7e3c1a-2d4f-4a6b-8c9d-0e1f2a3b4c5d",)"
+                  R"("url":"https://s.example/share/0b7e3c1a-2d4f-4a6b-8c9d-0e1f2a3b4c5d",)"
+                  R"("visibility":"unlisted","shared":true,"mode":"pinned","pinned_message_count":4,)"
+                  R"("pinned_at":")" +
+                      FormatRfc3339(kNow) + R"(","expires_at":")" + FormatRfc3339(kNow + 5) +
+                      R"(","expired":false,"show_creator":false,"redact":true})");
   const auto later = api::ShareSettingsToJson(t, kNow + 5, "https://s.example");
   EXPECT_TRUE(later.at("expired").as_bool());
 }

@@ -170,8 +170,7 @@ TEST(SqliteStoreTest, MessagesKeepTheirOrderThroughTheirRenumbering) {
   Result<AppendResult> more = (*store)->AppendMessages(first.id, {Keyed("a", "again"), Unkeyed("n3")}, 3000);
   ASSERT_OK(more);
   EXPECT_EQ(more->appended, 1) << "keys stored before the renumbering are still known";
-  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages WHERE rowid != task_seq * 16777216 + position"),
-            "0")
+  EXPECT_EQ(raw.QueryText("SELECT COUNT(*) FROM messages WHERE rowid != task_seq * 16777216 + position"), "0")
       << "rows written since are numbered as the migration numbered the others";
   got = (*store)->GetSnapshot(second.id);
   ASSERT_OK(got);

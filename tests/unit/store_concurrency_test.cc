@@ -28,7 +28,8 @@ TEST_P(StoreConcurrencyTest, ConcurrentAppendsSucceedOrFailEachOnTheirOwn) {
     threads.emplace_back([&, t] {
       for (int b = 0; b < kBatches; ++b) {
         const bool to_missing = (b % 3 == 2);
-        const std::vector<NewMessage> batch = {Keyed("m" + std::to_string(b)), Keyed("n" + std::to_string(b))};
+        const std::vector<NewMessage> batch = {Keyed("m" + std::to_string(b)),
+                                               Keyed("n" + std::to_string(b))};
         Result<AppendResult> r = store().AppendMessages(to_missing ? missing : tasks[t].id, batch, 500 + b);
         if (r.ok()) ++ok_counts[t];
         if (!r.ok() && r.status().code() == Code::kNotFound) ++not_found_counts[t];
@@ -123,7 +124,8 @@ TEST_P(StoreConcurrencyTest, RotationsRacingFromOneKeyLeaveExactlyOneKey) {
     auto name = [round](int t) { return "rot-" + std::to_string(round) + "-" + std::to_string(t); };
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
-        results[t] = store().RotateApiKey(user.id, current, StoredApiKey{.key_hash = name(t), .prefix = name(t), .created_at = round});
+        results[t] = store().RotateApiKey(
+            user.id, current, StoredApiKey{.key_hash = name(t), .prefix = name(t), .created_at = round});
       });
     }
     for (auto& th : threads) th.join();
@@ -137,7 +139,8 @@ TEST_P(StoreConcurrencyTest, RotationsRacingFromOneKeyLeaveExactlyOneKey) {
     }
     ASSERT_EQ(winners.size(), 1u);
     EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM api_keys WHERE user_id = '" + user.id + "'"), 1);
-    for (int t = 0; t < kThreads; ++t) EXPECT_EQ(store().FindUserByKeyHash(name(t)).ok(), name(t) == winners[0]);
+    for (int t = 0; t < kThreads; ++t)
+      EXPECT_EQ(store().FindUserByKeyHash(name(t)).ok(), name(t) == winners[0]);
     EXPECT_EQ(store().GetApiKey(user.id)->prefix, winners[0]);
     EXPECT_EQ(store().FindUserByKeyHash(current).status().code(), Code::kNotFound);
     current = winners[0];

@@ -232,8 +232,8 @@ TEST_P(StoreQuotasTest, TheMigrationCountsWhatIsAlreadyStored) {
   const Task empty = Create(NewTask(owner, 300));
   store_.reset();
   const int version = GetParam().name == "Sqlite" ? 16 : 14;
-  db_->ExecRaw(UndoQuotaCountsSql(GetParam().name) + "DELETE FROM schema_migrations WHERE version = " +
-               std::to_string(version));
+  db_->ExecRaw(UndoQuotaCountsSql(GetParam().name) +
+               "DELETE FROM schema_migrations WHERE version = " + std::to_string(version));
   Quotas quotas = TaskBytes(600);
   quotas.tasks_per_user = 2;
   Reopen(quotas);

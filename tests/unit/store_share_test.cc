@@ -66,7 +66,8 @@ TEST_P(StoreShareTest, ShareStoresEverySettingAndPinsAtTheCurrentCount) {
   Result<TaskSnapshot> snapshot = store().GetSnapshot(task.id);
   ASSERT_OK(snapshot);
   EXPECT_EQ(snapshot->task.share, expected);
-  EXPECT_EQ(snapshot->messages.size(), 2u) << "the store returns every message; the pin is applied by the view";
+  EXPECT_EQ(snapshot->messages.size(), 2u)
+      << "the store returns every message; the pin is applied by the view";
   Result<TaskPage> page = store().ListTasks(OwnedBy(owner.id));
   ASSERT_OK(page);
   ASSERT_EQ(page->tasks.size(), 1u);

@@ -81,10 +81,10 @@ TEST_P(StoreTest, AbsentOptionalsStayAbsent) {
 TEST_P(StoreTest, CreateStoresInitialMessagesVerbatimSkippingRepeatedKeys) {
   const User owner = AddUser("a@example.com");
   const NewMessage odd{R"({"n":1.50,"e":"\u00e9","z":[],"id":null})", R"(null)"};
-  const Task task = Create(NewTask(owner, 1),
-                           {Keyed("m1"), odd, Keyed("m1", "again"), Unkeyed("x"), Unkeyed("x")});
-  EXPECT_EQ(Messages(task.id), (std::vector<std::string>{Keyed("m1").json, odd.json,
-                                                         Unkeyed("x").json, Unkeyed("x").json}));
+  const Task task =
+      Create(NewTask(owner, 1), {Keyed("m1"), odd, Keyed("m1", "again"), Unkeyed("x"), Unkeyed("x")});
+  EXPECT_EQ(Messages(task.id),
+            (std::vector<std::string>{Keyed("m1").json, odd.json, Unkeyed("x").json, Unkeyed("x").json}));
   Result<AppendResult> again = store().AppendMessages(task.id, {Keyed("m1")}, 2);
   ASSERT_OK(again);
   EXPECT_EQ(again->appended, 0);
@@ -118,8 +118,8 @@ TEST_P(StoreTest, TaskOfUnknownOwnerIsNotFoundAndNotStored) {
 TEST_P(StoreTest, UsersAreFoundByKeyHashAndEmail) {
   const User user = AddUser("sup@example.com", "blue", Role::kSupport);
   AddUser("other@example.com");
-  for (const Result<User>& found : {store().FindUserByKeyHash("hash-of-sup@example.com"),
-                                    store().FindUserByEmail("sup@example.com")}) {
+  for (const Result<User>& found :
+       {store().FindUserByKeyHash("hash-of-sup@example.com"), store().FindUserByEmail("sup@example.com")}) {
     ASSERT_OK(found);
     EXPECT_EQ(found->id, user.id);
     EXPECT_EQ(found->email, "sup@example.com");
@@ -142,8 +142,7 @@ TEST_P(StoreTest, DuplicateEmailIsAlreadyExistsAndStoresNoKey) {
 TEST_P(StoreTest, AppendKeepsOrderAndSetsUpdatedAt) {
   const User owner = AddUser("a@example.com");
   const Task task = Create(NewTask(owner, 100), {Keyed("m0")});
-  Result<AppendResult> r =
-      store().AppendMessages(task.id, {Keyed("m1"), Unkeyed("u"), Keyed("m2")}, 555);
+  Result<AppendResult> r = store().AppendMessages(task.id, {Keyed("m1"), Unkeyed("u"), Keyed("m2")}, 555);
   ASSERT_OK(r);
   EXPECT_EQ(r->appended, 3);
   EXPECT_EQ(r->message_count, 4);
@@ -170,8 +169,8 @@ TEST_P(StoreTest, RetriedAppendIsIdempotent) {
   ASSERT_OK(mixed);
   EXPECT_EQ(mixed->appended, 1);
   EXPECT_EQ(mixed->message_count, 4);
-  EXPECT_EQ(Messages(task.id), (std::vector<std::string>{Keyed("a").json, Keyed("b").json,
-                                                         Keyed("c").json, Keyed("d").json}));
+  EXPECT_EQ(Messages(task.id),
+            (std::vector<std::string>{Keyed("a").json, Keyed("b").json, Keyed("c").json, Keyed("d").json}));
 }
 
 TEST_P(StoreTest, AppendToMissingTaskIsNotFoundAndStoresNothing) {
@@ -298,10 +297,8 @@ TEST_P(StoreTest, ListFilters) {
   Create(b);
   Create(c);
   const std::string& o = owner.id;
-  EXPECT_EQ(ListAllIds(Filtered(o, TaskStatus::kActive, {}, {})),
-            (std::vector<std::string>{b.id, a.id}));
-  EXPECT_EQ(ListAllIds(Filtered(o, {}, Visibility::kPublic, {})),
-            (std::vector<std::string>{c.id, a.id}));
+  EXPECT_EQ(ListAllIds(Filtered(o, TaskStatus::kActive, {}, {})), (std::vector<std::string>{b.id, a.id}));
+  EXPECT_EQ(ListAllIds(Filtered(o, {}, Visibility::kPublic, {})), (std::vector<std::string>{c.id, a.id}));
   EXPECT_EQ(ListAllIds(Filtered(o, {}, {}, true)), (std::vector<std::string>{c.id, b.id}));
   EXPECT_EQ(ListAllIds(Filtered(o, {}, {}, false)), std::vector<std::string>{a.id});
   EXPECT_EQ(ListAllIds(Filtered(o, TaskStatus::kActive, {}, true)), std::vector<std::string>{b.id});
@@ -312,8 +309,7 @@ TEST_P(StoreTest, ListFilters) {
 TEST_P(StoreTest, PagingNeitherRepeatsNorSkipsWhileTasksAreCreated) {
   const User owner = AddUser("a@example.com");
   std::vector<std::string> expected;  // newest first
-  for (int i = 0; i < 11; ++i)
-    expected.insert(expected.begin(), Create(NewTask(owner, 1000 + i / 3)).id);
+  for (int i = 0; i < 11; ++i) expected.insert(expected.begin(), Create(NewTask(owner, 1000 + i / 3)).id);
 
   std::vector<std::string> seen;
   TaskQuery query = OwnedBy(owner.id, 3);
@@ -399,9 +395,8 @@ TEST_P(StoreTest, ConcurrentAppendsLandExactlyOnce) {
     threads.emplace_back([&, t] {
       for (int b = 0; b < kBatches; ++b) {
         // Each batch is sent twice, and every thread also sends the same shared keys.
-        const std::vector<NewMessage> batch = {
-            Keyed("t" + std::to_string(t) + "-" + std::to_string(b)),
-            Keyed("shared-" + std::to_string(b))};
+        const std::vector<NewMessage> batch = {Keyed("t" + std::to_string(t) + "-" + std::to_string(b)),
+                                               Keyed("shared-" + std::to_string(b))};
         for (int attempt = 0; attempt < 2; ++attempt) {
           if (!store().AppendMessages(task.id, batch, 200 + b).ok()) failed = true;
         }
@@ -428,9 +423,7 @@ TEST_P(StoreTest, ConcurrentAppendsLandExactlyOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(Backends()),
-                         [](const ::testing::TestParamInfo<Backend>& info) {
-                           return info.param.name;
-                         });
+                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace taskshare::testing

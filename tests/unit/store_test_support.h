@@ -35,8 +35,7 @@ namespace taskshare::testing {
 // ---- Status assertions ----
 
 inline std::string Describe(const Status& s) {
-  return "code " + std::to_string(static_cast<int>(s.code())) + ": " + s.message() + " [" +
-         s.detail() + "]";
+  return "code " + std::to_string(static_cast<int>(s.code())) + ": " + s.message() + " [" + s.detail() + "]";
 }
 inline Status StatusOf(const Status& s) { return s; }
 template <typename T>
@@ -67,8 +66,7 @@ inline User NewUser(const std::string& email) {
 
 // A message with the idempotency key `key`, and one without a key.
 inline NewMessage Keyed(const std::string& key, const std::string& text = "hi") {
-  return {R"({"id":")" + key + R"(","role":"user","content":")" + text + R"("})",
-          "\"" + key + "\""};
+  return {R"({"id":")" + key + R"(","role":"user","content":")" + text + R"("})", "\"" + key + "\""};
 }
 inline NewMessage Unkeyed(const std::string& text) {
   return {R"({"role":"assistant","content":")" + text + R"("})", std::nullopt};
@@ -78,7 +76,8 @@ inline NewMessage Unkeyed(const std::string& text) {
 // tests that put a database back in an older shape and let the store migrate it again: that migration
 // cannot be applied twice.
 inline std::string UndoQuotaCountsSql(const std::string& backend) {
-  const std::string columns = "ALTER TABLE tasks DROP COLUMN message_bytes; ALTER TABLE users DROP COLUMN task_count; ";
+  const std::string columns =
+      "ALTER TABLE tasks DROP COLUMN message_bytes; ALTER TABLE users DROP COLUMN task_count; ";
   if (backend == "Sqlite") return "DROP TRIGGER tasks_counted_in; DROP TRIGGER tasks_counted_out; " + columns;
   return "DROP TRIGGER tasks_counted ON tasks; DROP FUNCTION taskshare_count_tasks(); " + columns;
 }
@@ -125,9 +124,8 @@ inline ScheduleInfo FullSchedule() {
   info.next_execution_at = 1'767'312'000'000'001;
   info.scan_frequency = ScanFrequency::kWeekly;
   info.start_time = "02:30";
-  info.execution_info =
-      ExecutionInfo{"9f0e3b2c-1d4a-4e5f-8a6b-7c8d9e0f1a2b", 1'767'225'600'000'000,
-                    1'767'225'601'000'000, 1'767'225'700'123'456, ExecutionStatus::kFailed};
+  info.execution_info = ExecutionInfo{"9f0e3b2c-1d4a-4e5f-8a6b-7c8d9e0f1a2b", 1'767'225'600'000'000,
+                                      1'767'225'601'000'000, 1'767'225'700'123'456, ExecutionStatus::kFailed};
   return info;
 }
 
@@ -156,8 +154,7 @@ inline void ExpectSameSchedule(const ScheduleInfo& a, const ScheduleInfo& b) {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "taskshare-store-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "taskshare-store-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -297,8 +294,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     user.role = role;
     user.team = std::move(team);
     user.created_at = 1'700'000'000'000'001;
-    const Status s =
-        store().CreateUser(user, {.key_hash = "hash-of-" + email, .prefix = std::nullopt, .created_at = user.created_at});
+    const Status s = store().CreateUser(
+        user, {.key_hash = "hash-of-" + email, .prefix = std::nullopt, .created_at = user.created_at});
     EXPECT_TRUE(s.ok()) << Describe(s);
     return user;
   }

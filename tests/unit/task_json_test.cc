@@ -36,8 +36,9 @@ Task FullTask() {
   s.next_execution_at = *ParseRfc3339("2026-11-21T02:00:00Z");
   s.scan_frequency = ScanFrequency::kDaily;
   s.start_time = "02:00";
-  s.execution_info = ExecutionInfo{"7b2e9f3d-2e4c-4d6e-9f0a-1b2c3d4e5f60", *ParseRfc3339("2026-11-20T02:00:00Z"),
-                                   *ParseRfc3339("2026-11-20T02:00:01Z"), std::nullopt, ExecutionStatus::kRunning};
+  s.execution_info =
+      ExecutionInfo{"7b2e9f3d-2e4c-4d6e-9f0a-1b2c3d4e5f60", *ParseRfc3339("2026-11-20T02:00:00Z"),
+                    *ParseRfc3339("2026-11-20T02:00:01Z"), std::nullopt, ExecutionStatus::kRunning};
   t.schedule_info = s;
   return t;
 }

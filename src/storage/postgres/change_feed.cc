@@ -79,8 +79,8 @@ class PostgresChangeFeed final : public ChangeFeed {
   ChangeListener& listener_;
   const int wake_fd_;  // an eventfd, written once to stop the thread
   std::atomic<bool> up_{false};
-  ConnPtr conn_;             // the thread's (the opener's until Start())
-  bool fatal_ = false;       // the server announced it is closing conn_ (set by OnNotice)
+  ConnPtr conn_;        // the thread's (the opener's until Start())
+  bool fatal_ = false;  // the server announced it is closing conn_ (set by OnNotice)
   std::string fatal_text_;
   std::thread thread_;
 };
@@ -146,7 +146,7 @@ std::optional<std::string> PostgresChangeFeed::Listen() {
   const milliseconds interval(options_.feed_heartbeat_interval_ms);
   const milliseconds timeout(options_.feed_heartbeat_timeout_ms);
   Clock::time_point next_heartbeat = Clock::now() + interval;
-  bool awaiting = false;       // a heartbeat query is unanswered
+  bool awaiting = false;        // a heartbeat query is unanswered
   Clock::time_point answer_by;  // when it must be answered by
   for (;;) {
     // Whatever has been read so far: heartbeat results, then notifications, then the verdict on the
@@ -218,7 +218,8 @@ Result<std::unique_ptr<ChangeFeed>> OpenPostgresChangeFeed(const PostgresOptions
   if (Status s = postgres::CheckUrl(options.url); !s.ok()) return s;
   if (options.feed_heartbeat_interval_ms < 1 || options.feed_heartbeat_timeout_ms < 1 ||
       options.feed_reconnect_min_ms < 1 || options.feed_reconnect_max_ms < options.feed_reconnect_min_ms) {
-    return Status::InvalidArgument("change feed intervals must be positive, the maximum backoff at least the minimum");
+    return Status::InvalidArgument(
+        "change feed intervals must be positive, the maximum backoff at least the minimum");
   }
   const int wake_fd = ::eventfd(0, EFD_CLOEXEC);
   if (wake_fd < 0) return Status::Internal("storage error", std::string("eventfd: ") + std::strerror(errno));

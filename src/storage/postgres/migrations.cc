@@ -351,12 +351,12 @@ CREATE TRIGGER tasks_counted AFTER INSERT OR DELETE ON tasks
 )sql";
 
 constexpr std::array<std::string_view, 14> kMigrations = {kMigration1,
-                                                         kMigration2,
-                                                         kMigrationSchedules,
-                                                         kMigrationKeyPrefix,
-                                                         kMigrationShareSettings,
-                                                         kMigrationSecrets,
-                                                         kMigrationRedactionVerdict,
+                                                          kMigration2,
+                                                          kMigrationSchedules,
+                                                          kMigrationKeyPrefix,
+                                                          kMigrationShareSettings,
+                                                          kMigrationSecrets,
+                                                          kMigrationRedactionVerdict,
                                                           kMigrationInstanceSettings,
                                                           kMigrationDeletedTasks,
                                                           kMigrationRetiredSecrets,

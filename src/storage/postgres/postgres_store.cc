@@ -353,8 +353,10 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options)
   std::unique_ptr<ConnectionPool> replica;
   if (!options.replica_url.empty()) {
     Result<std::unique_ptr<ConnectionPool>> opened = ConnectionPool::Open(
-        postgres::SettingsFor(options, options.replica_url, postgres::kReplicaApplication), options.connections);
-    if (!opened.ok()) return Status::Unavailable("service unavailable", "read replica: " + opened.status().detail());
+        postgres::SettingsFor(options, options.replica_url, postgres::kReplicaApplication),
+        options.connections);
+    if (!opened.ok())
+      return Status::Unavailable("service unavailable", "read replica: " + opened.status().detail());
     replica = std::move(*opened);
   }
   return std::unique_ptr<Store>(

@@ -24,14 +24,14 @@ constexpr std::string_view kShareTaskSql =
     "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
 
 // The settings a task returns to when it stops being shared: the column defaults of migration 5.
-#define TASKSHARE_PG_UNSHARED_SETTINGS                                                                 \
+#define TASKSHARE_PG_UNSHARED_SETTINGS                                                                  \
   "visibility = 'private', share_mode = 'live', share_pinned_messages = NULL, share_pinned_at = NULL, " \
   "share_expires_at = NULL, share_show_creator = false, share_redact = true "
 
-constexpr std::string_view kUnshareTaskSql =
-    "UPDATE tasks t SET " TASKSHARE_PG_UNSHARED_SETTINGS ", updated_at = $2::bigint "
-    "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
-    "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
+constexpr std::string_view kUnshareTaskSql = "UPDATE tasks t SET " TASKSHARE_PG_UNSHARED_SETTINGS
+                                             ", updated_at = $2::bigint "
+                                             "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
+                                             "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
 
 // Revoke-all: $3 and $4 are the visibilities a share link serves (domain/access.h, IsShared), $5
 // private. The trigger fires for each task row, so each task is announced. The schedules that would
@@ -43,7 +43,8 @@ constexpr std::string_view kUnshareSchedulesSql =
     "UPDATE schedules SET visibility = $5::text, updated_at = $2::bigint "
     "WHERE owner_id = $1 AND deleted_at IS NULL AND visibility IN ($3::text, $4::text) RETURNING id";
 constexpr std::string_view kUnshareAllSql =
-    "UPDATE tasks SET " TASKSHARE_PG_UNSHARED_SETTINGS ", updated_at = $2::bigint "
+    "UPDATE tasks SET " TASKSHARE_PG_UNSHARED_SETTINGS
+    ", updated_at = $2::bigint "
     "WHERE owner_id = $1 AND visibility IN ($3::text, $4::text) RETURNING id";
 
 // The first column of every row of `rows`.
@@ -73,9 +74,11 @@ Result<Task> UpdateAndRead(ConnectionPool& pool, std::string_view sql, const Arg
 
 }  // namespace
 
-Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request, UnixMicros now) {
+Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request,
+                       UnixMicros now) {
   return UpdateAndRead(pool, kShareTaskSql, id, ToString(request.visibility), ToString(request.mode), now,
-                       request.expires_at, request.show_creator, request.redact, ToString(ShareMode::kPinned));
+                       request.expires_at, request.show_creator, request.redact,
+                       ToString(ShareMode::kPinned));
 }
 
 Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now) {

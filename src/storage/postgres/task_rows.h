@@ -20,14 +20,14 @@
 // u (users), so an UPDATE tasks t ... FROM users u can return them too.
 // The column after t.schedule_info is the task's linked schedule (storage/schedule_codec.h): a
 // correlated subquery, which unlike a join also works in UPDATE tasks t ... RETURNING.
-#define TASKSHARE_PG_TASK_COLUMNS                                                         \
-  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
-  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
-  "t.secret_names, t.schedule_info, "                                                     \
-  "(SELECT json_build_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                        \
-  TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
-  "t.created_at, t.updated_at, t.message_count, "                                         \
-  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, "        \
+#define TASKSHARE_PG_TASK_COLUMNS                                                                 \
+  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, "         \
+  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "                 \
+  "t.secret_names, t.schedule_info, "                                                             \
+  "(SELECT json_build_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")" TASKSHARE_LINKED_SCHEDULE_FROM \
+  "), "                                                                                           \
+  "t.created_at, t.updated_at, t.message_count, "                                                 \
+  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, "                \
   "t.share_show_creator, t.share_redact "
 #define TASKSHARE_PG_TASK_FROM "FROM tasks t JOIN users u ON u.id = t.owner_id "
 

@@ -95,8 +95,7 @@ void Statement::NoteBind(int rc) {
 }
 
 void Statement::BindText(int index, std::string_view value) {
-  NoteBind(
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  NoteBind(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 void Statement::BindBlob(int index, std::string_view bytes) {
@@ -139,13 +138,9 @@ Status Statement::Run() {
   return Status::Ok();
 }
 
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::int64_t Statement::ColumnInt64(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+std::int64_t Statement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 std::string Statement::ColumnText(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -172,9 +167,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, in
     return Status::Internal("storage error", "SQLite was built without thread support");
   }
   sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   DbPtr db(raw);
   if (rc != SQLITE_OK) {
     std::string detail = "cannot open database file " + path + ": ";
@@ -202,8 +196,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, in
       std::this_thread::sleep_for(std::chrono::milliseconds(kJournalRetryMs));
     }
     if (mode != "wal") {
-      return Status::Internal("storage error", "cannot use WAL journaling on " + path +
-                                                   " (journal_mode is '" + mode + "')");
+      return Status::Internal("storage error",
+                              "cannot use WAL journaling on " + path + " (journal_mode is '" + mode + "')");
     }
   }
   if (Status s = conn->ExecScript(kConnectionSettingsSql); !s.ok()) return s;
@@ -223,8 +217,7 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
   }
   CachedStatement& cached = it->second;
   if (cached.in_use) {
-    return Status::Internal("storage error",
-                            "prepared statement already in use: " + std::string(sql));
+    return Status::Internal("storage error", "prepared statement already in use: " + std::string(sql));
   }
   cached.in_use = true;
   return Statement(this, cached.stmt.get(), &cached.in_use);
@@ -259,8 +252,7 @@ Status Connection::Error(int rc, std::string_view sql) const {
 // ---- Transaction ----
 
 Result<Transaction> Transaction::Begin(Connection& conn, TxMode mode) {
-  Result<Statement> begin =
-      conn.Prepare(mode == TxMode::kWrite ? kBeginImmediateSql : kBeginDeferredSql);
+  Result<Statement> begin = conn.Prepare(mode == TxMode::kWrite ? kBeginImmediateSql : kBeginDeferredSql);
   if (!begin.ok()) return begin.status();
   if (Status s = begin->Run(); !s.ok()) return s;
   return Transaction(&conn);

@@ -199,8 +199,7 @@ class ConnectionPool {
   // three stay private to the server's user. An existing file keeps its mode; if its group or others
   // may read it, a warning is logged (common/log.h) with the chmod that fixes it. kUnavailable
   // "database cannot be opened" if the file cannot be created.
-  static Result<std::unique_ptr<ConnectionPool>> Open(const std::string& path, int size,
-                                                      int busy_timeout_ms);
+  static Result<std::unique_ptr<ConnectionPool>> Open(const std::string& path, int size, int busy_timeout_ms);
 
   class Lease {
    public:

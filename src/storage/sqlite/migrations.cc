@@ -375,8 +375,7 @@ constexpr std::array<Migration, 16> kMigrations = {{{kMigration1},
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version INTEGER PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL)";
-constexpr std::string_view kNewestAppliedSql =
-    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+constexpr std::string_view kNewestAppliedSql = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 constexpr std::string_view kIsAppliedSql = "SELECT 1 FROM schema_migrations WHERE version = ?1";
 constexpr std::string_view kRecordAppliedSql =
     "INSERT INTO schema_migrations(version, applied_at) VALUES (?1, ?2)";
@@ -409,8 +408,8 @@ Status ApplyOne(Connection& conn, int version) {
   Status s = conn.ExecScript(migration.sql);
   if (s.ok() && migration.code != nullptr) s = migration.code(conn);
   if (!s.ok()) {
-    return Status::Internal(
-        "storage error", "schema migration " + std::to_string(version) + " failed: " + s.detail());
+    return Status::Internal("storage error",
+                            "schema migration " + std::to_string(version) + " failed: " + s.detail());
   }
   {
     Result<Statement> record = conn.Prepare(kRecordAppliedSql);
@@ -431,8 +430,7 @@ Status ApplyMigrations(Connection& conn) {
   Result<int> newest = NewestApplied(conn);
   if (!newest.ok()) return newest.status();
   if (*newest > LatestSchemaVersion()) {
-    return Status::Internal("storage error", "the database has schema version " +
-                                                 std::to_string(*newest) +
+    return Status::Internal("storage error", "the database has schema version " + std::to_string(*newest) +
                                                  " but this binary only knows up to " +
                                                  std::to_string(LatestSchemaVersion()));
   }

@@ -19,7 +19,7 @@ constexpr std::string_view kShareTaskSql =
     "WHERE id = ?1";
 
 // The settings a task returns to when it stops being shared: the column defaults of migration 5.
-#define TASKSHARE_UNSHARED_SETTINGS                                                                 \
+#define TASKSHARE_UNSHARED_SETTINGS                                                                     \
   "visibility = 'private', share_mode = 'live', share_pinned_messages = NULL, share_pinned_at = NULL, " \
   "share_expires_at = NULL, share_show_creator = 0, share_redact = 1 "
 
@@ -29,9 +29,9 @@ constexpr std::string_view kUnshareTaskSql =
 // Revoke-all: ?3 and ?4 are the visibilities a share link serves (domain/access.h, IsShared), ?5
 // private. The schedules that would create shared tasks are made to create private ones in the same
 // transaction (a deleted schedule never runs again and keeps its row as it was).
-constexpr std::string_view kUnshareAllSql =
-    "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS ", updated_at = ?2 "
-    "WHERE owner_id = ?1 AND visibility IN (?3, ?4) RETURNING id";
+constexpr std::string_view kUnshareAllSql = "UPDATE tasks SET " TASKSHARE_UNSHARED_SETTINGS
+                                            ", updated_at = ?2 "
+                                            "WHERE owner_id = ?1 AND visibility IN (?3, ?4) RETURNING id";
 constexpr std::string_view kUnshareSchedulesSql =
     "UPDATE schedules SET visibility = ?5, updated_at = ?2 "
     "WHERE owner_id = ?1 AND deleted_at IS NULL AND visibility IN (?3, ?4) RETURNING id";
@@ -52,7 +52,8 @@ Result<std::vector<std::string>> Ids(Connection& conn, std::string_view sql, con
 
 // Runs `sql` (an UPDATE of one task's row by id, its parameters `args`) and returns the updated task.
 template <typename... Args>
-Result<Task> UpdateAndLoad(ConnectionPool& pool, std::string_view id, std::string_view sql, const Args&... args) {
+Result<Task> UpdateAndLoad(ConnectionPool& pool, std::string_view id, std::string_view sql,
+                           const Args&... args) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -66,7 +67,8 @@ Result<Task> UpdateAndLoad(ConnectionPool& pool, std::string_view id, std::strin
 
 }  // namespace
 
-Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request, UnixMicros now) {
+Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request,
+                       UnixMicros now) {
   return UpdateAndLoad(pool, id, kShareTaskSql, ToString(request.visibility), ToString(request.mode), now,
                        request.expires_at, BoolInt(request.show_creator), BoolInt(request.redact),
                        ToString(ShareMode::kPinned));

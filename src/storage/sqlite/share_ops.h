@@ -16,7 +16,8 @@
 
 namespace taskshare::sqlite {
 
-Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request, UnixMicros now);
+Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request,
+                       UnixMicros now);
 Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now);
 Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now);
 

@@ -191,11 +191,11 @@ Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& 
 
   std::optional<std::string> schedule_info;
   if (task.schedule_info) schedule_info = ScheduleInfoToText(*task.schedule_info);
-  Status s = conn->Run(
-      kInsertTaskSql, task.id, task.owner_id, task.title, ToString(task.status),
-      ToString(task.visibility), ToString(task.source), OptionalEnumText(task.completion_delivery),
-      BoolInt(task.is_isolated), BoolInt(task.is_scheduled), task.model, task.project_id,
-      SecretNamesToText(task.secret_names), schedule_info, task.created_at, task.updated_at);
+  Status s =
+      conn->Run(kInsertTaskSql, task.id, task.owner_id, task.title, ToString(task.status),
+                ToString(task.visibility), ToString(task.source), OptionalEnumText(task.completion_delivery),
+                BoolInt(task.is_isolated), BoolInt(task.is_scheduled), task.model, task.project_id,
+                SecretNamesToText(task.secret_names), schedule_info, task.created_at, task.updated_at);
   if (!s.ok()) return s;
   const std::int64_t seq = conn->LastInsertRowId();
   // Counted by the insert's trigger, under the write lock: no other create can pass the limit with it.
@@ -334,8 +334,7 @@ void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group, const Q
   }
 }
 
-Result<AppendResult> SqliteStore::AppendMessages(std::string_view id,
-                                                 const std::vector<NewMessage>& messages,
+Result<AppendResult> SqliteStore::AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                                  UnixMicros now) {
   PendingAppend append{id, &messages, now, Status::Internal("storage error", "append was not applied")};
   appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group, quotas_); });

@@ -78,8 +78,7 @@ Result<User> ReadUserRow(const Statement& row) {
   const std::string role = row.ColumnText(2);
   std::optional<Role> parsed = Parse<Role>(role);
   if (!parsed) {
-    return Status::Internal("storage error",
-                            "user " + user.id + ": column role holds '" + role + "'");
+    return Status::Internal("storage error", "user " + user.id + ": column role holds '" + role + "'");
   }
   user.role = *parsed;
   user.team = row.ColumnOptionalText(3);

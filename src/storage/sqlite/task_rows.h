@@ -1,6 +1,7 @@
 // The mapping between the SQLite backend's rows and the domain's values: decoding task and user
-// rows read by a Statement, and reading one task's row by id. The text forms shared with the other backends (secret names, enum
-// spellings, message checksums) and the rules for corrupt values are in storage/task_codec.h.
+// rows read by a Statement, and reading one task's row by id. The text forms shared with the other backends
+// (secret names, enum spellings, message checksums) and the rules for corrupt values are in
+// storage/task_codec.h.
 //
 // The database is trusted no more than any other input: a task column whose value the domain cannot
 // represent (an unknown enum spelling, a boolean other than 0 or 1, unreadable JSON) is reported as
@@ -26,22 +27,21 @@
 #include "storage/task_codec.h"
 
 // The share settings of a task row (migration 5), in the order of TaskColumn.
-#define TASKSHARE_SHARE_COLUMNS                                                                   \
-  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, "              \
+#define TASKSHARE_SHARE_COLUMNS                                                    \
+  "t.share_mode, t.share_pinned_messages, t.share_pinned_at, t.share_expires_at, " \
   "t.share_show_creator, t.share_redact "
 
 // The columns every task query selects, in the order of TaskColumn, followed by the FROM clause
 // that provides them: "SELECT " TASKSHARE_TASK_COLUMNS "WHERE ...". A macro so that each query
 // stays one compile-time string literal.
 // The column after t.schedule_info is the task's linked schedule (storage/schedule_codec.h).
-#define TASKSHARE_TASK_COLUMNS                                                            \
-  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, " \
-  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "         \
-  "t.secret_names, t.schedule_info, "                                                     \
-  "(SELECT json_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")"                              \
-  TASKSHARE_LINKED_SCHEDULE_FROM "), "                                                    \
-  "t.created_at, t.updated_at, t.message_count, "                                         \
-  TASKSHARE_SHARE_COLUMNS                                                                 \
+#define TASKSHARE_TASK_COLUMNS                                                              \
+  "t.seq, t.id, t.owner_id, u.email, u.team, t.title, t.status, t.visibility, t.source, "   \
+  "t.completion_delivery, t.is_isolated, t.is_scheduled, t.model, t.project_id, "           \
+  "t.secret_names, t.schedule_info, "                                                       \
+  "(SELECT json_array(" TASKSHARE_LINKED_SCHEDULE_FIELDS ")" TASKSHARE_LINKED_SCHEDULE_FROM \
+  "), "                                                                                     \
+  "t.created_at, t.updated_at, t.message_count, " TASKSHARE_SHARE_COLUMNS                   \
   "FROM tasks t JOIN users u ON u.id = t.owner_id "
 
 namespace taskshare::sqlite {

@@ -42,15 +42,13 @@ inline ::testing::AssertionResult IsRevalidated(const Response& r, int status, b
   static const std::regex kIdentityTag(R"("[0-9a-f]{32}")");
   static const std::regex kGzipTag(R"("[0-9a-f]{32}-gzip")");
   if (!std::regex_match(r.Header("etag"), gzip ? kGzipTag : kIdentityTag)) {
-    return fail() << "ETag should be "
-                  << (gzip ? "\"<32 lowercase hex>-gzip\"" : "\"<32 lowercase hex>\"");
+    return fail() << "ETag should be " << (gzip ? "\"<32 lowercase hex>-gzip\"" : "\"<32 lowercase hex>\"");
   }
   if (r.Header("cache-control") != "no-cache") return fail() << "Cache-Control should be no-cache";
   std::string vary = r.Header("vary");
   for (char& c : vary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::regex kVaryAcceptEncoding(R"((^|[ ,])accept-encoding($|[ ,]))");
-  if (!std::regex_search(vary, kVaryAcceptEncoding))
-    return fail() << "Vary should name Accept-Encoding";
+  if (!std::regex_search(vary, kVaryAcceptEncoding)) return fail() << "Vary should name Accept-Encoding";
 
   static const std::regex kImfDate(
       R"((Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} )"
@@ -59,24 +57,20 @@ inline ::testing::AssertionResult IsRevalidated(const Response& r, int status, b
   if (!std::regex_match(date, kImfDate)) return fail() << "Date should be an IMF-fixdate";
   std::tm tm{};
   ::strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  const auto skew =
-      std::chrono::system_clock::from_time_t(::timegm(&tm)) - std::chrono::system_clock::now();
+  const auto skew = std::chrono::system_clock::from_time_t(::timegm(&tm)) - std::chrono::system_clock::now();
   if (skew > std::chrono::minutes(5) || skew < -std::chrono::minutes(5)) {
     return fail() << "Date is more than 5 minutes from now";
   }
 
   if (status == 304) {
-    if (!r.body.empty())
-      return fail() << "a 304 must have no body, got " << r.body.size() << " bytes";
+    if (!r.body.empty()) return fail() << "a 304 must have no body, got " << r.body.size() << " bytes";
     return ::testing::AssertionSuccess();
   }
   if (r.Count("Content-Type") != 1 || r.Header("content-type").rfind("application/json", 0) != 0) {
     return fail() << "Content-Type should be application/json, once";
   }
-  if (gzip && r.Header("content-encoding") != "gzip")
-    return fail() << "Content-Encoding should be gzip";
-  if (!gzip && r.Count("Content-Encoding") != 0)
-    return fail() << "there should be no Content-Encoding";
+  if (gzip && r.Header("content-encoding") != "gzip") return fail() << "Content-Encoding should be gzip";
+  if (!gzip && r.Count("Content-Encoding") != 0) return fail() << "there should be no Content-Encoding";
   return ::testing::AssertionSuccess();
 }
 
@@ -85,10 +79,9 @@ inline ::testing::AssertionResult IsNoStore(const Response& r) {
   if (r.Header("cache-control") == "no-store" && r.Count("ETag") == 0) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure()
-         << "HTTP " << r.status << " should carry Cache-Control: no-store"
-         << " and no ETag; got Cache-Control '" << r.Header("cache-control") << "', ETag '"
-         << r.Header("etag") << "'";
+  return ::testing::AssertionFailure() << "HTTP " << r.status << " should carry Cache-Control: no-store"
+                                       << " and no ETag; got Cache-Control '" << r.Header("cache-control")
+                                       << "', ETag '" << r.Header("etag") << "'";
 }
 
 }  // namespace taskshare::testing

@@ -117,9 +117,8 @@ std::string Response::Header(std::string_view name) const {
 
 size_t Response::Count(std::string_view name) const {
   const std::string wanted = Lower(name);
-  return static_cast<size_t>(std::count_if(fields.begin(), fields.end(), [&](const auto& field) {
-    return Lower(field.first) == wanted;
-  }));
+  return static_cast<size_t>(std::count_if(fields.begin(), fields.end(),
+                                           [&](const auto& field) { return Lower(field.first) == wanted; }));
 }
 
 Headers Auth(const std::string& key, bool bearer) {
@@ -127,8 +126,8 @@ Headers Auth(const std::string& key, bool bearer) {
   return {{"X-Api-Key", key}};
 }
 
-Response HttpClient::Request(std::string_view method, std::string_view target,
-                             std::string_view body, const Headers& headers) const {
+Response HttpClient::Request(std::string_view method, std::string_view target, std::string_view body,
+                             const Headers& headers) const {
   net::io_context ioc;
   tcp::socket socket(ioc);
   socket.connect(Loopback(port_));
@@ -202,16 +201,16 @@ boost::json::value JsonBody(const Response& r) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(r.body, ec);
   if (ec) {
-    throw std::runtime_error("HTTP " + std::to_string(r.status) + " body is not JSON (" +
-                             ec.message() + "): " + r.body);
+    throw std::runtime_error("HTTP " + std::to_string(r.status) + " body is not JSON (" + ec.message() +
+                             "): " + r.body);
   }
   return v;
 }
 
 boost::json::value ExpectJson(const Response& r, int status) {
   if (r.status != status) {
-    throw std::runtime_error("expected HTTP " + std::to_string(status) + ", got " +
-                             std::to_string(r.status) + ": " + r.body);
+    throw std::runtime_error("expected HTTP " + std::to_string(status) + ", got " + std::to_string(r.status) +
+                             ": " + r.body);
   }
   return JsonBody(r);
 }
@@ -240,8 +239,7 @@ std::string StripJsonWhitespace(std::string_view json) {
          << "expected HTTP " << status << ", got " << r.status << " with body: " << r.body;
 }
 
-::testing::AssertionResult IsError(const Response& r, int status,
-                                   std::optional<std::string_view> error,
+::testing::AssertionResult IsError(const Response& r, int status, std::optional<std::string_view> error,
                                    std::optional<std::string_view> mentions) {
   static const std::map<int, std::pair<std::string_view, std::string_view>> kCodeAndKind = {
       {400, {"invalid_request", "invalid request"}},

@@ -27,10 +27,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 struct Response {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string>
-      headers;             // names in lower case; repeated headers joined by ", "
-  Headers fields;          // every header line in the order received, names as sent
-  bool keep_alive = true;  // the server keeps the connection open after this response
+  std::map<std::string, std::string> headers;  // names in lower case; repeated headers joined by ", "
+  Headers fields;                              // every header line in the order received, names as sent
+  bool keep_alive = true;                      // the server keeps the connection open after this response
 
   // The header's value, or "" when absent. `name` in any case.
   std::string Header(std::string_view name) const;
@@ -58,8 +57,7 @@ class HttpClient {
   Response Post(std::string_view target, std::string_view body, const Headers& headers = {}) const {
     return Request("POST", target, body, headers);
   }
-  Response Patch(std::string_view target, std::string_view body,
-                 const Headers& headers = {}) const {
+  Response Patch(std::string_view target, std::string_view body, const Headers& headers = {}) const {
     return Request("PATCH", target, body, headers);
   }
   Response Delete(std::string_view target, const Headers& headers = {}) const {

@@ -34,8 +34,7 @@ std::string ErrnoText(const char* what) { return std::string(what) + ": " + std:
 // Waits until `fd` is ready for `events` or `deadline` passes; false on timeout.
 bool WaitFor(int fd, short events, Clock::time_point deadline) {
   for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd, events, 0};
     const int n = ::poll(&p, 1, static_cast<int>(left.count()));
@@ -55,8 +54,8 @@ bool HasHeader(const Headers& headers, std::string_view name) {
 
 }  // namespace
 
-std::string FormatRequest(int port, std::string_view method, std::string_view target,
-                          std::string_view body, const Headers& headers) {
+std::string FormatRequest(int port, std::string_view method, std::string_view target, std::string_view body,
+                          const Headers& headers) {
   std::string out;
   out.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
   out += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
@@ -73,8 +72,7 @@ std::string FormatRequest(int port, std::string_view method, std::string_view ta
   return out;
 }
 
-Connection::Connection(int port, std::chrono::milliseconds timeout)
-    : port_(port), timeout_(timeout) {
+Connection::Connection(int port, std::chrono::milliseconds timeout) : port_(port), timeout_(timeout) {
   Open();
 }
 
@@ -107,8 +105,8 @@ void Connection::Close() {
   fd_ = -1;
 }
 
-Response Connection::Request(std::string_view method, std::string_view target,
-                             std::string_view body, const Headers& headers) {
+Response Connection::Request(std::string_view method, std::string_view target, std::string_view body,
+                             const Headers& headers) {
   Send(FormatRequest(port_, method, target, body, headers));
   return Read(method == "HEAD");
 }
@@ -195,8 +193,8 @@ std::string Gunzip(std::string_view gzip) {
   const std::string message = zs.msg ? zs.msg : "";
   ::inflateEnd(&zs);
   if (rc != Z_STREAM_END) {
-    throw std::runtime_error("not a complete gzip stream (zlib " + std::to_string(rc) + " " +
-                             message + ") after " + std::to_string(out.size()) + " bytes");
+    throw std::runtime_error("not a complete gzip stream (zlib " + std::to_string(rc) + " " + message +
+                             ") after " + std::to_string(out.size()) + " bytes");
   }
   if (left_over != 0) {
     throw std::runtime_error(std::to_string(left_over) + " bytes follow the gzip stream");

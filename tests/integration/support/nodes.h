@@ -40,7 +40,8 @@ inline std::string CreateTask(int port, const std::string& key, const std::strin
                               const std::string& title = "Audit example.org") {
   const std::string body = R"({"title": ")" + title + R"(", "visibility": ")" + visibility +
                            R"(", "message": {"id": "m0", "role": "user", "content": "start"}})";
-  return std::string(ExpectJson(HttpClient(port).Post("/api/v1/tasks", body, Auth(key)), 202).at("id").as_string());
+  return std::string(
+      ExpectJson(HttpClient(port).Post("/api/v1/tasks", body, Auth(key)), 202).at("id").as_string());
 }
 
 inline std::string SharePath(const std::string& id) { return "/api/v1/tasks/" + id + "/share"; }
@@ -50,7 +51,8 @@ inline std::set<std::string> ListenBackends(RawPostgres& server, const std::stri
   std::set<std::string> pids;
   const std::string text = server.QueryText(
       "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = 'taskshare-listen' "
-      "AND datname = '" + database + "'");
+      "AND datname = '" +
+      database + "'");
   std::istringstream in(text);
   for (std::string pid; std::getline(in, pid, ',');) pids.insert(pid);
   return pids;

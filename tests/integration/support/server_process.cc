@@ -1,7 +1,5 @@
 #include "server_process.h"
 
-#include <algorithm>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -116,8 +115,7 @@ pid_t SpawnChild(const std::string& program, const std::vector<std::string>& arg
   return pid;
 }
 
-CommandResult RunTaskshare(const std::vector<std::string>& args,
-                           std::chrono::milliseconds timeout) {
+CommandResult RunTaskshare(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   Pipe out = MakePipe();
   Pipe err = MakePipe();
   const pid_t pid = Spawn(args, out.write, err.write);
@@ -131,8 +129,7 @@ CommandResult RunTaskshare(const std::vector<std::string>& args,
   int open_fds = 2;
   bool timed_out = false;
   while (open_fds > 0) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -230,8 +227,7 @@ void ServerProcess::Start(std::chrono::milliseconds timeout) {
   const std::string why = eof_ ? "the server exited before listening" : "no listening line in time";
   lock.unlock();
   Kill();
-  throw std::runtime_error(why + " (exit " + std::to_string(last_status_) + "); its output:\n" +
-                           Log());
+  throw std::runtime_error(why + " (exit " + std::to_string(last_status_) + "); its output:\n" + Log());
 }
 
 void ServerProcess::DrainOutput(int fd) {
@@ -324,14 +320,13 @@ std::string ServerProcess::Import(const std::string& json, const std::string& ow
   return Trim(r.out);
 }
 
-std::vector<std::vector<std::string>> ServerProcess::Sql(
-    const std::string& sql, const std::vector<std::string>& params) const {
+std::vector<std::vector<std::string>> ServerProcess::Sql(const std::string& sql,
+                                                         const std::vector<std::string>& params) const {
   sqlite3* raw = nullptr;
   const int open_rc = ::sqlite3_open_v2(db_path().c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, &::sqlite3_close_v2);
   auto fail = [&](const std::string& what) {
-    return std::runtime_error(what + ": " + (db ? ::sqlite3_errmsg(db.get()) : "no handle") +
-                              " in: " + sql);
+    return std::runtime_error(what + ": " + (db ? ::sqlite3_errmsg(db.get()) : "no handle") + " in: " + sql);
   };
   if (open_rc != SQLITE_OK) throw fail("sqlite3_open_v2");
   ::sqlite3_busy_timeout(db.get(), 5000);
@@ -341,8 +336,7 @@ std::vector<std::vector<std::string>> ServerProcess::Sql(
   }
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw_stmt, &::sqlite3_finalize);
   for (size_t i = 0; i < params.size(); ++i) {
-    ::sqlite3_bind_text(stmt.get(), static_cast<int>(i + 1), params[i].c_str(), -1,
-                        SQLITE_TRANSIENT);
+    ::sqlite3_bind_text(stmt.get(), static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
   }
   std::vector<std::vector<std::string>> rows;
   for (;;) {

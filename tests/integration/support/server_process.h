@@ -108,8 +108,8 @@ class ServerProcess {
   CommandResult RunCli(std::vector<std::string> args) const;
 
   // Runs one SQL statement on the SQLite database file through a connection of its own (SQLite allows
-  // it while the server runs; not for a server given a database URL), binding `params` as text to ?1, ?2...; returns the rows as text (NULL
-  // as "NULL"). Throws std::runtime_error on any SQLite error.
+  // it while the server runs; not for a server given a database URL), binding `params` as text to ?1, ?2...;
+  // returns the rows as text (NULL as "NULL"). Throws std::runtime_error on any SQLite error.
   std::vector<std::vector<std::string>> Sql(const std::string& sql,
                                             const std::vector<std::string>& params = {}) const;
 

@@ -97,6 +97,12 @@ class QuotasTest : public SuiteServer {
                        "taskshare_limit_refusals_total{limit=\"" + std::string(limit) + "\"}");
   }
 
+  // POST /api/v1/secrets of `name` = `value` by the user of `key`.
+  static Response PutSecret(const std::string& key, const std::string& name, const std::string& value) {
+    return Client().Post("/api/v1/secrets", json::serialize(json::object{{"name", name}, {"value", value}}),
+                         Auth(key));
+  }
+
   // `{"messages": [...]}` of `count` messages of `bytes` bytes of JSON each.
   static json::array Messages(int count, std::size_t bytes, const std::string& prefix = "m") {
     json::array out;
@@ -116,20 +122,17 @@ TEST_F(QuotasTest, SecretsPerUserAndValueBytes) {
   const std::string key = NewUser();
   const double held_before = Refusals("secrets_per_user");
   const double bytes_before = Refusals("secret_value_bytes");
-  const auto put = [&](const std::string& name, const std::string& value) {
-    return Client().Post("/api/v1/secrets", json::serialize(json::object{{"name", name}, {"value", value}}),
-                         Auth(key));
-  };
-  ASSERT_TRUE(HasStatus(put("ONE", "first-value"), 201));
-  ASSERT_TRUE(HasStatus(put("TWO", "second-value"), 201));
-  EXPECT_TRUE(IsRefusal(put("THREE", "third-value"), 409, "secrets_per_user"));
-  EXPECT_TRUE(HasStatus(put("TWO", "rotated-value"), 201)) << "a held secret's value can always be replaced";
-  EXPECT_TRUE(IsRefusal(put("ONE", std::string(17, 'v')), 413, "secret_value_bytes"));
-  EXPECT_TRUE(HasStatus(put("ONE", std::string(16, 'v')), 201));
+  ASSERT_TRUE(HasStatus(PutSecret(key, "ONE", "first-value"), 201));
+  ASSERT_TRUE(HasStatus(PutSecret(key, "TWO", "second-value"), 201));
+  EXPECT_TRUE(IsRefusal(PutSecret(key, "THREE", "third-value"), 409, "secrets_per_user"));
+  EXPECT_TRUE(HasStatus(PutSecret(key, "TWO", "rotated-value"), 201))
+      << "a held secret's value can always be replaced";
+  EXPECT_TRUE(IsRefusal(PutSecret(key, "ONE", std::string(17, 'v')), 413, "secret_value_bytes"));
+  EXPECT_TRUE(HasStatus(PutSecret(key, "ONE", std::string(16, 'v')), 201));
   const json::value listed = ExpectJson(Client().Get("/api/v1/secrets", Auth(key)), 200);
   EXPECT_EQ(listed.at("secrets").as_array().size(), 2u);
   ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/secrets/ONE", Auth(key)), 204));
-  EXPECT_TRUE(HasStatus(put("THREE", "third-value"), 201)) << "a deleted secret frees its place";
+  EXPECT_TRUE(HasStatus(PutSecret(key, "THREE", "third-value"), 201)) << "a deleted secret frees its place";
   EXPECT_EQ(Refusals("secrets_per_user"), held_before + 1);
   EXPECT_EQ(Refusals("secret_value_bytes"), bytes_before + 1);
 }
@@ -139,25 +142,21 @@ TEST_F(QuotasTest, SecretsPerUserAndValueBytes) {
 TEST_F(QuotasTest, SecretValuesPerUser) {
   const std::string key = NewUser();
   const double before = Refusals("secret_values_per_user");
-  const auto put = [&](const std::string& name, const std::string& value) {
-    return Client().Post("/api/v1/secrets", json::serialize(json::object{{"name", name}, {"value", value}}),
-                         Auth(key));
-  };
-  ASSERT_TRUE(HasStatus(put("ONE", "value-1"), 201));
-  ASSERT_TRUE(HasStatus(put("TWO", "value-2"), 201));
-  for (int i = 3; i <= 6; ++i) ASSERT_TRUE(HasStatus(put("ONE", "value-" + std::to_string(i)), 201)) << i;
-  EXPECT_TRUE(IsRefusal(put("ONE", "value-7"), 409, "secret_values_per_user"));
-  EXPECT_TRUE(IsRefusal(put("TWO", "value-7"), 409, "secret_values_per_user"));
+  ASSERT_TRUE(HasStatus(PutSecret(key, "ONE", "value-1"), 201));
+  ASSERT_TRUE(HasStatus(PutSecret(key, "TWO", "value-2"), 201));
+  for (int i = 3; i <= 6; ++i)
+    ASSERT_TRUE(HasStatus(PutSecret(key, "ONE", "value-" + std::to_string(i)), 201)) << i;
+  EXPECT_TRUE(IsRefusal(PutSecret(key, "ONE", "value-7"), 409, "secret_values_per_user"));
+  EXPECT_TRUE(IsRefusal(PutSecret(key, "TWO", "value-7"), 409, "secret_values_per_user"));
   ASSERT_TRUE(HasStatus(Client().Delete("/api/v1/secrets/TWO", Auth(key)), 204)) << "a delete adds no value";
-  EXPECT_TRUE(IsRefusal(put("TWO", "value-7"), 409, "secret_values_per_user"))
+  EXPECT_TRUE(IsRefusal(PutSecret(key, "TWO", "value-7"), 409, "secret_values_per_user"))
       << "the deleted secret's value is still kept, and counted";
   const json::value listed = ExpectJson(Client().Get("/api/v1/secrets", Auth(key)), 200);
   EXPECT_EQ(listed.at("secrets").as_array().size(), 1u);
   EXPECT_EQ(Refusals("secret_values_per_user"), before + 3);
 
   const std::string other = NewUser();  // each user has their own count
-  EXPECT_TRUE(HasStatus(
-      Client().Post("/api/v1/secrets", R"({"name": "ONE", "value": "value-1"})", Auth(other)), 201));
+  EXPECT_TRUE(HasStatus(PutSecret(other, "ONE", "value-1"), 201));
 }
 
 TEST_F(QuotasTest, SecretNamesPerTaskAndSchedule) {

@@ -2,7 +2,9 @@
 // library, so that handlers and their tests never see a socket.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +56,15 @@ struct Response {
   std::shared_ptr<const CachedResponse> cached;
   CachedResponse::Variant variant = CachedResponse::Variant::kIdentity;
   bool not_modified = false;
+};
+
+// What the network thread makes of a request before any blocking work (Router::TryHandleNow).
+struct Immediate {
+  std::optional<Response> response;  // the answer, when it is ready at once
+  // Otherwise, what the cost of answering is remembered by (http/costly_keys.h): one value per
+  // operation and id for the GET routes that name a task or schedule (ids compared in canonical
+  // form, so that the case of a UUID or a percent-escape makes no other key); 0 for the rest.
+  std::uint64_t cost_key = 0;
 };
 
 }  // namespace taskshare::api

@@ -1,6 +1,9 @@
 #include "api/router.h"
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +33,17 @@ Status CheckNoBody(const Request& request) {
   }
   const std::string method = request.method == Method::kDelete ? "DELETE" : request.head ? "HEAD" : "GET";
   return Status::InvalidArgument(method + " requests take no body; send it without one");
+}
+
+// Immediate::cost_key of `operation` on `param`: requests for one operation on one id cost alike.
+// Allocates nothing unless `param` is a UUID not in canonical form.
+std::uint64_t CostKey(const Operation& operation, std::string_view param) {
+  if (param.empty()) return 0;
+  std::optional<std::string> canonical;
+  if (!IsCanonicalUuid(param) && (canonical = CanonicalUuid(param))) param = *canonical;
+  const std::uint64_t key = std::hash<std::string_view>{}(param) ^
+                            (reinterpret_cast<std::uintptr_t>(&operation) * 0x9e3779b97f4a7c15U);
+  return key == 0 ? 1 : key;
 }
 
 }  // namespace
@@ -97,19 +111,25 @@ void Router::CountView(const Operation& operation, std::string_view raw_id, cons
   }
 }
 
-std::optional<Response> Router::TryHandleNow(const Request& request) const {
+Immediate Router::TryHandleNow(const Request& request) const {
   // Dispatch refuses a body.
-  if (request.method != Method::kGet || !request.body.empty()) return std::nullopt;
+  if (request.method != Method::kGet || !request.body.empty()) return {};
   const Target target(request.target);
   const RouteMatch match = MatchRoute(target);
-  if (match.route == nullptr || !Available(*match.route)) return std::nullopt;
+  if (match.route == nullptr) return {};
   const Operation* operation = match.route->Find(Method::kGet);
-  if (operation == nullptr || operation->share == ShareRead::kNo) return std::nullopt;
-  if (auto refused = Refusal(*operation, request, /*charge=*/true)) return refused;
-  if (operation->cached == nullptr || !IsCanonicalUuid(match.param)) return std::nullopt;
-  std::optional<Response> served = operation->cached(cache_, request, match.param);
-  if (served) CountView(*operation, match.param, request, *served);
-  return served;
+  if (operation == nullptr) return {};
+  Immediate now;
+  now.cost_key = CostKey(*operation, match.param);
+  if (!Available(*match.route) || operation->share == ShareRead::kNo) return now;
+  if (auto refused = Refusal(*operation, request, /*charge=*/true)) {
+    now.response = std::move(refused);
+    return now;
+  }
+  if (operation->cached == nullptr || !IsCanonicalUuid(match.param)) return now;
+  now.response = operation->cached(cache_, request, match.param);
+  if (now.response) CountView(*operation, match.param, request, *now.response);
+  return now;
 }
 
 Response Router::Handle(const Request& request) const {

@@ -64,11 +64,12 @@ class Router {
         context_{store_, cache_, redactors(), options_} {}
 
   // The response if it can be given without blocking: a share read (api/routes.h) answered from the
-  // cache, or refused because sharing is off or its client is over its rate; else nullopt. The
-  // network layer calls it first for every request, and it is the one place that charges the rate
-  // limiter. Counts the views it answers (RouterOptions::views). Allocates nothing on a cache hit but
-  // a task's first counted view in a flush interval (observe/view_counter.h).
-  std::optional<Response> TryHandleNow(const Request& request) const;
+  // cache, or refused because sharing is off or its client is over its rate; else no response, and the
+  // request's cost key (Immediate::cost_key) for Handle(). The network layer calls it first for every
+  // request, and it is the one place that charges the rate limiter. Counts the views it answers
+  // (RouterOptions::views). Allocates nothing on a cache hit but a task's first counted view in a
+  // flush interval (observe/view_counter.h).
+  Immediate TryHandleNow(const Request& request) const;
 
   // The whole request, as the route table declares it (api/routes.h): 400 for a target that is not
   // origin-form, 404 for an unknown path, 405 with an Allow header for a method the path does not

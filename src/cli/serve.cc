@@ -108,9 +108,14 @@ std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cach
       {"taskshare_db_pool_threads", "gauge", "Threads, each with a database connection, per pool.",
        R"(pool="read")", d(options.read_threads)},
       {"taskshare_db_pool_threads", "gauge", "", R"(pool="write")", d(options.write_threads)},
+      {"taskshare_db_pool_threads", "gauge", "", R"(pool="costly")", d(options.read_threads)},
       {"taskshare_db_pool_requests", "gauge", "Requests queued for or running on a database pool.",
        R"(pool="read")", d(s.read_pool_busy)},
       {"taskshare_db_pool_requests", "gauge", "", R"(pool="write")", d(s.write_pool_busy)},
+      {"taskshare_db_pool_requests", "gauge", "", R"(pool="costly")", d(s.costly_pool_busy)},
+      {"taskshare_costly_reads_total", "counter",
+       "Reads run on the costly reads' pool, at a lower priority: their last one took 2 ms or more.", "",
+       d(s.costly_reads)},
   };
 }
 
@@ -125,6 +130,7 @@ int Serve(ServeFlags& f) {
   options.read_threads = f.read_threads;
   options.write_threads = f.write_threads;
   options.network_slice = std::chrono::microseconds(f.network_slice_us);
+  options.costly_read_nice = f.costly_read_nice;
   options.max_body_bytes = static_cast<std::size_t>(f.max_body_bytes);
   options.max_header_bytes = static_cast<std::size_t>(f.max_header_bytes);
   options.idle_timeout = std::chrono::seconds(f.idle_timeout);
@@ -145,8 +151,9 @@ int Serve(ServeFlags& f) {
     std::cerr << "taskshare: " << secrets_key.status().message() << "\n";
     return kExitFailed;
   }
+  // A connection for each thread of the read, costly reads' and write pools (http/server.h).
   const StoreOptions store_options{.url = f.db,
-                                   .connections = f.read_threads + f.write_threads,
+                                   .connections = 2 * f.read_threads + f.write_threads,
                                    .replica_url = f.db_replica,
                                    .quotas = f.quotas};
   auto opened = OpenStore(store_options);

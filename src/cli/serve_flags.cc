@@ -126,6 +126,11 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
          "once; 0 keeps the kernel's default")
       ->capture_default_str()
       ->check(CLI::Range(0, 100'000));
+  cmd.add_option("--costly-read-nice", flags.costly_read_nice,
+                 "How much nicer (lower in priority) than the other threads the reads remembered as "
+                 "costly run (a view that took 2 ms or more to build): 0 to 19")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 19));
   cmd.add_option("--public-url", flags.public_url,
                  "Base URL of printed links, http:// or https:// (default: http://LISTEN)");
   cmd.add_option("--max-body-bytes", flags.max_body_bytes, "Largest request body; larger ones get 413")

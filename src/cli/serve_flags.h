@@ -39,6 +39,9 @@ struct ServeFlags {
   // The network threads, which answer cached links, take the CPU at once when they wake, also from a
   // pool thread building a large view (docs/performance.md).
   int network_slice_us = 300;
+  // Reads that were costly run apart, this much nicer (http/server.h), so that one account's expensive
+  // views take the CPU only when serving everyone else leaves it free.
+  int costly_read_nice = 19;
   // The base URL of links, without trailing slashes once checked; empty: http:// + the bound address.
   std::string public_url;
   std::int64_t max_body_bytes = 8 << 20;

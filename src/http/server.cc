@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -17,6 +18,9 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <chrono>
+#include <ctime>
+#include <functional>
+#include <latch>
 #include <list>
 #include <thread>
 #include <vector>
@@ -25,6 +29,7 @@
 #include "common/log.h"
 #include "common/request_id.h"
 #include "common/thread_priority.h"
+#include "http/costly_keys.h"
 #include "http/request_parser.h"
 #include "http/wire.h"
 
@@ -48,6 +53,26 @@ asio::const_buffer Buf(std::string_view s) { return {s.data(), s.size()}; }
 // `response`, as a coroutine to run in turn on a pool. (A parameter, unlike a lambda's capture, lives in
 // the coroutine's own frame.)
 awaitable<api::Response> Ready(api::Response response) { co_return std::move(response); }
+
+// Runs `f` once on each of `pool`'s `threads` threads: each waits until all have begun, so no thread
+// runs two.
+void OnEachThread(asio::thread_pool& pool, int threads, const std::function<void()>& f) {
+  std::latch begun(threads);
+  for (int i = 0; i < threads; ++i) {
+    asio::post(pool, [&f, &begun] {
+      f();
+      begun.arrive_and_wait();
+    });
+  }
+  begun.wait();
+}
+
+// The CPU time the calling thread has used.
+std::chrono::nanoseconds ThisThreadCpuTime() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
 
 int StatusOf(const api::Response& response) {
   if (const auto& c = response.cached) return response.not_modified ? 304 : c->status();
@@ -143,7 +168,10 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Loop>> loops;
   asio::thread_pool reads;
   asio::thread_pool writes;
-  std::atomic<std::int64_t> open{0}, refused{0}, reads_busy{0}, writes_busy{0};
+  asio::thread_pool costly;  // reads remembered in costly_keys, at a lower priority
+  CostlyKeys costly_keys;
+  std::atomic<std::int64_t> open{0}, refused{0}, reads_busy{0}, writes_busy{0}, costly_busy{0};
+  std::atomic<std::int64_t> costly_reads{0};
   // A moving average (weight 1/8) of how long the read pool takes per request, in nanoseconds.
   std::atomic<std::int64_t> read_cost_ns{0};
 
@@ -151,7 +179,12 @@ struct Server::Impl {
       : options(std::move(o)),
         handlers(std::move(h)),
         reads(static_cast<std::size_t>(options.read_threads)),
-        writes(static_cast<std::size_t>(options.write_threads)) {
+        writes(static_cast<std::size_t>(options.write_threads)),
+        costly(static_cast<std::size_t>(options.read_threads)) {
+    const int nice = options.costly_read_nice;
+    OnEachThread(costly, options.read_threads, [nice] {
+      if (!LowerThisThreadPriority(nice)) LogError("a costly reads' thread could not lower its priority");
+    });
     for (int i = 0; i < options.threads; ++i) {
       loops.push_back(std::make_unique<Loop>());
       loops.back()->index = i;
@@ -171,25 +204,33 @@ struct Server::Impl {
   // costly reads (one user viewing a transcript that is expensive to build, again and again) must not
   // hold up every other link, which costs nothing to answer.
   awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request) {
+    std::uint64_t cost_key = 0;
     {
       const RequestIdScope scope(request.id);
-      if (auto now = handlers.now(request)) {
+      api::Immediate now = handlers.now(request);
+      if (now.response) {
         if (reads_busy.load() < options.read_threads || read_cost_ns.load() >= kQueueBehindReadsUnderNs) {
-          co_return std::pair{std::move(*now), true};
+          co_return std::pair{std::move(*now.response), true};
         }
         const CountedScope queued(reads_busy);
-        co_return std::pair{co_await asio::co_spawn(reads, Ready(std::move(*now)), use_awaitable), true};
+        co_return std::pair{co_await asio::co_spawn(reads, Ready(std::move(*now.response)), use_awaitable),
+                            true};
       }
+      cost_key = now.cost_key;
     }
     // On a blocking pool; co_spawn's completion resumes this connection on its own loop.
     const bool read = request.method == api::Method::kGet;  // HEAD comes as a GET with `head` set
+    if (read && cost_key != 0 && costly_keys.Contains(cost_key)) {
+      co_return std::pair{co_await RunCostly(request), false};
+    }
     std::atomic<std::int64_t>& busy = read ? reads_busy : writes_busy;
     const CountedScope queued(busy);
     api::Response response = co_await asio::co_spawn(
         read ? reads : writes,
-        [this, &request, read]() -> awaitable<api::Response> {
+        [this, &request, read, cost_key]() -> awaitable<api::Response> {
           const RequestIdScope scope(request.id);
           const auto started = std::chrono::steady_clock::now();
+          const auto cpu_started = read ? ThisThreadCpuTime() : std::chrono::nanoseconds{};
           api::Response r = handlers.blocking(request);
           if (read) {
             const std::int64_t took =
@@ -197,11 +238,26 @@ struct Server::Impl {
             const std::int64_t average = read_cost_ns.load(std::memory_order_relaxed);
             // Racing updates may lose one sample; the average needs none of them exactly.
             read_cost_ns.store(average + (took - average) / 8, std::memory_order_relaxed);
+            // The CPU time, not the time taken: a cheap read that waited for the CPU is not costly.
+            if (ThisThreadCpuTime() - cpu_started >= kCostlyRead) costly_keys.Remember(cost_key);
           }
           co_return r;
         },
         use_awaitable);
     co_return std::pair{std::move(response), false};
+  }
+
+  // A read remembered as costly, on the costly reads' pool.
+  awaitable<api::Response> RunCostly(const api::Request& request) {
+    const CountedScope queued(costly_busy);
+    ++costly_reads;
+    co_return co_await asio::co_spawn(
+        costly,
+        [this, &request]() -> awaitable<api::Response> {
+          const RequestIdScope scope(request.id);
+          co_return handlers.blocking(request);
+        },
+        use_awaitable);
   }
 
   // The error and status to answer a request that could not be read with, if it deserves an answer.
@@ -386,10 +442,12 @@ void Server::Run() {
   for (auto& t : threads) t.join();
   s.reads.join();  // handlers already running finish their database work
   s.writes.join();
+  s.costly.join();
 }
 
 ServerStats Server::stats() const {
-  return {impl_->open.load(), impl_->refused.load(), impl_->reads_busy.load(), impl_->writes_busy.load()};
+  return {impl_->open.load(),        impl_->refused.load(),     impl_->reads_busy.load(),
+          impl_->writes_busy.load(), impl_->costly_busy.load(), impl_->costly_reads.load()};
 }
 
 }  // namespace taskshare::http

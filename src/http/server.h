@@ -15,6 +15,15 @@
 // `network_slice`, a network thread that wakes takes the CPU from a pool thread at once rather than at
 // the end of the pool thread's slice, when they share a CPU.
 //
+// Costly reads run apart. A read that took kCostlyRead (2 ms) of CPU time or more on the read pool
+// leaves its cost key (api::Immediate::cost_key: one operation on one id) in a bounded memory
+// (http/costly_keys.h), and the next reads with that key run on a third pool, of read_threads threads
+// whose nice value is raised by costly_read_nice. So a task whose view is expensive to build (megabytes
+// of messages, redacted with many large secrets), built again and again by the account that owns it,
+// takes the CPU only when the network threads and the ordinary reads leave it free, and other links
+// keep their latency; and the read pool's reads stay cheap, so that answers ready at once can keep
+// their place in line behind them (see Handle()).
+//
 // Beast and Asio are included only by the .cc files of this folder.
 #pragma once
 
@@ -31,12 +40,16 @@
 
 namespace taskshare::http {
 
+// What makes a read costly (see above).
+inline constexpr std::chrono::microseconds kCostlyRead{2000};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;                   // 0 picks a free port
   int threads = 1;                             // network threads, one event loop each
   int read_threads = 2;                        // run `blocking` for GET and HEAD requests
   int write_threads = 4;                       // run `blocking` for every other method
+  int costly_read_nice = 19;                   // added to the nice value of the costly reads' threads
   std::chrono::microseconds network_slice{0};  // the scheduler slice the network threads ask for
                                                // (common/thread_priority.h); 0: the kernel's default
   std::size_t max_body_bytes = 8 << 20;        // larger bodies answer 413
@@ -59,8 +72,8 @@ struct Exchange {
 };
 
 struct Handlers {
-  // Must not block; nullopt passes the request to `blocking`. Thread-safe.
-  std::function<std::optional<api::Response>(const api::Request&)> now;
+  // Must not block; no response passes the request to `blocking`, with its cost key. Thread-safe.
+  std::function<api::Immediate(const api::Request&)> now;
   // May block. Thread-safe.
   std::function<api::Response(const api::Request&)> blocking;
   // Optional; called on the network thread after each response is written. Must not block.
@@ -73,6 +86,8 @@ struct ServerStats {
   std::int64_t refused_connections = 0;  // closed at once because max_connections were open
   std::int64_t read_pool_busy = 0;       // requests queued for or running on the read pool
   std::int64_t write_pool_busy = 0;      // the same for the write pool
+  std::int64_t costly_pool_busy = 0;     // the same for the costly reads' pool
+  std::int64_t costly_reads = 0;         // reads run on the costly reads' pool so far
 };
 
 class Server {

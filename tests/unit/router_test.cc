@@ -2,8 +2,8 @@
 // every backend: 404 for unknown paths, 405 with the Allow header the table derives for every route,
 // HEAD as GET, 400 for targets that are not origin-form, who may call each operation, share reads
 // refused while sharing is off and charged to the rate limit however their target is spelled, views
-// counted once per answer, the fast path giving what Handle() gives, without allocating, and the
-// metrics label of every route.
+// counted once per answer, the fast path giving what Handle() gives, without allocating, the cost
+// keys it gives the network layer, and the metrics label of every route.
 #include "api/router.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ std::string HeaderOf(const Response& r, const std::string& name) {
     if (n == name) return v;
   }
   return "";
+}
+// The fast path's answer to `request`, if any.
+std::optional<Response> Now(const api::Router& router, const Request& request) {
+  return router.TryHandleNow(request).response;
 }
 // The Content-Type of `r`, of its own or from a ready-made response's header block.
 std::string ContentTypeOf(const Response& r) {
@@ -132,7 +137,7 @@ TEST_P(RouterTest, UnknownPathsAre404) {
     for (const std::string& key : {std::string(), owner_key_}) {
       for (Method method : {Method::kGet, Method::kPost, Method::kDelete}) {
         EXPECT_EQ(StatusCode(router.Handle(Req(method, path, key))), 404);
-        EXPECT_FALSE(router.TryHandleNow(Req(method, path, key)).has_value());
+        EXPECT_FALSE(Now(router, Req(method, path, key)).has_value());
       }
     }
   }
@@ -144,7 +149,7 @@ TEST_P(RouterTest, TargetsThatAreNotOriginFormAre400) {
                                    "/api/v1/tasks/a b", "/api/v1/tasks?a=[1]"}) {
     SCOPED_TRACE(target);
     EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, target, owner_key_))), 400);
-    EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, target)).has_value());
+    EXPECT_FALSE(Now(router, Req(Method::kGet, target)).has_value());
   }
 }
 
@@ -264,7 +269,7 @@ TEST_P(RouterTest, ShareReadsAreRefused403WhileSharingIsOffAndNothingElseIs) {
   const std::string escaped = "/api/v1/tasks/" + shared_ + "/sh%61re";
   for (const std::string& target : {ShareJson(), SharePage(), escaped, ShareJson() + "?x=1"}) {
     SCOPED_TRACE(target);
-    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    const std::optional<Response> now = Now(router, Req(Method::kGet, target));
     ASSERT_TRUE(now.has_value());
     EXPECT_EQ(StatusCode(*now), 403);
     const Response handled = router.Handle(Req(Method::kGet, target));
@@ -275,20 +280,20 @@ TEST_P(RouterTest, ShareReadsAreRefused403WhileSharingIsOffAndNothingElseIs) {
   // The owner's operations on the same path are not share reads.
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kDelete, ShareJson(), owner_key_))), 204);
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks/" + shared_, owner_key_))), 200);
-  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/healthz")).has_value());
+  EXPECT_FALSE(Now(router, Req(Method::kGet, "/healthz")).has_value());
 }
 
 TEST_P(RouterTest, TheRateLimitChargesEverySpellingOfAShareRead) {
   api::RateLimiter limiter({.rate = 0.001, .burst = 1, .slots = 16, .trusted_proxies = {}});
   api::Router& router = MakeRouter({.rate_limiter = &limiter});
   // The first share read takes the client's one token (a miss: Handle() answers it, uncharged).
-  ASSERT_FALSE(router.TryHandleNow(Req(Method::kGet, ShareJson())).has_value());
+  ASSERT_FALSE(Now(router, Req(Method::kGet, ShareJson())).has_value());
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);
   for (const std::string& target :
        {ShareJson(), "/api/v1/tasks/" + shared_ + "/sh%61re", "/api/v1/t%61sks/" + shared_ + "/share",
         "/share/" + shared_ + "?", "/%73hare/" + shared_}) {
     SCOPED_TRACE(target);
-    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    const std::optional<Response> now = Now(router, Req(Method::kGet, target));
     ASSERT_TRUE(now.has_value());
     EXPECT_EQ(StatusCode(*now), 429);
     EXPECT_TRUE(HasHeader(*now, "Retry-After"));
@@ -296,8 +301,8 @@ TEST_P(RouterTest, TheRateLimitChargesEverySpellingOfAShareRead) {
   // Other clients and other routes are not held back.
   Request other = Req(Method::kGet, ShareJson());
   other.client_address = "198.51.100.1";
-  EXPECT_EQ(StatusCode(router.TryHandleNow(other).value()), 200);
-  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/healthz")).has_value());
+  EXPECT_EQ(StatusCode(Now(router, other).value()), 200);
+  EXPECT_FALSE(Now(router, Req(Method::kGet, "/healthz")).has_value());
 }
 
 TEST_P(RouterTest, TheFastPathGivesWhatHandleGivesForACachedShare) {
@@ -307,7 +312,7 @@ TEST_P(RouterTest, TheFastPathGivesWhatHandleGivesForACachedShare) {
     SCOPED_TRACE(target);
     const Response handled = router.Handle(Req(Method::kGet, target));
     ASSERT_EQ(StatusCode(handled), 200);
-    const std::optional<Response> now = router.TryHandleNow(Req(Method::kGet, target));
+    const std::optional<Response> now = Now(router, Req(Method::kGet, target));
     ASSERT_TRUE(now.has_value());
     EXPECT_EQ(StatusCode(*now), 200);
     EXPECT_EQ(BodyOf(*now), BodyOf(handled));
@@ -317,8 +322,35 @@ TEST_P(RouterTest, TheFastPathGivesWhatHandleGivesForACachedShare) {
   // An id that is not canonical is left to Handle(), which answers for it.
   std::string upper = shared_;
   for (char& c : upper) c = static_cast<char>(std::toupper(c));
-  EXPECT_FALSE(router.TryHandleNow(Req(Method::kGet, "/share/" + upper)).has_value());
+  EXPECT_FALSE(Now(router, Req(Method::kGet, "/share/" + upper)).has_value());
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/share/" + upper))), 200);
+}
+
+TEST_P(RouterTest, ACostKeyNamesOneOperationOnOneIdHoweverItIsSpelled) {
+  api::Router& router = MakeRouter();
+  const auto key = [&router](const std::string& target) {
+    return router.TryHandleNow(Req(Method::kGet, target)).cost_key;
+  };
+  std::string upper = shared_;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  const std::uint64_t json = key(ShareJson());
+  EXPECT_NE(json, 0u);
+  for (const std::string& target : {ShareJson() + "?utm=x", "/api/v1/tasks/" + shared_ + "/sh%61re",
+                                    "/api/v1/tasks/" + upper + "/share"}) {
+    SCOPED_TRACE(target);
+    EXPECT_EQ(key(target), json);
+  }
+  // Another operation on the same id, or the same operation on another id, is another key.
+  const std::uint64_t page = key(SharePage());
+  EXPECT_NE(page, 0u);
+  EXPECT_NE(page, json);
+  EXPECT_EQ(key("/share/" + upper), page);
+  EXPECT_NE(key("/api/v1/tasks/" + NewUuidV4() + "/share"), json);
+  EXPECT_NE(key("/api/v1/tasks/" + shared_), json);
+  // Routes without an id, and requests that are not reads, have none.
+  EXPECT_EQ(key("/healthz"), 0u);
+  EXPECT_EQ(key("/api/v1/tasks"), 0u);
+  EXPECT_EQ(router.TryHandleNow(Req(Method::kPost, "/api/v1/tasks/" + shared_ + "/messages")).cost_key, 0u);
 }
 
 TEST_P(RouterTest, TheFastPathAllocatesNothingOnACacheHit) {
@@ -330,9 +362,9 @@ TEST_P(RouterTest, TheFastPathAllocatesNothingOnACacheHit) {
     SCOPED_TRACE(target);
     ASSERT_EQ(StatusCode(router.Handle(Req(Method::kGet, target))), 200);
     const Request request = Req(Method::kGet, target);
-    ASSERT_TRUE(router.TryHandleNow(request).has_value());  // the task's first view in this interval
+    ASSERT_TRUE(Now(router, request).has_value());  // the task's first view in this interval
     const AllocationCount count;
-    const std::optional<Response> now = router.TryHandleNow(request);
+    const std::optional<Response> now = Now(router, request);
     const int allocated = count.allocations();
     ASSERT_TRUE(now.has_value());
     EXPECT_EQ(StatusCode(*now), 200);
@@ -343,12 +375,12 @@ TEST_P(RouterTest, TheFastPathAllocatesNothingOnACacheHit) {
 TEST_P(RouterTest, ViewsAreCountedOncePerAnswerOnEitherPath) {
   observe::ViewCounter views(store());
   api::Router& router = MakeRouter({.views = &views});
-  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);                // a miss: 1
-  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, ShareJson())).value()), 200);  // a hit: 2
-  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, SharePage()))), 200);                // the page: 3
-  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, SharePage())).value()), 200);  // 4
-  EXPECT_EQ(StatusCode(router.TryHandleNow(Head(ShareJson())).value()), 200);               // HEAD: no
-  EXPECT_EQ(StatusCode(router.TryHandleNow(Req(Method::kGet, ShareJson(), owner_key_)).value()), 200);  // no
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);                    // a miss: 1
+  EXPECT_EQ(StatusCode(Now(router, Req(Method::kGet, ShareJson())).value()), 200);              // a hit: 2
+  EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, SharePage()))), 200);                    // the page: 3
+  EXPECT_EQ(StatusCode(Now(router, Req(Method::kGet, SharePage())).value()), 200);              // 4
+  EXPECT_EQ(StatusCode(Now(router, Head(ShareJson())).value()), 200);                           // HEAD: no
+  EXPECT_EQ(StatusCode(Now(router, Req(Method::kGet, ShareJson(), owner_key_)).value()), 200);  // no
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/api/v1/tasks/" + shared_, owner_key_))), 200);
   ASSERT_OK(views.Flush());
   auto counted = store().GetShareViews(shared_);

@@ -178,6 +178,12 @@ bool CachedResponse::UnpackBody(std::string& out) const {
   return packed_.UnpackInto(out);
 }
 
+std::optional<std::string_view> CachedResponse::BodyToSend(Variant v, std::string& scratch) const {
+  if (v == Variant::kGzip || !packed()) return std::string_view(body(v));
+  if (!packed_.UnpackInto(scratch)) return std::nullopt;
+  return std::string_view(scratch);
+}
+
 void CachedResponse::RenderHeaders(std::string_view etag) {
   const std::string type = "Content-Type: " + std::string(content_type_) + "\r\n" + extra_headers_;
   gzip_headers_ = {};

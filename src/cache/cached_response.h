@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -110,6 +111,10 @@ class CachedResponse {
   const std::string& body(Variant v) const { return v == Variant::kGzip ? *gzip_ : *body_; }
   // The size of the variant's bytes.
   std::size_t body_size(Variant v) const { return v == Variant::kGzip ? gzip_->size() : body_size_; }
+  // The variant's bytes, ready to send: the body itself or, when it is kept packed, its bytes unpacked
+  // into `scratch` (the caller's buffer, reused from one response to the next); nullopt, with `scratch`
+  // emptied, if a piece fails to decompress. The view lives as long as this response and `scratch`.
+  std::optional<std::string_view> BodyToSend(Variant v, std::string& scratch) const;
 
   // Header lines, each ending in CRLF, of a variant and of a 304 for it; without the status line, Date,
   // Connection and the blank line that ends the header.

@@ -85,13 +85,13 @@ std::size_t BodyBytes(const api::Response& response) {
   return response.body.size();
 }
 
-// A connection's buffer for packed bodies (CachedResponse::UnpackBody) keeps no more than this between
+// A connection's buffer for packed bodies (CachedResponse::BodyToSend) keeps no more than this between
 // responses.
 constexpr std::size_t kKeptUnpackBytes = 64 << 10;
 
 // Writes `response` in one gathered write: status line, Date, Server, headers, Connection, blank line,
-// body. A cached response's header block and body are written from the cache entry itself, or, for a
-// packed body, from `unpacked`, the connection's buffer it is decompressed into.
+// body. A cached response's header block and body are written from the cache entry itself, or from
+// `unpacked`, the connection's buffer, when the entry keeps its body packed (CachedResponse::BodyToSend).
 awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api::Response& response,
                                            bool keep_alive, unsigned version, bool head,
                                            std::string& unpacked) {
@@ -103,16 +103,13 @@ awaitable<beast::error_code> WriteResponse(beast::tcp_stream& stream, const api:
     status = response.not_modified ? 304 : c->status();
     headers =
         response.not_modified ? c->not_modified_headers(response.variant) : c->headers(response.variant);
-    if (response.not_modified || head || HasNoBody(status)) {
-      // no body
-    } else if (c->packed() && response.variant == CachedResponse::Variant::kIdentity) {
-      if (!c->UnpackBody(unpacked)) {
+    if (!response.not_modified && !head && !HasNoBody(status)) {
+      const std::optional<std::string_view> bytes = c->BodyToSend(response.variant, unpacked);
+      if (!bytes) {
         LogError("a cached response failed to decompress; closing the connection");
         co_return beast::error_code(EIO, boost::system::system_category());
       }
-      body = unpacked;
-    } else {
-      body = c->body(response.variant);
+      body = *bytes;
     }
   } else {
     AppendHeaders(response, own_headers);

@@ -315,6 +315,33 @@ TEST(CachedResponseTest, ADamagedPieceFailsToUnpackAndGivesNothing) {
   std::string out = "previous content";
   EXPECT_FALSE(r->UnpackBody(out));
   EXPECT_TRUE(out.empty());
+  out = "previous content";
+  EXPECT_FALSE(r->BodyToSend(Variant::kIdentity, out).has_value());
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(CachedResponseTest, TheBytesToSendAreEachVariantsBodyUnpackedIntoTheCallersBufferOnlyWhenPacked) {
+  const std::string body = CompressibleBody(20000);
+  auto plain = CachedResponse::Make(200, kJson, body, Policy::kRevalidate)->WithGzip();
+  auto packed = plain->Packed(PackLikeAShare(body));
+  ASSERT_TRUE(packed->packed());
+  ASSERT_NE(packed->gzip(), nullptr);
+  std::string scratch = "previous content";
+  // Kept whole, the bytes are the response's own, and the buffer is left alone.
+  const auto whole = plain->BodyToSend(Variant::kIdentity, scratch);
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_EQ(*whole, body);
+  EXPECT_EQ(whole->data(), plain->body().data());
+  EXPECT_EQ(scratch, "previous content");
+  // Kept packed, they are unpacked into the buffer.
+  const auto unpacked = packed->BodyToSend(Variant::kIdentity, scratch);
+  ASSERT_TRUE(unpacked.has_value());
+  EXPECT_EQ(*unpacked, body);
+  EXPECT_EQ(unpacked->data(), scratch.data());
+  // The gzip variant is never packed.
+  const auto gzip = packed->BodyToSend(Variant::kGzip, scratch);
+  ASSERT_TRUE(gzip.has_value());
+  EXPECT_EQ(gzip->data(), packed->gzip()->data());
 }
 
 }  // namespace

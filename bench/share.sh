@@ -39,14 +39,16 @@
 # default when /dev/shm has room, as commits there skip the fsync that caps loading at a few hundred
 # requests/s; 0: load straight onto disk), HOSTILE_THREADS (2), KEEP_TMP=1 (keep the temporary folder with the database
 # and nginx's files), POSTGRES (1: also the PostgreSQL rows, the default; 0: SQLite and nginx only), SERVE_ARGS (more
-# flags for every taskshare serve, split at spaces, to compare settings: SERVE_ARGS="--network-slice-us 0").
+# flags for every taskshare serve, split at spaces, to compare settings: SERVE_ARGS="--network-slice-us 0"),
+# TASKSHARE_BIN (a taskshare binary to measure instead of building one, to compare two builds on the same
+# transcripts: build the other commit in a git worktree, then run this script once with each binary).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 BENCH="$REPO/bench"
 BUILD="$REPO/build-bench"
-BIN="$BUILD/taskshare"
+BIN=${TASKSHARE_BIN:-$BUILD/taskshare}
 
 DURATION=${DURATION:-10}
 [[ $DURATION =~ ^[0-9]+$ ]] && DURATION="${DURATION}s"
@@ -149,6 +151,12 @@ install_packages() {
 }
 
 build() {
+  if [[ -n ${TASKSHARE_BIN:-} ]]; then
+    log "taskshare: $BIN (TASKSHARE_BIN), not built"
+    [[ -x $BIN ]] || die "TASKSHARE_BIN is not an executable: $BIN"
+    mkdir -p "$BUILD"
+    return
+  fi
   log "build (Release, build-bench/)"
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTASKSHARE_BUILD_TESTS=OFF >/dev/null
   ninja -C "$BUILD" taskshare
@@ -560,7 +568,10 @@ run_postgres() {
 report() {
   log "results ($RESULTS)"
   {
-    echo "taskshare $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?'), $(nginx -v 2>&1)," \
+    local measured
+    measured=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')
+    [[ -n ${TASKSHARE_BIN:-} ]] && measured="$BIN (TASKSHARE_BIN; the script at $measured)"
+    echo "taskshare $measured, $(nginx -v 2>&1)," \
       "wrk -t1 -d$DURATION, $CONNECTIONS connections ($INGEST_CONNECTIONS for ingest), $(nproc) CPUs"
     echo
     python3 "$BENCH/report.py" "$RESULTS/rows.tsv" "$DURATION"

@@ -61,9 +61,11 @@ struct Response {
 // What the network thread makes of a request before any blocking work (Router::TryHandleNow).
 struct Immediate {
   std::optional<Response> response;  // the answer, when it is ready at once
-  // Otherwise, what the cost of answering is remembered by (http/costly_keys.h): one value per
-  // operation and id for the GET routes that name a task or schedule (ids compared in canonical
-  // form, so that the case of a UUID or a percent-escape makes no other key); 0 for the rest.
+  // Otherwise, what the cost of answering is remembered by (http/costly_keys.h): for a GET, one value
+  // per operation and id on the routes that name a task or schedule (ids compared in canonical form,
+  // so that the case of a UUID or a percent-escape makes no other key), and per operation and caller
+  // (its API key or Authorization header) on the others; 0 for an anonymous GET without an id, and for
+  // every other method.
   std::uint64_t cost_key = 0;
 };
 

@@ -35,14 +35,20 @@ Status CheckNoBody(const Request& request) {
   return Status::InvalidArgument(method + " requests take no body; send it without one");
 }
 
-// Immediate::cost_key of `operation` on `param`: requests for one operation on one id cost alike.
-// Allocates nothing unless `param` is a UUID not in canonical form.
-std::uint64_t CostKey(const Operation& operation, std::string_view param) {
-  if (param.empty()) return 0;
+// Immediate::cost_key of `operation` on `param`: requests for one operation on one id cost alike, and
+// on a route without an id (a list), those of one caller, known by the credential it sends. Allocates
+// nothing unless `param` is a UUID not in canonical form.
+std::uint64_t CostKey(const Operation& operation, std::string_view param, const Request& request) {
+  std::uint64_t salt = 0x9e3779b97f4a7c15U;
+  if (param.empty()) {
+    param = !request.api_key.empty() ? std::string_view(request.api_key) : request.authorization;
+    if (param.empty()) return 0;
+    salt = 0xc2b2ae3d27d4eb4fU;
+  }
   std::optional<std::string> canonical;
   if (!IsCanonicalUuid(param) && (canonical = CanonicalUuid(param))) param = *canonical;
-  const std::uint64_t key = std::hash<std::string_view>{}(param) ^
-                            (reinterpret_cast<std::uintptr_t>(&operation) * 0x9e3779b97f4a7c15U);
+  const std::uint64_t key =
+      std::hash<std::string_view>{}(param) ^ (reinterpret_cast<std::uintptr_t>(&operation) * salt);
   return key == 0 ? 1 : key;
 }
 
@@ -120,7 +126,7 @@ Immediate Router::TryHandleNow(const Request& request) const {
   const Operation* operation = match.route->Find(Method::kGet);
   if (operation == nullptr) return {};
   Immediate now;
-  now.cost_key = CostKey(*operation, match.param);
+  now.cost_key = CostKey(*operation, match.param, request);
   if (!Available(*match.route) || operation->share == ShareRead::kNo) return now;
   if (auto refused = Refusal(*operation, request, /*charge=*/true)) {
     now.response = std::move(refused);

@@ -16,13 +16,13 @@
 // the end of the pool thread's slice, when they share a CPU.
 //
 // Costly reads run apart. A read that took kCostlyRead (2 ms) of CPU time or more on the read pool
-// leaves its cost key (api::Immediate::cost_key: one operation on one id) in a bounded memory
-// (http/costly_keys.h), and the next reads with that key run on a third pool, of read_threads threads
-// whose nice value is raised by costly_read_nice. So a task whose view is expensive to build (megabytes
-// of messages, redacted with many large secrets), built again and again by the account that owns it,
-// takes the CPU only when the network threads and the ordinary reads leave it free, and other links
-// keep their latency; and the read pool's reads stay cheap, so that answers ready at once can keep
-// their place in line behind them (see Handle()).
+// leaves its cost key (api::Immediate::cost_key: one operation on one id, or by one caller) in a
+// bounded memory (http/costly_keys.h), and the next reads with that key run on a third pool, of
+// read_threads threads whose nice value is raised by costly_read_nice. So a task whose view is
+// expensive to build (megabytes of messages, redacted with many large secrets), built again and again
+// by the account that owns it, takes the CPU only when the network threads and the ordinary reads
+// leave it free, and other links keep their latency; and the read pool's reads stay cheap, so that
+// answers ready at once can keep their place in line behind them (see Handle()).
 //
 // Beast and Asio are included only by the .cc files of this folder.
 #pragma once

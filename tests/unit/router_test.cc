@@ -347,9 +347,18 @@ TEST_P(RouterTest, ACostKeyNamesOneOperationOnOneIdHoweverItIsSpelled) {
   EXPECT_EQ(key("/share/" + upper), page);
   EXPECT_NE(key("/api/v1/tasks/" + NewUuidV4() + "/share"), json);
   EXPECT_NE(key("/api/v1/tasks/" + shared_), json);
-  // Routes without an id, and requests that are not reads, have none.
+  // Routes without an id have one per caller, and none for an anonymous one; requests that are not
+  // reads have none.
   EXPECT_EQ(key("/healthz"), 0u);
   EXPECT_EQ(key("/api/v1/tasks"), 0u);
+  const auto list_key = [&router](const std::string& target, const std::string& api_key) {
+    return router.TryHandleNow(Req(Method::kGet, target, api_key)).cost_key;
+  };
+  const std::uint64_t owners_list = list_key("/api/v1/tasks", owner_key_);
+  EXPECT_NE(owners_list, 0u);
+  EXPECT_EQ(list_key("/api/v1/tasks?limit=5", owner_key_), owners_list);
+  EXPECT_NE(list_key("/api/v1/tasks", admin_key_), owners_list);
+  EXPECT_NE(list_key("/api/v1/schedules", owner_key_), owners_list);
   EXPECT_EQ(router.TryHandleNow(Req(Method::kPost, "/api/v1/tasks/" + shared_ + "/messages")).cost_key, 0u);
 }
 

@@ -22,6 +22,7 @@
 #include <functional>
 #include <latch>
 #include <list>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -55,16 +56,17 @@ asio::const_buffer Buf(std::string_view s) { return {s.data(), s.size()}; }
 awaitable<api::Response> Ready(api::Response response) { co_return std::move(response); }
 
 // Runs `f` once on each of `pool`'s `threads` threads: each waits until all have begun, so no thread
-// runs two.
+// runs two. The latch is shared with the threads: one may still be inside arrive_and_wait() when the
+// last arrival lets this function return.
 void OnEachThread(asio::thread_pool& pool, int threads, const std::function<void()>& f) {
-  std::latch begun(threads);
+  const auto begun = std::make_shared<std::latch>(threads);
   for (int i = 0; i < threads; ++i) {
-    asio::post(pool, [&f, &begun] {
+    asio::post(pool, [&f, begun] {
       f();
-      begun.arrive_and_wait();
+      begun->arrive_and_wait();
     });
   }
-  begun.wait();
+  begun->wait();
 }
 
 // The CPU time the calling thread has used.

@@ -114,8 +114,9 @@ std::vector<observe::Sample> Gauges(const ResponseCache& cache, std::size_t cach
       {"taskshare_db_pool_requests", "gauge", "", R"(pool="write")", d(s.write_pool_busy)},
       {"taskshare_db_pool_requests", "gauge", "", R"(pool="costly")", d(s.costly_pool_busy)},
       {"taskshare_costly_reads_total", "counter",
-       "Reads run on the costly reads' pool, at a lower priority: their last one took 2 ms or more.", "",
-       d(s.costly_reads)},
+       "Reads run on the costly reads' pool, at a lower priority: a read of the same operation on the "
+       "same id (or by the same caller) took 2 ms of CPU time or more.",
+       "", d(s.costly_reads)},
   };
 }
 

@@ -128,7 +128,8 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
       ->check(CLI::Range(0, 100'000));
   cmd.add_option("--costly-read-nice", flags.costly_read_nice,
                  "How much nicer (lower in priority) than the other threads the reads remembered as "
-                 "costly run (a view that took 2 ms or more to build): 0 to 19")
+                 "costly run (those of an operation on an id, or by a caller, that took 2 ms of CPU "
+                 "time or more): 0 to 19")
       ->capture_default_str()
       ->check(CLI::Range(0, 19));
   cmd.add_option("--public-url", flags.public_url,

@@ -30,6 +30,8 @@
 
 namespace taskshare {
 
+class ChangeListener;  // storage/change_feed.h
+
 struct AppendResult {
   std::int64_t appended = 0;       // messages stored by this call
   std::int64_t message_count = 0;  // the task's total afterwards
@@ -348,10 +350,52 @@ class Store {
   // Stores `check` as the database's secrets key check value if it has none yet, then returns the one
   // it has: `check`, or the value stored before (by this node or another). Of several nodes claiming
   // at once, all get the value of the first to store one. Read from and written to the primary. Called
-  // once at start-up on the backend's store itself (cli/secrets_key.h), before any wrapper is put
-  // around it; so wrappers do not forward it, and this default, which they inherit, is kInternal.
+  // once at start-up (cli/secrets_key.h).
   virtual Result<std::string> ClaimSecretsKeyCheck(std::string_view check);
 };
+
+// Every pure method of Store, declared as an override: what a backend's class (storage/sqlite/
+// sqlite_store.h, storage/postgres/postgres_store.h) declares, so that a new method is declared in this
+// file only and defined in one file of each backend. It must list what the class above declares; a
+// difference does not compile (an override of nothing, or a backend left abstract).
+// clang-format off
+#define TASKSHARE_STORE_OVERRIDES                                                                       \
+  Status CreateUser(const User& user, const StoredApiKey& key) override;                                \
+  Result<User> FindUserByKeyHash(std::string_view key_hash) override;                                   \
+  Result<User> FindUserByEmail(std::string_view email) override;                                        \
+  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override;                                      \
+  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,                      \
+                      const StoredApiKey& key) override;                                                \
+  Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;                \
+  Result<Task> GetTask(std::string_view id) override;                                                   \
+  Result<TaskSnapshot> GetSnapshot(std::string_view id) override;                                       \
+  Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,     \
+                                      UnixMicros now) override;                                         \
+  Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;        \
+  Status DeleteTask(std::string_view id) override;                                                      \
+  Result<TaskPage> ListTasks(const TaskQuery& query) override;                                          \
+  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override;    \
+  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override;                               \
+  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override;                \
+  Status CreateSchedule(const Schedule& schedule) override;                                             \
+  Result<Schedule> GetSchedule(std::string_view id) override;                                           \
+  Result<SchedulePage> ListSchedules(const ScheduleQuery& query) override;                              \
+  Result<Schedule> UpdateSchedule(std::string_view id, const ScheduleUpdate& update) override;          \
+  Status DeleteSchedule(std::string_view id, UnixMicros now) override;                                  \
+  Result<std::vector<Execution>> ListExecutions(std::string_view schedule_id, int limit) override;      \
+  Result<std::vector<std::string>> ListScheduleTaskIds(std::string_view schedule_id) override;          \
+  Result<std::optional<ScheduleRun>> RunDueSchedule(UnixMicros now, const RunPlanner& plan) override;   \
+  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name,                        \
+                               std::string_view sealed, UnixMicros now) override;                       \
+  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override;                      \
+  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override;              \
+  Status DeleteSecret(std::string_view owner_id, std::string_view name) override;                       \
+  Status AddShareViews(const std::vector<ShareViewCount>& counts) override;                             \
+  Result<ShareViews> GetShareViews(std::string_view task_id) override;                                  \
+  Result<bool> GetSharingEnabled() override;                                                            \
+  Status SetSharingEnabled(bool enabled) override;                                                      \
+  Result<std::string> ClaimSecretsKeyCheck(std::string_view check) override
+// clang-format on
 
 struct StoreOptions {
   // "sqlite:PATH" or a bare PATH for SQLite; "postgresql://..." or "postgres://..." for PostgreSQL
@@ -368,6 +412,9 @@ struct StoreOptions {
   // and AppendMessages), tasks_per_user (CreateTask) and secret_values_per_user (PutSecret). The others
   // are the API's (domain/quotas.h).
   Quotas quotas;
+  // Optional, must outlive the store: told what each write through this store changed, before the write
+  // returns (storage/change_reports.h). Null: nobody is told.
+  ChangeListener* changes = nullptr;
 };
 
 // Opens the store named by options.url and applies pending migrations.

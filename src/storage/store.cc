@@ -55,6 +55,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
       if (!options.replica_url.empty()) postgres.replica_url = LowerCaseScheme(options.replica_url);
       postgres.connections = options.connections;
       postgres.quotas = options.quotas;
+      postgres.changes = options.changes;
       return OpenPostgresStore(postgres);
     }
     if (!EqualsIgnoringCase(scheme, kSqliteScheme)) {

@@ -1,11 +1,25 @@
-#include "storage/postgres/key_check_ops.h"
-
+// The secrets key's check value of the PostgreSQL backend (see Store::ClaimSecretsKeyCheck in
+// storage/store.h), a column of instance_settings' one row (migration 11), on the primary. Thread-safe
+// as the pool is.
+//
+// A claim reads the value and, when there is none, stores its own with one upsert that changes nothing
+// when a value is already there, then reads again. Two nodes claiming at once: the second's upsert waits
+// on the first's row and, once it commits, finds a value and leaves it; its read then returns the
+// first's value. Each upsert also announces kSharingChanged (the table's trigger), on which other
+// nodes re-read the unchanged kill switch: once, at a node's first start on the database.
 #include <optional>
+#include <string>
 
 #include "storage/postgres/connection.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::Connection;
+using postgres::ConnectionPool;
+using postgres::Rows;
 
 constexpr std::string_view kStoredCheckSql = "SELECT secrets_key_check FROM instance_settings WHERE id = 1";
 // A row made here has sharing on, as no row means (migration 8).
@@ -23,8 +37,8 @@ Result<std::optional<std::string>> StoredCheck(Connection& conn) {
 
 }  // namespace
 
-Result<std::string> ClaimSecretsKeyCheck(ConnectionPool& pool, std::string_view check) {
-  Result<ConnectionPool::Lease> conn = pool.Acquire();
+Result<std::string> PostgresStore::ClaimSecretsKeyCheck(std::string_view check) {
+  Result<ConnectionPool::Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<std::optional<std::string>> stored = StoredCheck(**conn);
   if (!stored.ok() || *stored) return stored.ok() ? Result<std::string>(**stored) : stored.status();
@@ -35,4 +49,4 @@ Result<std::string> ClaimSecretsKeyCheck(ConnectionPool& pool, std::string_view 
   return **stored;
 }
 
-}  // namespace taskshare::postgres
+}  // namespace taskshare

@@ -7,18 +7,13 @@
 #include "domain/enums.h"
 #include "domain/task_json.h"
 #include "storage/postgres/connection.h"
-#include "storage/postgres/key_check_ops.h"
 #include "storage/postgres/message_rows.h"
 #include "storage/postgres/migrations.h"
 #include "storage/postgres/pool.h"
 #include "storage/postgres/schedule_ops.h"
-#include "storage/postgres/secret_ops.h"
 #include "storage/postgres/settings.h"
-#include "storage/postgres/share_ops.h"
 #include "storage/postgres/snapshot_reads.h"
-#include "storage/postgres/task_list.h"
 #include "storage/postgres/task_rows.h"
-#include "storage/postgres/user_ops.h"
 #include "storage/task_codec.h"
 
 namespace taskshare {
@@ -50,82 +45,15 @@ Result<StoredTask> LoadTask(Connection& conn, std::string_view id) {
   return ReadTaskRow(*rows, 0);
 }
 
-// The schedule methods come from postgres::ScheduleMethods (storage/postgres/schedule_ops.h), on the
-// primary; the user and key methods forward to storage/postgres/user_ops.h, on the primary too.
-class PostgresStore final : public postgres::ScheduleMethods {
- public:
-  // `replica` is null when there is no read replica.
-  PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica,
-                const Quotas& quotas)
-      : ScheduleMethods(*pool), pool_(std::move(pool)), replica_(std::move(replica)), quotas_(quotas) {}
+}  // namespace
 
-  Status CreateUser(const User& user, const StoredApiKey& key) override {
-    return postgres::CreateUser(*pool_, user, key);
-  }
-  Result<User> FindUserByKeyHash(std::string_view key_hash) override {
-    return postgres::FindUserByKeyHash(*pool_, key_hash);
-  }
-  Result<User> FindUserByEmail(std::string_view email) override {
-    return postgres::FindUserByEmail(*pool_, email);
-  }
-  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override {
-    return postgres::GetApiKey(*pool_, user_id);
-  }
-  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
-                      const StoredApiKey& key) override {
-    return postgres::RotateApiKey(*pool_, user_id, current_key_hash, key);
-  }
-  Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
-  Result<Task> GetTask(std::string_view id) override;
-  Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
-  Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
-                                      UnixMicros now) override;
-  Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
-  Status DeleteTask(std::string_view id) override;
-  Result<TaskPage> ListTasks(const TaskQuery& query) override { return postgres::ListTasks(*pool_, query); }
-  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
-    return postgres::ShareTask(*pool_, id, request, now);
-  }
-  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
-    return postgres::UnshareTask(*pool_, id, now);
-  }
-  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
-    return postgres::UnshareAll(*pool_, owner_id, now);
-  }
+PostgresStore::PostgresStore(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<ConnectionPool> replica,
+                             const Quotas& quotas, ChangeListener* changes)
+    : pool_(std::move(pool)), replica_(std::move(replica)), quotas_(quotas), changes_(changes) {}
 
-  // Secrets and share views: storage/postgres/secret_ops.h, on the primary.
-  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
-                               UnixMicros now) override {
-    return postgres::PutSecret(*pool_, owner_id, name, sealed, now, quotas_);
-  }
-  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
-    return postgres::ListSecrets(*pool_, owner_id);
-  }
-  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
-    return postgres::ListSealedSecrets(*pool_, owner_id);
-  }
-  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
-    return postgres::DeleteSecret(*pool_, owner_id, name);
-  }
-  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
-    return postgres::AddShareViews(*pool_, counts);
-  }
-  Result<ShareViews> GetShareViews(std::string_view task_id) override {
-    return postgres::GetShareViews(*pool_, task_id);
-  }
-  // The kill switch, on the primary.
-  Result<bool> GetSharingEnabled() override;
-  Status SetSharingEnabled(bool enabled) override;
-  // The secrets key's check value: storage/postgres/key_check_ops.h.
-  Result<std::string> ClaimSecretsKeyCheck(std::string_view check) override {
-    return postgres::ClaimSecretsKeyCheck(*pool_, check);
-  }
+PostgresStore::~PostgresStore() = default;
 
- private:
-  std::unique_ptr<ConnectionPool> pool_;
-  std::unique_ptr<ConnectionPool> replica_;
-  const Quotas quotas_;  // task_bytes, tasks_per_user and secret_values_per_user are enforced here
-};
+namespace {
 
 // Inserts the task only if its owner exists and its id is free; returns its seq, or no row when
 // either check fails. ON CONFLICT waits for a concurrent insert of the same id and then skips, so
@@ -150,7 +78,9 @@ constexpr std::string_view kTasksHeldSql = "SELECT task_count FROM users WHERE i
 constexpr std::string_view kTaskIdTakenSql =
     "SELECT 1 FROM tasks WHERE id = $1 UNION ALL SELECT 1 FROM deleted_tasks WHERE id = $1";
 
-Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
+// CreateTask's write, which PostgresStore::CreateTask reports.
+Status InsertTask(ConnectionPool& pool, const Quotas& quotas, const Task& task,
+                  const std::vector<NewMessage>& messages) {
   // A new task has no stored keys yet, so the messages kept are exactly those stored.
   const std::vector<const NewMessage*> kept = FirstOfEachKey(messages);
   MessageTotals totals{static_cast<std::int64_t>(kept.size()), 0};
@@ -158,7 +88,7 @@ Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>
   std::optional<std::string> schedule_info;
   if (task.schedule_info) schedule_info = ScheduleInfoToText(*task.schedule_info);
 
-  Result<Lease> conn = pool_->Acquire();
+  Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -183,14 +113,22 @@ Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>
   Result<Rows> held = (*conn)->Query(kTasksHeldSql, task.owner_id);
   if (!held.ok()) return held.status();
   if (held->empty()) return Status::NotFound("User not found");
-  if (Status s = CheckTasksHeld(quotas_, held->Int64(0, 0)); !s.ok()) return s;
-  Result<MessageTotals> stored = InsertMessages(**conn, seq, {}, kept, &quotas_);
+  if (Status s = CheckTasksHeld(quotas, held->Int64(0, 0)); !s.ok()) return s;
+  Result<MessageTotals> stored = InsertMessages(**conn, seq, {}, kept, &quotas);
   if (!stored.ok()) return stored.status();
   if (stored->count != totals.count) {
     return Status::Internal("storage error", "task " + task.id + ": stored " + std::to_string(stored->count) +
                                                  " of " + std::to_string(totals.count) + " new messages");
   }
   return tx->Commit();
+}
+
+}  // namespace
+
+Status PostgresStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
+  const Status status = InsertTask(*pool_, quotas_, task, messages);
+  changes_.Task(task.id, status);
+  return status;
 }
 
 Result<Task> PostgresStore::GetTask(std::string_view id) {
@@ -218,6 +156,8 @@ Result<TaskSnapshot> PostgresStore::GetSnapshot(std::string_view id) {
   return std::move(read->snapshot);
 }
 
+namespace {
+
 // FOR UPDATE makes appends to one task take turns: the next one reads the count (and, in its next
 // statement, the keys) that the previous one committed.
 // So does the byte limit: no two appends can pass it together.
@@ -226,10 +166,11 @@ constexpr std::string_view kLockTaskSql =
 constexpr std::string_view kAddMessagesSql =
     "UPDATE tasks SET message_count = $2, message_bytes = $3, updated_at = $4 WHERE seq = $1";
 
-Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
-                                                   const std::vector<NewMessage>& messages, UnixMicros now) {
+// AppendMessages' write, which PostgresStore::AppendMessages reports.
+Result<AppendResult> AppendToTask(ConnectionPool& pool, const Quotas& quotas, std::string_view id,
+                                  const std::vector<NewMessage>& messages, UnixMicros now) {
   const std::vector<const NewMessage*> kept = FirstOfEachKey(messages);
-  Result<Lease> conn = pool_->Acquire();
+  Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -238,7 +179,7 @@ Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
   if (task->empty()) return Status::NotFound("Task not found");
   const std::int64_t seq = task->Int64(0, 0);
   const MessageTotals before{task->Int64(0, 1), task->Int64(0, 2)};
-  Result<MessageTotals> added = InsertMessages(**conn, seq, before, kept, &quotas_);
+  Result<MessageTotals> added = InsertMessages(**conn, seq, before, kept, &quotas);
   if (!added.ok()) return added.status();
   const AppendResult result{added->count, before.count + added->count};
   if (result.appended > 0) {
@@ -250,6 +191,17 @@ Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
   return result;
 }
 
+}  // namespace
+
+Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
+                                                   const std::vector<NewMessage>& messages, UnixMicros now) {
+  Result<AppendResult> r = AppendToTask(*pool_, quotas_, id, messages, now);
+  if (!r.ok() || r->appended > 0) changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+namespace {
+
 // The update and the read of the updated row are one statement; the transaction keeps the update
 // from being committed when the row cannot be read back, as on SQLite.
 constexpr std::string_view kPatchTaskSql =
@@ -258,8 +210,9 @@ constexpr std::string_view kPatchTaskSql =
     "FROM users u WHERE t.id = $1 AND u.id = t.owner_id "
     "RETURNING " TASKSHARE_PG_TASK_COLUMNS;
 
-Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
-  Result<Lease> conn = pool_->Acquire();
+// UpdateTask's write, which PostgresStore::UpdateTask reports.
+Result<Task> PatchTask(ConnectionPool& pool, std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -279,6 +232,16 @@ Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& pat
   return std::move(stored->task);
 }
 
+}  // namespace
+
+Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  Result<Task> r = PatchTask(*pool_, id, patch, now);
+  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+namespace {
+
 // The delete's trigger (migration 11) updates the owner's row, which every write holding both an
 // owner's row and a task's row takes first: a create counts its task before anything else, and a
 // schedule's run counts its new task before it touches the schedule's earlier ones. So a delete takes
@@ -292,8 +255,9 @@ constexpr std::string_view kDeleteTaskSql =
     "WITH gone AS (DELETE FROM tasks WHERE id = $1 RETURNING id) "
     "INSERT INTO deleted_tasks(id, deleted_at) SELECT id, $2::bigint FROM gone";
 
-Status PostgresStore::DeleteTask(std::string_view id) {
-  Result<Lease> conn = pool_->Acquire();
+// DeleteTask's write, which PostgresStore::DeleteTask reports.
+Status RemoveTask(ConnectionPool& pool, std::string_view id) {
+  Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -307,12 +271,24 @@ Status PostgresStore::DeleteTask(std::string_view id) {
   return tx->Commit();
 }
 
+}  // namespace
+
+Status PostgresStore::DeleteTask(std::string_view id) {
+  const Status status = RemoveTask(*pool_, id);
+  changes_.Task(id, status);
+  return status;
+}
+
+namespace {
+
 // The kill switch: instance_settings' one row, none meaning on. The table's trigger (migration 8)
 // announces every write to the change feed when it commits.
 constexpr std::string_view kSharingEnabledSql = "SELECT sharing_enabled FROM instance_settings WHERE id = 1";
 constexpr std::string_view kSetSharingEnabledSql =
     "INSERT INTO instance_settings(id, sharing_enabled) VALUES (1, $1::boolean) "
     "ON CONFLICT (id) DO UPDATE SET sharing_enabled = EXCLUDED.sharing_enabled";
+
+}  // namespace
 
 Result<bool> PostgresStore::GetSharingEnabled() {
   Result<Lease> conn = pool_->Acquire();
@@ -328,8 +304,6 @@ Status PostgresStore::SetSharingEnabled(bool enabled) {
   Result<Rows> stored = (*conn)->Query(kSetSharingEnabledSql, enabled);
   return stored.ok() ? Status::Ok() : stored.status();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
   if (Status s = postgres::CheckUrl(options.url); !s.ok()) return s;
@@ -360,7 +334,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options)
     replica = std::move(*opened);
   }
   return std::unique_ptr<Store>(
-      std::make_unique<PostgresStore>(std::move(*pool), std::move(replica), options.quotas));
+      std::make_unique<PostgresStore>(std::move(*pool), std::move(replica), options.quotas, options.changes));
 }
 
 }  // namespace taskshare

@@ -18,9 +18,14 @@
 
 #include "common/status.h"
 #include "domain/quotas.h"
+#include "storage/change_reports.h"
 #include "storage/store.h"
 
 namespace taskshare {
+
+namespace postgres {
+class ConnectionPool;  // storage/postgres/pool.h
+}  // namespace postgres
 
 struct PostgresOptions {
   // A libpq connection URI: postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]
@@ -38,6 +43,10 @@ struct PostgresOptions {
   int connections = 4;
   // The limits the store enforces (StoreOptions::quotas).
   Quotas quotas;
+  // Optional, must outlive the store: told what each write through this store changed, before the write
+  // returns (storage/change_reports.h; StoreOptions::changes). Null: nobody is told. This process's own
+  // reports, in addition to the change feed's announcements to every node.
+  ChangeListener* changes = nullptr;
   // How long opening one connection may take (libpq's connect_timeout; it counts at least 2 s).
   int connect_timeout_s = 5;
   // How long a statement waits for a row lock before the call fails with "database is busy", as
@@ -57,6 +66,33 @@ struct PostgresOptions {
   // up to the maximum.
   int feed_reconnect_min_ms = 100;
   int feed_reconnect_max_ms = 5000;
+};
+
+// The store. Each method is defined in the file of its topic, all on the primary (`pool_`) but for
+// GetSnapshot, which may read the replica: tasks, their snapshots and the kill switch in
+// postgres_store.cc, the list of tasks in task_list.cc, share settings in share_ops.cc, schedules in
+// schedule_ops.cc, secrets and share views in secret_ops.cc, users and API keys in user_ops.cc, the
+// secrets key's check value in key_check_ops.cc.
+//
+// The writes that change what a task or a secret shows (those of tasks, share settings and schedules,
+// except CreateSchedule, and PutSecret) report it to `changes_` (storage/change_reports.h) after their
+// transaction has ended and before they return: this process's own news, besides the triggers
+// (migrations.cc) that announce the same commits to every node's change feed.
+class PostgresStore final : public Store {
+ public:
+  // `replica` is null when there is no read replica. `changes` may be null.
+  PostgresStore(std::unique_ptr<postgres::ConnectionPool> pool,
+                std::unique_ptr<postgres::ConnectionPool> replica, const Quotas& quotas,
+                ChangeListener* changes);
+  ~PostgresStore() override;
+
+  TASKSHARE_STORE_OVERRIDES;
+
+ private:
+  std::unique_ptr<postgres::ConnectionPool> pool_;
+  std::unique_ptr<postgres::ConnectionPool> replica_;
+  const Quotas quotas_;  // task_bytes, tasks_per_user and secret_values_per_user are enforced here
+  const ChangeReports changes_;
 };
 
 // Connects, applies pending migrations, and returns the store. kInvalidArgument for a URL libpq

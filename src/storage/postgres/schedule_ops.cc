@@ -4,12 +4,25 @@
 #include <utility>
 
 #include "domain/schedule_rules.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/postgres/schedule_rows.h"
 #include "storage/store.h"
 #include "storage/task_codec.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::Connection;
+using postgres::ConnectionPool;
+using postgres::kScheduleId;
+using postgres::kSchedulerLockKey;
+using postgres::kUniqueViolation;
+using postgres::ReadExecutionRow;
+using postgres::ReadScheduleRow;
+using postgres::Rows;
+using postgres::Transaction;
+using postgres::TxMode;
 
 using Lease = ConnectionPool::Lease;
 
@@ -110,7 +123,7 @@ constexpr std::string_view kInsertScheduleSql =
     "last_executed_at, next_execution_at, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
-// Keyset pagination as for tasks (see kListTasksSql in postgres_store.cc).
+// Keyset pagination as for tasks (see task_list.cc).
 constexpr std::string_view kListSchedulesSql =
     "SELECT " TASKSHARE_PG_SCHEDULE_COLUMNS
     "WHERE s.owner_id = $1 AND s.deleted_at IS NULL AND (s.created_at, s.seq) < ($2::bigint, $3::bigint) "
@@ -133,8 +146,8 @@ constexpr std::string_view kSyncExecutionSql =
 
 }  // namespace
 
-Status CreateSchedule(ConnectionPool& pool, const Schedule& s) {
-  Result<Lease> conn = pool.Acquire();
+Status PostgresStore::CreateSchedule(const Schedule& s) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -157,17 +170,17 @@ Status CreateSchedule(ConnectionPool& pool, const Schedule& s) {
   return tx->Commit();
 }
 
-Result<Schedule> GetSchedule(ConnectionPool& pool, std::string_view id) {
-  Result<Lease> conn = pool.Acquire();
+Result<Schedule> PostgresStore::GetSchedule(std::string_view id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   return LoadSchedule(**conn, kScheduleByIdSql, id);
 }
 
-Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& query) {
+Result<SchedulePage> PostgresStore::ListSchedules(const ScheduleQuery& query) {
   if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
   const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
-  Result<Lease> conn = pool.Acquire();
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kListSchedulesSql, query.owner_id, after.created_at, after.seq,
                                      OptionalEnumText(query.status), std::int64_t{query.limit} + 1);
@@ -186,7 +199,10 @@ Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& qu
   return page;
 }
 
-Result<Schedule> UpdateSchedule(ConnectionPool& pool, std::string_view id, const ScheduleUpdate& update) {
+namespace {
+
+// UpdateSchedule's write, which PostgresStore::UpdateSchedule reports.
+Result<Schedule> RewriteSchedule(ConnectionPool& pool, std::string_view id, const ScheduleUpdate& update) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
@@ -204,7 +220,8 @@ Result<Schedule> UpdateSchedule(ConnectionPool& pool, std::string_view id, const
   return stored;
 }
 
-Status DeleteSchedule(ConnectionPool& pool, std::string_view id, UnixMicros now) {
+// DeleteSchedule's write, which PostgresStore::DeleteSchedule reports.
+Status MarkScheduleDeleted(ConnectionPool& pool, std::string_view id, UnixMicros now) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
@@ -216,8 +233,22 @@ Status DeleteSchedule(ConnectionPool& pool, std::string_view id, UnixMicros now)
   return tx->Commit();
 }
 
-Result<std::vector<Execution>> ListExecutions(ConnectionPool& pool, std::string_view schedule_id, int limit) {
-  Result<Lease> conn = pool.Acquire();
+}  // namespace
+
+Result<Schedule> PostgresStore::UpdateSchedule(std::string_view id, const ScheduleUpdate& update) {
+  Result<Schedule> r = RewriteSchedule(*pool_, id, update);
+  changes_.ScheduleTasks(*this, id, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+Status PostgresStore::DeleteSchedule(std::string_view id, UnixMicros now) {
+  const Status status = MarkScheduleDeleted(*pool_, id, now);
+  changes_.ScheduleTasks(*this, id, status);
+  return status;
+}
+
+Result<std::vector<Execution>> PostgresStore::ListExecutions(std::string_view schedule_id, int limit) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kListExecutionsSql, schedule_id, std::int64_t{limit});
   if (!rows.ok()) return rows.status();
@@ -231,8 +262,8 @@ Result<std::vector<Execution>> ListExecutions(ConnectionPool& pool, std::string_
   return out;
 }
 
-Result<std::vector<std::string>> ListScheduleTaskIds(ConnectionPool& pool, std::string_view schedule_id) {
-  Result<Lease> conn = pool.Acquire();
+Result<std::vector<std::string>> PostgresStore::ListScheduleTaskIds(std::string_view schedule_id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kScheduleTaskIdsSql, schedule_id);
   if (!rows.ok()) return rows.status();
@@ -242,8 +273,10 @@ Result<std::vector<std::string>> ListScheduleTaskIds(ConnectionPool& pool, std::
   return ids;
 }
 
-Result<std::optional<ScheduleRun>> RunDueSchedule(ConnectionPool& pool, UnixMicros now,
-                                                  const RunPlanner& plan) {
+namespace {
+
+// RunDueSchedule's write, which PostgresStore::RunDueSchedule reports.
+Result<std::optional<ScheduleRun>> RunFirstDue(ConnectionPool& pool, UnixMicros now, const RunPlanner& plan) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   std::string id;
@@ -279,8 +312,16 @@ Result<std::optional<ScheduleRun>> RunDueSchedule(ConnectionPool& pool, UnixMicr
   return std::optional<ScheduleRun>(ScheduleRun{id, "", "", failure});
 }
 
-Result<bool> SyncExecution(Connection& conn, std::string_view task_id, std::optional<TaskStatus> status,
-                           UnixMicros now) {
+}  // namespace
+
+Result<std::optional<ScheduleRun>> PostgresStore::RunDueSchedule(UnixMicros now, const RunPlanner& plan) {
+  Result<std::optional<ScheduleRun>> r = RunFirstDue(*pool_, now, plan);
+  if (r.ok() && r->has_value()) changes_.ScheduleTasks(*this, (*r)->schedule_id, Status::Ok());
+  return r;
+}
+
+Result<bool> postgres::SyncExecution(Connection& conn, std::string_view task_id,
+                                     std::optional<TaskStatus> status, UnixMicros now) {
   if (!status) return false;
   Result<Rows> updated =
       conn.Query(kSyncExecutionSql, task_id, ToString(ExecutionStatusOf(*status)), IsFinished(*status), now);
@@ -288,4 +329,4 @@ Result<bool> SyncExecution(Connection& conn, std::string_view task_id, std::opti
   return updated->affected() > 0;
 }
 
-}  // namespace taskshare::postgres
+}  // namespace taskshare

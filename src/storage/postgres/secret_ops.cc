@@ -1,12 +1,27 @@
-#include "storage/postgres/secret_ops.h"
-
+// The secret and share-view methods of PostgresStore (see storage/store.h for their contract), on the
+// primary. Each takes a connection from the pool for the length of the call. Thread-safe as the pool is.
+//
+// Writes to secrets are announced to other nodes by the trigger of migration 4 (migrations.cc); once its
+// transaction has ended, a put also reports the secret to this process (ChangeReports::Secret).
+// View counts from several nodes add up: each flush is an upsert that adds, taking the rows' locks in
+// task id order so that two nodes flushing at once cannot deadlock.
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/time.h"
+#include "domain/quotas.h"
 #include "storage/postgres/connection.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::ConnectionPool;
+using postgres::Rows;
+using postgres::Transaction;
+using postgres::TxMode;
 
 using Lease = ConnectionPool::Lease;
 
@@ -59,10 +74,9 @@ constexpr std::string_view kAddShareViewsSql =
 constexpr std::string_view kShareViewsSql =
     "SELECT views, last_viewed_at FROM share_views WHERE task_id = $1";
 
-}  // namespace
-
-Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
-                             std::string_view sealed, UnixMicros now, const Quotas& quotas) {
+// PutSecret's write, which PostgresStore::PutSecret reports.
+Result<SecretInfo> UpsertSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
+                                std::string_view sealed, UnixMicros now, const Quotas& quotas) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
@@ -83,8 +97,17 @@ Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, st
   return info;
 }
 
-Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_view owner_id) {
-  Result<Lease> conn = pool.Acquire();
+}  // namespace
+
+Result<SecretInfo> PostgresStore::PutSecret(std::string_view owner_id, std::string_view name,
+                                            std::string_view sealed, UnixMicros now) {
+  Result<SecretInfo> r = UpsertSecret(*pool_, owner_id, name, sealed, now, quotas_);
+  changes_.Secret(owner_id, name, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+Result<std::vector<SecretInfo>> PostgresStore::ListSecrets(std::string_view owner_id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kListSecretsSql, owner_id);
   if (!rows.ok()) return rows.status();
@@ -94,8 +117,8 @@ Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_vi
   return out;
 }
 
-Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::string_view owner_id) {
-  Result<Lease> conn = pool.Acquire();
+Result<std::vector<SealedSecret>> PostgresStore::ListSealedSecrets(std::string_view owner_id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kListSealedSecretsSql, owner_id);
   if (!rows.ok()) return rows.status();
@@ -105,8 +128,8 @@ Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::s
   return out;
 }
 
-Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name) {
-  Result<Lease> conn = pool.Acquire();
+Status PostgresStore::DeleteSecret(std::string_view owner_id, std::string_view name) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kDeleteSecretSql, owner_id, name, NowMicros());
   if (!rows.ok()) return rows.status();
@@ -114,13 +137,13 @@ Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string
   return Status::Ok();
 }
 
-Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& counts) {
+Status PostgresStore::AddShareViews(const std::vector<ShareViewCount>& counts) {
   if (counts.empty()) return Status::Ok();
   std::vector<const ShareViewCount*> ordered;
   ordered.reserve(counts.size());
   for (const ShareViewCount& c : counts) ordered.push_back(&c);
   std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->task_id < b->task_id; });
-  Result<Lease> conn = pool.Acquire();
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -131,8 +154,8 @@ Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& co
   return tx->Commit();
 }
 
-Result<ShareViews> GetShareViews(ConnectionPool& pool, std::string_view task_id) {
-  Result<Lease> conn = pool.Acquire();
+Result<ShareViews> PostgresStore::GetShareViews(std::string_view task_id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kShareViewsSql, task_id);
   if (!rows.ok()) return rows.status();
@@ -140,4 +163,4 @@ Result<ShareViews> GetShareViews(ConnectionPool& pool, std::string_view task_id)
   return ShareViews{rows->Int64(0, 0), rows->Int64(0, 1)};
 }
 
-}  // namespace taskshare::postgres
+}  // namespace taskshare

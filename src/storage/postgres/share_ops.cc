@@ -1,14 +1,29 @@
-#include "storage/postgres/share_ops.h"
-
+// The share-settings methods of PostgresStore (see storage/store.h for their contract), on the primary.
+// Each is one transaction: the UPDATE locks the task rows it changes, so a pin reads the message count
+// of every append committed before it (appends lock the same row first), and the trigger of migration 2
+// announces each changed task to the other nodes when it commits; once it has ended, the changed tasks
+// are reported to this process (ChangeReports). UnshareAll updates the owner's schedules before their
+// tasks (see kUnshareSchedulesSql for why). Thread-safe as the pool is.
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "domain/enums.h"
+#include "storage/change_reports.h"
 #include "storage/postgres/connection.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/postgres/task_rows.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::ConnectionPool;
+using postgres::ReadTaskRow;
+using postgres::Rows;
+using postgres::StoredTask;
+using postgres::Transaction;
+using postgres::TxMode;
 
 using Lease = ConnectionPool::Lease;
 
@@ -72,20 +87,8 @@ Result<Task> UpdateAndRead(ConnectionPool& pool, std::string_view sql, const Arg
   return std::move(stored->task);
 }
 
-}  // namespace
-
-Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request,
-                       UnixMicros now) {
-  return UpdateAndRead(pool, kShareTaskSql, id, ToString(request.visibility), ToString(request.mode), now,
-                       request.expires_at, request.show_creator, request.redact,
-                       ToString(ShareMode::kPinned));
-}
-
-Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now) {
-  return UpdateAndRead(pool, kUnshareTaskSql, id, now);
-}
-
-Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+// UnshareAll's write, which PostgresStore::UnshareAll reports.
+Result<RevokedSharing> RevokeAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
   Result<Lease> conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
@@ -101,4 +104,30 @@ Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_i
   return RevokedSharing{Ids(*tasks), Ids(*schedules)};
 }
 
-}  // namespace taskshare::postgres
+}  // namespace
+
+Result<Task> PostgresStore::ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) {
+  Result<Task> r =
+      UpdateAndRead(*pool_, kShareTaskSql, id, ToString(request.visibility), ToString(request.mode), now,
+                    request.expires_at, request.show_creator, request.redact, ToString(ShareMode::kPinned));
+  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+Result<Task> PostgresStore::UnshareTask(std::string_view id, UnixMicros now) {
+  Result<Task> r = UpdateAndRead(*pool_, kUnshareTaskSql, id, now);
+  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  return r;
+}
+
+Result<RevokedSharing> PostgresStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
+  Result<RevokedSharing> r = RevokeAll(*pool_, owner_id, now);
+  if (r.ok()) {
+    changes_.Tasks(r->task_ids);
+  } else if (MayHaveWritten(r.status())) {
+    changes_.EveryTask();
+  }
+  return r;
+}
+
+}  // namespace taskshare

@@ -4,13 +4,21 @@
 #include <optional>
 #include <utility>
 
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/postgres/task_rows.h"
 #include "storage/store.h"
 #include "storage/task_codec.h"
 #include "storage/task_filters.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::ConnectionPool;
+using postgres::ListTasksSql;
+using postgres::ReadTaskRow;
+using postgres::Rows;
+using postgres::StoredTask;
 
 // Keyset pagination: rows strictly after ($2, $3) in (created_at DESC, seq DESC) order, which every
 // index of the list serves directly after its equality columns. The first page binds the largest
@@ -22,7 +30,7 @@ constexpr std::string_view kOrder = "ORDER BY t.created_at DESC, t.seq DESC LIMI
 
 }  // namespace
 
-std::string ListTasksSql(const TaskQuery& query) {
+std::string postgres::ListTasksSql(const TaskQuery& query) {
   std::string sql(kSelect);
   sql += query.status ? "AND t.status = $4::text " : "AND $4::text IS NULL ";
   sql += query.visibility ? "AND t.visibility = $5::text " : "AND $5::text IS NULL ";
@@ -33,13 +41,13 @@ std::string ListTasksSql(const TaskQuery& query) {
   return sql;
 }
 
-Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
+Result<TaskPage> PostgresStore::ListTasks(const TaskQuery& query) {
   if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   const std::optional<TaskQuery> filters = EffectiveFilters(query);
   if (!filters) return TaskPage{};
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
   const ListPosition after = filters->after.value_or(ListPosition{kEnd, kEnd});
-  Result<ConnectionPool::Lease> conn = pool.Acquire();
+  Result<ConnectionPool::Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   // One row more than the page decides whether another page follows.
   Result<Rows> rows =
@@ -62,4 +70,4 @@ Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
   return page;
 }
 
-}  // namespace taskshare::postgres
+}  // namespace taskshare

@@ -1,23 +1,18 @@
-// The list of a user's tasks on PostgreSQL (Store::ListTasks), one statement per combination of
-// filters (storage/task_filters.h), each served by the index of one of its filters, also in the
-// generic plan a prepared statement ends up with. Thread-safe as the pool is.
+// The list of a user's tasks on PostgreSQL (PostgresStore::ListTasks, defined in task_list.cc), one
+// statement per combination of filters (storage/task_filters.h), each served by the index of one of its
+// filters, also in the generic plan a prepared statement ends up with. Pure functions; thread-safe.
 #pragma once
 
 #include <string>
 
-#include "common/status.h"
-#include "storage/postgres/pool.h"
 #include "storage/store.h"
 
 namespace taskshare::postgres {
 
 // The statement that lists a page of tasks for the filters `query` sets (after EffectiveFilters). Its
-// parameters, bound by ListTasks: $1 owner_id, $2 and $3 the position to start after, $4 status, $5
-// visibility, $6 is_scheduled, $7 the row limit, $8 shared; a filter that is not set is bound NULL and
-// stated as "$N IS NULL", a constant the planner turns into a one-time filter.
+// parameters, bound by PostgresStore::ListTasks: $1 owner_id, $2 and $3 the position to start after,
+// $4 status, $5 visibility, $6 is_scheduled, $7 the row limit, $8 shared; a filter that is not set is
+// bound NULL and stated as "$N IS NULL", a constant the planner turns into a one-time filter.
 std::string ListTasksSql(const TaskQuery& query);
-
-// Store::ListTasks over a connection of `pool`.
-Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query);
 
 }  // namespace taskshare::postgres

@@ -1,12 +1,31 @@
-#include "storage/postgres/user_ops.h"
+// The user and API key methods of PostgresStore (see storage/store.h for their contract). Each takes a
+// connection from the pool (the primary: keys are never read from a replica) for the length of the
+// call. Thread-safe as the pool is.
+//
+// RotateApiKey first locks the user's row (FOR UPDATE), so rotations of one user take turns: under
+// read committed, each statement of a rotation that waited sees what the previous one committed, so it
+// finds the key it was authorized by gone and changes nothing. Without the lock two rotations could
+// both find that key, and the later DELETE (its snapshot taken before the other's insert committed)
+// would miss the other's new key and leave two.
+#include <string>
 
 #include "domain/email.h"
 #include "domain/enums.h"
 #include "storage/postgres/connection.h"
+#include "storage/postgres/pool.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/postgres/task_rows.h"
 
-namespace taskshare::postgres {
+namespace taskshare {
 namespace {
+
+using postgres::Connection;
+using postgres::ConnectionPool;
+using postgres::kUniqueViolation;
+using postgres::ReadUserRow;
+using postgres::Rows;
+using postgres::Transaction;
+using postgres::TxMode;
 
 using Lease = ConnectionPool::Lease;
 
@@ -51,10 +70,10 @@ Result<User> FindUser(ConnectionPool& pool, std::string_view sql, std::string_vi
 
 }  // namespace
 
-Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& key) {
+Status PostgresStore::CreateUser(const User& user, const StoredApiKey& key) {
   if (Status s = ValidateEmail(user.email); !s.ok()) return s;
   const std::string email = NormalizeEmail(user.email);
-  Result<Lease> conn = pool.Acquire();
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -73,21 +92,21 @@ Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& ke
   return tx->Commit();
 }
 
-Result<User> FindUserByKeyHash(ConnectionPool& pool, std::string_view key_hash) {
-  return FindUser(pool, kUserByKeyHashSql, key_hash);
+Result<User> PostgresStore::FindUserByKeyHash(std::string_view key_hash) {
+  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
 }
 
-Result<User> FindUserByEmail(ConnectionPool& pool, std::string_view email) {
+Result<User> PostgresStore::FindUserByEmail(std::string_view email) {
   Result<User> user = Status::NotFound("User not found");
   for (const std::string& spelling : EmailLookupOrder(email)) {
-    user = FindUser(pool, kUserByEmailSql, spelling);
+    user = FindUser(*pool_, kUserByEmailSql, spelling);
     if (user.ok() || user.status().code() != Code::kNotFound) break;
   }
   return user;
 }
 
-Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
-  Result<Lease> conn = pool.Acquire();
+Result<ApiKeyInfo> PostgresStore::GetApiKey(std::string_view user_id) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> rows = (*conn)->Query(kKeyOfUserSql, user_id);
   if (!rows.ok()) return rows.status();
@@ -95,9 +114,9 @@ Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
   return ApiKeyInfo{rows->OptionalText(0, 0), rows->Int64(0, 1)};
 }
 
-Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_view current_key_hash,
-                    const StoredApiKey& key) {
-  Result<Lease> conn = pool.Acquire();
+Status PostgresStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                                   const StoredApiKey& key) {
+  Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -114,4 +133,4 @@ Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_
   return tx->Commit();
 }
 
-}  // namespace taskshare::postgres
+}  // namespace taskshare

@@ -70,6 +70,7 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   sqlite.path = std::string(path);
   sqlite.connections = options.connections;
   sqlite.quotas = options.quotas;
+  sqlite.changes = options.changes;
   return OpenSqliteStore(sqlite);
 }
 

@@ -1,7 +1,19 @@
-#include "storage/sqlite/key_check_ops.h"
+// The secrets key's check value of the SQLite backend (see Store::ClaimSecretsKeyCheck in
+// storage/store.h), a column of instance_settings' one row (migration 14). Takes a connection from the
+// pool for the call. The read and the write run in one IMMEDIATE transaction, under the database's
+// write lock, so two processes claiming at once take turns and the second reads what the first stored.
+#include <string>
 
-namespace taskshare::sqlite {
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace taskshare {
 namespace {
+
+using sqlite::ConnectionPool;
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TxMode;
 
 constexpr std::string_view kStoredCheckSql = "SELECT secrets_key_check FROM instance_settings WHERE id = 1";
 // A row made here has sharing on, as no row means (migration 11).
@@ -11,8 +23,8 @@ constexpr std::string_view kStoreCheckSql =
 
 }  // namespace
 
-Result<std::string> ClaimSecretsKeyCheck(ConnectionPool& pool, std::string_view check) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<std::string> SqliteStore::ClaimSecretsKeyCheck(std::string_view check) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   {
@@ -27,4 +39,4 @@ Result<std::string> ClaimSecretsKeyCheck(ConnectionPool& pool, std::string_view 
   return std::string(check);
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace taskshare

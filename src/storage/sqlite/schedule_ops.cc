@@ -1,17 +1,33 @@
 #include "storage/sqlite/schedule_ops.h"
 
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "domain/schedule_rules.h"
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/schedule_rows.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/store.h"
 #include "storage/task_codec.h"
 
-namespace taskshare::sqlite {
+namespace taskshare {
 namespace {
+
+using sqlite::BoolInt;
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::InsertMessages;
+using sqlite::kScheduleId;
+using sqlite::MessageTotals;
+using sqlite::ReadExecutionRow;
+using sqlite::ReadScheduleRow;
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TxMode;
 
 constexpr std::string_view kScheduleByIdSql =
     "SELECT " TASKSHARE_SCHEDULE_COLUMNS "WHERE s.id = ?1 AND s.deleted_at IS NULL";
@@ -98,8 +114,8 @@ constexpr std::string_view kInsertScheduleSql =
 
 }  // namespace
 
-Status CreateSchedule(ConnectionPool& pool, const Schedule& s) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Status SqliteStore::CreateSchedule(const Schedule& s) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Result<bool> taken = Exists(*conn, kScheduleIdTakenSql, s.id);
@@ -117,8 +133,8 @@ Status CreateSchedule(ConnectionPool& pool, const Schedule& s) {
   return tx->Commit();
 }
 
-Result<Schedule> GetSchedule(ConnectionPool& pool, std::string_view id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<Schedule> SqliteStore::GetSchedule(std::string_view id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   return LoadSchedule(*conn, id);
 }
 
@@ -128,11 +144,11 @@ constexpr std::string_view kListSchedulesSql =
     "WHERE s.owner_id = ?1 AND s.deleted_at IS NULL AND (s.created_at, s.seq) < (?2, ?3) "
     "AND (?4 IS NULL OR s.status = ?4) ORDER BY s.created_at DESC, s.seq DESC LIMIT ?5";
 
-Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& query) {
+Result<SchedulePage> SqliteStore::ListSchedules(const ScheduleQuery& query) {
   if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
   const ListPosition after = query.after.value_or(ListPosition{kEnd, kEnd});
-  ConnectionPool::Lease conn = pool.Acquire();
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kListSchedulesSql, query.owner_id, after.created_at, after.seq,
                                        OptionalEnumText(query.status), std::int64_t{query.limit} + 1);
   if (!stmt.ok()) return stmt.status();
@@ -153,7 +169,10 @@ Result<SchedulePage> ListSchedules(ConnectionPool& pool, const ScheduleQuery& qu
   return page;
 }
 
-Result<Schedule> UpdateSchedule(ConnectionPool& pool, std::string_view id, const ScheduleUpdate& update) {
+namespace {
+
+// UpdateSchedule's transaction.
+Result<Schedule> RewriteSchedule(ConnectionPool& pool, std::string_view id, const ScheduleUpdate& update) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -168,10 +187,21 @@ Result<Schedule> UpdateSchedule(ConnectionPool& pool, std::string_view id, const
   return stored;
 }
 
+}  // namespace
+
+Result<Schedule> SqliteStore::UpdateSchedule(std::string_view id, const ScheduleUpdate& update) {
+  Result<Schedule> updated = RewriteSchedule(*pool_, id, update);
+  changes_.ScheduleTasks(*this, id, updated.ok() ? Status::Ok() : updated.status());
+  return updated;
+}
+
 constexpr std::string_view kDeleteScheduleSql =
     "UPDATE schedules SET deleted_at = ?2, next_execution_at = NULL WHERE id = ?1 AND deleted_at IS NULL";
 
-Status DeleteSchedule(ConnectionPool& pool, std::string_view id, UnixMicros now) {
+namespace {
+
+// DeleteSchedule's transaction.
+Status MarkScheduleDeleted(ConnectionPool& pool, std::string_view id, UnixMicros now) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -180,12 +210,20 @@ Status DeleteSchedule(ConnectionPool& pool, std::string_view id, UnixMicros now)
   return tx->Commit();
 }
 
+}  // namespace
+
+Status SqliteStore::DeleteSchedule(std::string_view id, UnixMicros now) {
+  Status status = MarkScheduleDeleted(*pool_, id, now);
+  changes_.ScheduleTasks(*this, id, status);
+  return status;
+}
+
 constexpr std::string_view kListExecutionsSql = "SELECT " TASKSHARE_EXECUTION_COLUMNS
                                                 "FROM schedule_executions WHERE schedule_id = ?1 "
                                                 "ORDER BY started_at DESC, id DESC LIMIT ?2";
 
-Result<std::vector<Execution>> ListExecutions(ConnectionPool& pool, std::string_view schedule_id, int limit) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<std::vector<Execution>> SqliteStore::ListExecutions(std::string_view schedule_id, int limit) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kListExecutionsSql, schedule_id, std::int64_t{limit});
   if (!stmt.ok()) return stmt.status();
   std::vector<Execution> out;
@@ -203,8 +241,8 @@ Result<std::vector<Execution>> ListExecutions(ConnectionPool& pool, std::string_
 constexpr std::string_view kScheduleTaskIdsSql =
     "SELECT task_id FROM schedule_executions WHERE schedule_id = ?1 AND task_id IS NOT NULL";
 
-Result<std::vector<std::string>> ListScheduleTaskIds(ConnectionPool& pool, std::string_view schedule_id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<std::vector<std::string>> SqliteStore::ListScheduleTaskIds(std::string_view schedule_id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kScheduleTaskIdsSql, schedule_id);
   if (!stmt.ok()) return stmt.status();
   std::vector<std::string> ids;
@@ -217,8 +255,10 @@ Result<std::vector<std::string>> ListScheduleTaskIds(ConnectionPool& pool, std::
   return ids;
 }
 
-Result<std::optional<ScheduleRun>> RunDueSchedule(ConnectionPool& pool, UnixMicros now,
-                                                  const RunPlanner& plan) {
+namespace {
+
+// RunDueSchedule's transactions.
+Result<std::optional<ScheduleRun>> RunFirstDue(ConnectionPool& pool, UnixMicros now, const RunPlanner& plan) {
   ConnectionPool::Lease conn = pool.Acquire();
   std::string id;
   Status failure;
@@ -251,15 +291,23 @@ Result<std::optional<ScheduleRun>> RunDueSchedule(ConnectionPool& pool, UnixMicr
   return std::optional<ScheduleRun>(ScheduleRun{id, "", "", failure});
 }
 
+}  // namespace
+
+Result<std::optional<ScheduleRun>> SqliteStore::RunDueSchedule(UnixMicros now, const RunPlanner& plan) {
+  Result<std::optional<ScheduleRun>> run = RunFirstDue(*pool_, now, plan);
+  if (run.ok() && run->has_value()) changes_.ScheduleTasks(*this, (*run)->schedule_id, Status::Ok());
+  return run;
+}
+
 constexpr std::string_view kSyncExecutionSql =
     "UPDATE schedule_executions SET status = ?2, "
     "completed_at = CASE WHEN ?3 = 1 THEN COALESCE(completed_at, ?4) ELSE NULL END WHERE task_id = ?1";
 
-Status SyncExecution(Connection& conn, std::string_view task_id, std::optional<TaskStatus> status,
-                     UnixMicros now) {
+Status sqlite::SyncExecution(Connection& conn, std::string_view task_id, std::optional<TaskStatus> status,
+                             UnixMicros now) {
   if (!status) return Status::Ok();
   return conn.Run(kSyncExecutionSql, task_id, ToString(ExecutionStatusOf(*status)),
                   BoolInt(IsFinished(*status)), now);
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace taskshare

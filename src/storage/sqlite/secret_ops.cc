@@ -1,10 +1,20 @@
-#include "storage/sqlite/secret_ops.h"
+// The secret and share-view methods of SqliteStore (see storage/store.h for their contract). Each takes
+// a connection from the pool for the length of the call.
+#include <string>
+#include <vector>
 
 #include "common/time.h"
 #include "domain/quotas.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/sqlite_store.h"
 
-namespace taskshare::sqlite {
+namespace taskshare {
 namespace {
+
+using sqlite::ConnectionPool;
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TxMode;
 
 // The upsert keeps created_at and returns the row as it now stands, in one statement.
 constexpr std::string_view kPutSecretSql =
@@ -45,10 +55,9 @@ constexpr std::string_view kAddShareViewsSql =
 constexpr std::string_view kShareViewsSql =
     "SELECT views, last_viewed_at FROM share_views WHERE task_id = ?1";
 
-}  // namespace
-
-Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
-                             std::string_view sealed, UnixMicros now, const Quotas& quotas) {
+// PutSecret's transaction.
+Result<SecretInfo> UpsertSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name,
+                                std::string_view sealed, UnixMicros now, const Quotas& quotas) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -75,8 +84,17 @@ Result<SecretInfo> PutSecret(ConnectionPool& pool, std::string_view owner_id, st
   return info;
 }
 
-Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_view owner_id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+}  // namespace
+
+Result<SecretInfo> SqliteStore::PutSecret(std::string_view owner_id, std::string_view name,
+                                          std::string_view sealed, UnixMicros now) {
+  Result<SecretInfo> put = UpsertSecret(*pool_, owner_id, name, sealed, now, quotas_);
+  changes_.Secret(owner_id, name, put.ok() ? Status::Ok() : put.status());
+  return put;
+}
+
+Result<std::vector<SecretInfo>> SqliteStore::ListSecrets(std::string_view owner_id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kListSecretsSql, owner_id);
   if (!stmt.ok()) return stmt.status();
   std::vector<SecretInfo> out;
@@ -89,8 +107,8 @@ Result<std::vector<SecretInfo>> ListSecrets(ConnectionPool& pool, std::string_vi
   return out;
 }
 
-Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::string_view owner_id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<std::vector<SealedSecret>> SqliteStore::ListSealedSecrets(std::string_view owner_id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kListSealedSecretsSql, owner_id);
   if (!stmt.ok()) return stmt.status();
   std::vector<SealedSecret> out;
@@ -103,8 +121,8 @@ Result<std::vector<SealedSecret>> ListSealedSecrets(ConnectionPool& pool, std::s
   return out;
 }
 
-Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string_view name) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Status SqliteStore::DeleteSecret(std::string_view owner_id, std::string_view name) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   if (Status s = conn->Run(kRetireDeletedSql, owner_id, name, NowMicros()); !s.ok()) return s;
@@ -114,9 +132,9 @@ Status DeleteSecret(ConnectionPool& pool, std::string_view owner_id, std::string
   return tx->Commit();
 }
 
-Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& counts) {
+Status SqliteStore::AddShareViews(const std::vector<ShareViewCount>& counts) {
   if (counts.empty()) return Status::Ok();
-  ConnectionPool::Lease conn = pool.Acquire();
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   for (const ShareViewCount& c : counts) {
@@ -125,8 +143,8 @@ Status AddShareViews(ConnectionPool& pool, const std::vector<ShareViewCount>& co
   return tx->Commit();
 }
 
-Result<ShareViews> GetShareViews(ConnectionPool& pool, std::string_view task_id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<ShareViews> SqliteStore::GetShareViews(std::string_view task_id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kShareViewsSql, task_id);
   if (!stmt.ok()) return stmt.status();
   Result<bool> row = stmt->Step();
@@ -135,4 +153,4 @@ Result<ShareViews> GetShareViews(ConnectionPool& pool, std::string_view task_id)
   return ShareViews{stmt->ColumnInt64(0), stmt->ColumnInt64(1)};
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace taskshare

@@ -1,13 +1,27 @@
-#include "storage/sqlite/share_ops.h"
-
+// The share-settings methods of SqliteStore (see storage/store.h for their contract). Each takes a
+// connection from the pool for the length of the call and runs in one IMMEDIATE write transaction, so
+// the message count a pin reads is the one appends have committed, and none can slip in between; and
+// no schedule's run can slip between UnshareAll's change of the schedules and that of the tasks.
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "domain/enums.h"
+#include "storage/sqlite/db.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/task_rows.h"
 
-namespace taskshare::sqlite {
+namespace taskshare {
 namespace {
+
+using sqlite::BoolInt;
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::LoadTask;
+using sqlite::Statement;
+using sqlite::StoredTask;
+using sqlite::Transaction;
+using sqlite::TxMode;
 
 // The pin is the message count this statement reads: under the write lock, the count of every append
 // committed before it and of none after.
@@ -65,20 +79,8 @@ Result<Task> UpdateAndLoad(ConnectionPool& pool, std::string_view id, std::strin
   return std::move(stored->task);
 }
 
-}  // namespace
-
-Result<Task> ShareTask(ConnectionPool& pool, std::string_view id, const ShareRequest& request,
-                       UnixMicros now) {
-  return UpdateAndLoad(pool, id, kShareTaskSql, ToString(request.visibility), ToString(request.mode), now,
-                       request.expires_at, BoolInt(request.show_creator), BoolInt(request.redact),
-                       ToString(ShareMode::kPinned));
-}
-
-Result<Task> UnshareTask(ConnectionPool& pool, std::string_view id, UnixMicros now) {
-  return UpdateAndLoad(pool, id, kUnshareTaskSql, now);
-}
-
-Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
+// UnshareAll's transaction.
+Result<RevokedSharing> RevokeSharing(ConnectionPool& pool, std::string_view owner_id, UnixMicros now) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
@@ -93,4 +95,31 @@ Result<RevokedSharing> UnshareAll(ConnectionPool& pool, std::string_view owner_i
   return RevokedSharing{std::move(*tasks), std::move(*schedules)};
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace
+
+Result<Task> SqliteStore::ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) {
+  Result<Task> shared =
+      UpdateAndLoad(*pool_, id, kShareTaskSql, ToString(request.visibility), ToString(request.mode), now,
+                    request.expires_at, BoolInt(request.show_creator), BoolInt(request.redact),
+                    ToString(ShareMode::kPinned));
+  changes_.Task(id, shared.ok() ? Status::Ok() : shared.status());
+  return shared;
+}
+
+Result<Task> SqliteStore::UnshareTask(std::string_view id, UnixMicros now) {
+  Result<Task> unshared = UpdateAndLoad(*pool_, id, kUnshareTaskSql, now);
+  changes_.Task(id, unshared.ok() ? Status::Ok() : unshared.status());
+  return unshared;
+}
+
+Result<RevokedSharing> SqliteStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
+  Result<RevokedSharing> revoked = RevokeSharing(*pool_, owner_id, now);
+  if (revoked.ok()) {
+    changes_.Tasks(revoked->task_ids);
+  } else if (MayHaveWritten(revoked.status())) {
+    changes_.EveryTask();
+  }
+  return revoked;
+}
+
+}  // namespace taskshare

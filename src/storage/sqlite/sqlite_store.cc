@@ -11,15 +11,10 @@
 #include "domain/task_json.h"
 #include "storage/sqlite/db.h"
 #include "storage/sqlite/group_commit.h"
-#include "storage/sqlite/key_check_ops.h"
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/schedule_ops.h"
-#include "storage/sqlite/secret_ops.h"
-#include "storage/sqlite/share_ops.h"
-#include "storage/sqlite/task_list.h"
 #include "storage/sqlite/task_rows.h"
-#include "storage/sqlite/user_ops.h"
 #include "storage/task_codec.h"
 
 namespace taskshare {
@@ -33,6 +28,7 @@ using sqlite::LastMessageRowid;
 using sqlite::LoadTask;
 using sqlite::MessageRowid;
 using sqlite::MessageTotals;
+using sqlite::PendingAppend;
 using sqlite::ReadTaskRow;
 using sqlite::Statement;
 using sqlite::StoredTask;
@@ -70,91 +66,24 @@ Result<std::int64_t> TasksHeld(Connection& conn, std::string_view owner_id) {
   return stmt->ColumnInt64(0);
 }
 
+}  // namespace
+
 // ---- The store ----
 
 // An append waiting for its group's commit.
-struct PendingAppend {
+struct sqlite::PendingAppend {
   std::string_view id;
   const std::vector<NewMessage>* messages;
   UnixMicros now;
   Result<AppendResult> result;
 };
 
-// The schedule methods come from sqlite::ScheduleMethods (storage/sqlite/schedule_ops.h), and the
-// user and key methods forward to storage/sqlite/user_ops.h.
-class SqliteStore final : public sqlite::ScheduleMethods {
- public:
-  SqliteStore(std::unique_ptr<ConnectionPool> pool, const Quotas& quotas)
-      : ScheduleMethods(*pool), pool_(std::move(pool)), quotas_(quotas) {}
+SqliteStore::SqliteStore(std::unique_ptr<ConnectionPool> pool, const Quotas& quotas, ChangeListener* changes)
+    : pool_(std::move(pool)), quotas_(quotas), changes_(changes) {}
 
-  Status CreateUser(const User& user, const StoredApiKey& key) override {
-    return sqlite::CreateUser(*pool_, user, key);
-  }
-  Result<User> FindUserByKeyHash(std::string_view key_hash) override {
-    return sqlite::FindUserByKeyHash(*pool_, key_hash);
-  }
-  Result<User> FindUserByEmail(std::string_view email) override {
-    return sqlite::FindUserByEmail(*pool_, email);
-  }
-  Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override {
-    return sqlite::GetApiKey(*pool_, user_id);
-  }
-  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
-                      const StoredApiKey& key) override {
-    return sqlite::RotateApiKey(*pool_, user_id, current_key_hash, key);
-  }
-  Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;
-  Result<Task> GetTask(std::string_view id) override;
-  Result<TaskSnapshot> GetSnapshot(std::string_view id) override;
-  bool KeepsMessageBlocks() const override { return true; }
-  Result<PackedSnapshot> GetPackedSnapshot(std::string_view id) override;
-  Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
-                                      UnixMicros now) override;
-  Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;
-  Status DeleteTask(std::string_view id) override;
-  Result<TaskPage> ListTasks(const TaskQuery& query) override { return sqlite::ListTasks(*pool_, query); }
-  Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override {
-    return sqlite::ShareTask(*pool_, id, request, now);
-  }
-  Result<Task> UnshareTask(std::string_view id, UnixMicros now) override {
-    return sqlite::UnshareTask(*pool_, id, now);
-  }
-  Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override {
-    return sqlite::UnshareAll(*pool_, owner_id, now);
-  }
+SqliteStore::~SqliteStore() = default;
 
-  // Secrets and share views: storage/sqlite/secret_ops.h.
-  Result<SecretInfo> PutSecret(std::string_view owner_id, std::string_view name, std::string_view sealed,
-                               UnixMicros now) override {
-    return sqlite::PutSecret(*pool_, owner_id, name, sealed, now, quotas_);
-  }
-  Result<std::vector<SecretInfo>> ListSecrets(std::string_view owner_id) override {
-    return sqlite::ListSecrets(*pool_, owner_id);
-  }
-  Result<std::vector<SealedSecret>> ListSealedSecrets(std::string_view owner_id) override {
-    return sqlite::ListSealedSecrets(*pool_, owner_id);
-  }
-  Status DeleteSecret(std::string_view owner_id, std::string_view name) override {
-    return sqlite::DeleteSecret(*pool_, owner_id, name);
-  }
-  Status AddShareViews(const std::vector<ShareViewCount>& counts) override {
-    return sqlite::AddShareViews(*pool_, counts);
-  }
-  Result<ShareViews> GetShareViews(std::string_view task_id) override {
-    return sqlite::GetShareViews(*pool_, task_id);
-  }
-  Result<bool> GetSharingEnabled() override;
-  Status SetSharingEnabled(bool enabled) override;
-  // The secrets key's check value: storage/sqlite/key_check_ops.h.
-  Result<std::string> ClaimSecretsKeyCheck(std::string_view check) override {
-    return sqlite::ClaimSecretsKeyCheck(*pool_, check);
-  }
-
- private:
-  std::unique_ptr<ConnectionPool> pool_;
-  const Quotas quotas_;  // task_bytes, tasks_per_user and secret_values_per_user are enforced here
-  sqlite::GroupCommit<PendingAppend> appends_;
-};
+namespace {
 
 // Runs a query of one parameter: true if it returns a row.
 Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view param) {
@@ -173,8 +102,10 @@ constexpr std::string_view kInsertTaskSql =
 constexpr std::string_view kSetMessageTotalsSql =
     "UPDATE tasks SET message_count = ?2, message_bytes = ?3 WHERE seq = ?1";
 
-Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
-  ConnectionPool::Lease conn = pool_->Acquire();
+// CreateTask's transaction.
+Status InsertTask(ConnectionPool& pool, const Quotas& quotas, const Task& task,
+                  const std::vector<NewMessage>& messages) {
+  ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Result<bool> taken = Exists(*conn, kTaskIdTakenSql, task.id);
@@ -201,12 +132,20 @@ Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& 
   // Counted by the insert's trigger, under the write lock: no other create can pass the limit with it.
   Result<std::int64_t> held = TasksHeld(*conn, task.owner_id);
   if (!held.ok()) return held.status();
-  if (s = CheckTasksHeld(quotas_, *held); !s.ok()) return s;
-  Result<MessageTotals> stored = InsertMessages(*conn, seq, {}, messages, &quotas_);
+  if (s = CheckTasksHeld(quotas, *held); !s.ok()) return s;
+  Result<MessageTotals> stored = InsertMessages(*conn, seq, {}, messages, &quotas);
   if (!stored.ok()) return stored.status();
   if (stored->count > 0) s = conn->Run(kSetMessageTotalsSql, seq, stored->count, stored->bytes);
   if (!s.ok()) return s;
   return tx->Commit();
+}
+
+}  // namespace
+
+Status SqliteStore::CreateTask(const Task& task, const std::vector<NewMessage>& messages) {
+  Status status = InsertTask(*pool_, quotas_, task, messages);
+  changes_.Task(task.id, status);
+  return status;
 }
 
 Result<Task> SqliteStore::GetTask(std::string_view id) {
@@ -290,6 +229,8 @@ constexpr std::string_view kReleaseSavepointSql = "RELEASE append";
 constexpr std::string_view kAddMessagesSql =
     "UPDATE tasks SET message_count = ?2, message_bytes = ?3, updated_at = ?4 WHERE seq = ?1";
 
+namespace {
+
 // One append inside the group's transaction. Appends take turns on the write lock, so each reads the
 // totals the one before it left, and no two can pass the byte limit together.
 Result<AppendResult> AppendOne(Connection& conn, std::string_view id, const std::vector<NewMessage>& messages,
@@ -334,10 +275,17 @@ void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group, const Q
   }
 }
 
+}  // namespace
+
 Result<AppendResult> SqliteStore::AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,
                                                  UnixMicros now) {
   PendingAppend append{id, &messages, now, Status::Internal("storage error", "append was not applied")};
   appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group, quotas_); });
+  if (!append.result.ok()) {
+    changes_.Task(id, append.result.status());
+  } else if (append.result->appended > 0) {
+    changes_.Task(id, Status::Ok());
+  }
   return std::move(append.result);
 }
 
@@ -346,8 +294,11 @@ constexpr std::string_view kPatchTaskSql =
     "visibility = COALESCE(?4, visibility), model = COALESCE(?5, model), updated_at = ?6 "
     "WHERE id = ?1";
 
-Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
-  ConnectionPool::Lease conn = pool_->Acquire();
+namespace {
+
+// UpdateTask's transaction.
+Result<Task> PatchTask(ConnectionPool& pool, std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Status s = conn->Run(kPatchTaskSql, id, patch.title, OptionalEnumText(patch.status),
@@ -361,13 +312,24 @@ Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch
   return std::move(stored->task);
 }
 
+}  // namespace
+
+Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
+  Result<Task> updated = PatchTask(*pool_, id, patch, now);
+  changes_.Task(id, updated.ok() ? Status::Ok() : updated.status());
+  return updated;
+}
+
 constexpr std::string_view kDeleteMessagesSql = "DELETE FROM messages WHERE task_seq = ?1";
 constexpr std::string_view kDeleteTaskSql = "DELETE FROM tasks WHERE seq = ?1";
 constexpr std::string_view kRecordDeletedTaskSql =
     "INSERT INTO deleted_tasks(id, deleted_at) VALUES (?1, ?2)";
 
-Status SqliteStore::DeleteTask(std::string_view id) {
-  ConnectionPool::Lease conn = pool_->Acquire();
+namespace {
+
+// DeleteTask's transaction.
+Status RemoveTask(ConnectionPool& pool, std::string_view id) {
+  ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Result<TaskRef> ref = FindTaskRef(*conn, id);
@@ -377,6 +339,14 @@ Status SqliteStore::DeleteTask(std::string_view id) {
   if (s.ok()) s = conn->Run(kRecordDeletedTaskSql, id, NowMicros());
   if (!s.ok()) return s;
   return tx->Commit();
+}
+
+}  // namespace
+
+Status SqliteStore::DeleteTask(std::string_view id) {
+  Status status = RemoveTask(*pool_, id);
+  changes_.Task(id, status);
+  return status;
 }
 
 // The kill switch: instance_settings' one row, none meaning on (migration 11).
@@ -399,8 +369,6 @@ Status SqliteStore::SetSharingEnabled(bool enabled) {
   return conn->Run(kSetSharingEnabledSql, BoolInt(enabled));
 }
 
-}  // namespace
-
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (options.path.empty()) return Status::InvalidArgument("the SQLite database path is empty");
   if (options.busy_timeout_ms < 0) {
@@ -413,7 +381,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     ConnectionPool::Lease conn = (*pool)->Acquire();
     if (Status s = sqlite::ApplyMigrations(*conn); !s.ok()) return s;
   }
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(*pool), options.quotas));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(std::move(*pool), options.quotas, options.changes));
 }
 
 }  // namespace taskshare

@@ -4,13 +4,20 @@
 #include <optional>
 #include <utility>
 
+#include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/task_rows.h"
 #include "storage/store.h"
 #include "storage/task_codec.h"
 #include "storage/task_filters.h"
 
-namespace taskshare::sqlite {
+namespace taskshare {
 namespace {
+
+using sqlite::BoolInt;
+using sqlite::ConnectionPool;
+using sqlite::ListTasksSql;
+using sqlite::Statement;
+using sqlite::StoredTask;
 
 // Keyset pagination: rows strictly after (?2, ?3) in (created_at DESC, seq DESC) order, which every
 // index of the list serves directly after its equality columns. The first page binds the largest
@@ -21,7 +28,7 @@ constexpr std::string_view kOrder = "ORDER BY t.created_at DESC, t.seq DESC LIMI
 
 }  // namespace
 
-std::string ListTasksSql(const TaskQuery& query) {
+std::string sqlite::ListTasksSql(const TaskQuery& query) {
   std::string sql(kSelect);
   sql += query.status ? "AND t.status = ?4 " : "AND ?4 IS NULL ";
   sql += query.visibility ? "AND t.visibility = ?5 " : "AND ?5 IS NULL ";
@@ -31,7 +38,7 @@ std::string ListTasksSql(const TaskQuery& query) {
   return sql;
 }
 
-Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
+Result<TaskPage> SqliteStore::ListTasks(const TaskQuery& query) {
   if (Status s = CheckPageSize(query.limit); !s.ok()) return s;
   const std::optional<TaskQuery> filters = EffectiveFilters(query);
   if (!filters) return TaskPage{};
@@ -41,7 +48,7 @@ Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
   if (filters->is_scheduled) is_scheduled = BoolInt(*filters->is_scheduled);
   std::optional<std::int64_t> shared;
   if (filters->shared) shared = BoolInt(*filters->shared);
-  ConnectionPool::Lease conn = pool.Acquire();
+  ConnectionPool::Lease conn = pool_->Acquire();
   // One row more than the page decides whether another page follows.
   Result<Statement> stmt =
       conn->Query(ListTasksSql(*filters), filters->owner_id, after.created_at, after.seq,
@@ -66,4 +73,4 @@ Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query) {
   return page;
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace taskshare

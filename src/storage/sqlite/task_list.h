@@ -1,10 +1,9 @@
-// The list of a user's tasks on SQLite (Store::ListTasks), one statement per combination of filters
-// (storage/task_filters.h), each served by the index of one of its filters. Thread-safe as the pool is.
+// The list of a user's tasks on SQLite (SqliteStore::ListTasks, defined in task_list.cc), one statement
+// per combination of filters (storage/task_filters.h), each served by the index of one of its filters.
 #pragma once
 
 #include <string>
 
-#include "common/status.h"
 #include "storage/sqlite/db.h"
 #include "storage/store.h"
 
@@ -15,8 +14,5 @@ namespace taskshare::sqlite {
 // visibility, ?6 is_scheduled, ?7 the row limit, ?8 shared; a filter that is not set is bound NULL and
 // stated as "?N IS NULL", a constant the planner sets aside.
 std::string ListTasksSql(const TaskQuery& query);
-
-// Store::ListTasks over a connection of `pool`.
-Result<TaskPage> ListTasks(ConnectionPool& pool, const TaskQuery& query);
 
 }  // namespace taskshare::sqlite

@@ -7,10 +7,17 @@
 
 #include "domain/email.h"
 #include "domain/enums.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/task_rows.h"
 
-namespace taskshare::sqlite {
+namespace taskshare {
 namespace {
+
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::Statement;
+using sqlite::Transaction;
+using sqlite::TxMode;
 
 // Runs a query of one parameter: true if it returns a row.
 Result<bool> Exists(Connection& conn, std::string_view sql, std::string_view param) {
@@ -63,10 +70,10 @@ constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE us
 
 }  // namespace
 
-Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& key) {
+Status SqliteStore::CreateUser(const User& user, const StoredApiKey& key) {
   if (Status s = ValidateEmail(user.email); !s.ok()) return s;
   const std::string email = NormalizeEmail(user.email);
-  ConnectionPool::Lease conn = pool.Acquire();
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   Result<bool> taken = Exists(*conn, kEmailTakenSql, email);
@@ -78,21 +85,21 @@ Status CreateUser(ConnectionPool& pool, const User& user, const StoredApiKey& ke
   return tx->Commit();
 }
 
-Result<User> FindUserByKeyHash(ConnectionPool& pool, std::string_view key_hash) {
-  return FindUser(pool, kUserByKeyHashSql, key_hash);
+Result<User> SqliteStore::FindUserByKeyHash(std::string_view key_hash) {
+  return FindUser(*pool_, kUserByKeyHashSql, key_hash);
 }
 
-Result<User> FindUserByEmail(ConnectionPool& pool, std::string_view email) {
+Result<User> SqliteStore::FindUserByEmail(std::string_view email) {
   Result<User> user = Status::NotFound("User not found");
   for (const std::string& spelling : EmailLookupOrder(email)) {
-    user = FindUser(pool, kUserByEmailSql, spelling);
+    user = FindUser(*pool_, kUserByEmailSql, spelling);
     if (user.ok() || user.status().code() != Code::kNotFound) break;
   }
   return user;
 }
 
-Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Result<ApiKeyInfo> SqliteStore::GetApiKey(std::string_view user_id) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Statement> stmt = conn->Query(kKeyOfUserSql, user_id);
   if (!stmt.ok()) return stmt.status();
   Result<bool> row = stmt->Step();
@@ -101,9 +108,9 @@ Result<ApiKeyInfo> GetApiKey(ConnectionPool& pool, std::string_view user_id) {
   return ApiKeyInfo{stmt->ColumnOptionalText(0), stmt->ColumnInt64(1)};
 }
 
-Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_view current_key_hash,
-                    const StoredApiKey& key) {
-  ConnectionPool::Lease conn = pool.Acquire();
+Status SqliteStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+                                 const StoredApiKey& key) {
+  ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   {
@@ -122,7 +129,7 @@ Status RotateApiKey(ConnectionPool& pool, std::string_view user_id, std::string_
 constexpr std::string_view kAllEmailsSql = "SELECT id, email FROM users";
 constexpr std::string_view kSetEmailSql = "UPDATE users SET email = ?2 WHERE id = ?1";
 
-Status NormalizeStoredEmails(Connection& conn) {
+Status sqlite::NormalizeStoredEmails(Connection& conn) {
   std::vector<std::pair<std::string, std::string>> users;  // (id, email)
   std::unordered_map<std::string, int> spellings;          // normal form -> users that have it
   {
@@ -144,4 +151,4 @@ Status NormalizeStoredEmails(Connection& conn) {
   return Status::Ok();
 }
 
-}  // namespace taskshare::sqlite
+}  // namespace taskshare

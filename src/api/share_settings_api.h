@@ -1,7 +1,8 @@
 // The owner's controls of a task's share link. The link itself (GET /api/v1/tasks/{id}/share, the
 // spec's anonymous operation) is api/share_api.h; these need the owner's API key, and every one that
-// changes what the link serves goes through the store's share operations, which InvalidatingStore
-// follows with the eviction of the task's cached responses before the handler answers. `public_url`
+// changes what the link serves goes through the store's share operations, which report the change
+// (storage/change_reports.h) so that the task's cached responses are evicted before the handler
+// answers. `public_url`
 // is the base of the share URL the responses carry. Blocking (they call the store); thread-safe.
 #pragma once
 

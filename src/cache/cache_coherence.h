@@ -1,6 +1,8 @@
-// CacheCoherence: keeps this node's ResponseCache coherent with writes made by other nodes, by
-// listening to the database's change feed (storage/change_feed.h), and passes on news of the stored
-// share-link kill switch.
+// CacheCoherence: keeps this node's ResponseCache coherent with the database's writes, and passes on news
+// of the stored share-link kill switch. It hears of them in one form from two sources: the store tells
+// one instance of this node's own writes before each returns (StoreOptions::changes, storage/
+// change_reports.h), and the database's change feed (storage/change_feed.h) tells another of every
+// node's writes, some milliseconds after they commit.
 //
 // A change to task X committed anywhere evicts X (ResponseCache::Invalidate, which also makes fills of
 // X begun before it drop their response); a write of secret N of user U drops U's redactors
@@ -10,8 +12,8 @@
 // share request reads the database); when the feed is back it is resumed, which empties it once more, since
 // changes made while the feed was down were never announced. Make the coherence and open its feed before the
 // cache serves anything (an empty cache needs no news to be right); OpenChangeFeed() returns
-// subscribed. Writes made through this node are still invalidated by InvalidatingStore before they are
-// acknowledged; the feed brings the same news a little later, and it costs one more eviction.
+// subscribed. The feed also brings news of this node's own writes, a little after the store did, and it
+// costs one more eviction.
 //
 // The kill switch: when the feed announces that the stored switch changed, and whenever the feed is
 // restored (a change may have been missed while it was down), `sharing_changed` is called, so that the

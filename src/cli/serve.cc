@@ -11,7 +11,6 @@
 #include "api/rate_limit.h"
 #include "api/router.h"
 #include "cache/cache_coherence.h"
-#include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
 #include "cli/secrets_key.h"
@@ -152,23 +151,6 @@ int Serve(ServeFlags& f) {
     std::cerr << "taskshare: " << secrets_key.status().message() << "\n";
     return kExitFailed;
   }
-  // A connection for each thread of the read, costly reads' and write pools (http/server.h).
-  const StoreOptions store_options{.url = f.db,
-                                   .connections = 2 * f.read_threads + f.write_threads,
-                                   .replica_url = f.db_replica,
-                                   .quotas = f.quotas};
-  auto opened = OpenStore(store_options);
-  if (!opened.ok()) {
-    std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << opened.status().message() << " "
-              << opened.status().detail() << "\n";
-    return kExitFailed;
-  }
-  if (secrets_key->box) {
-    if (Status s = CheckSecretsKey(**opened, *secrets_key); !s.ok()) {
-      std::cerr << "taskshare: " << s.message() << (s.detail().empty() ? "" : " " + s.detail()) << "\n";
-      return kExitFailed;
-    }
-  }
   // The time that decides behaviour (schedules, share expiry, the cache's expiry): the system's, or in
   // tests the one a file holds.
   std::unique_ptr<Clock> file_clock;
@@ -179,7 +161,28 @@ int Serve(ServeFlags& f) {
   const Clock& clock = file_clock ? *file_clock : SystemTime();
   ResponseCache cache(static_cast<std::size_t>(f.cache_bytes), ResponseCache::kDefaultShards, &clock);
   secrets::ViewRedactors redactors(secrets_key->box.get());
-  InvalidatingStore store(std::move(*opened), cache, &redactors);
+  // This node's writes reach the cache before they are acknowledged: the store tells `own_writes` of
+  // each (storage/change_reports.h). Other nodes' come through the change feed below.
+  CacheCoherence own_writes(cache, &redactors);
+  // A connection for each thread of the read, costly reads' and write pools (http/server.h).
+  const StoreOptions store_options{.url = f.db,
+                                   .connections = 2 * f.read_threads + f.write_threads,
+                                   .replica_url = f.db_replica,
+                                   .quotas = f.quotas,
+                                   .changes = &own_writes};
+  auto opened = OpenStore(store_options);
+  if (!opened.ok()) {
+    std::cerr << "taskshare: cannot open " << UrlForLogs(f.db) << ": " << opened.status().message() << " "
+              << opened.status().detail() << "\n";
+    return kExitFailed;
+  }
+  Store& store = **opened;
+  if (secrets_key->box) {
+    if (Status s = CheckSecretsKey(store, *secrets_key); !s.ok()) {
+      std::cerr << "taskshare: " << s.message() << (s.detail().empty() ? "" : " " + s.detail()) << "\n";
+      return kExitFailed;
+    }
+  }
   // Other nodes' writes reach the cache, and the kill switch, through the database's change feed (none
   // on SQLite). It is subscribed before the first request, while the cache is still empty.
   api::SharingSwitch sharing(store, f.sharing == "off");

@@ -99,6 +99,9 @@ class Result {
   bool ok() const { return std::holds_alternative<T>(v_); }
   // The error; only valid when !ok().
   const Status& status() const { return std::get<Status>(v_); }
+  // Ok when it holds a value, else the error: what a caller that only needs to know how the call went
+  // (storage/change_reports.h) takes.
+  Status outcome() const { return ok() ? Status::Ok() : status(); }
   T& value() { return std::get<T>(v_); }
   const T& value() const { return std::get<T>(v_); }
   T& operator*() { return value(); }

@@ -11,9 +11,9 @@
 // Invariants. Kept redactors are charged their memory_bytes() against a byte budget and the least
 // recently used are dropped beyond it; one larger than the budget is used by the requests that built
 // or joined it and not kept. Forget(owner) is called once a write to the owner's secrets has committed
-// and before it is acknowledged (cache/invalidating_store.h here, cache/cache_coherence.h for writes
-// made by other nodes): it drops the owner's redactors and bumps an epoch, and a build keeps its
-// redactor, and lets later requests join it, only while the epoch is the one it started under. So no
+// and before it is acknowledged (by cache/cache_coherence.h, told of this node's writes by the store and
+// of other nodes' by the change feed): it drops the owner's redactors and bumps an epoch, and a build keeps
+// its redactor, and lets later requests join it, only while the epoch is the one it started under. So no
 // request that starts after a write is acknowledged is given a redactor built from secrets read before
 // it. While suspended (the change feed is down, and writes by other nodes may be missed) nothing is
 // kept and nothing is joined: every request builds its own.

@@ -36,10 +36,6 @@ Result<PackedSnapshot> Store::GetPackedSnapshot(std::string_view /*id*/) {
   return Status::Internal("Failed to load snapshot", "this backend keeps no message blocks");
 }
 
-Result<std::string> Store::ClaimSecretsKeyCheck(std::string_view /*check*/) {
-  return Status::Internal("storage error", "this store keeps no secrets key check value");
-}
-
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const std::string_view url = options.url;
   const std::string_view scheme = UrlScheme(url);

@@ -351,7 +351,7 @@ class Store {
   // it has: `check`, or the value stored before (by this node or another). Of several nodes claiming
   // at once, all get the value of the first to store one. Read from and written to the primary. Called
   // once at start-up (cli/secrets_key.h).
-  virtual Result<std::string> ClaimSecretsKeyCheck(std::string_view check);
+  virtual Result<std::string> ClaimSecretsKeyCheck(std::string_view check) = 0;
 };
 
 // Every pure method of Store, declared as an override: what a backend's class (storage/sqlite/

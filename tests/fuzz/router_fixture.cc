@@ -9,7 +9,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "cache/invalidating_store.h"
 #include "cache/response_cache.h"
 #include "common/ids.h"
 #include "fuzz_check.h"
@@ -95,11 +94,13 @@ Fixture::Fixture() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "taskshare-fuzz-XXXXXX").string();
   Require(::mkdtemp(tmpl.data()) != nullptr, "mkdtemp");
   dir_ = tmpl;
-  auto opened = OpenStore({.url = "sqlite:" + dir_ + "/fuzz.db", .connections = 2});
-  Require(opened.ok(), "OpenStore");
   cache_ = std::make_unique<ResponseCache>(std::size_t{1} << 20, 4);
   redactors_ = std::make_unique<secrets::ViewRedactors>(nullptr);
-  store_ = std::make_unique<InvalidatingStore>(std::move(*opened), *cache_, redactors_.get());
+  own_writes_ = std::make_unique<CacheCoherence>(*cache_, redactors_.get());
+  auto opened =
+      OpenStore({.url = "sqlite:" + dir_ + "/fuzz.db", .connections = 2, .changes = own_writes_.get()});
+  Require(opened.ok(), "OpenStore");
+  store_ = std::move(*opened);
   for (int i = 0; i < 5; ++i) {
     const FixtureUser& u = kUsers[i];
     User user{.id = UserId(i),

@@ -1,5 +1,5 @@
 // The world the router fuzz target runs in: a real SQLite store in a fresh directory under $TMPDIR,
-// wrapped as `taskshare serve` wraps it (InvalidatingStore over a ResponseCache), holding fixed users
+// wired as `taskshare serve` wires it (its writes told to a ResponseCache's coherence), holding fixed users
 // and tasks that the seed corpus names by their keys and ids.
 //
 // Users (API key = "neo_sk_" + the name padded with '0' to 32 characters, e.g.
@@ -20,6 +20,7 @@
 
 #include "api/http_types.h"
 #include "api/router.h"
+#include "cache/cache_coherence.h"
 #include "observe/metrics.h"
 
 namespace taskshare::fuzz {
@@ -52,6 +53,7 @@ class Fixture {
   std::string dir_;
   std::unique_ptr<ResponseCache> cache_;
   std::unique_ptr<secrets::ViewRedactors> redactors_;
+  std::unique_ptr<CacheCoherence> own_writes_;  // told of the store's writes, as in `taskshare serve`
   std::unique_ptr<Store> store_;
   std::unique_ptr<observe::Metrics> metrics_;
   std::unique_ptr<api::Router> router_;

@@ -1,6 +1,6 @@
 // Fuzz target "router": whole requests through the handler layer (api::Router::TryHandleNow and
-// Handle) against a real SQLite store, wired as `taskshare serve` wires it (OpenStore, then
-// InvalidatingStore over a ResponseCache).
+// Handle) against a real SQLite store, wired as `taskshare serve` wires it (OpenStore, its writes told to
+// a ResponseCache's coherence).
 //
 // Input: an HTTP-like text that this harness splits leniently (it is not the server's HTTP parser):
 //   METHOD SP TARGET LF

@@ -82,11 +82,13 @@ inline std::string UndoQuotaCountsSql(const std::string& backend) {
   return "DROP TRIGGER tasks_counted ON tasks; DROP FUNCTION taskshare_count_tasks(); " + columns;
 }
 
-inline StoreOptions UrlOptions(const std::string& url, int connections = 4, const Quotas& quotas = {}) {
+inline StoreOptions UrlOptions(const std::string& url, int connections = 4, const Quotas& quotas = {},
+                               ChangeListener* changes = nullptr) {
   StoreOptions options;
   options.url = url;
   options.connections = connections;
   options.quotas = quotas;
+  options.changes = changes;
   return options;
 }
 
@@ -215,16 +217,17 @@ class RawSqlite {
 class TestDatabase {
  public:
   virtual ~TestDatabase() = default;
-  Result<std::unique_ptr<Store>> Open() { return Open(Quotas{}); }
-  virtual Result<std::unique_ptr<Store>> Open(const Quotas& quotas) = 0;
+  Result<std::unique_ptr<Store>> Open(const Quotas& quotas = {}) { return Open(quotas, nullptr); }
+  // `changes` (may be null) hears of the store's writes (StoreOptions::changes).
+  virtual Result<std::unique_ptr<Store>> Open(const Quotas& quotas, ChangeListener* changes) = 0;
   virtual void ExecRaw(const std::string& sql) = 0;
   virtual std::int64_t QueryInt(const std::string& sql) = 0;
 };
 
 class SqliteTestDatabase final : public TestDatabase {
  public:
-  Result<std::unique_ptr<Store>> Open(const Quotas& quotas) override {
-    return OpenStore(UrlOptions("sqlite:" + Path(), 4, quotas));
+  Result<std::unique_ptr<Store>> Open(const Quotas& quotas, ChangeListener* changes) override {
+    return OpenStore(UrlOptions("sqlite:" + Path(), 4, quotas, changes));
   }
   void ExecRaw(const std::string& sql) override { RawSqlite(Path()).Exec(sql); }
   std::int64_t QueryInt(const std::string& sql) override {
@@ -240,8 +243,8 @@ class SqliteTestDatabase final : public TestDatabase {
 class PostgresTestDatabase final : public TestDatabase {
  public:
   explicit PostgresTestDatabase(std::string server_url) : db_(std::move(server_url)) {}
-  Result<std::unique_ptr<Store>> Open(const Quotas& quotas) override {
-    return OpenStore(UrlOptions(db_.url(), 4, quotas));
+  Result<std::unique_ptr<Store>> Open(const Quotas& quotas, ChangeListener* changes) override {
+    return OpenStore(UrlOptions(db_.url(), 4, quotas, changes));
   }
   void ExecRaw(const std::string& sql) override { RawPostgres(db_.url()).Exec(sql); }
   std::int64_t QueryInt(const std::string& sql) override {
@@ -278,10 +281,11 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     Reopen();
   }
 
-  // Closes the store and opens a new one on the same database, held to `quotas`.
-  void Reopen(const Quotas& quotas = {}) {
+  // Closes the store and opens a new one on the same database, held to `quotas`, that tells `changes`
+  // (may be null) of its writes.
+  void Reopen(const Quotas& quotas = {}, ChangeListener* changes = nullptr) {
     store_.reset();
-    Result<std::unique_ptr<Store>> store = db_->Open(quotas);
+    Result<std::unique_ptr<Store>> store = db_->Open(quotas, changes);
     ASSERT_OK(store);
     store_ = std::move(*store);
   }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "common/time.h"
+#include "storage/migration_runner.h"
 
 namespace taskshare::postgres {
 namespace {
@@ -393,22 +394,14 @@ Status ApplyMigrations(Connection& conn) {
   if (Status s = conn.ExecScript(kCreateMigrationsTableSql); !s.ok()) return s;
   Result<Rows> newest_rows = conn.Query(kNewestAppliedSql);
   if (!newest_rows.ok()) return newest_rows.status();
-  const auto newest = static_cast<int>(newest_rows->Int64(0, 0));
-  if (newest > LatestSchemaVersion()) {
-    return Status::Internal("storage error", "the database has schema version " + std::to_string(newest) +
-                                                 " but this binary only knows up to " +
-                                                 std::to_string(LatestSchemaVersion()));
-  }
-  for (int version = newest + 1; version <= LatestSchemaVersion(); ++version) {
-    if (Status s = conn.ExecScript(kMigrations[version - 1]); !s.ok()) {
-      if (s.code() == Code::kUnavailable) return s;
-      return Status::Internal("storage error",
-                              "schema migration " + std::to_string(version) + " failed: " + s.detail());
-    }
-    if (Result<Rows> r = conn.Query(kRecordAppliedSql, version, NowMicros()); !r.ok()) {
-      return r.status();
-    }
-  }
+  // Every version in this one transaction, under the lock (storage/migration_runner.h has the rest of
+  // the shape).
+  const Status applied = ApplyPendingMigrations(
+      static_cast<int>(newest_rows->Int64(0, 0)), LatestSchemaVersion(), [&conn](int version) -> Status {
+        if (Status s = conn.ExecScript(kMigrations[version - 1]); !s.ok()) return s;
+        return conn.Query(kRecordAppliedSql, version, NowMicros()).outcome();
+      });
+  if (!applied.ok()) return applied;
   return tx->Commit();
 }
 

@@ -196,7 +196,7 @@ Result<AppendResult> AppendToTask(ConnectionPool& pool, const Quotas& quotas, st
 Result<AppendResult> PostgresStore::AppendMessages(std::string_view id,
                                                    const std::vector<NewMessage>& messages, UnixMicros now) {
   Result<AppendResult> r = AppendToTask(*pool_, quotas_, id, messages, now);
-  if (!r.ok() || r->appended > 0) changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  if (!r.ok() || r->appended > 0) changes_.Task(id, r.outcome());
   return r;
 }
 
@@ -236,7 +236,7 @@ Result<Task> PatchTask(ConnectionPool& pool, std::string_view id, const TaskPatc
 
 Result<Task> PostgresStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
   Result<Task> r = PatchTask(*pool_, id, patch, now);
-  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  changes_.Task(id, r.outcome());
   return r;
 }
 
@@ -302,7 +302,7 @@ Status PostgresStore::SetSharingEnabled(bool enabled) {
   Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
   Result<Rows> stored = (*conn)->Query(kSetSharingEnabledSql, enabled);
-  return stored.ok() ? Status::Ok() : stored.status();
+  return stored.outcome();
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {

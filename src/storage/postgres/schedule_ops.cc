@@ -30,7 +30,7 @@ using Lease = ConnectionPool::Lease;
 template <typename... Args>
 Status Exec(Connection& conn, std::string_view sql, const Args&... args) {
   Result<Rows> rows = conn.Query(sql, args...);
-  return rows.ok() ? Status::Ok() : rows.status();
+  return rows.outcome();
 }
 
 constexpr std::string_view kScheduleByIdSql =
@@ -237,7 +237,7 @@ Status MarkScheduleDeleted(ConnectionPool& pool, std::string_view id, UnixMicros
 
 Result<Schedule> PostgresStore::UpdateSchedule(std::string_view id, const ScheduleUpdate& update) {
   Result<Schedule> r = RewriteSchedule(*pool_, id, update);
-  changes_.ScheduleTasks(*this, id, r.ok() ? Status::Ok() : r.status());
+  changes_.ScheduleTasks(*this, id, r.outcome());
   return r;
 }
 

@@ -102,7 +102,7 @@ Result<SecretInfo> UpsertSecret(ConnectionPool& pool, std::string_view owner_id,
 Result<SecretInfo> PostgresStore::PutSecret(std::string_view owner_id, std::string_view name,
                                             std::string_view sealed, UnixMicros now) {
   Result<SecretInfo> r = UpsertSecret(*pool_, owner_id, name, sealed, now, quotas_);
-  changes_.Secret(owner_id, name, r.ok() ? Status::Ok() : r.status());
+  changes_.Secret(owner_id, name, r.outcome());
   return r;
 }
 

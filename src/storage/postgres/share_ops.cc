@@ -110,13 +110,13 @@ Result<Task> PostgresStore::ShareTask(std::string_view id, const ShareRequest& r
   Result<Task> r =
       UpdateAndRead(*pool_, kShareTaskSql, id, ToString(request.visibility), ToString(request.mode), now,
                     request.expires_at, request.show_creator, request.redact, ToString(ShareMode::kPinned));
-  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  changes_.Task(id, r.outcome());
   return r;
 }
 
 Result<Task> PostgresStore::UnshareTask(std::string_view id, UnixMicros now) {
   Result<Task> r = UpdateAndRead(*pool_, kUnshareTaskSql, id, now);
-  changes_.Task(id, r.ok() ? Status::Ok() : r.status());
+  changes_.Task(id, r.outcome());
   return r;
 }
 

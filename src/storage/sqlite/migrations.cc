@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "domain/messages.h"
+#include "storage/migration_runner.h"
 #include "storage/sqlite/message_rows.h"
 #include "storage/sqlite/user_ops.h"
 
@@ -405,11 +406,9 @@ Status ApplyOne(Connection& conn, int version) {
   if (*applied) return Status::Ok();
 
   const Migration& migration = kMigrations[version - 1];
-  Status s = conn.ExecScript(migration.sql);
-  if (s.ok() && migration.code != nullptr) s = migration.code(conn);
-  if (!s.ok()) {
-    return Status::Internal("storage error",
-                            "schema migration " + std::to_string(version) + " failed: " + s.detail());
+  if (Status s = conn.ExecScript(migration.sql); !s.ok()) return s;
+  if (migration.code != nullptr) {
+    if (Status s = migration.code(conn); !s.ok()) return s;
   }
   {
     Result<Statement> record = conn.Prepare(kRecordAppliedSql);
@@ -425,19 +424,13 @@ Status ApplyOne(Connection& conn, int version) {
 
 int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
+// Each version in a transaction of its own (storage/migration_runner.h has the rest of the shape).
 Status ApplyMigrations(Connection& conn) {
   if (Status s = conn.ExecScript(kCreateMigrationsTableSql); !s.ok()) return s;
   Result<int> newest = NewestApplied(conn);
   if (!newest.ok()) return newest.status();
-  if (*newest > LatestSchemaVersion()) {
-    return Status::Internal("storage error", "the database has schema version " + std::to_string(*newest) +
-                                                 " but this binary only knows up to " +
-                                                 std::to_string(LatestSchemaVersion()));
-  }
-  for (int version = *newest + 1; version <= LatestSchemaVersion(); ++version) {
-    if (Status s = ApplyOne(conn, version); !s.ok()) return s;
-  }
-  return Status::Ok();
+  return ApplyPendingMigrations(*newest, LatestSchemaVersion(),
+                                [&conn](int version) { return ApplyOne(conn, version); });
 }
 
 }  // namespace taskshare::sqlite

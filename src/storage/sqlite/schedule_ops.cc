@@ -191,7 +191,7 @@ Result<Schedule> RewriteSchedule(ConnectionPool& pool, std::string_view id, cons
 
 Result<Schedule> SqliteStore::UpdateSchedule(std::string_view id, const ScheduleUpdate& update) {
   Result<Schedule> updated = RewriteSchedule(*pool_, id, update);
-  changes_.ScheduleTasks(*this, id, updated.ok() ? Status::Ok() : updated.status());
+  changes_.ScheduleTasks(*this, id, updated.outcome());
   return updated;
 }
 

@@ -89,7 +89,7 @@ Result<SecretInfo> UpsertSecret(ConnectionPool& pool, std::string_view owner_id,
 Result<SecretInfo> SqliteStore::PutSecret(std::string_view owner_id, std::string_view name,
                                           std::string_view sealed, UnixMicros now) {
   Result<SecretInfo> put = UpsertSecret(*pool_, owner_id, name, sealed, now, quotas_);
-  changes_.Secret(owner_id, name, put.ok() ? Status::Ok() : put.status());
+  changes_.Secret(owner_id, name, put.outcome());
   return put;
 }
 

@@ -102,13 +102,13 @@ Result<Task> SqliteStore::ShareTask(std::string_view id, const ShareRequest& req
       UpdateAndLoad(*pool_, id, kShareTaskSql, ToString(request.visibility), ToString(request.mode), now,
                     request.expires_at, BoolInt(request.show_creator), BoolInt(request.redact),
                     ToString(ShareMode::kPinned));
-  changes_.Task(id, shared.ok() ? Status::Ok() : shared.status());
+  changes_.Task(id, shared.outcome());
   return shared;
 }
 
 Result<Task> SqliteStore::UnshareTask(std::string_view id, UnixMicros now) {
   Result<Task> unshared = UpdateAndLoad(*pool_, id, kUnshareTaskSql, now);
-  changes_.Task(id, unshared.ok() ? Status::Ok() : unshared.status());
+  changes_.Task(id, unshared.outcome());
   return unshared;
 }
 

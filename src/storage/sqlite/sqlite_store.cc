@@ -253,7 +253,7 @@ Result<AppendResult> AppendOne(Connection& conn, std::string_view id, const std:
 void ApplyAppends(ConnectionPool& pool, std::span<PendingAppend*> group, const Quotas& quotas) {
   ConnectionPool::Lease conn = pool.Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
-  Status failed = tx.ok() ? Status::Ok() : tx.status();
+  Status failed = tx.outcome();
   for (PendingAppend* append : group) {
     if (!failed.ok()) {
       append->result = failed;
@@ -281,11 +281,7 @@ Result<AppendResult> SqliteStore::AppendMessages(std::string_view id, const std:
                                                  UnixMicros now) {
   PendingAppend append{id, &messages, now, Status::Internal("storage error", "append was not applied")};
   appends_.Run(append, [this](std::span<PendingAppend*> group) { ApplyAppends(*pool_, group, quotas_); });
-  if (!append.result.ok()) {
-    changes_.Task(id, append.result.status());
-  } else if (append.result->appended > 0) {
-    changes_.Task(id, Status::Ok());
-  }
+  if (!append.result.ok() || append.result->appended > 0) changes_.Task(id, append.result.outcome());
   return std::move(append.result);
 }
 
@@ -316,7 +312,7 @@ Result<Task> PatchTask(ConnectionPool& pool, std::string_view id, const TaskPatc
 
 Result<Task> SqliteStore::UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) {
   Result<Task> updated = PatchTask(*pool_, id, patch, now);
-  changes_.Task(id, updated.ok() ? Status::Ok() : updated.status());
+  changes_.Task(id, updated.outcome());
   return updated;
 }
 

@@ -186,4 +186,6 @@ PlannedRun PlanRun(const Schedule& due, UnixMicros now) {
   return run;
 }
 
+bool SetsScheduleAside(const Status& failure) { return failure.code() != Code::kUnavailable; }
+
 }  // namespace taskshare

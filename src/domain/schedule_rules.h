@@ -55,4 +55,11 @@ Result<Schedule> ApplySchedulePatch(const Schedule& current, const SchedulePatch
 // pending execution; and the schedule afterwards. `due` must be active with next_execution_at <= now.
 PlannedRun PlanRun(const Schedule& due, UnixMicros now);
 
+// Whether a due schedule whose run failed with `failure` is set aside (status failed, no next run), so
+// that it does not keep the schedules due after it waiting: for every failure that retrying would meet
+// again (a row the domain cannot read, a planned task the database refuses), not for kUnavailable (the
+// database went away), after which it stays due and is tried again. Every backend's RunDueSchedule
+// follows it.
+bool SetsScheduleAside(const Status& failure);
+
 }  // namespace taskshare

@@ -48,6 +48,13 @@ TEST(ScheduleRulesTest, ExecutionsFollowTheirTasks) {
   EXPECT_FALSE(IsFinished(TaskStatus::kPending));
 }
 
+TEST(ScheduleRulesTest, AFailedRunSetsTheScheduleAsideUnlessRetryingMayCureIt) {
+  EXPECT_TRUE(SetsScheduleAside(Status::Internal("Failed to load snapshot", "a corrupt column")));
+  EXPECT_TRUE(SetsScheduleAside(Status::AlreadyExists("Task id is already taken")));
+  EXPECT_TRUE(SetsScheduleAside(Status::LimitReached("too many tasks", "tasks_per_user")));
+  EXPECT_FALSE(SetsScheduleAside(Status::Unavailable("service unavailable", "connection lost")));
+}
+
 TEST(ScheduleRulesTest, NewRecurringScheduleRunsFirstAtItsStartTime) {
   const UnixMicros now = At("2031-01-31T10:30:00Z");
   Schedule later = Recurring(ScanFrequency::kDaily, "11:00");

@@ -277,13 +277,12 @@ Result<std::optional<ScheduleRun>> RunFirstDue(ConnectionPool& pool, UnixMicros 
       Status s = WriteRun(*conn, run);
       if (s.ok()) s = tx->Commit();
       if (s.ok()) return std::optional<ScheduleRun>(ScheduleRun{id, run.task.id, run.execution.id, {}});
-      if (s.code() == Code::kUnavailable) return s;
       failure = s;
     } else {
       failure = due.status();
     }
   }  // rolled back
-  // Retrying would fail the same way and keep the schedules behind this one waiting: set it aside.
+  if (!SetsScheduleAside(failure)) return failure;
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
   if (Status s = conn->Run(kFailScheduleSql, id, now); !s.ok()) return s;

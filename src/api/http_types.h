@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/routing.h"
 #include "cache/cached_response.h"
 #include "common/request_id.h"
 
@@ -67,6 +68,9 @@ struct Immediate {
   // (its API key or Authorization header) on the others; 0 for an anonymous GET without an id, and for
   // every other method.
   std::uint64_t cost_key = 0;
+  // The target as routed, for Router::Handle to use rather than route it again, and for the metrics'
+  // label.
+  Routing routing;
 };
 
 }  // namespace taskshare::api

@@ -54,12 +54,6 @@ std::uint64_t CostKey(const Operation& operation, std::string_view param, const 
 
 }  // namespace
 
-observe::Route RouteOf(std::string_view target) {
-  const Target parsed(target);
-  const RouteMatch match = MatchRoute(parsed);
-  return match.route != nullptr ? match.route->label : observe::Route::kOther;
-}
-
 bool Router::Available(const Route& route) const {
   switch (route.needs) {
     case RouteNeeds::kNothing:
@@ -118,40 +112,40 @@ void Router::CountView(const Operation& operation, std::string_view raw_id, cons
 }
 
 Immediate Router::TryHandleNow(const Request& request) const {
-  // Dispatch refuses a body.
-  if (request.method != Method::kGet || !request.body.empty()) return {};
-  const Target target(request.target);
-  const RouteMatch match = MatchRoute(target);
-  if (match.route == nullptr) return {};
-  const Operation* operation = match.route->Find(Method::kGet);
-  if (operation == nullptr) return {};
   Immediate now;
-  now.cost_key = CostKey(*operation, match.param, request);
-  if (!Available(*match.route) || operation->share == ShareRead::kNo) return now;
+  now.routing = Routing(request.target);
+  // Dispatch refuses a body.
+  if (request.method != Method::kGet || !request.body.empty()) return now;
+  const Route* route = now.routing.route();
+  if (route == nullptr) return now;
+  const Operation* operation = route->Find(Method::kGet);
+  if (operation == nullptr) return now;
+  const std::string_view param = now.routing.param();
+  now.cost_key = CostKey(*operation, param, request);
+  if (!Available(*route) || operation->share == ShareRead::kNo) return now;
   if (auto refused = Refusal(*operation, request, /*charge=*/true)) {
     now.response = std::move(refused);
     return now;
   }
-  if (operation->cached == nullptr || !IsCanonicalUuid(match.param)) return now;
-  now.response = operation->cached(cache_, request, match.param);
-  if (now.response) CountView(*operation, match.param, request, *now.response);
+  if (operation->cached == nullptr || !IsCanonicalUuid(param)) return now;
+  now.response = operation->cached(cache_, request, param);
+  if (now.response) CountView(*operation, param, request, *now.response);
   return now;
 }
 
-Response Router::Handle(const Request& request) const {
-  Response response = Dispatch(request);
+Response Router::Handle(const Request& request, const Routing& routing) const {
+  Response response = Dispatch(request, routing);
   if (options_.refusals != nullptr && !response.limit.empty()) options_.refusals->Count(response.limit);
   return response;
 }
 
-Response Router::Dispatch(const Request& request) const {
-  const Target target(request.target);
-  if (!target.valid()) return ErrorResponse(Status::InvalidArgument("malformed request target"));
-  const RouteMatch match = MatchRoute(target);
-  if (match.route == nullptr) return NotFound();
-  const Operation* operation = match.route->Find(request.method);
-  if (operation == nullptr) return MethodNotAllowed(*match.route);
-  if (!Available(*match.route)) return NotFound();
+Response Router::Dispatch(const Request& request, const Routing& routing) const {
+  if (!routing.valid()) return ErrorResponse(Status::InvalidArgument("malformed request target"));
+  const Route* route = routing.route();
+  if (route == nullptr) return NotFound();
+  const Operation* operation = route->Find(request.method);
+  if (operation == nullptr) return MethodNotAllowed(*route);
+  if (!Available(*route)) return NotFound();
   // Checked once the method is known to be allowed: a wrong method is 405 with or without a body.
   if (Status body = CheckNoBody(request); !body.ok()) {
     return operation->share == ShareRead::kPage ? SharePageRefusal(body, options_.page) : ErrorResponse(body);
@@ -159,9 +153,10 @@ Response Router::Dispatch(const Request& request) const {
   if (auto refused = Refusal(*operation, request, /*charge=*/false)) return std::move(*refused);
   std::optional<User> caller;
   if (auto refused = Admit(*operation, request, caller)) return std::move(*refused);
+  const std::string_view param = routing.param();
   Response response =
-      operation->handler(context_, Call{request, target, match.param, caller ? &*caller : nullptr});
-  CountView(*operation, match.param, request, response);
+      operation->handler(context_, Call{request, routing, param, caller ? &*caller : nullptr});
+  CountView(*operation, param, request, response);
   return response;
 }
 

@@ -3,8 +3,8 @@
 // the rate limit and view counts of share reads), and returns the handler's response; it never
 // touches a socket. Handle() blocks on the store, so the network layer calls it from the blocking-work
 // pool; TryHandleNow() never blocks and is called first, on the network thread, to answer share reads
-// straight from the cache. Both parse the target with api::Target and match it with MatchRoute, so
-// they agree on every target. Thread-safe.
+// straight from the cache. The target is routed once (api/routing.h): TryHandleNow routes it and
+// hands the result on, in its Immediate, to Handle. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -48,11 +48,6 @@ struct RouterOptions {
   observe::LimitRefusals* refusals = nullptr;
 };
 
-// The metrics label of the route `target` (origin-form, query string allowed) matches in the route
-// table (api/routes.h), kOther for none or a target that is not origin-form. Allocates nothing unless
-// the path holds percent-escapes and is longer than Target::kInlineBytes.
-observe::Route RouteOf(std::string_view target);
-
 class Router {
  public:
   Router(Store& store, ResponseCache& cache, RouterOptions options)
@@ -65,10 +60,10 @@ class Router {
 
   // The response if it can be given without blocking: a share read (api/routes.h) answered from the
   // cache, or refused because sharing is off or its client is over its rate; else no response, and the
-  // request's cost key (Immediate::cost_key) for Handle(). The network layer calls it first for every
-  // request, and it is the one place that charges the rate limiter. Counts the views it answers
-  // (RouterOptions::views). Allocates nothing on a cache hit but a task's first counted view in a
-  // flush interval (observe/view_counter.h).
+  // request's cost key (Immediate::cost_key). Either way the target as routed (Immediate::routing), for
+  // Handle(). The network layer calls it first for every request, and it is the one place that charges
+  // the rate limiter. Counts the views it answers (RouterOptions::views). Allocates nothing on a cache
+  // hit but a task's first counted view in a flush interval (observe/view_counter.h).
   Immediate TryHandleNow(const Request& request) const;
 
   // The whole request, as the route table declares it (api/routes.h): 400 for a target that is not
@@ -79,11 +74,15 @@ class Router {
   //
   // Adding a route is one entry in the table (api/routes.cc) and its handler; this class does not
   // change.
-  Response Handle(const Request& request) const;
+  //
+  // `routing` is the request's target as TryHandleNow routed it (Immediate::routing); the one-argument
+  // form routes it itself, for a caller that did not call TryHandleNow first.
+  Response Handle(const Request& request, const Routing& routing) const;
+  Response Handle(const Request& request) const { return Handle(request, Routing(request.target)); }
 
  private:
   // What Handle() answers, before it counts a refusal.
-  Response Dispatch(const Request& request) const;
+  Response Dispatch(const Request& request, const Routing& routing) const;
   // 401 or 403 for a caller who may not call `operation`; nullopt to go ahead, with `caller` set to
   // the authenticated user (left empty for an operation open to anyone).
   std::optional<Response> Admit(const Operation& operation, const Request& request,

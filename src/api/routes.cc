@@ -24,7 +24,7 @@ namespace {
 
 // The query's parameters, decoded ('+' as a space), as Boost.URL's url_view::params() gives them: a
 // "?" with nothing after it is one parameter with an empty name.
-QueryParams ParamsOf(const Target& target) {
+QueryParams ParamsOf(const Routing& target) {
   QueryParams params;
   if (!target.has_query()) return params;
   if (target.query().empty()) {
@@ -93,7 +93,7 @@ Response RevokeAll(const RouteContext& c, const Call& k) {
 
 // Tasks.
 Response ListTasksOf(const RouteContext& c, const Call& k) {
-  return ListTasks(c.store, *k.caller, ParamsOf(k.target), c.options.page.public_url, Now(c));
+  return ListTasks(c.store, *k.caller, ParamsOf(k.routing), c.options.page.public_url, Now(c));
 }
 Response CreateTaskOf(const RouteContext& c, const Call& k) {
   return CreateTask(c.store, c.options.quotas, *k.caller, k.request.body);
@@ -113,7 +113,7 @@ Response AppendMessagesOf(const RouteContext& c, const Call& k) {
 
 // Schedules, which compute due times from the scheduler's clock.
 Response ListSchedulesOf(const RouteContext& c, const Call& k) {
-  return ListSchedules(c.store, *k.caller, ParamsOf(k.target));
+  return ListSchedules(c.store, *k.caller, ParamsOf(k.routing));
 }
 Response CreateScheduleOf(const RouteContext& c, const Call& k) {
   return CreateSchedule(c.store, c.options.quotas, *k.caller, k.request.body, Now(c));
@@ -229,17 +229,35 @@ const Operation* Route::Find(Method method) const {
 
 std::span<const Route> Routes() { return kRoutes; }
 
-RouteMatch MatchRoute(const Target& target) {
-  if (!target.valid()) return {};
+Routing::Routing(std::string_view text) {
+  const Target target(text);
+  valid_ = target.valid();
+  if (!valid_) return;
+  has_query_ = target.has_query();
+  query_ = target.query();
   for (std::size_t i = 0; i < kPatterns.size(); ++i) {
     const Pattern& pattern = kPatterns[i];
     if (pattern.size != target.size()) continue;
     std::size_t j = 0;
     while (j < pattern.size && (j == pattern.param || pattern.segments[j] == target[j])) ++j;
-    if (j == pattern.size) return {&kRoutes[i], pattern.param < pattern.size ? target[pattern.param] : ""};
+    if (j != pattern.size) continue;
+    route_ = &kRoutes[i];
+    if (pattern.param == Pattern::kNoParam) return;
+    const std::string_view param = target[pattern.param];
+    // A segment without escapes is a view into the text; one decoded lives in the Target, which ends
+    // here, so it is kept.
+    if (param.empty() ||
+        (param.data() >= text.data() && param.data() + param.size() <= text.data() + text.size())) {
+      param_ = param;
+    } else {
+      decoded_ = true;
+      decoded_param_ = param;
+    }
+    return;
   }
-  return {};
 }
+
+observe::Route Routing::label() const { return route_ != nullptr ? route_->label : observe::Route::kOther; }
 
 std::string_view MethodName(Method method) {
   switch (method) {

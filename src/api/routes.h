@@ -8,7 +8,7 @@
 //   - 404 for a route whose dependency the server was built without (RouteNeeds);
 //   - for share reads: the sharing switch, the rate limit, view counting and the cached fast path;
 //   - who may call (Access), then the handler;
-//   - the route label of /metrics (RouteOf in api/router.h).
+//   - the route label of /metrics (Routing::label, api/routing.h).
 // Adding a route is one entry in the table of routes.cc plus its handler; nothing else in the router
 // changes. The table is immutable and built at compile time; every function here is thread-safe and
 // allocates nothing, but AllowOf.
@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "api/http_types.h"
+#include "api/routing.h"
 #include "api/target.h"
 #include "cache/response_cache.h"
 #include "domain/user.h"
@@ -60,8 +61,8 @@ struct RouteContext {
 };
 struct Call {
   const Request& request;
-  const Target& target;
-  std::string_view param;  // the value of the route's {placeholder}, percent-decoded; empty without one
+  const Routing& routing;  // its target as routed once (api/routing.h): the route and the query
+  std::string_view param;  // routing.param(): the value of the route's {placeholder}, percent-decoded
   const User* caller;      // the authenticated caller; null for kAnonymous (and public kOperator)
 };
 using Handler = Response (*)(const RouteContext& context, const Call& call);
@@ -92,13 +93,6 @@ struct Route {
 // The table, in the order patterns are tried. Read-only; for the router and for tests that compare it
 // with the OpenAPI document.
 std::span<const Route> Routes();
-
-// The route a target's path matches, and the value of its placeholder; route is null for none.
-struct RouteMatch {
-  const Route* route = nullptr;
-  std::string_view param;
-};
-RouteMatch MatchRoute(const Target& target);
 
 // The Allow header of `route`: its methods in table order, with HEAD after GET ("GET, HEAD, POST").
 std::string AllowOf(const Route& route);

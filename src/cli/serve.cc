@@ -210,7 +210,9 @@ int Serve(ServeFlags& f) {
   std::unique_ptr<observe::Metrics> metrics;
   observe::LimitRefusals refusals;
   auto observe = [&metrics, &access_log](const http::Exchange& e) {
-    metrics->Record(e.thread, api::RouteOf(e.request.target), e.status, e.duration);
+    const observe::Route route =
+        e.routing != nullptr ? e.routing->label() : api::Routing(e.request.target).label();
+    metrics->Record(e.thread, route, e.status, e.duration);
     if (!access_log) return;
     access_log->Record(e.thread, {.request_id = e.request.id.view(),
                                   .remote = e.request.client_address,
@@ -221,9 +223,11 @@ int Serve(ServeFlags& f) {
                                   .duration = e.duration,
                                   .from_memory = e.from_memory});
   };
-  http::Server server(options, {.now = [&router](const api::Request& r) { return router->TryHandleNow(r); },
-                                .blocking = [&router](const api::Request& r) { return router->Handle(r); },
-                                .observe = observe});
+  http::Server server(
+      options, {.now = [&router](const api::Request& r) { return router->TryHandleNow(r); },
+                .blocking = [&router](const api::Request& r,
+                                      const api::Routing& routing) { return router->Handle(r, routing); },
+                .observe = observe});
   metrics = std::make_unique<observe::Metrics>(options.threads, [&] {
     std::vector<observe::Sample> samples =
         Gauges(cache, static_cast<std::size_t>(f.cache_bytes), server, options);

@@ -202,11 +202,14 @@ struct Server::Impl {
   // flight. But while reads take 2 ms or more on average, ready answers go out at once: a queue of
   // costly reads (one user viewing a transcript that is expensive to build, again and again) must not
   // hold up every other link, which costs nothing to answer.
-  awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request) {
+  // `routing` is set to the request's, as `now` routed it; it is read by `blocking` and must be kept
+  // until the coroutine ends.
+  awaitable<std::pair<api::Response, bool>> Handle(const api::Request& request, api::Routing& routing) {
     std::uint64_t cost_key = 0;
     {
       const RequestIdScope scope(request.id);
       api::Immediate now = handlers.now(request);
+      routing = std::move(now.routing);
       if (now.response) {
         if (reads_busy.load() < options.read_threads || read_cost_ns.load() >= kQueueBehindReadsUnderNs) {
           co_return std::pair{std::move(*now.response), true};
@@ -220,17 +223,17 @@ struct Server::Impl {
     // On a blocking pool; co_spawn's completion resumes this connection on its own loop.
     const bool read = request.method == api::Method::kGet;  // HEAD comes as a GET with `head` set
     if (read && cost_key != 0 && costly_keys.Contains(cost_key)) {
-      co_return std::pair{co_await RunCostly(request), false};
+      co_return std::pair{co_await RunCostly(request, routing), false};
     }
     std::atomic<std::int64_t>& busy = read ? reads_busy : writes_busy;
     const CountedScope queued(busy);
     api::Response response = co_await asio::co_spawn(
         read ? reads : writes,
-        [this, &request, read, cost_key]() -> awaitable<api::Response> {
+        [this, &request, &routing, read, cost_key]() -> awaitable<api::Response> {
           const RequestIdScope scope(request.id);
           const auto started = std::chrono::steady_clock::now();
           const auto cpu_started = read ? ThisThreadCpuTime() : std::chrono::nanoseconds{};
-          api::Response r = handlers.blocking(request);
+          api::Response r = handlers.blocking(request, routing);
           if (read) {
             const std::int64_t took =
                 std::chrono::nanoseconds(std::chrono::steady_clock::now() - started).count();
@@ -247,14 +250,14 @@ struct Server::Impl {
   }
 
   // A read remembered as costly, on the costly reads' pool.
-  awaitable<api::Response> RunCostly(const api::Request& request) {
+  awaitable<api::Response> RunCostly(const api::Request& request, const api::Routing& routing) {
     const CountedScope queued(costly_busy);
     ++costly_reads;
     co_return co_await asio::co_spawn(
         costly,
-        [this, &request]() -> awaitable<api::Response> {
+        [this, &request, &routing]() -> awaitable<api::Response> {
           const RequestIdScope scope(request.id);
-          co_return handlers.blocking(request);
+          co_return handlers.blocking(request, routing);
         },
         use_awaitable);
   }
@@ -277,12 +280,13 @@ struct Server::Impl {
     return std::nullopt;
   }
 
-  void Observe(const Loop& loop, const api::Request& request, const api::Response& response,
-               std::chrono::steady_clock::time_point started, bool from_memory) const {
+  void Observe(const Loop& loop, const api::Request& request, const api::Routing* routing,
+               const api::Response& response, std::chrono::steady_clock::time_point started,
+               bool from_memory) const {
     if (!handlers.observe) return;
     const std::size_t body = request.head ? 0 : BodyBytes(response);
-    handlers.observe(Exchange{request, StatusOf(response), body, std::chrono::steady_clock::now() - started,
-                              from_memory, loop.index});
+    handlers.observe(Exchange{request, routing, StatusOf(response), body,
+                              std::chrono::steady_clock::now() - started, from_memory, loop.index});
   }
 
   // Waits up to idle_timeout for the first bytes of the next request, unless some are buffered already.
@@ -329,20 +333,21 @@ struct Server::Impl {
         const auto started = std::chrono::steady_clock::now();
         const api::Response response = api::ErrorResponse(refusal->first, refusal->second);
         co_await WriteResponse(stream, response, false, 11, false, unpacked);
-        Observe(loop, request, response, started, false);
+        Observe(loop, request, nullptr, response, started, false);
         break;
       }
       if (ec) break;  // timeout or reset: nobody to answer
 
       const auto started = std::chrono::steady_clock::now();
       stream.expires_never();  // a handler may take its time; the write below has its own limit
-      auto [response, from_memory] = co_await Handle(request);
+      api::Routing routing;
+      auto [response, from_memory] = co_await Handle(request, routing);
       // Once shutdown has begun, this is the connection's last response.
       const bool keep_alive = parser.keep_alive() && !loop.stopping;
       stream.expires_after(options.request_timeout);
       ec = co_await WriteResponse(stream, response, keep_alive, parser.version(), request.head, unpacked);
       if (unpacked.capacity() > kKeptUnpackBytes) std::string().swap(unpacked);
-      Observe(loop, request, response, started, from_memory);
+      Observe(loop, request, &routing, response, started, from_memory);
       if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -64,6 +64,9 @@ struct ServerOptions {
 // One answered request, as the server reports it to Handlers::observe.
 struct Exchange {
   const api::Request& request;
+  // The target as routed (api/routing.h); null for a request refused before it was routed (a body too
+  // large, say).
+  const api::Routing* routing = nullptr;
   int status = 0;
   std::size_t body_bytes = 0;                    // bytes of body sent (0 for HEAD and 304)
   std::chrono::steady_clock::duration duration;  // from the request read whole to its response written
@@ -72,10 +75,11 @@ struct Exchange {
 };
 
 struct Handlers {
-  // Must not block; no response passes the request to `blocking`, with its cost key. Thread-safe.
+  // Must not block; no response passes the request to `blocking`, with its cost key and its routing.
+  // Thread-safe.
   std::function<api::Immediate(const api::Request&)> now;
-  // May block. Thread-safe.
-  std::function<api::Response(const api::Request&)> blocking;
+  // May block. Given the routing `now` returned. Thread-safe.
+  std::function<api::Response(const api::Request&, const api::Routing&)> blocking;
   // Optional; called on the network thread after each response is written. Must not block.
   std::function<void(const Exchange&)> observe;
 };

@@ -124,8 +124,8 @@ Fixture::Fixture() {
                          .redactors = redactors_.get()});
 }
 
-void Fixture::Record(const api::Request& request, int status) {
-  metrics_->Record(0, api::RouteOf(request.target), status, std::chrono::milliseconds(1));
+void Fixture::Record(const api::Routing& routing, int status) {
+  metrics_->Record(0, routing.label(), status, std::chrono::milliseconds(1));
 }
 
 Fixture::~Fixture() {

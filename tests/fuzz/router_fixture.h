@@ -31,8 +31,8 @@ class Fixture {
 
   const api::Router& router() const { return *router_; }
 
-  // Counts the request in the metrics that GET /metrics renders, as the network layer does.
-  void Record(const api::Request& request, int status);
+  // Counts a request routed as `routing` in the metrics that GET /metrics renders, as `serve` does.
+  void Record(const api::Routing& routing, int status);
 
   // Undoes what `request`, answered by `response`, changed: a task or schedule it created is deleted,
   // a fixture task it wrote to (named in its target) is put back as it was, and a key it rotated is

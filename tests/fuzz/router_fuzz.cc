@@ -137,11 +137,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Fixture& fixture = fuzz::Fixture::Get();
   const api::Request request = fuzz::ToRequest({reinterpret_cast<const char*>(data), size});
 
-  std::optional<api::Response> now = fixture.router().TryHandleNow(request).response;
-  if (now) fuzz::Check(*now);
-  const api::Response handled = fixture.router().Handle(request);
+  api::Immediate now = fixture.router().TryHandleNow(request);
+  if (now.response) fuzz::Check(*now.response);
+  // As `taskshare serve` does: Handle() is given the routing TryHandleNow() made.
+  const api::Response handled = fixture.router().Handle(request, now.routing);
   fuzz::Check(handled);
-  fixture.Record(request, fuzz::Observe(handled).status);
+  fixture.Record(now.routing, fuzz::Observe(handled).status);
   // Handle() filled the cache for a share request; the cached answer must be the same response.
   if (std::optional<api::Response> again = fixture.router().TryHandleNow(request).response) {
     fuzz::Check(*again);

@@ -98,7 +98,8 @@ TEST(MetricsRouteTest, EveryEndpointHasARouteLabel) {
       {"/api/v1/nothing", "other"},
       {"/", "other"},
   };
-  for (const auto& [target, route] : cases) EXPECT_EQ(RouteName(api::RouteOf(target)), route) << target;
+  for (const auto& [target, route] : cases)
+    EXPECT_EQ(RouteName(api::Routing(target).label()), route) << target;
 }
 
 }  // namespace

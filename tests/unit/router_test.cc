@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -397,16 +398,57 @@ TEST_P(RouterTest, ViewsAreCountedOncePerAnswerOnEitherPath) {
   EXPECT_EQ(counted->views, 4);
 }
 
-TEST_P(RouterTest, RouteOfIsTheLabelOfTheMatchingRoute) {
+TEST_P(RouterTest, ARoutingsLabelIsThatOfTheMatchingRoute) {
   for (const api::Route& route : api::Routes()) {
     SCOPED_TRACE(route.pattern);
-    EXPECT_EQ(api::RouteOf(Fill(route.pattern, shared_)), route.label);
-    EXPECT_EQ(api::RouteOf(Fill(route.pattern, shared_) + "?a=b"), route.label);
+    EXPECT_EQ(api::Routing(Fill(route.pattern, shared_)).label(), route.label);
+    EXPECT_EQ(api::Routing(Fill(route.pattern, shared_) + "?a=b").label(), route.label);
   }
-  EXPECT_EQ(api::RouteOf("/api/v1/tasks/" + shared_ + "/sh%61re"), observe::Route::kShare);
-  EXPECT_EQ(api::RouteOf("/api/v1/nope"), observe::Route::kOther);
-  EXPECT_EQ(api::RouteOf("/share/%zz"), observe::Route::kOther);
-  EXPECT_EQ(api::RouteOf("*"), observe::Route::kOther);
+  EXPECT_EQ(api::Routing("/api/v1/tasks/" + shared_ + "/sh%61re").label(), observe::Route::kShare);
+  EXPECT_EQ(api::Routing("/api/v1/nope").label(), observe::Route::kOther);
+  EXPECT_EQ(api::Routing("/share/%zz").label(), observe::Route::kOther);
+  EXPECT_EQ(api::Routing("*").label(), observe::Route::kOther);
+}
+
+TEST_P(RouterTest, ARoutingKeepsWhatItNeedsOfTheTargetAndCopiesStayValid) {
+  const std::string target = "/api/v1/tasks/" + shared_ + "?limit=5";
+  api::Routing routing(target);
+  ASSERT_TRUE(routing.valid());
+  EXPECT_EQ(routing.label(), observe::Route::kTask);
+  EXPECT_EQ(routing.param(), shared_);
+  EXPECT_EQ(routing.param().data(), target.data() + 14) << "a placeholder without escapes is not copied";
+  EXPECT_TRUE(routing.has_query());
+  EXPECT_EQ(routing.query(), "limit=5");
+
+  // A placeholder that held escapes is kept decoded, and a copy (or a move) outlives the original.
+  char escape[4];
+  std::snprintf(escape, sizeof escape, "%%%02X", static_cast<unsigned char>(shared_[0]));
+  std::optional<api::Routing> escaped(std::in_place, "/share/" + std::string(escape) + shared_.substr(1));
+  const api::Routing copy = *escaped;
+  escaped.reset();
+  EXPECT_EQ(copy.param(), shared_);
+  EXPECT_EQ(copy.label(), observe::Route::kSharePage);
+  EXPECT_FALSE(copy.has_query());
+
+  EXPECT_FALSE(api::Routing("/share/a#b").valid());
+  EXPECT_EQ(api::Routing("/share/a#b").route(), nullptr);
+}
+
+TEST_P(RouterTest, HandleAnswersForTheRoutingItIsGivenWithoutRoutingTheTargetAgain) {
+  api::Router& router = MakeRouter();
+  // The routing TryHandleNow made travels with the request to Handle, which uses it as it is: given
+  // the routing of another target, it answers for that one.
+  const Request request = Req(Method::kGet, "/api/v1/nope");
+  EXPECT_EQ(StatusCode(router.Handle(request)), 404);
+  const Response answered = router.Handle(request, api::Routing("/api/openapi.json"));
+  EXPECT_EQ(StatusCode(answered), 200);
+  EXPECT_NE(answered.body.find("\"openapi\""), std::string::npos);
+  // And the routing TryHandleNow returns is the request's (and refers to it: the request outlives it).
+  const Request append = Req(Method::kPost, "/api/v1/tasks/" + shared_ + "/messages");
+  const api::Immediate now = router.TryHandleNow(append);
+  EXPECT_FALSE(now.response.has_value());
+  EXPECT_EQ(now.routing.label(), observe::Route::kMessages);
+  EXPECT_EQ(now.routing.param(), shared_);
 }
 
 TEST_P(RouterTest, TheTableStatesEachRouteOnce) {

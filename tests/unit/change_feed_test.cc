@@ -8,15 +8,13 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/ids.h"
+#include "recording_listener.h"
 #include "storage/postgres/change_feed.h"
 #include "storage/postgres/postgres_store.h"
 #include "store_test_support.h"
@@ -25,44 +23,6 @@ namespace taskshare::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-// Every listener call, in order: "changed <id>", "sharing changed", "secret <owner> <name>", "lost",
-// "restored".
-class RecordingListener final : public ChangeListener {
- public:
-  void OnTaskChanged(std::string_view id) override { Add("changed " + std::string(id)); }
-  void OnSharingChanged() override { Add("sharing changed"); }
-  void OnSecretChanged(std::string_view owner_id, std::string_view name) override {
-    Add("secret " + std::string(owner_id) + " " + std::string(name));
-  }
-  void OnFeedLost() override { Add("lost"); }
-  void OnFeedRestored() override { Add("restored"); }
-
-  // Waits up to 10 s until `event` has been recorded; false if it was not.
-  bool WaitFor(const std::string& event) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, std::chrono::seconds(10),
-                        [&] { return std::find(events_.begin(), events_.end(), event) != events_.end(); });
-  }
-  std::vector<std::string> events() {
-    std::lock_guard lock(mu_);
-    return events_;
-  }
-  void Clear() {
-    std::lock_guard lock(mu_);
-    events_.clear();
-  }
-
- private:
-  void Add(std::string event) {
-    std::lock_guard lock(mu_);
-    events_.push_back(std::move(event));
-    cv_.notify_all();
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::string> events_;
-};
 
 TEST(ChangeFeedTest, SqliteHasNoFeedAndNoReplica) {
   TempDir dir;

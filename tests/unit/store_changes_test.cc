@@ -6,46 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/ids.h"
 #include "domain/schedule_rules.h"
-#include "storage/change_feed.h"
+#include "recording_listener.h"
 #include "store_test_support.h"
 
 namespace taskshare::testing {
 namespace {
-
-// Every call it receives, as "task:ID", "secret:OWNER:NAME", "sharing", "lost" or "restored".
-class RecordingListener final : public ChangeListener {
- public:
-  void OnTaskChanged(std::string_view id) override { Add("task:" + std::string(id)); }
-  void OnSharingChanged() override { Add("sharing"); }
-  void OnSecretChanged(std::string_view owner_id, std::string_view name) override {
-    Add("secret:" + std::string(owner_id) + ":" + std::string(name));
-  }
-  void OnFeedLost() override { Add("lost"); }
-  void OnFeedRestored() override { Add("restored"); }
-
-  // What it received since the last call, sorted.
-  std::vector<std::string> Take() {
-    const std::lock_guard lock(mu_);
-    std::vector<std::string> taken = std::move(events_);
-    events_.clear();
-    std::sort(taken.begin(), taken.end());
-    return taken;
-  }
-
- private:
-  void Add(std::string event) {
-    const std::lock_guard lock(mu_);
-    events_.push_back(std::move(event));
-  }
-  std::mutex mu_;
-  std::vector<std::string> events_;
-};
 
 using Events = std::vector<std::string>;
 
@@ -57,7 +27,7 @@ class StoreChangesTest : public StoreTest {
   }
   void TearDown() override { store_.reset(); }
 
-  static std::string TaskEvent(const std::string& id) { return "task:" + id; }
+  static std::string TaskEvent(const std::string& id) { return "changed " + id; }
 
   RecordingListener listener_;
 };
@@ -170,9 +140,9 @@ TEST_P(StoreChangesTest, AScheduleWriteReportsEveryTaskTheScheduleCreated) {
 TEST_P(StoreChangesTest, ASecretPutIsReportedByOwnerAndNameAndADeleteIsNot) {
   const User owner = AddUser("owner@example.com");
   ASSERT_OK(store().PutSecret(owner.id, "TOKEN", "sealed-1", 100));
-  EXPECT_EQ(listener_.Take(), Events{"secret:" + owner.id + ":TOKEN"});
+  EXPECT_EQ(listener_.Take(), Events{"secret " + owner.id + " TOKEN"});
   ASSERT_OK(store().PutSecret(owner.id, "TOKEN", "sealed-2", 200));
-  EXPECT_EQ(listener_.Take(), Events{"secret:" + owner.id + ":TOKEN"}) << "a new value";
+  EXPECT_EQ(listener_.Take(), Events{"secret " + owner.id + " TOKEN"}) << "a new value";
   ASSERT_OK(store().DeleteSecret(owner.id, "TOKEN"));
   EXPECT_EQ(listener_.Take(), Events{}) << "the deleted value is retired and stays redacted: no view changes";
 

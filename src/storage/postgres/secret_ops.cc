@@ -1,8 +1,9 @@
 // The secret and share-view methods of PostgresStore (see storage/store.h for their contract), on the
 // primary. Each takes a connection from the pool for the length of the call. Thread-safe as the pool is.
 //
-// Writes to secrets are announced to other nodes by the trigger of migration 4 (migrations.cc); once its
-// transaction has ended, a put also reports the secret to this process (ChangeReports::Secret).
+// A put is announced to other nodes, naming the owner and the secret, by the row trigger of migration 12
+// (migrations.cc); once its transaction has ended, it also reports the secret to this process
+// (ChangeReports::Secret). A delete announces nothing: the value is retired and stays redacted.
 // View counts from several nodes add up: each flush is an upsert that adds, taking the rows' locks in
 // task id order so that two nodes flushing at once cannot deadlock.
 #include <algorithm>

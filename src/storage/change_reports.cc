@@ -15,8 +15,13 @@ void ChangeReports::Tasks(const std::vector<std::string>& ids) const {
   for (const std::string& id : ids) listener_->OnTaskChanged(id);
 }
 
-void ChangeReports::EveryTask() const {
-  if (listener_ != nullptr) listener_->OnTaskChanged(kEveryTask);
+void ChangeReports::Unshared(const Result<RevokedSharing>& revoked) const {
+  if (listener_ == nullptr) return;
+  if (revoked.ok()) {
+    Tasks(revoked->task_ids);
+  } else if (MayHaveWritten(revoked.status())) {
+    listener_->OnTaskChanged(kEveryTask);
+  }
 }
 
 void ChangeReports::ScheduleTasks(Store& store, std::string_view schedule_id, const Status& outcome) const {

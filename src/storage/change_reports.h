@@ -36,10 +36,9 @@ class ChangeReports {
 
   // Task `id` changed, if MayHaveWritten(outcome).
   void Task(std::string_view id, const Status& outcome) const;
-  // Each of `ids` changed.
-  void Tasks(const std::vector<std::string>& ids) const;
-  // Any task may have changed (a write whose changes are unknown).
-  void EveryTask() const;
+  // What Store::UnshareAll changed: each task it made private; or, when it failed in a way that may
+  // have followed its commit, any task (kEveryTask), since which ones is then unknown.
+  void Unshared(const Result<RevokedSharing>& revoked) const;
   // If MayHaveWritten(outcome): every task schedule `schedule_id` created changed (their schedule_info
   // is read from the schedule), their ids read from `store` after the write. When they cannot be read
   // (the database went away after the write) their cached views keep the schedule's previous values
@@ -50,6 +49,9 @@ class ChangeReports {
   void Secret(std::string_view owner_id, std::string_view name, const Status& outcome) const;
 
  private:
+  // Each of `ids` changed.
+  void Tasks(const std::vector<std::string>& ids) const;
+
   ChangeListener* const listener_;
 };
 

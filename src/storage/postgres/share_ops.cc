@@ -122,11 +122,7 @@ Result<Task> PostgresStore::UnshareTask(std::string_view id, UnixMicros now) {
 
 Result<RevokedSharing> PostgresStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
   Result<RevokedSharing> r = RevokeAll(*pool_, owner_id, now);
-  if (r.ok()) {
-    changes_.Tasks(r->task_ids);
-  } else if (MayHaveWritten(r.status())) {
-    changes_.EveryTask();
-  }
+  changes_.Unshared(r);
   return r;
 }
 

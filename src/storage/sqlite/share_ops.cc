@@ -114,11 +114,7 @@ Result<Task> SqliteStore::UnshareTask(std::string_view id, UnixMicros now) {
 
 Result<RevokedSharing> SqliteStore::UnshareAll(std::string_view owner_id, UnixMicros now) {
   Result<RevokedSharing> revoked = RevokeSharing(*pool_, owner_id, now);
-  if (revoked.ok()) {
-    changes_.Tasks(revoked->task_ids);
-  } else if (MayHaveWritten(revoked.status())) {
-    changes_.EveryTask();
-  }
+  changes_.Unshared(revoked);
   return revoked;
 }
 

@@ -1,5 +1,7 @@
 #include "api/reader_view.h"
 
+#include <variant>
+
 #include "domain/access.h"
 #include "domain/share_view.h"
 #include "storage/message_blocks.h"
@@ -178,8 +180,10 @@ Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactor
 
 Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
                                                      const std::string& id, UnixMicros now) {
-  auto packed = store.GetPackedSnapshot(id);
-  if (!packed.ok()) return ReadError(packed.status());
+  auto read = store.GetShareSnapshot(id);
+  if (!read.ok()) return ReadError(read.status());
+  auto* packed = std::get_if<PackedSnapshot>(&*read);
+  if (!packed) return std::optional<SharedBlocks>();  // rows: LoadReaderView must be used
   SharedBlocks view{std::move(packed->task), {}, std::move(packed->blocks)};
   auto served = ShowBlocks(id, view, now, RedactorsOf(store, redactors));
   if (!served.ok()) return served.status();
@@ -191,15 +195,14 @@ Result<AnonymousView> LoadAnonymousView(Store& store, secrets::ViewRedactors& re
                                         const std::string& id, UnixMicros now) {
   const RedactorOf redactor_of = RedactorsOf(store, redactors);
   AnonymousView out;
-  if (!store.KeepsMessageBlocks()) {
-    auto snapshot = store.GetSnapshot(id);
-    if (!snapshot.ok()) return ReadError(snapshot.status());
-    out.rows.snapshot = std::move(*snapshot);
+  auto read = store.GetShareSnapshot(id);
+  if (!read.ok()) return ReadError(read.status());
+  auto* packed = std::get_if<PackedSnapshot>(&*read);
+  if (!packed) {
+    out.rows.snapshot = std::move(std::get<TaskSnapshot>(*read));
     if (Status s = ShowRows(out.rows, nullptr, now, redactor_of); !s.ok()) return s;
     return out;
   }
-  auto packed = store.GetPackedSnapshot(id);
-  if (!packed.ok()) return ReadError(packed.status());
   SharedBlocks view{packed->task, {}, std::move(packed->blocks)};
   auto served = ShowBlocks(id, view, now, redactor_of);
   if (!served.ok()) return served.status();

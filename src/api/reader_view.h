@@ -94,12 +94,12 @@ struct ReaderView : ShownTask {
 Result<ReaderView> LoadReaderView(Store& store, secrets::ViewRedactors& redactors, const std::string& id,
                                   const User* reader, UnixMicros now);
 
-// The anonymous share view of task `id` from the store's message blocks (Store::GetPackedSnapshot),
+// The anonymous share view of task `id` from the store's message blocks (Store::GetShareSnapshot),
 // decided by ShowTask as LoadReaderView(store, redactors, id, nullptr, now) is: the task as the link shows
 // it, and its shown messages' texts joined by ',' (storage/message_blocks.h) with the blocks they came
 // from, byte for byte what the rows give. nullopt when the blocks decline and LoadReaderView must be
 // used: a message the built-in rules would change, a task naming secret values, a pin inside a
-// block. Errors as LoadReaderView's, a damaged block included. The store must keep blocks.
+// block, or a store that keeps no blocks. Errors as LoadReaderView's, a damaged block included.
 struct SharedBlocks {
   Task task;
   std::string joined;
@@ -108,10 +108,10 @@ struct SharedBlocks {
 Result<std::optional<SharedBlocks>> LoadSharedBlocks(Store& store, secrets::ViewRedactors& redactors,
                                                      const std::string& id, UnixMicros now);
 
-// The anonymous share view of task `id` from one read of the store: when the store keeps message
-// blocks, LoadSharedBlocks' view (`blocks`) if they serve as stored, and otherwise the rows view
-// (`rows`, as LoadReaderView(store, redactors, id, nullptr, now) gives it) made from the messages of
-// the same blocks; when it keeps none, the rows view from Store::GetSnapshot. Errors as LoadReaderView's.
+// The anonymous share view of task `id` from one read of the store (Store::GetShareSnapshot): when it
+// gives message blocks, LoadSharedBlocks' view (`blocks`) if they serve as stored, and otherwise the
+// rows view (`rows`, as LoadReaderView(store, redactors, id, nullptr, now) gives it) made from the
+// messages of the same blocks; when it gives rows, the rows view. Errors as LoadReaderView's.
 struct AnonymousView {
   std::optional<SharedBlocks> blocks;
   ReaderView rows;  // the view when `blocks` is empty

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "common/status.h"
@@ -46,6 +47,9 @@ struct PackedSnapshot {
   Task task;
   std::vector<MessageBlock> blocks;
 };
+
+// What Store::GetShareSnapshot reads: the blocks where the backend keeps them, else the rows.
+using ShareSnapshot = std::variant<PackedSnapshot, TaskSnapshot>;
 
 // Packs messages into blocks, in order. A writer starts it at the task's message count, optionally
 // resumes the task's last block (to extend a block left short by an earlier write), adds each message

@@ -32,10 +32,6 @@ Status CheckPageSize(int limit) {
   return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxPageSize));
 }
 
-Result<PackedSnapshot> Store::GetPackedSnapshot(std::string_view /*id*/) {
-  return Status::Internal("Failed to load snapshot", "this backend keeps no message blocks");
-}
-
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const std::string_view url = options.url;
   const std::string_view scheme = UrlScheme(url);

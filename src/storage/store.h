@@ -199,16 +199,12 @@ class Store {
   // stored with it), so a corrupt transcript is never served in part.
   virtual Result<TaskSnapshot> GetSnapshot(std::string_view id) = 0;
 
-  // True if this backend keeps message blocks (storage/message_blocks.h) and so answers
-  // GetPackedSnapshot. The SQLite backend does; the PostgreSQL backend does not (yet), and share
-  // responses are made from GetSnapshot there.
-  virtual bool KeepsMessageBlocks() const { return false; }
-
-  // The task and all of its messages as message blocks, read in one snapshot: kNotFound if there is no
-  // such task; kInternal "Failed to load snapshot" if the blocks do not cover the task's messages
-  // exactly, or if the backend keeps no blocks. The blocks' bytes are checked by whoever unpacks them
-  // (UnpackBlock).
-  virtual Result<PackedSnapshot> GetPackedSnapshot(std::string_view id);
+  // The task and all of its messages as a share response is made from them, read in one snapshot:
+  // as message blocks (storage/message_blocks.h) where the backend keeps them (SQLite), else as
+  // GetSnapshot's rows (PostgreSQL). kNotFound if there is no such task; kInternal "Failed to load
+  // snapshot" if the rows are damaged or the blocks do not cover the task's messages exactly. The
+  // blocks' bytes are checked by whoever unpacks them (UnpackBlock).
+  virtual Result<ShareSnapshot> GetShareSnapshot(std::string_view id) = 0;
 
   // Appends `messages` in order, skipping any whose key is already stored for the task or appears
   // earlier in `messages`, and sets updated_at to `now` if anything was appended. All or nothing.
@@ -369,6 +365,7 @@ class Store {
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;                \
   Result<Task> GetTask(std::string_view id) override;                                                   \
   Result<TaskSnapshot> GetSnapshot(std::string_view id) override;                                       \
+  Result<ShareSnapshot> GetShareSnapshot(std::string_view id) override;                                 \
   Result<AppendResult> AppendMessages(std::string_view id, const std::vector<NewMessage>& messages,     \
                                       UnixMicros now) override;                                         \
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;        \

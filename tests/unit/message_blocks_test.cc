@@ -199,7 +199,7 @@ class SqliteBlocksTest : public ::testing::Test {
   void ExpectBlocksMatchRows(const std::string& id) {
     auto rows = store_->GetSnapshot(id);
     ASSERT_OK(rows);
-    auto packed = store_->GetPackedSnapshot(id);
+    auto packed = PackedOf(*store_, id);
     ASSERT_OK(packed);
     bool clean = true;
     EXPECT_EQ(Unpacked(packed->blocks, &clean), Joined(rows->messages));
@@ -212,7 +212,6 @@ class SqliteBlocksTest : public ::testing::Test {
 };
 
 TEST_F(SqliteBlocksTest, EveryWriteKeepsTheBlocksEqualToTheRows) {
-  ASSERT_TRUE(store_->KeepsMessageBlocks());
   const std::string id =
       NewTask({Keyed("k1", "first"), Keyed("k1", "repeated key, skipped"), Unkeyed("second")});
   ExpectBlocksMatchRows(id);
@@ -232,7 +231,7 @@ TEST_F(SqliteBlocksTest, EveryWriteKeepsTheBlocksEqualToTheRows) {
   ASSERT_OK(store_->AppendMessages(id, {Keyed("k1", "again")}, 4000));
   ExpectBlocksMatchRows(id);
 
-  auto packed = store_->GetPackedSnapshot(id);
+  auto packed = PackedOf(*store_, id);
   ASSERT_OK(packed);
   // 250 single appends of ~330 bytes fill about two blocks: they were extended, not one block each.
   EXPECT_LT(packed->blocks.size(), 12u);
@@ -243,12 +242,12 @@ TEST_F(SqliteBlocksTest, EveryWriteKeepsTheBlocksEqualToTheRows) {
 
 TEST_F(SqliteBlocksTest, ATaskWithoutMessagesHasNoBlocksAndDeletingATaskDeletesThem) {
   const std::string empty = NewTask();
-  auto packed = store_->GetPackedSnapshot(empty);
+  auto packed = PackedOf(*store_, empty);
   ASSERT_OK(packed);
   EXPECT_TRUE(packed->blocks.empty());
   const std::string id = NewTask({Unkeyed("x")});
   ASSERT_OK(store_->DeleteTask(id));
-  EXPECT_EQ(StatusOf(store_->GetPackedSnapshot(id)).code(), Code::kNotFound);
+  EXPECT_EQ(StatusOf(PackedOf(*store_, id)).code(), Code::kNotFound);
   EXPECT_EQ(RawSqlite((dir_.path() / "b.db").string()).QueryText("SELECT COUNT(*) FROM message_blocks"), "0");
 }
 
@@ -258,7 +257,7 @@ TEST_F(SqliteBlocksTest, BlocksThatDoNotCoverTheMessagesAreRefused) {
       .Exec(
           "UPDATE message_blocks SET message_count = 1 WHERE task_seq = (SELECT seq FROM tasks WHERE id = '" +
           id + "')");
-  const Status s = StatusOf(store_->GetPackedSnapshot(id));
+  const Status s = StatusOf(PackedOf(*store_, id));
   EXPECT_EQ(s.code(), Code::kInternal);
   EXPECT_EQ(s.message(), "Failed to load snapshot");
 }

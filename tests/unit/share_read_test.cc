@@ -24,7 +24,6 @@ class ShareReadTest : public ::testing::Test {
     auto opened = OpenSqliteStore(options);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     store_ = std::move(*opened);
-    ASSERT_TRUE(store_->KeepsMessageBlocks());
     owner_ = NewUser("reads@share.test");
     ASSERT_TRUE(store_->CreateUser(owner_, KeyHash("h")).ok());
   }
@@ -97,7 +96,7 @@ TEST_F(ShareReadTest, UnpackedMessagesAreTheRowsByteForByte) {
               ShareMode::kLive);
   auto rows = store_->GetSnapshot(id);
   ASSERT_TRUE(rows.ok());
-  auto packed = store_->GetPackedSnapshot(id);
+  auto packed = PackedOf(*store_, id);
   ASSERT_TRUE(packed.ok());
   TaskSnapshot unpacked;
   ASSERT_TRUE(UnpackMessages(id, packed->blocks, unpacked).ok());

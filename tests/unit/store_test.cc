@@ -91,6 +91,31 @@ TEST_P(StoreTest, CreateStoresInitialMessagesVerbatimSkippingRepeatedKeys) {
   EXPECT_EQ(again->message_count, 4);
 }
 
+// The one read a share response is made from gives, on either backend, the task and exactly the
+// messages of GetSnapshot: as blocks (SQLite) or as the rows themselves (PostgreSQL).
+TEST_P(StoreTest, TheShareSnapshotHoldsTheTaskAndExactlyItsMessages) {
+  const User owner = AddUser("shared@example.com");
+  const Task task =
+      Create(NewTask(owner, 1), {Keyed("m1", "one"), Unkeyed("two, \\\"quoted\\\""), Keyed("m3")});
+  Result<TaskSnapshot> rows = store().GetSnapshot(task.id);
+  ASSERT_OK(rows);
+  Result<ShareSnapshot> read = store().GetShareSnapshot(task.id);
+  ASSERT_OK(read);
+  TaskSnapshot got;
+  if (auto* packed = std::get_if<PackedSnapshot>(&*read)) {
+    got.task = packed->task;
+    ASSERT_OK(UnpackMessages(task.id, packed->blocks, got));
+  } else {
+    got = std::get<TaskSnapshot>(*read);
+  }
+  EXPECT_EQ(got.task.id, task.id);
+  EXPECT_EQ(got.task.title, task.title);
+  EXPECT_EQ(got.task.updated_at, rows->task.updated_at);
+  EXPECT_EQ(got.messages, rows->messages);
+  EXPECT_EQ(got.messages.size(), 3u);
+  EXPECT_EQ(StatusOf(store().GetShareSnapshot(NewUuidV4())).code(), Code::kNotFound);
+}
+
 TEST_P(StoreTest, DuplicateTaskIdIsAlreadyExistsAndChangesNothing) {
   const User owner = AddUser("a@example.com");
   const Task first = Create(NewTask(owner, 10, "first"), {Keyed("m1")});

@@ -22,7 +22,9 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "common/ids.h"
@@ -52,6 +54,15 @@ Status StatusOf(const Result<T>& r) {
 // ---- Values ----
 
 // A stored key of which only the hash matters, as for keys made before prefixes were stored.
+// The message blocks Store::GetShareSnapshot gives for `id`; kInternal if it gave rows instead (a
+// backend that keeps no blocks).
+inline Result<PackedSnapshot> PackedOf(Store& store, std::string_view id) {
+  Result<ShareSnapshot> read = store.GetShareSnapshot(id);
+  if (!read.ok()) return read.status();
+  if (auto* packed = std::get_if<PackedSnapshot>(&*read)) return std::move(*packed);
+  return Status::Internal("rows, not blocks");
+}
+
 inline StoredApiKey KeyHash(std::string hash) {
   return {.key_hash = std::move(hash), .prefix = std::nullopt, .created_at = 0};
 }

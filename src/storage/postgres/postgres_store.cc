@@ -156,6 +156,13 @@ Result<TaskSnapshot> PostgresStore::GetSnapshot(std::string_view id) {
   return std::move(read->snapshot);
 }
 
+// PostgreSQL keeps no message blocks: a share response is made from the rows.
+Result<ShareSnapshot> PostgresStore::GetShareSnapshot(std::string_view id) {
+  Result<TaskSnapshot> snapshot = GetSnapshot(id);
+  if (!snapshot.ok()) return snapshot.status();
+  return ShareSnapshot(std::move(*snapshot));
+}
+
 namespace {
 
 // FOR UPDATE makes appends to one task take turns: the next one reads the count (and, in its next

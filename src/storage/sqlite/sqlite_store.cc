@@ -222,6 +222,12 @@ Result<PackedSnapshot> SqliteStore::GetPackedSnapshot(std::string_view id) {
   return PackedSnapshot{std::move(stored->task), std::move(*blocks)};
 }
 
+Result<ShareSnapshot> SqliteStore::GetShareSnapshot(std::string_view id) {
+  Result<PackedSnapshot> packed = GetPackedSnapshot(id);
+  if (!packed.ok()) return packed.status();
+  return ShareSnapshot(std::move(*packed));
+}
+
 constexpr std::string_view kSavepointSql = "SAVEPOINT append";
 constexpr std::string_view kRollbackToSavepointSql = "ROLLBACK TO append";
 constexpr std::string_view kReleaseSavepointSql = "RELEASE append";

@@ -43,8 +43,9 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   TASKSHARE_STORE_OVERRIDES;
-  bool KeepsMessageBlocks() const override { return true; }
-  Result<PackedSnapshot> GetPackedSnapshot(std::string_view id) override;
+
+  // GetShareSnapshot's read: the task and its message blocks, in one snapshot.
+  Result<PackedSnapshot> GetPackedSnapshot(std::string_view id);
 
  private:
   std::unique_ptr<sqlite::ConnectionPool> pool_;

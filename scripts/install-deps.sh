@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libssl-dev libcli11-dev libdeflate-dev libxxhash-dev liblz4-dev
-  libcmark-gfm-dev libcmark-gfm-extensions-dev libsodium-dev libmimalloc-dev)
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libsodium-dev libmimalloc-dev libcjose-dev libjansson-dev)
 packages+=(libre2-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev chromium postgresql-15)

@@ -36,6 +36,10 @@ enum class Reason {
   kNone,
   kNotShared,     // kForbidden: the task is not public or unlisted (never shared, or revoked)
   kShareExpired,  // kForbidden: the share link's expires_at has passed
+  kNotReadable,   // kForbidden: a signed-in reader whom the visibility table keeps out of the task
+  // kUnauthenticated: an OpenID Connect ID token names a signing key (kid) that the provider's key set
+  // does not hold; the caller may refetch the key set (at a bounded rate) and verify once more.
+  kUnknownSigningKey,
 };
 
 class Status {
@@ -44,7 +48,11 @@ class Status {
 
   static Status Ok() { return {}; }
   static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
-  static Status Unauthenticated(std::string msg) { return {Code::kUnauthenticated, std::move(msg)}; }
+  static Status Unauthenticated(std::string msg, Reason reason = Reason::kNone) {
+    Status s(Code::kUnauthenticated, std::move(msg));
+    s.reason_ = reason;
+    return s;
+  }
   static Status Forbidden(std::string msg, Reason reason = Reason::kNone) {
     Status s(Code::kForbidden, std::move(msg));
     s.reason_ = reason;

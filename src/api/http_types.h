@@ -30,14 +30,17 @@ struct Request {
   std::string if_none_match;    // the If-None-Match header, if any
   std::string accept_encoding;  // the Accept-Encoding header, if any
   std::string forwarded_for;    // X-Forwarded-For, several headers joined with ", "
+  // The authenticating proxy's header (api/sign_in.h), several joined with ", "; believed only when
+  // the peer is a trusted proxy (SignIn::Claims).
+  std::string signed_in_email;
   std::string body;
   std::string client_address;  // the peer's IP address; set once per connection, kept by clear()
 
   void clear() {
     method = Method::kGet;
     head = false;
-    for (std::string* s :
-         {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &forwarded_for, &body}) {
+    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding,
+                           &forwarded_for, &signed_in_email, &body}) {
       s->clear();
     }
   }

@@ -1,6 +1,5 @@
 #include "api/rate_limit.h"
 
-#include <arpa/inet.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -13,102 +12,26 @@
 
 namespace taskshare::api {
 
-namespace {
-
-// Longer than any address text inet_pton reads (INET6_ADDRSTRLEN is 46).
-constexpr std::size_t kMaxAddressText = 64;
-
-// `text` as 16 bytes, IPv4 as ::ffff:a.b.c.d; nullopt if it is not an address. Copies it to the stack
-// for inet_pton, never to the heap: Take() runs it on every request.
-std::optional<std::array<unsigned char, 16>> ParseAddress(std::string_view text) {
-  if (text.size() >= kMaxAddressText) return std::nullopt;
-  char s[kMaxAddressText] = {};
-  if (!text.empty()) std::memcpy(s, text.data(), text.size());
-  std::array<unsigned char, 16> out{};
-  in_addr v4{};
-  if (inet_pton(AF_INET, s, &v4) == 1) {
-    out[10] = out[11] = 0xff;
-    std::memcpy(out.data() + 12, &v4, 4);
-    return out;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, s, &v6) == 1) {
-    std::memcpy(out.data(), &v6, 16);
-    return out;
-  }
-  return std::nullopt;
-}
-
-std::optional<RateLimiter::Network> ParseNetwork(std::string_view text) {
-  const std::size_t slash = text.find('/');
-  auto address = ParseAddress(text.substr(0, slash));
-  if (!address) return std::nullopt;
-  RateLimiter::Network n;
-  n.bytes = *address;
-  const bool v4 = text.substr(0, slash).find(':') == std::string_view::npos;
-  if (slash == std::string_view::npos) return n;
-  const std::string_view digits = text.substr(slash + 1);
-  if (digits.empty() || digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) {
-    return std::nullopt;
-  }
-  const int bits = std::stoi(std::string(digits));
-  if (bits > (v4 ? 32 : 128)) return std::nullopt;
-  n.bits = v4 ? 96 + bits : bits;
-  return n;
-}
-
-bool IsMappedIpv4(const std::array<unsigned char, 16>& a) {
-  return std::all_of(a.begin(), a.begin() + 10, [](unsigned char b) { return b == 0; }) && a[10] == 0xff &&
-         a[11] == 0xff;
-}
-
-bool Contains(const RateLimiter::Network& n, const std::array<unsigned char, 16>& a) {
-  const int whole = n.bits / 8;
-  if (std::memcmp(n.bytes.data(), a.data(), static_cast<std::size_t>(whole)) != 0) return false;
-  const int rest = n.bits % 8;
-  if (rest == 0) return true;
-  const auto mask = static_cast<unsigned char>(0xff << (8 - rest));
-  return (n.bytes[static_cast<std::size_t>(whole)] & mask) == (a[static_cast<std::size_t>(whole)] & mask);
-}
-
-}  // namespace
-
-std::vector<std::string> InvalidTrustedProxies(const std::vector<std::string>& proxies) {
-  std::vector<std::string> bad;
-  for (const auto& p : proxies) {
-    if (!ParseNetwork(p)) bad.push_back(p);
-  }
-  return bad;
-}
-
 RateLimiter::RateLimiter(RateLimitOptions options)
     : options_(std::move(options)),
+      proxies_(options_.trusted_proxies),
       slots_(std::max<std::size_t>(options_.slots, 1)),
       buckets_(2 * slots_, Bucket{options_.burst, 0}) {
-  for (const auto& p : options_.trusted_proxies) {
-    if (auto n = ParseNetwork(p)) proxies_.push_back(*n);
-  }
   if (sodium_init() < 0) throw std::runtime_error("rate limiter: libsodium failed to initialise");
   crypto_shorthash_keygen(key_.data());
 }
 
-bool RateLimiter::Trusted(std::string_view address) const {
-  if (proxies_.empty()) return false;
-  const auto a = ParseAddress(Trim(address));
-  if (!a) return false;
-  return std::any_of(proxies_.begin(), proxies_.end(), [&](const Network& n) { return Contains(n, *a); });
-}
-
 std::string_view RateLimiter::ClientOf(const Request& request) const {
-  if (request.forwarded_for.empty() || !Trusted(request.client_address)) return request.client_address;
+  if (request.forwarded_for.empty() || !proxies_.Trusts(request.client_address))
+    return request.client_address;
   // Right to left: each trusted hop vouches for the address before it.
   std::string_view rest = request.forwarded_for;
   while (!rest.empty()) {
     const std::size_t comma = rest.rfind(',');
     const std::string_view hop = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
-    if (!ParseAddress(hop)) break;  // garbage: count the request under the last trusted hop
-    if (!Trusted(hop) || rest.empty()) return hop;
+    if (!ParseIpAddress(hop)) break;  // garbage: count the request under the last trusted hop
+    if (!proxies_.Trusts(hop) || rest.empty()) return hop;
   }
   return request.client_address;
 }
@@ -116,7 +39,7 @@ std::string_view RateLimiter::ClientOf(const Request& request) const {
 std::array<std::size_t, 2> RateLimiter::SlotsOf(std::string_view client) const {
   static_assert(crypto_shorthash_KEYBYTES == 16 && crypto_shorthash_BYTES == 8);
   unsigned char hash[crypto_shorthash_BYTES];
-  if (auto address = ParseAddress(Trim(client))) {
+  if (auto address = ParseIpAddress(Trim(client))) {
     // An IPv6 client is its /64: the interface half is the host's own to vary.
     if (!IsMappedIpv4(*address)) std::fill(address->begin() + 8, address->end(), 0);
     crypto_shorthash(hash, address->data(), address->size(), key_.data());

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "api/http_types.h"
+#include "api/trusted_proxies.h"
 
 namespace taskshare::api {
 
@@ -42,7 +43,7 @@ struct RateLimitOptions {
   // Slots in each of the two tables (16 bytes a slot: 2 MiB in all at the default). At least 1; a
   // handful forces collisions in tests.
   std::size_t slots = 1 << 16;
-  // Peers whose X-Forwarded-For is believed: exact addresses or CIDR blocks ("10.0.0.0/8", "::1").
+  // Peers whose X-Forwarded-For is believed (api/trusted_proxies.h).
   std::vector<std::string> trusted_proxies;
 };
 
@@ -66,31 +67,20 @@ class RateLimiter {
 
   bool enabled() const { return options_.rate > 0; }
 
-  // An address block of trusted_proxies: 16 bytes (IPv4 as ::ffff:a.b.c.d) and how many leading bits
-  // count.
-  struct Network {
-    std::array<unsigned char, 16> bytes{};
-    int bits = 128;
-  };
-
  private:
   struct Bucket {
     double tokens = 0;
     std::int64_t last_ns = 0;  // when `tokens` was last brought up to date
   };
-  bool Trusted(std::string_view address) const;
   // Adds the tokens earned since the bucket's last use, up to the burst.
   void Refill(Bucket& bucket, std::int64_t now_ns) const;
 
   RateLimitOptions options_;
-  std::vector<Network> proxies_;
+  TrustedProxies proxies_;
   std::size_t slots_;            // per table
   std::vector<Bucket> buckets_;  // table 0, then table 1
   std::array<unsigned char, 16> key_{};
   std::array<std::mutex, 64> stripes_;  // bucket i is guarded by stripes_[i % 64]
 };
-
-// The entries of `proxies` that are neither an IP address nor a CIDR block (empty when all parse).
-std::vector<std::string> InvalidTrustedProxies(const std::vector<std::string>& proxies);
 
 }  // namespace taskshare::api

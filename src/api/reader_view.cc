@@ -19,7 +19,7 @@ Status ReadError(const Status& status) {
 // Ok if `reader` (null: anonymous) other than the owner may see `task` at all at `now`.
 Status CheckOpen(const Task& task, const User* reader, UnixMicros now) {
   if (reader == nullptr) return CheckShareOpen(task, now);
-  if (!CanRead(*reader, task)) return Status::Forbidden("you may not read this task");
+  if (!CanRead(*reader, task)) return Status::Forbidden("you may not read this task", Reason::kNotReadable);
   if (IsShared(task.visibility)) return CheckShareOpen(task, now);
   return Status::Ok();
 }

@@ -73,8 +73,8 @@ struct ShownTask {
 // left as stored for the owner, and turned into the share view in place for anyone else. `redactor_of`
 // is asked only for a reader other than the owner to whom the task is open. Errors: kForbidden "Task
 // is not shared" (Reason::kNotShared; anonymous, and the task is not public or unlisted), "you may not
-// read this task" (a user the visibility table keeps out), "This share link has expired"
-// (Reason::kShareExpired; anyone but the owner, past a shared task's expires_at); `redactor_of`'s
+// read this task" (Reason::kNotReadable: a user the visibility table keeps out), "This share link has
+// expired" (Reason::kShareExpired; anyone but the owner, past a shared task's expires_at); `redactor_of`'s
 // errors as they are (kUnavailable when the secrets cannot be read): a non-owner never gets a view
 // with a stored secret left in it.
 Result<ShownTask> ShowTask(Task& task, MessagesToShow& messages, const User* reader, UnixMicros now,

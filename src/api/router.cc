@@ -85,9 +85,24 @@ std::optional<Response> Router::Refusal(const Operation& operation, const Reques
   return r;
 }
 
+bool Router::SignedIn(const Operation& operation, const Request& request) const {
+  return operation.access == Access::kReader && options_.sign_in != nullptr &&
+         options_.sign_in->Claims(request);
+}
+
 std::optional<Response> Router::Admit(const Operation& operation, const Request& request,
                                       std::optional<User>& caller) const {
   if (operation.access == Access::kAnonymous) return std::nullopt;
+  if (operation.access == Access::kReader) {
+    if (!SignedIn(operation, request)) return std::nullopt;
+    auto reader = options_.sign_in->ReaderOf(store_, request);
+    if (!reader.ok()) {
+      return operation.share == ShareRead::kPage ? SharePageRefusal(reader.status(), options_.page)
+                                                 : ErrorResponse(reader.status());
+    }
+    caller = std::move(*reader);
+    return std::nullopt;
+  }
   if (operation.access == Access::kOperator && options_.metrics_public) return std::nullopt;
   auto user = Authenticate(store_, request);
   if (!user.ok()) return ErrorResponse(user.status());
@@ -127,7 +142,7 @@ Immediate Router::TryHandleNow(const Request& request) const {
     now.response = std::move(refused);
     return now;
   }
-  if (operation->cached == nullptr || !IsCanonicalUuid(param)) return now;
+  if (operation->cached == nullptr || !IsCanonicalUuid(param) || SignedIn(*operation, request)) return now;
   now.response = operation->cached(cache_, request, param);
   if (now.response) CountView(*operation, param, request, *now.response);
   return now;
@@ -154,8 +169,8 @@ Response Router::Dispatch(const Request& request, const Routing& routing) const 
   std::optional<User> caller;
   if (auto refused = Admit(*operation, request, caller)) return std::move(*refused);
   const std::string_view param = routing.param();
-  Response response =
-      operation->handler(context_, Call{request, routing, param, caller ? &*caller : nullptr});
+  Response response = operation->handler(
+      context_, Call{request, routing, param, caller ? &*caller : nullptr, SignedIn(*operation, request)});
   CountView(*operation, param, request, response);
   return response;
 }

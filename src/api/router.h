@@ -15,6 +15,7 @@
 #include "api/http_types.h"
 #include "api/rate_limit.h"
 #include "api/routes.h"
+#include "api/sign_in.h"
 #include "cache/response_cache.h"
 #include "common/clock.h"
 #include "domain/quotas.h"
@@ -46,6 +47,9 @@ struct RouterOptions {
   // StoreOptions), and where their refusals are counted (none are without it).
   Quotas quotas;
   observe::LimitRefusals* refusals = nullptr;
+  // Who a browser's request is signed in as (api/sign_in.h), for the kReader routes; without it, or
+  // when it is not enabled, every request to them is anonymous.
+  const SignIn* sign_in = nullptr;
 };
 
 class Router {
@@ -84,9 +88,12 @@ class Router {
   // What Handle() answers, before it counts a refusal.
   Response Dispatch(const Request& request, const Routing& routing) const;
   // 401 or 403 for a caller who may not call `operation`; nullopt to go ahead, with `caller` set to
-  // the authenticated user (left empty for an operation open to anyone).
+  // the authenticated user (left empty for an operation open to anyone, and for a kReader request
+  // signed in as nobody the store knows).
   std::optional<Response> Admit(const Operation& operation, const Request& request,
                                 std::optional<User>& caller) const;
+  // True for a kReader operation's request that is signed in (SignIn::Claims).
+  bool SignedIn(const Operation& operation, const Request& request) const;
   // For a share read: 403 while sharing is off, then (when `charge`) 429 with Retry-After when the
   // client is over its rate, taking a token from its bucket; as JSON or a page as the operation
   // says. nullopt to go ahead, and always for other operations.

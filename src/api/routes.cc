@@ -73,6 +73,9 @@ Response SharedTaskOf(const RouteContext& c, const Call& k) {
   return GetSharedTask(c.store, c.redactors, c.cache, k.request, k.param, Now(c));
 }
 Response SharePageOf(const RouteContext& c, const Call& k) {
+  if (k.signed_in) {
+    return GetSignedInSharePage(c.store, c.redactors, c.options.page, k.request, k.param, k.caller, Now(c));
+  }
   return GetSharePage(c.store, c.redactors, c.cache, c.options.page, k.request, k.param, Now(c));
 }
 Response PutShareOf(const RouteContext& c, const Call& k) {
@@ -162,7 +165,7 @@ constexpr std::array kRoutes{
           {O{kGet, kAnonymous, SharedTaskOf, ShareRead::kJson, GetSharedTaskCached},
            O{kPut, kApiKey, PutShareOf}, O{kDelete, kApiKey, DeleteShareOf}}},
     Route{"/share/{id}", observe::Route::kSharePage,
-          {O{kGet, kAnonymous, SharePageOf, ShareRead::kPage, GetSharePageCached}}},
+          {O{kGet, kReader, SharePageOf, ShareRead::kPage, GetSharePageCached}}},
     Route{"/healthz", observe::Route::kHealth, {O{kGet, kAnonymous, Health}}},
     Route{"/readyz", observe::Route::kReady, {O{kGet, kAnonymous, Ready}}},
     Route{"/metrics", observe::Route::kMetrics, {O{kGet, kOperator, Metrics}}, RouteNeeds::kMetrics},

@@ -7,7 +7,8 @@
 //     (HEAD wherever GET is: a HEAD request is handled as its GET);
 //   - 404 for a route whose dependency the server was built without (RouteNeeds);
 //   - for share reads: the sharing switch, the rate limit, view counting and the cached fast path;
-//   - who may call (Access), then the handler;
+//   - who may call (Access: anyone, an API key, an admin, or anyone with a signed-in reader), then
+//     the handler;
 //   - the route label of /metrics (Routing::label, api/routing.h).
 // Adding a route is one entry in the table of routes.cc plus its handler; nothing else in the router
 // changes. The table is immutable and built at compile time; every function here is thread-safe and
@@ -41,7 +42,10 @@ enum class Access {
   // An admin's API key (401 without a valid key, 403 for other users), or anyone when the server was
   // started with metrics public (RouterOptions::metrics_public). For /metrics.
   kOperator,
-  // A browser session (a cookie) will be a fourth kind: the router checks it as it checks API keys.
+  // Anyone, as kAnonymous; and when the request is signed in (api/sign_in.h, RouterOptions::sign_in),
+  // the signed-in user as the caller. A signed-in request is never answered from the cache on the
+  // network thread. For the share page.
+  kReader,
 };
 
 // A share read: an anonymous GET of a share link. Share reads answer 403 while sharing is off and 429
@@ -63,7 +67,10 @@ struct Call {
   const Request& request;
   const Routing& routing;  // its target as routed once (api/routing.h): the route and the query
   std::string_view param;  // routing.param(): the value of the route's {placeholder}, percent-decoded
-  const User* caller;      // the authenticated caller; null for kAnonymous (and public kOperator)
+  // The authenticated caller; null for kAnonymous (and public kOperator), and for a kReader request
+  // that is anonymous or signed in as nobody the store knows.
+  const User* caller;
+  bool signed_in = false;  // kReader: the request is signed in (SignIn::Claims), whoever it names
 };
 using Handler = Response (*)(const RouteContext& context, const Call& call);
 // A share read's answer from the cache alone, without blocking, for a canonical task id; nullopt on a

@@ -29,7 +29,9 @@ std::string_view PageTitle(const Status& status, int http_status) {
     case 400:
       return "Not a share link";
     case 403:
-      return status.reason() == Reason::kShareExpired ? "This link has expired" : "This task is not shared";
+      if (status.reason() == Reason::kShareExpired) return "This link has expired";
+      if (status.reason() == Reason::kNotReadable) return "You may not view this task";
+      return "This task is not shared";
     case 404:
       return "Task not found";
     case 429:
@@ -45,7 +47,8 @@ std::string_view PageTitle(const Status& status, int http_status) {
 // (api/errors.h). `extra_headers`: complete header lines added to the page's own (e.g. "Retry-After:
 // 2\r\n").
 BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
-                        std::string_view extra_headers = {}) {
+                        std::string_view extra_headers = {},
+                        CachedResponse::Policy policy = CachedResponse::Policy::kNoStore) {
   const HttpError error = ToHttpError(status);
   std::string message = error.message;
   if (!error.error_id.empty()) message += " (error id " + error.error_id + ")";
@@ -53,23 +56,28 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
   noindex.index = false;
   return {CachedResponse::Make(
               error.status, kHtml,
-              web::RenderErrorPage(error.status, PageTitle(status, error.status), message, noindex),
-              CachedResponse::Policy::kNoStore, PageHeaders(false) + std::string(extra_headers)),
+              web::RenderErrorPage(error.status, PageTitle(status, error.status), message, noindex), policy,
+              PageHeaders(false) + std::string(extra_headers)),
           {},
           {}};
 }
 
+// The page of task `id` as `reader` sees it (null: anonymous); kRevalidate (the shared cache's) or
+// kPrivate (a signed-in reader's).
 BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const web::PageOptions& options,
-                        const std::string& id, UnixMicros now) {
-  auto view = LoadReaderView(store, redactors, id, nullptr, now);
-  if (!view.ok()) return ErrorPage(view.status(), options);
+                        const std::string& id, const User* reader, UnixMicros now,
+                        CachedResponse::Policy policy) {
+  auto view = LoadReaderView(store, redactors, id, reader, now);
+  if (!view.ok()) {
+    const bool private_page = policy == CachedResponse::Policy::kPrivate;
+    return ErrorPage(view.status(), options, {}, private_page ? policy : CachedResponse::Policy::kNoStore);
+  }
   const Task& task = view->snapshot.task;
   web::PageOptions page = options;
-  page.index = options.index && task.visibility == Visibility::kPublic;
+  page.index = options.index && task.visibility == Visibility::kPublic && reader == nullptr;
   page.redactor = view->redactor.get();
-  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(view->snapshot, page),
-                               CachedResponse::Policy::kRevalidate, PageHeaders(page.index),
-                               ShareCacheExpiry(task)),
+  return {CachedResponse::Make(200, kHtml, web::RenderSharePage(view->snapshot, page), policy,
+                               PageHeaders(page.index), ShareCacheExpiry(task)),
           {},
           SecretsOf(task)};
 }
@@ -96,8 +104,19 @@ Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseC
   if (!id)
     return Serve(ErrorPage(Status::InvalidArgument("The address does not name a task."), options).response,
                  request);
-  return ServeThroughCache(cache, CachedView::kSharePage, *id, request,
-                           [&] { return BuildPage(store, redactors, options, *id, now); });
+  return ServeThroughCache(cache, CachedView::kSharePage, *id, request, [&] {
+    return BuildPage(store, redactors, options, *id, nullptr, now, CachedResponse::Policy::kRevalidate);
+  });
+}
+
+Response GetSignedInSharePage(Store& store, secrets::ViewRedactors& redactors,
+                              const web::PageOptions& options, const Request& request,
+                              std::string_view raw_id, const User* reader, UnixMicros now) {
+  auto id = CanonicalUuid(raw_id);
+  if (!id) return SharePageRefusal(Status::InvalidArgument("The address does not name a task."), options);
+  return Serve(
+      BuildPage(store, redactors, options, *id, reader, now, CachedResponse::Policy::kPrivate).response,
+      request);
 }
 
 }  // namespace taskshare::api

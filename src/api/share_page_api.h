@@ -35,6 +35,15 @@ std::optional<Response> GetSharePageCached(ResponseCache& cache, const Request& 
 // retry_after` when it is above 0. Never cached.
 Response SharePageRefusal(const Status& status, const web::PageOptions& options, int retry_after = 0);
 
+// The page of task `raw_id` for a signed-in request (api/sign_in.h): as `reader` sees it (null: signed
+// in as nobody the store knows, who sees what the link shows anyone), built from the store on every
+// request, never kept in or served from the cache, and sent with Cache-Control: private, no-store.
+// A team, support or private task opens for the readers the visibility table lets read it
+// (domain/access.h); ShowTask decides what each sees (only the owner sees the original).
+Response GetSignedInSharePage(Store& store, secrets::ViewRedactors& redactors,
+                              const web::PageOptions& options, const Request& request,
+                              std::string_view raw_id, const User* reader, UnixMicros now);
+
 // The full path (blocking on a miss). `redactors` and `now` as for LoadReaderView (api/reader_view.h).
 Response GetSharePage(Store& store, secrets::ViewRedactors& redactors, ResponseCache& cache,
                       const web::PageOptions& options, const Request& request, std::string_view raw_id,

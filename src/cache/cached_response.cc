@@ -187,8 +187,10 @@ std::optional<std::string_view> CachedResponse::BodyToSend(Variant v, std::strin
 void CachedResponse::RenderHeaders(std::string_view etag) {
   const std::string type = "Content-Type: " + std::string(content_type_) + "\r\n" + extra_headers_;
   gzip_headers_ = {};
-  if (policy_ == Policy::kNoStore) {
-    identity_headers_ = {type + "Cache-Control: no-store\r\nContent-Length: " + std::to_string(body_size_) +
+  if (policy_ != Policy::kRevalidate) {
+    const std::string_view cache_control =
+        policy_ == Policy::kPrivate ? "Cache-Control: private, no-store\r\n" : "Cache-Control: no-store\r\n";
+    identity_headers_ = {type + std::string(cache_control) + "Content-Length: " + std::to_string(body_size_) +
                          "\r\n"};
     return;
   }

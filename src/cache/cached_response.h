@@ -64,8 +64,9 @@ class CachedResponse {
  public:
   // How intermediaries may keep the response: kRevalidate ("no-cache", with ETag and Vary: a cache may
   // store it but must ask again before each reuse, so a revoke is honoured at once) for 200s; kNoStore
-  // for everything else.
-  enum class Policy { kRevalidate, kNoStore };
+  // for everything else; kPrivate ("private, no-store") for what one signed-in reader is shown, which
+  // no cache, shared or the browser's own, may keep. Only kRevalidate responses get a gzip variant.
+  enum class Policy { kRevalidate, kNoStore, kPrivate };
 
   // A response with `status` and an identity `body`. `content_type` must outlive the response (a string
   // literal). `extra_headers` (complete lines, each ending in

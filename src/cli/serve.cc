@@ -137,10 +137,12 @@ int Serve(ServeFlags& f) {
   options.request_timeout = std::chrono::seconds(f.request_timeout);
   options.max_connections = f.max_connections;
   options.shutdown_grace = std::chrono::seconds(f.shutdown_grace);
+  options.auth_header = f.auth_header;
   RaiseDescriptorLimit(f.max_connections);
 
   api::RateLimiter rate_limiter(
       {.rate = f.rate_limit, .burst = f.rate_burst, .trusted_proxies = f.trusted_proxies});
+  const api::SignIn sign_in({.auth_header = f.auth_header, .trusted_proxies = f.trusted_proxies});
   const int log_fd = OpenAccessLog(f.access_log);
   if (log_fd == -1 && f.access_log != "off") {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
@@ -254,6 +256,7 @@ int Serve(ServeFlags& f) {
   routing.views = &views;
   routing.quotas = f.quotas;
   routing.refusals = &refusals;
+  routing.sign_in = &sign_in;
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);
   if (!f.db_replica.empty()) database += " (read replica " + UrlForLogs(f.db_replica) + ")";
@@ -262,6 +265,7 @@ int Serve(ServeFlags& f) {
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");
+  if (sign_in.enabled()) LogInfo("signed-in readers: named by " + f.auth_header + " from trusted proxies");
   if (f.sharing == "off") {
     LogInfo("sharing is off on this node (--sharing off), whatever the stored switch says");
   }

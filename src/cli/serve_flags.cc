@@ -10,7 +10,7 @@
 #include <cmath>
 #include <thread>
 
-#include "api/rate_limit.h"
+#include "api/trusted_proxies.h"
 #include "cli/quota_flags.h"
 #include "common/strings.h"
 
@@ -72,6 +72,34 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
   return true;
 }
 
+namespace {
+
+// --auth-header: a field name (RFC 9110 token characters) that no other part of the server reads, and
+// only with a proxy to believe it from: a header believed from every peer would let anyone sign in as
+// anyone.
+Status CheckAuthHeader(const std::string& name, const std::vector<std::string>& trusted_proxies) {
+  if (name.empty()) return Status::Ok();
+  const bool token = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (!token || name.size() > 100) return BadFlag("--auth-header", name, "must be a header name");
+  for (std::string_view taken :
+       {"X-Api-Key", "Authorization", "X-Forwarded-For", "Cookie", "Host", "Content-Length",
+        "Transfer-Encoding", "If-None-Match", "Accept-Encoding", "Expect"}) {
+    if (EqualsIgnoringCase(name, taken)) {
+      return BadFlag("--auth-header", name, "is a header the server reads for something else");
+    }
+  }
+  if (trusted_proxies.empty()) {
+    return BadFlag("--auth-header", name,
+                   "needs --trusted-proxy: the header is believed only from the proxies it names");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status CheckServeFlags(ServeFlags& f) {
   std::string host;
   std::uint16_t port = 0;
@@ -86,6 +114,7 @@ Status CheckServeFlags(ServeFlags& f) {
   if (auto bad = api::InvalidTrustedProxies(f.trusted_proxies); !bad.empty()) {
     return BadFlag("--trusted-proxy", bad.front(), "must be an IP address or a CIDR block");
   }
+  if (Status s = CheckAuthHeader(f.auth_header, f.trusted_proxies); !s.ok()) return s;
   if (!std::isfinite(f.rate_limit)) {
     return BadFlag("--rate-limit", std::to_string(f.rate_limit), "must be a number from 0 to 1000000");
   }
@@ -181,7 +210,13 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e6));
   cmd.add_option("--trusted-proxy", flags.trusted_proxies,
-                 "Address or CIDR block of a proxy whose X-Forwarded-For is believed (repeatable)");
+                 "Address or CIDR block of a proxy whose X-Forwarded-For (and --auth-header) is believed "
+                 "(repeatable)");
+  cmd.add_option("--auth-header", flags.auth_header,
+                 "Header in which an authenticating proxy in front (oauth2-proxy, Authelia, Pomerium) names "
+                 "the signed-in user's email, e.g. X-Forwarded-Email; believed from --trusted-proxy peers "
+                 "only; signed-in users open the team, support and private links they may read on the page")
+      ->envname("TASKSHARE_AUTH_HEADER");
   // Not checked here: a key file that is missing or unreadable is found when it is read (exit 1).
   cmd.add_option("--secrets-key-file", flags.secrets_key_file,
                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32), "

@@ -58,6 +58,7 @@ struct ServeFlags {
   double rate_limit = 20;
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
+  std::string auth_header;  // the authenticating proxy's header (api/sign_in.h); empty: none
   std::string secrets_key_file;
   Quotas quotas;  // cli/quota_flags.h
   // Tests only, hidden from --help: the time that decides behaviour (schedules, share expiry, the
@@ -76,8 +77,10 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags);
 
 // Checks what CLI11's ranges cannot: --listen is IPV4:PORT or [IPV6]:PORT, the address numeric, --public-url
 // an absolute http or https URL with a host and nothing after its path (no user, query or fragment; its
-// trailing slashes are removed), every --trusted-proxy an address or a CIDR block, --rate-limit and
-// --rate-burst finite. Ok, or kInvalidArgument with a message that names the flag and the value.
+// trailing slashes are removed), every --trusted-proxy an address or a CIDR block, --auth-header a
+// header name that the server reads for nothing else, given with at least one --trusted-proxy,
+// --rate-limit and --rate-burst finite. Ok, or kInvalidArgument with a message that names the flag and the
+// value.
 Status CheckServeFlags(ServeFlags& flags);
 
 // Splits "IPV4:PORT" or "[IPV6]:PORT" into the address (without brackets) and the port; false if `s`

@@ -35,6 +35,11 @@ void RequestParser::on_request_impl(verb method, string_view, string_view target
 }
 
 void RequestParser::on_field_impl(field name, string_view name_string, string_view value, error_code& ec) {
+  if (!auth_header_.empty() && boost::beast::iequals(name_string, auth_header_)) {
+    if (!out_.signed_in_email.empty()) out_.signed_in_email += ", ";
+    out_.signed_in_email.append(value.data(), value.size());
+    return;
+  }
   switch (name) {
     case field::transfer_encoding:
       // Beast takes a coding list that does not end in chunked ("identity", "chunked, chunked") as a

@@ -2,9 +2,9 @@
 //
 // Beast's own request_parser builds a header container with one heap node per field; this one keeps
 // only what the handlers use (method, target, the API key, Authorization, If-None-Match,
-// Accept-Encoding, Expect and the body) in the connection's reused Request, so a request costs no
-// allocation once the connection's strings have grown. One parser per request, as Beast requires; not
-// thread-safe.
+// Accept-Encoding, Expect, X-Forwarded-For, the authenticating proxy's header and the body) in the
+// connection's reused Request, so a request costs no allocation once the connection's strings have grown. One
+// parser per request, as Beast requires; not thread-safe.
 //
 // Framing (RFC 9112 §6.3): a request with Transfer-Encoding is read only when that is one field whose
 // value is exactly the coding `chunked` (in any case) on HTTP/1.1. Any other Transfer-Encoding (another
@@ -14,6 +14,7 @@
 #pragma once
 
 #include <boost/beast/http/basic_parser.hpp>
+#include <string_view>
 
 #include "api/http_types.h"
 
@@ -21,7 +22,10 @@ namespace taskshare::http {
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  explicit RequestParser(api::Request& out) : out_(out) {}
+  // `auth_header`: the name of the authenticating proxy's header (api/sign_in.h), copied into
+  // Request::signed_in_email; empty for none. Must outlive the parser.
+  explicit RequestParser(api::Request& out, std::string_view auth_header = {})
+      : out_(out), auth_header_(auth_header) {}
 
   unsigned version() const { return version_; }
   bool expects_continue() const { return expect_continue_; }
@@ -44,6 +48,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code&) override {}
 
   api::Request& out_;
+  std::string_view auth_header_;
   unsigned version_ = 11;
   bool expect_continue_ = false;
   bool transfer_encoding_ = false;  // a Transfer-Encoding field has been seen

@@ -59,6 +59,9 @@ struct ServerOptions {
                                                // byte arrived is dropped with its connection
   int max_connections = 10000;                 // connections past this are closed as soon as accepted
   std::chrono::seconds shutdown_grace{10};     // after SIGTERM, requests in flight get this long
+  // The authenticating proxy's header (api/sign_in.h), read into api::Request::signed_in_email; empty:
+  // none is read.
+  std::string auth_header;
 };
 
 // One answered request, as the server reports it to Handlers::observe.

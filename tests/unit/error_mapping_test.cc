@@ -68,6 +68,9 @@ TEST(ErrorMappingTest, ThePageSaysExpiredForTheReasonNotForTheMessage) {
   const std::string revoked = PageBody(
       SharePageRefusal(Status::Forbidden("Task is not shared", Reason::kNotShared), web::PageOptions{}));
   EXPECT_NE(revoked.find("<h1>This task is not shared</h1>"), std::string::npos) << revoked;
+  const std::string kept_out = PageBody(SharePageRefusal(
+      Status::Forbidden("you may not read this task", Reason::kNotReadable), web::PageOptions{}));
+  EXPECT_NE(kept_out.find("<h1>You may not view this task</h1>"), std::string::npos) << kept_out;
 }
 
 }  // namespace

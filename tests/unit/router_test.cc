@@ -20,6 +20,7 @@
 #include "alloc_counter.h"
 #include "api/admin_api.h"
 #include "api/rate_limit.h"
+#include "api/sign_in.h"
 #include "cache/response_cache.h"
 #include "common/ids.h"
 #include "observe/view_counter.h"
@@ -233,7 +234,7 @@ TEST_P(RouterTest, ApiKeyOperationsNeedAValidKeyAndAnonymousOnesNone) {
         ++api_key_operations;
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 401);
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target, bad_key))), 401);
-      } else if (op.access == api::Access::kAnonymous) {
+      } else if (op.access == api::Access::kAnonymous || op.access == api::Access::kReader) {
         EXPECT_EQ(op.method, Method::kGet);
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 200);
       }
@@ -325,6 +326,45 @@ TEST_P(RouterTest, TheFastPathGivesWhatHandleGivesForACachedShare) {
   for (char& c : upper) c = static_cast<char>(std::toupper(c));
   EXPECT_FALSE(Now(router, Req(Method::kGet, "/share/" + upper)).has_value());
   EXPECT_EQ(StatusCode(router.Handle(Req(Method::kGet, "/share/" + upper))), 200);
+}
+
+// A signed-in request (api/sign_in.h) to a kReader route is built for its reader on every request:
+// never answered on the network thread from the cache anonymous readers share, and marked private.
+// The header counts only from a trusted proxy, and only on kReader routes.
+TEST_P(RouterTest, ASignedInPageIsBuiltForItsReaderAndNeverFromTheSharedCache) {
+  const api::SignIn sign_in({.auth_header = "X-Forwarded-Email", .trusted_proxies = {"10.0.0.0/8"}});
+  api::Router& router = MakeRouter({.sign_in = &sign_in});
+  ASSERT_EQ(StatusCode(router.Handle(Req(Method::kGet, SharePage()))), 200);
+  ASSERT_EQ(StatusCode(router.Handle(Req(Method::kGet, ShareJson()))), 200);
+  ASSERT_TRUE(Now(router, Req(Method::kGet, SharePage())).has_value());
+
+  const auto signed_in = [](Request r, std::string peer) {
+    r.client_address = std::move(peer);
+    r.signed_in_email = "owner@router.test";
+    return r;
+  };
+  const Request page = signed_in(Req(Method::kGet, SharePage()), "10.1.2.3");
+  EXPECT_TRUE(sign_in.Claims(page));
+  EXPECT_FALSE(Now(router, page).has_value());
+  const Response built = router.Handle(page);
+  ASSERT_EQ(StatusCode(built), 200);
+  ASSERT_TRUE(built.cached);
+  EXPECT_NE(built.cached->headers(built.variant).find("Cache-Control: private, no-store\r\n"),
+            std::string_view::npos);
+  EXPECT_FALSE(HasHeader(built, "ETag"));
+
+  // From a peer that is not a trusted proxy the header is nobody's word: the shared answer.
+  const Request untrusted = signed_in(Req(Method::kGet, SharePage()), kClient);
+  EXPECT_FALSE(sign_in.Claims(untrusted));
+  const std::optional<Response> shared = Now(router, untrusted);
+  ASSERT_TRUE(shared.has_value());
+  EXPECT_TRUE(HasHeader(*shared, "ETag"));
+  // The JSON share endpoint is anonymous: a signed-in request to it is answered from the cache.
+  EXPECT_TRUE(Now(router, signed_in(Req(Method::kGet, ShareJson()), "10.1.2.3")).has_value());
+  // Without a SignIn, nothing is signed in: the same request gets the shared answer.
+  const Response anonymous = MakeRouter().Handle(page);
+  ASSERT_EQ(StatusCode(anonymous), 200);
+  EXPECT_TRUE(HasHeader(anonymous, "ETag"));
 }
 
 TEST_P(RouterTest, ACostKeyNamesOneOperationOnOneIdHoweverItIsSpelled) {
@@ -463,9 +503,9 @@ TEST_P(RouterTest, TheTableStatesEachRouteOnce) {
       if (op.handler == nullptr) continue;
       EXPECT_EQ(++methods[op.method], 1);
       if (op.share != api::ShareRead::kNo) {
-        // A share read is an anonymous GET of a task's link, with a fast path.
+        // A share read is a GET of a task's link open to anonymous readers, with a fast path.
         EXPECT_EQ(op.method, Method::kGet);
-        EXPECT_EQ(op.access, api::Access::kAnonymous);
+        EXPECT_TRUE(op.access == api::Access::kAnonymous || op.access == api::Access::kReader);
         EXPECT_NE(op.cached, nullptr);
         EXPECT_NE(route.pattern.find("{id}"), std::string_view::npos);
       }

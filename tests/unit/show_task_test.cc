@@ -115,7 +115,7 @@ TEST_F(ShowTaskTest, RefusalsNameTheirReasonAndBuildNoRedactor) {
   Task team = MakeTask(Visibility::kTeam);
   const Status kept_out = StatusOrOk(Show(team, &stranger_));
   EXPECT_EQ(kept_out.code(), Code::kForbidden);
-  EXPECT_EQ(kept_out.reason(), Reason::kNone);
+  EXPECT_EQ(kept_out.reason(), Reason::kNotReadable);
   EXPECT_EQ(asked_, 0);
   EXPECT_EQ(messages_.redacted_with, nullptr);
 }

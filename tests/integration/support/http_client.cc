@@ -130,6 +130,10 @@ Response HttpClient::Request(std::string_view method, std::string_view target, s
                              const Headers& headers) const {
   net::io_context ioc;
   tcp::socket socket(ioc);
+  if (!source_.empty()) {
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(net::ip::make_address_v4(source_), 0));
+  }
   socket.connect(Loopback(port_));
   Watchdog watchdog(socket.native_handle(), timeout_);
 

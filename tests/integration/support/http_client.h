@@ -45,6 +45,14 @@ class HttpClient {
   explicit HttpClient(int port, std::chrono::milliseconds timeout = std::chrono::seconds(20))
       : port_(port), timeout_(timeout) {}
 
+  // A client whose connections come from `source`, a loopback address other than 127.0.0.1 (say
+  // 127.0.0.2), as a proxy in front of the server would: for the peers of --trusted-proxy.
+  static HttpClient From(int port, std::string source) {
+    HttpClient c(port);
+    c.source_ = std::move(source);
+    return c;
+  }
+
   // Sends `method target` with `body` (Content-Type application/json when the body is not empty,
   // unless `headers` sets one). Throws std::runtime_error on a connection or protocol failure. The
   // response to HEAD is read without a body, whatever its Content-Length says.
@@ -67,6 +75,7 @@ class HttpClient {
  private:
   int port_;
   std::chrono::milliseconds timeout_;
+  std::string source_;  // empty: the kernel picks (127.0.0.1)
 };
 
 // What came back from SendRaw: every byte the server sent before closing (or before the timeout),

@@ -3,7 +3,7 @@
 # with whatever else the machine is doing, and two builds compare exactly (the hot path's cost, which
 # the wall-clock cases of bench/share.sh can only show through the noise of a shared machine).
 #
-#   bench/hit_cost.sh [BIN...]     (default: build/taskshare; needs valgrind and python3)
+#   bench/hit_cost.sh [BIN...]     (default: build/taskshare; installs valgrind if it is missing)
 #
 # For each binary: a fresh SQLite database holding the demo transcript (demo/, unlisted), the server
 # under callgrind with one network thread, one request of each kind to fill the cache, then, counted,
@@ -16,7 +16,10 @@ cd "$(dirname "$0")/.."
 REQUESTS=${REQUESTS:-2000}
 bins=("$@")
 [[ ${#bins[@]} -eq 0 ]] && bins=(build/taskshare)
-command -v valgrind >/dev/null || { echo "hit_cost.sh: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+if ! command -v valgrind >/dev/null; then
+  sudo=$([[ $(id -u) -eq 0 ]] || echo sudo)
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq valgrind
+fi
 
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT

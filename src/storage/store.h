@@ -24,6 +24,7 @@
 #include "common/time.h"
 #include "domain/quotas.h"
 #include "domain/schedule.h"
+#include "domain/session.h"
 #include "domain/task.h"
 #include "domain/user.h"
 #include "storage/message_blocks.h"
@@ -165,6 +166,38 @@ class Store {
   // (an address stored before emails were normalised and left as it was, because another user's
   // differed from it only in case: see docs/storage.md). kNotFound if no user has this email.
   virtual Result<User> FindUserByEmail(std::string_view email) = 0;
+
+  // Sets the user's team and role (from the identity provider's claims at sign-in). Returns true if
+  // either changed, and then, in the same transaction, deletes the user's sessions: a user whose access
+  // changed signs in again on every device and every node. kNotFound if there is no such user.
+  virtual Result<bool> UpdateUserAccess(std::string_view user_id, const std::optional<std::string>& team,
+                                        Role role) = 0;
+
+  // Browser sessions and sign-in attempts (domain/session.h). None of them is ever cached or read
+  // from a replica: each call reads or writes the primary, so an ended session finds no one on any
+  // node the moment the call that ended it returns. None is reported to StoreOptions::changes (no
+  // cached response depends on them).
+  //
+  // Stores `session`, and deletes the sessions and sign-in attempts that have expired by
+  // session.created_at. kNotFound if session.user_id is not a user; kAlreadyExists if the hash is
+  // taken.
+  virtual Status CreateSession(const Session& session) = 0;
+  // The session with this hash and its user as stored now, if it is live at `now` (before both its
+  // idle and its absolute expiry). kNotFound otherwise.
+  virtual Result<SessionUser> FindSession(std::string_view id_hash, UnixMicros now) = 0;
+  // Moves the session's idle expiry to `idle_expires_at`, or to its absolute expiry if that comes
+  // first. kNotFound if there is no such session.
+  virtual Status TouchSession(std::string_view id_hash, UnixMicros idle_expires_at) = 0;
+  // Sign-out: deletes the session. kNotFound if there is none.
+  virtual Status DeleteSession(std::string_view id_hash) = 0;
+  // Sign-out everywhere: deletes every session of the user; returns how many there were.
+  virtual Result<int> DeleteUserSessions(std::string_view user_id) = 0;
+  // Stores `attempt`. kAlreadyExists if its state hash is taken.
+  virtual Status SaveSignInAttempt(const SignInAttempt& attempt) = 0;
+  // Deletes the attempt with this state hash and returns it, if it had not expired by `now`: an
+  // attempt is taken at most once, so a replayed state finds nothing. Of several concurrent calls with
+  // one hash at most one gets it. kNotFound if there is none (or it had expired, and is deleted).
+  virtual Result<SignInAttempt> TakeSignInAttempt(std::string_view state_hash, UnixMicros now) = 0;
 
   // API keys. A user has exactly one key: CreateUser stores the first, RotateApiKey replaces it.
   //
@@ -359,6 +392,15 @@ class Store {
   Status CreateUser(const User& user, const StoredApiKey& key) override;                                \
   Result<User> FindUserByKeyHash(std::string_view key_hash) override;                                   \
   Result<User> FindUserByEmail(std::string_view email) override;                                        \
+  Result<bool> UpdateUserAccess(std::string_view user_id, const std::optional<std::string>& team,       \
+                                Role role) override;                                                    \
+  Status CreateSession(const Session& session) override;                                                \
+  Result<SessionUser> FindSession(std::string_view id_hash, UnixMicros now) override;                   \
+  Status TouchSession(std::string_view id_hash, UnixMicros idle_expires_at) override;                   \
+  Status DeleteSession(std::string_view id_hash) override;                                              \
+  Result<int> DeleteUserSessions(std::string_view user_id) override;                                    \
+  Status SaveSignInAttempt(const SignInAttempt& attempt) override;                                      \
+  Result<SignInAttempt> TakeSignInAttempt(std::string_view state_hash, UnixMicros now) override;        \
   Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override;                                      \
   Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,                      \
                       const StoredApiKey& key) override;                                                \

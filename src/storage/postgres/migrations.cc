@@ -351,7 +351,31 @@ CREATE TRIGGER tasks_counted AFTER INSERT OR DELETE ON tasks
   FOR EACH ROW EXECUTE FUNCTION taskshare_count_tasks();
 )sql";
 
-constexpr std::array<std::string_view, 14> kMigrations = {kMigration1,
+// Version 15: browser sessions and sign-in attempts (domain/session.h), as SQLite's version 17. A
+// session is kept by the SHA-256 of its cookie's id, never the id, and goes with its user; user_id is
+// indexed for sign-out everywhere and for a change of the user's team or role, which end every session
+// of the user. An attempt is kept by the hash of its state until its callback takes it. Expired rows
+// are deleted by each CreateSession. No trigger: nothing cached depends on them. Written so that it can
+// be applied again.
+constexpr std::string_view kMigrationSessions = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash text PRIMARY KEY,
+  user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at bigint NOT NULL,
+  idle_expires_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS sign_in_attempts (
+  state_hash text PRIMARY KEY,
+  nonce text NOT NULL,
+  code_verifier text NOT NULL,
+  return_to text NOT NULL,
+  expires_at bigint NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 15> kMigrations = {kMigration1,
                                                           kMigration2,
                                                           kMigrationSchedules,
                                                           kMigrationKeyPrefix,
@@ -364,7 +388,8 @@ constexpr std::array<std::string_view, 14> kMigrations = {kMigration1,
                                                           kMigrationKeyCheckAndEmails,
                                                           kMigrationScopedSecretNews,
                                                           kMigrationListIndexesAndTypedKeys,
-                                                          kMigrationQuotaCounts};
+                                                          kMigrationQuotaCounts,
+                                                          kMigrationSessions};
 
 // The advisory lock that serializes migrations: one 64-bit key ("tasksha" "M" in ASCII) that no
 // other part of taskshare takes. Advisory locks are scoped to the database, so stores on other

@@ -71,8 +71,8 @@ struct PostgresOptions {
 // The store. Each method is defined in the file of its topic, all on the primary (`pool_`) but for
 // GetSnapshot, which may read the replica: tasks, their snapshots and the kill switch in
 // postgres_store.cc, the list of tasks in task_list.cc, share settings in share_ops.cc, schedules in
-// schedule_ops.cc, secrets and share views in secret_ops.cc, users and API keys in user_ops.cc, the
-// secrets key's check value in key_check_ops.cc.
+// schedule_ops.cc, secrets and share views in secret_ops.cc, users and API keys in user_ops.cc, browser
+// sessions and sign-in attempts in session_ops.cc, the secrets key's check value in key_check_ops.cc.
 //
 // The writes that change what a task or a secret shows (those of tasks, share settings and schedules,
 // except CreateSchedule, and PutSecret) report it to `changes_` (storage/change_reports.h) after their

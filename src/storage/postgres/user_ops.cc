@@ -7,6 +7,7 @@
 // finds the key it was authorized by gone and changes nothing. Without the lock two rotations could
 // both find that key, and the later DELETE (its snapshot taken before the other's insert committed)
 // would miss the other's new key and leave two.
+#include <optional>
 #include <string>
 
 #include "domain/email.h"
@@ -49,6 +50,13 @@ constexpr std::string_view kLockUserSql = "SELECT 1 FROM users WHERE id = $1 FOR
 constexpr std::string_view kKeyOfUserExistsSql =
     "SELECT 1 FROM api_keys WHERE key_hash = $1 AND user_id = $2";
 constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE user_id = $1";
+// Changes the row only if the team or the role differs, so that the count of rows tells whether either
+// did. A concurrent change of the same user makes it wait, then compare with what that one committed.
+constexpr std::string_view kSetAccessSql =
+    "UPDATE users SET team = $2::text, role = $3::text WHERE id = $1 "
+    "AND (team IS DISTINCT FROM $2::text OR role IS DISTINCT FROM $3::text)";
+constexpr std::string_view kUserExistsSql = "SELECT 1 FROM users WHERE id = $1";
+constexpr std::string_view kDeleteSessionsOfUserSql = "DELETE FROM sessions WHERE user_id = $1";
 
 // Inside the caller's transaction. A hash already stored is a unique violation of the primary key.
 Status InsertKey(Connection& conn, std::string_view user_id, const StoredApiKey& key) {
@@ -103,6 +111,29 @@ Result<User> PostgresStore::FindUserByEmail(std::string_view email) {
     if (user.ok() || user.status().code() != Code::kNotFound) break;
   }
   return user;
+}
+
+// Reports nothing to changes_, and no trigger announces it: the shared cache holds only what anyone may
+// read (public and unlisted views), which no team or role changes.
+Result<bool> PostgresStore::UpdateUserAccess(std::string_view user_id, const std::optional<std::string>& team,
+                                             Role role) {
+  Result<Lease> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<Transaction> tx = Transaction::Begin(**conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  Result<Rows> set = (*conn)->Query(kSetAccessSql, user_id, team, ToString(role));
+  if (!set.ok()) return set.status();
+  if (set->affected() == 0) {
+    Result<Rows> user = (*conn)->Query(kUserExistsSql, user_id);
+    if (!user.ok()) return user.status();
+    if (user->empty()) return Status::NotFound("User not found");
+    return false;
+  }
+  if (Result<Rows> deleted = (*conn)->Query(kDeleteSessionsOfUserSql, user_id); !deleted.ok()) {
+    return deleted.status();
+  }
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return true;
 }
 
 Result<ApiKeyInfo> PostgresStore::GetApiKey(std::string_view user_id) {

@@ -350,13 +350,37 @@ BEGIN
 END;
 )sql";
 
+// Version 17. Browser sessions and sign-in attempts (domain/session.h). A session is kept by the
+// SHA-256 of its cookie's id, never the id, and goes with its user; user_id is indexed for sign-out
+// everywhere and for a change of the user's team or role, which end every session of the user. An
+// attempt is kept by the hash of its state until its callback takes it. Both are keyed by text and
+// looked up by the key alone, so WITHOUT ROWID, as share_views: one B-tree each. Expired rows are
+// deleted by each CreateSession. Written so that it can be applied again.
+constexpr std::string_view kMigration17 = R"sql(
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash TEXT PRIMARY KEY NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  idle_expires_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS sign_in_attempts (
+  state_hash TEXT PRIMARY KEY NOT NULL,
+  nonce TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  return_to TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 // A migration: its SQL script, then, if set, a step of code in the same transaction.
 struct Migration {
   std::string_view sql;
   Status (*code)(Connection& conn) = nullptr;
 };
 
-constexpr std::array<Migration, 16> kMigrations = {{{kMigration1},
+constexpr std::array<Migration, 17> kMigrations = {{{kMigration1},
                                                     {kMigration2},
                                                     {kMigration3},
                                                     {kMigration4},
@@ -371,7 +395,8 @@ constexpr std::array<Migration, 16> kMigrations = {{{kMigration1},
                                                     {kMigration13},
                                                     {kMigration14, NormalizeStoredEmails},
                                                     {kMigration15, RekeyStringIds},
-                                                    {kMigration16}}};
+                                                    {kMigration16},
+                                                    {kMigration17}}};
 
 constexpr std::string_view kCreateMigrationsTableSql =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

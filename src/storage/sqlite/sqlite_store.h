@@ -6,8 +6,9 @@
 //
 // SqliteStore's methods are defined by topic: tasks and the sharing switch in sqlite_store.cc, the
 // share settings in share_ops.cc, schedules in schedule_ops.cc, secrets and share views in
-// secret_ops.cc, users and keys in user_ops.cc, the secrets key's check value in key_check_ops.cc and
-// the list of tasks in task_list.cc. This header does not include the SQLite driver.
+// secret_ops.cc, users and keys in user_ops.cc, browser sessions and sign-in attempts in
+// session_ops.cc, the secrets key's check value in key_check_ops.cc and the list of tasks in
+// task_list.cc. This header does not include the SQLite driver.
 #pragma once
 
 #include <memory>

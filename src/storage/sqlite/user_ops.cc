@@ -1,5 +1,6 @@
 #include "storage/sqlite/user_ops.h"
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -67,6 +68,11 @@ constexpr std::string_view kKeyOfUserSql =
     "SELECT prefix, created_at FROM api_keys WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC "
     "LIMIT 1";
 constexpr std::string_view kDeleteKeysOfUserSql = "DELETE FROM api_keys WHERE user_id = ?1";
+// Changes the row only if the team or the role differs, so that Changes() tells whether either did.
+constexpr std::string_view kSetAccessSql =
+    "UPDATE users SET team = ?2, role = ?3 WHERE id = ?1 AND (team IS NOT ?2 OR role IS NOT ?3)";
+constexpr std::string_view kUserExistsSql = "SELECT 1 FROM users WHERE id = ?1";
+constexpr std::string_view kDeleteSessionsOfUserSql = "DELETE FROM sessions WHERE user_id = ?1";
 
 }  // namespace
 
@@ -96,6 +102,25 @@ Result<User> SqliteStore::FindUserByEmail(std::string_view email) {
     if (user.ok() || user.status().code() != Code::kNotFound) break;
   }
   return user;
+}
+
+// Reports nothing to changes_: the shared cache holds only what anyone may read (public and unlisted
+// views), which no team or role changes.
+Result<bool> SqliteStore::UpdateUserAccess(std::string_view user_id, const std::optional<std::string>& team,
+                                           Role role) {
+  ConnectionPool::Lease conn = pool_->Acquire();
+  Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
+  if (!tx.ok()) return tx.status();
+  if (Status s = conn->Run(kSetAccessSql, user_id, team, ToString(role)); !s.ok()) return s;
+  if (conn->Changes() == 0) {
+    Result<bool> exists = Exists(*conn, kUserExistsSql, user_id);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) return Status::NotFound("User not found");
+    return false;
+  }
+  if (Status s = conn->Run(kDeleteSessionsOfUserSql, user_id); !s.ok()) return s;
+  if (Status s = tx->Commit(); !s.ok()) return s;
+  return true;
 }
 
 Result<ApiKeyInfo> SqliteStore::GetApiKey(std::string_view user_id) {

@@ -15,6 +15,8 @@ git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' | xargs clang-format 
 # Prism, whose validating proxy every live contract test sends its requests through.
 (cd tests/contract && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# The test OpenID provider (tests/oidc-provider: oidc-provider, pinned) that the sign-in tests start.
+(cd tests/oidc-provider && npm ci --no-audit --no-fund --loglevel=error)
 
 pg_dir=$(mktemp -d -t taskshare-pg.XXXXXX)
 stop_postgres() {

@@ -81,8 +81,9 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-std::string Describe(const std::vector<std::string>& args, const CommandResult& r) {
-  std::string cmd = "taskshare";
+std::string Describe(const std::string& program, const std::vector<std::string>& args,
+                     const CommandResult& r) {
+  std::string cmd = program;
   for (const auto& a : args) cmd += " " + a;
   return cmd + " exited " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + r.out +
          "\n--- stderr ---\n" + r.err;
@@ -116,9 +117,14 @@ pid_t SpawnChild(const std::string& program, const std::vector<std::string>& arg
 }
 
 CommandResult RunTaskshare(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  return RunProgram(TASKSHARE_BIN, args, timeout);
+}
+
+CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::milliseconds timeout) {
   Pipe out = MakePipe();
   Pipe err = MakePipe();
-  const pid_t pid = Spawn(args, out.write, err.write);
+  const pid_t pid = SpawnChild(program, args, out.write, err.write);
   ::close(out.write);
   ::close(err.write);
 
@@ -157,7 +163,7 @@ CommandResult RunTaskshare(const std::vector<std::string>& args, std::chrono::mi
     ::kill(pid, SIGKILL);
     WaitBlocking(pid);
     result.exit_code = -1;
-    throw std::runtime_error("timed out: " + Describe(args, result));
+    throw std::runtime_error("timed out: " + Describe(program, args, result));
   }
   result.exit_code = ExitCode(*status);
   return result;
@@ -305,7 +311,7 @@ std::string ServerProcess::AddUser(const std::string& email, const std::string& 
   if (!team.empty()) args.insert(args.end(), {"--team", team});
   if (!role.empty()) args.insert(args.end(), {"--role", role});
   const CommandResult r = RunCli(args);
-  if (r.exit_code != 0) throw std::runtime_error(Describe(args, r));
+  if (r.exit_code != 0) throw std::runtime_error(Describe("taskshare", args, r));
   return Trim(r.out);
 }
 
@@ -316,7 +322,7 @@ std::string ServerProcess::Import(const std::string& json, const std::string& ow
   std::vector<std::string> args{"import", file.string()};
   if (!owner.empty()) args.insert(args.end(), {"--owner", owner});
   const CommandResult r = RunCli(args);
-  if (r.exit_code != 0) throw std::runtime_error(Describe(args, r));
+  if (r.exit_code != 0) throw std::runtime_error(Describe("taskshare", args, r));
   return Trim(r.out);
 }
 

@@ -47,6 +47,10 @@ pid_t SpawnChild(const std::string& program, const std::vector<std::string>& arg
 CommandResult RunTaskshare(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// Runs `program` (a path) with `args` to completion, as RunTaskshare does.
+CommandResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 // Writes `contents` to the file `path` (replacing it), private to its owner (mode 0600), as the server
 // requires of a secrets key file (secrets/private_file.h); returns `path`. Throws if it cannot.
 std::string WritePrivateFile(const std::filesystem::path& path, const std::string& contents);

@@ -62,6 +62,8 @@ bool Router::Available(const Route& route) const {
       return options_.metrics != nullptr;
     case RouteNeeds::kSharingSwitch:
       return options_.sharing != nullptr;
+    case RouteNeeds::kSignIn:
+      return options_.oidc.provider != nullptr && options_.sign_in != nullptr && options_.sign_in->sessions();
   }
   return false;
 }

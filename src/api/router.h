@@ -16,6 +16,7 @@
 #include "api/rate_limit.h"
 #include "api/routes.h"
 #include "api/sign_in.h"
+#include "api/sign_in_api.h"
 #include "cache/response_cache.h"
 #include "common/clock.h"
 #include "domain/quotas.h"
@@ -50,6 +51,9 @@ struct RouterOptions {
   // Who a browser's request is signed in as (api/sign_in.h), for the kReader routes; without it, or
   // when it is not enabled, every request to them is anonymous.
   const SignIn* sign_in = nullptr;
+  // Sign-in through an OpenID Connect provider (api/sign_in_api.h); its routes answer 404 without a
+  // provider, or without sessions in `sign_in`.
+  OidcOptions oidc;
 };
 
 class Router {

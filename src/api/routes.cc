@@ -16,6 +16,7 @@
 #include "api/share_page_api.h"
 #include "api/share_settings_api.h"
 #include "api/share_stats_api.h"
+#include "api/sign_in_api.h"
 #include "api/tasks_api.h"
 #include "common/ids.h"
 
@@ -153,6 +154,22 @@ Response PutSharingOf(const RouteContext& c, const Call& k) {
   return PutSharing(*k.caller, *c.options.sharing, k.request.body);
 }
 
+// Signing in (api/sign_in_api.h); these routes exist only with RouteNeeds::kSignIn.
+SignInRoutes SignInOf(const RouteContext& c) {
+  return {c.store, *c.options.sign_in, c.options.oidc, c.options.page};
+}
+Response StartSignInOf(const RouteContext& c, const Call& k) {
+  return StartSignIn(SignInOf(c), k.request, ParamsOf(k.routing));
+}
+Response FinishSignInOf(const RouteContext& c, const Call& k) {
+  return FinishSignIn(SignInOf(c), k.request, ParamsOf(k.routing));
+}
+Response SignOutOf(const RouteContext& c, const Call& k) { return SignOut(SignInOf(c), k.request, false); }
+Response SignOutEverywhereOf(const RouteContext& c, const Call& k) {
+  return SignOut(SignInOf(c), k.request, true);
+}
+Response HomeOf(const RouteContext& c, const Call& k) { return Home(SignInOf(c), k.request); }
+
 using enum Method;
 using enum Access;
 using O = Operation;
@@ -190,6 +207,13 @@ constexpr std::array kRoutes{
     Route{"/api/v1/secrets/{name}", observe::Route::kSecrets, {O{kDelete, kApiKey, DeleteSecretOf}}},
     Route{"/api/v1/admin/sharing", observe::Route::kAdmin,
           {O{kGet, kApiKey, GetSharingOf}, O{kPut, kApiKey, PutSharingOf}}, RouteNeeds::kSharingSwitch},
+    Route{"/auth/sign-in", observe::Route::kAuth, {O{kGet, kAnonymous, StartSignInOf}}, RouteNeeds::kSignIn},
+    Route{"/auth/callback", observe::Route::kAuth, {O{kGet, kAnonymous, FinishSignInOf}},
+          RouteNeeds::kSignIn},
+    Route{"/auth/sign-out", observe::Route::kAuth, {O{kPost, kAnonymous, SignOutOf}}, RouteNeeds::kSignIn},
+    Route{"/auth/sign-out-everywhere", observe::Route::kAuth, {O{kPost, kAnonymous, SignOutEverywhereOf}},
+          RouteNeeds::kSignIn},
+    Route{"/app", observe::Route::kApp, {O{kGet, kAnonymous, HomeOf}}, RouteNeeds::kSignIn},
 };
 // clang-format on
 

@@ -54,7 +54,8 @@ enum class Access {
 enum class ShareRead { kNo, kJson, kPage };
 
 // What a route needs from RouterOptions to exist; without it the route answers 404 (after 405).
-enum class RouteNeeds { kNothing, kMetrics, kSharingSwitch };
+// kSignIn: sign-in through an OpenID Connect provider (RouterOptions::oidc and a SignIn with sessions).
+enum class RouteNeeds { kNothing, kMetrics, kSharingSwitch, kSignIn };
 
 // What handlers are given: the server's parts, and the request with its route's placeholder.
 struct RouteContext {

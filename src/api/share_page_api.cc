@@ -5,6 +5,7 @@
 #include "api/negotiation.h"
 #include "api/reader_view.h"
 #include "api/share_api.h"
+#include "api/sign_in_api.h"
 #include "common/ids.h"
 
 namespace taskshare::api {
@@ -48,7 +49,8 @@ std::string_view PageTitle(const Status& status, int http_status) {
 // 2\r\n").
 BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
                         std::string_view extra_headers = {},
-                        CachedResponse::Policy policy = CachedResponse::Policy::kNoStore) {
+                        CachedResponse::Policy policy = CachedResponse::Policy::kNoStore,
+                        const web::PageLink* link = nullptr) {
   const HttpError error = ToHttpError(status);
   std::string message = error.message;
   if (!error.error_id.empty()) message += " (error id " + error.error_id + ")";
@@ -56,8 +58,8 @@ BuiltResponse ErrorPage(const Status& status, const web::PageOptions& options,
   noindex.index = false;
   return {CachedResponse::Make(
               error.status, kHtml,
-              web::RenderErrorPage(error.status, PageTitle(status, error.status), message, noindex), policy,
-              PageHeaders(false) + std::string(extra_headers)),
+              web::RenderErrorPage(error.status, PageTitle(status, error.status), message, noindex, link),
+              policy, PageHeaders(false) + std::string(extra_headers)),
           {},
           {}};
 }
@@ -70,7 +72,11 @@ BuiltResponse BuildPage(Store& store, secrets::ViewRedactors& redactors, const w
   auto view = LoadReaderView(store, redactors, id, reader, now);
   if (!view.ok()) {
     const bool private_page = policy == CachedResponse::Policy::kPrivate;
-    return ErrorPage(view.status(), options, {}, private_page ? policy : CachedResponse::Policy::kNoStore);
+    // Signing in might open a link that is not shared to anyone; it is offered to anonymous readers.
+    const bool offer = options.sign_in && reader == nullptr && view.status().reason() == Reason::kNotShared;
+    const web::PageLink sign_in = SignInLink("/share/" + id);
+    return ErrorPage(view.status(), options, {}, private_page ? policy : CachedResponse::Policy::kNoStore,
+                     offer ? &sign_in : nullptr);
   }
   const Task& task = view->snapshot.task;
   web::PageOptions page = options;

@@ -1,6 +1,6 @@
-// The random values of an OpenID Connect sign-in: the PKCE code verifier and its S256 challenge
-// (RFC 7636), and the "state" and "nonce" tokens. Randomness is OpenSSL's CSPRNG (RAND_bytes), which
-// aborts the process if it cannot give bytes rather than return weak ones (as common/ids.h does).
+// The PKCE code verifier of an OpenID Connect sign-in and its S256 challenge (RFC 7636). The "state" and
+// "nonce" tokens are common/ids.h's NewRandomToken(). Randomness is OpenSSL's CSPRNG (RAND_bytes), which
+// aborts the process if it cannot give bytes rather than return weak ones.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -16,11 +16,5 @@ std::string NewPkceVerifier();
 // The S256 code challenge of `verifier`: the unpadded base64url of its SHA-256 (RFC 7636, 4.2), 43
 // characters.
 std::string PkceChallenge(std::string_view verifier);
-
-// A new random token for "state" and "nonce": 32 random bytes as unpadded base64url, 43 characters.
-std::string NewRandomToken();
-
-// `bytes` as unpadded base64url (RFC 4648, 5).
-std::string Base64Url(std::string_view bytes);
 
 }  // namespace taskshare::auth

@@ -10,18 +10,22 @@
 #include "api/admin_api.h"
 #include "api/rate_limit.h"
 #include "api/router.h"
+#include "api/sign_in.h"
+#include "auth/lazy_provider.h"
 #include "cache/cache_coherence.h"
 #include "cache/response_cache.h"
 #include "cli/commands.h"
 #include "cli/secrets_key.h"
 #include "cli/serve_flags.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "http/server.h"
 #include "observe/access_log.h"
 #include "observe/limit_refusals.h"
 #include "observe/metrics.h"
 #include "observe/view_counter.h"
 #include "scheduler/scheduler.h"
+#include "secrets/private_file.h"
 #include "storage/change_feed.h"
 #include "storage/database_url.h"
 #include "storage/store.h"
@@ -46,6 +50,28 @@ void RaiseDescriptorLimit(int max_connections) {
 }
 
 // The descriptor --access-log names: stderr, a file opened for appending, or -1 for off.
+// The OpenID Connect client secret: from --oidc-client-secret-file (private to its owner), else from
+// TASKSHARE_OIDC_CLIENT_SECRET; "" when sign-in is off. kInvalidArgument, never quoting the secret, when
+// sign-in is on without a usable one.
+Result<std::string> LoadOidcClientSecret(const ServeFlags& f) {
+  if (f.oidc_issuer.empty()) return std::string();
+  if (!f.oidc_client_secret_file.empty()) {
+    auto text =
+        secrets::ReadPrivateFile(f.oidc_client_secret_file, "OpenID Connect client secret file", 4096);
+    if (!text.ok()) return text.status();
+    std::string secret(Trim(*text));
+    if (secret.empty()) {
+      return Status::InvalidArgument("the OpenID Connect client secret file " + f.oidc_client_secret_file +
+                                     " is empty");
+    }
+    return secret;
+  }
+  const char* env = std::getenv("TASKSHARE_OIDC_CLIENT_SECRET");
+  if (env != nullptr && *env != '\0') return std::string(env);
+  return Status::InvalidArgument(
+      "--oidc-issuer needs the client secret: --oidc-client-secret-file or TASKSHARE_OIDC_CLIENT_SECRET");
+}
+
 int OpenAccessLog(const std::string& where) {
   if (where == "off") return -1;
   if (where == "stderr") return 2;
@@ -142,10 +168,14 @@ int Serve(ServeFlags& f) {
 
   api::RateLimiter rate_limiter(
       {.rate = f.rate_limit, .burst = f.rate_burst, .trusted_proxies = f.trusted_proxies});
-  const api::SignIn sign_in({.auth_header = f.auth_header, .trusted_proxies = f.trusted_proxies});
   const int log_fd = OpenAccessLog(f.access_log);
   if (log_fd == -1 && f.access_log != "off") {
     std::cerr << "taskshare: cannot open the access log " << f.access_log << "\n";
+    return kExitFailed;
+  }
+  auto oidc_secret = LoadOidcClientSecret(f);
+  if (!oidc_secret.ok()) {
+    std::cerr << "taskshare: " << oidc_secret.status().message() << "\n";
     return kExitFailed;
   }
   auto secrets_key = LoadSecretsKey(f.secrets_key_file);
@@ -208,6 +238,9 @@ int Serve(ServeFlags& f) {
   std::unique_ptr<observe::AccessLog> access_log;
   if (log_fd != -1) access_log = std::make_unique<observe::AccessLog>(log_fd, options.threads);
   // The router needs the public URL, which needs the bound port; no request is read before Run().
+  // So do sign-in (its cookies) and the provider (its redirect URI).
+  std::unique_ptr<auth::LazyOidcProvider> provider;
+  std::unique_ptr<api::SignIn> sign_in;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<observe::Metrics> metrics;
   observe::LimitRefusals refusals;
@@ -256,7 +289,30 @@ int Serve(ServeFlags& f) {
   routing.views = &views;
   routing.quotas = f.quotas;
   routing.refusals = &refusals;
-  routing.sign_in = &sign_in;
+  sign_in = std::make_unique<api::SignIn>(
+      api::SignInOptions{.auth_header = f.auth_header,
+                         .trusted_proxies = f.trusted_proxies,
+                         .sessions = !f.oidc_issuer.empty(),
+                         .public_url = routing.page.public_url,
+                         .idle = std::chrono::minutes(f.session_idle_minutes),
+                         .lifetime = std::chrono::hours(f.session_lifetime_hours),
+                         .clock = &clock});
+  routing.sign_in = sign_in.get();
+  if (!f.oidc_issuer.empty()) {
+    provider = std::make_unique<auth::LazyOidcProvider>(
+        auth::OidcSettings{.issuer = f.oidc_issuer,
+                           .client_id = f.oidc_client_id,
+                           .client_secret = *oidc_secret,
+                           .redirect_uri = routing.page.public_url + "/auth/callback"},
+        clock);
+    routing.oidc = {.provider = provider.get(),
+                    .auto_create = f.oidc_auto_create,
+                    .team_claim = f.oidc_team_claim,
+                    .groups_claim = f.oidc_groups_claim,
+                    .admin_group = f.oidc_admin_group,
+                    .support_group = f.oidc_support_group};
+    routing.page.sign_in = true;
+  }
   router = std::make_unique<api::Router>(store, cache, routing);
   std::string database = UrlForLogs(f.db);
   if (!f.db_replica.empty()) database += " (read replica " + UrlForLogs(f.db_replica) + ")";
@@ -265,7 +321,12 @@ int Serve(ServeFlags& f) {
           std::to_string(options.read_threads) + "+" + std::to_string(options.write_threads) +
           " read+write threads, " + std::to_string(f.cache_bytes >> 20) + " MiB response cache");
   LogInfo("share links: " + routing.page.public_url + "/share/{id}");
-  if (sign_in.enabled()) LogInfo("signed-in readers: named by " + f.auth_header + " from trusted proxies");
+  if (sign_in->proxy()) LogInfo("signed-in readers: named by " + f.auth_header + " from trusted proxies");
+  if (provider) {
+    LogInfo("sign-in: through " + f.oidc_issuer + ", callback " + routing.page.public_url + "/auth/callback");
+    // Found now if it can be, so that a wrong issuer shows in the log at start; else at a sign-in.
+    (void)provider->Ready();
+  }
   if (f.sharing == "off") {
     LogInfo("sharing is off on this node (--sharing off), whatever the stored switch says");
   }

@@ -98,6 +98,26 @@ Status CheckAuthHeader(const std::string& name, const std::vector<std::string>& 
   return Status::Ok();
 }
 
+// The --oidc-* flags: all or none, and an issuer reached over https (or plain http on this machine).
+Status CheckOidcFlags(const ServeFlags& f) {
+  const bool any = !f.oidc_issuer.empty() || !f.oidc_client_id.empty() ||
+                   !f.oidc_client_secret_file.empty() || f.oidc_auto_create || !f.oidc_team_claim.empty() ||
+                   !f.oidc_admin_group.empty() || !f.oidc_support_group.empty();
+  if (!any) return Status::Ok();
+  if (f.oidc_issuer.empty()) return BadFlag("--oidc-issuer", "", "is needed with the other --oidc-* flags");
+  if (f.oidc_client_id.empty()) return BadFlag("--oidc-client-id", "", "is needed with --oidc-issuer");
+  auto url = boost::urls::parse_absolute_uri(f.oidc_issuer);
+  const std::string scheme = url ? AsciiLower(url->scheme()) : std::string();
+  const std::string host = url ? AsciiLower(url->host()) : std::string();
+  const bool loopback = host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1";
+  if (!url || !url->has_authority() || host.empty() || url->has_query() || url->has_fragment() ||
+      !(scheme == "https" || (scheme == "http" && loopback))) {
+    return BadFlag("--oidc-issuer", f.oidc_issuer,
+                   "must be an https:// URL (http:// only to a loopback host), without query or fragment");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CheckServeFlags(ServeFlags& f) {
@@ -115,6 +135,7 @@ Status CheckServeFlags(ServeFlags& f) {
     return BadFlag("--trusted-proxy", bad.front(), "must be an IP address or a CIDR block");
   }
   if (Status s = CheckAuthHeader(f.auth_header, f.trusted_proxies); !s.ok()) return s;
+  if (Status s = CheckOidcFlags(f); !s.ok()) return s;
   if (!std::isfinite(f.rate_limit)) {
     return BadFlag("--rate-limit", std::to_string(f.rate_limit), "must be a number from 0 to 1000000");
   }
@@ -217,6 +238,37 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
                  "the signed-in user's email, e.g. X-Forwarded-Email; believed from --trusted-proxy peers "
                  "only; signed-in users open the team, support and private links they may read on the page")
       ->envname("TASKSHARE_AUTH_HEADER");
+  cmd.add_option("--oidc-issuer", flags.oidc_issuer,
+                 "Sign users in through this OpenID Connect provider (its issuer URL; https, or http to a "
+                 "loopback host); they then open on the page the links they may read, and /app")
+      ->envname("TASKSHARE_OIDC_ISSUER");
+  cmd.add_option("--oidc-client-id", flags.oidc_client_id, "This server's client id at the provider")
+      ->envname("TASKSHARE_OIDC_CLIENT_ID");
+  cmd.add_option("--oidc-client-secret-file", flags.oidc_client_secret_file,
+                 "File holding the client secret, private to its owner (chmod 600); else the "
+                 "TASKSHARE_OIDC_CLIENT_SECRET environment variable")
+      ->envname("TASKSHARE_OIDC_CLIENT_SECRET_FILE");
+  cmd.add_flag("--oidc-auto-create", flags.oidc_auto_create,
+               "Create a user on first sign-in (else only users added with `user add` may sign in)");
+  cmd.add_option("--oidc-team-claim", flags.oidc_team_claim,
+                 "Claim whose value (a string, or the first of an array) is the user's team, set at each "
+                 "sign-in");
+  cmd.add_option("--oidc-groups-claim", flags.oidc_groups_claim,
+                 "Claim that lists the user's groups, for --oidc-admin-group and --oidc-support-group")
+      ->capture_default_str();
+  cmd.add_option("--oidc-admin-group", flags.oidc_admin_group,
+                 "Members of this group are admins, set at each sign-in (with --oidc-support-group: everyone "
+                 "else is a plain user)");
+  cmd.add_option("--oidc-support-group", flags.oidc_support_group,
+                 "Members of this group are support users, set at each sign-in");
+  cmd.add_option("--session-idle-minutes", flags.session_idle_minutes,
+                 "A browser session ends after this long unused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 60 * 24 * 30));
+  cmd.add_option("--session-lifetime-hours", flags.session_lifetime_hours,
+                 "A browser session ends this long after sign-in, used or not")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 90));
   // Not checked here: a key file that is missing or unreadable is found when it is read (exit 1).
   cmd.add_option("--secrets-key-file", flags.secrets_key_file,
                  "File holding the 32-byte key of users' secrets as 64 hex digits (openssl rand -hex 32), "

@@ -59,6 +59,17 @@ struct ServeFlags {
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
   std::string auth_header;  // the authenticating proxy's header (api/sign_in.h); empty: none
+  // Sign-in through an OpenID Connect provider (docs/sign-in.md); off without an issuer.
+  std::string oidc_issuer;
+  std::string oidc_client_id;
+  std::string oidc_client_secret_file;  // else TASKSHARE_OIDC_CLIENT_SECRET holds the secret itself
+  bool oidc_auto_create = false;
+  std::string oidc_team_claim;
+  std::string oidc_groups_claim = "groups";
+  std::string oidc_admin_group;
+  std::string oidc_support_group;
+  int session_idle_minutes = 8 * 60;
+  int session_lifetime_hours = 7 * 24;
   std::string secrets_key_file;
   Quotas quotas;  // cli/quota_flags.h
   // Tests only, hidden from --help: the time that decides behaviour (schedules, share expiry, the
@@ -78,9 +89,10 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags);
 // Checks what CLI11's ranges cannot: --listen is IPV4:PORT or [IPV6]:PORT, the address numeric, --public-url
 // an absolute http or https URL with a host and nothing after its path (no user, query or fragment; its
 // trailing slashes are removed), every --trusted-proxy an address or a CIDR block, --auth-header a
-// header name that the server reads for nothing else, given with at least one --trusted-proxy,
-// --rate-limit and --rate-burst finite. Ok, or kInvalidArgument with a message that names the flag and the
-// value.
+// header name that the server reads for nothing else, given with at least one --trusted-proxy, the
+// --oidc-* flags only with --oidc-issuer (an https URL, or http to a loopback host) and
+// --oidc-client-id, --rate-limit and --rate-burst finite. Ok, or kInvalidArgument with a message that names
+// the flag and the value.
 Status CheckServeFlags(ServeFlags& flags);
 
 // Splits "IPV4:PORT" or "[IPV6]:PORT" into the address (without brackets) and the port; false if `s`

@@ -107,4 +107,23 @@ std::string NewErrorId() {
   return Hex(b.data(), b.size());
 }
 
+std::string Base64Url(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::string NewRandomToken() {
+  const auto b = RandomBytes<32>();
+  return Base64Url(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+}
+
 }  // namespace taskshare

@@ -40,4 +40,10 @@ std::string Sha256Hex(std::string_view data);
 // 16 random bytes as 32 lower-case hex characters (for error ids).
 std::string NewErrorId();
 
+// `bytes` in base64url without padding (RFC 4648 section 5): A-Z a-z 0-9 - _.
+std::string Base64Url(std::string_view bytes);
+
+// 32 random bytes (256 bits) as 43 base64url characters: session ids, OAuth state and nonce values.
+std::string NewRandomToken();
+
 }  // namespace taskshare

@@ -60,6 +60,16 @@ void RequestParser::on_field_impl(field name, string_view name_string, string_vi
     case field::accept_encoding:
       out_.accept_encoding.assign(value.data(), value.size());
       break;
+    case field::cookie:
+      if (!out_.cookie.empty()) out_.cookie += "; ";
+      out_.cookie.append(value.data(), value.size());
+      break;
+    case field::origin:
+      out_.origin.assign(value.data(), value.size());
+      break;
+    case field::referer:
+      out_.referer.assign(value.data(), value.size());
+      break;
     case field::expect:
       expect_continue_ = boost::beast::iequals(value, "100-continue");
       break;

@@ -2,9 +2,9 @@
 //
 // Beast's own request_parser builds a header container with one heap node per field; this one keeps
 // only what the handlers use (method, target, the API key, Authorization, If-None-Match,
-// Accept-Encoding, Expect, X-Forwarded-For, the authenticating proxy's header and the body) in the
-// connection's reused Request, so a request costs no allocation once the connection's strings have grown. One
-// parser per request, as Beast requires; not thread-safe.
+// Accept-Encoding, Expect, X-Forwarded-For, Cookie, Origin, Referer, the authenticating proxy's header
+// and the body) in the connection's reused Request, so a request costs no allocation once the
+// connection's strings have grown. One parser per request, as Beast requires; not thread-safe.
 //
 // Framing (RFC 9112 §6.3): a request with Transfer-Encoding is read only when that is one field whose
 // value is exactly the coding `chunked` (in any case) on HTTP/1.1. Any other Transfer-Encoding (another

@@ -16,6 +16,8 @@ std::string_view StatusLine(int status) {
       return "HTTP/1.1 202 Accepted\r\n";
     case 204:
       return "HTTP/1.1 204 No Content\r\n";
+    case 303:
+      return "HTTP/1.1 303 See Other\r\n";
     case 304:
       return "HTTP/1.1 304 Not Modified\r\n";
     case 400:

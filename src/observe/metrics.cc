@@ -69,6 +69,10 @@ std::string_view RouteName(Route route) {
       return "shares";
     case Route::kAdmin:
       return "admin";
+    case Route::kAuth:
+      return "auth";
+    case Route::kApp:
+      return "app";
     case Route::kOther:
       break;
   }

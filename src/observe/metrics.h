@@ -35,9 +35,11 @@ enum class Route {
   kSecrets,    // /api/v1/secrets and /api/v1/secrets/{name}
   kShares,     // /api/v1/shares/revoke-all
   kAdmin,      // /api/v1/admin/sharing
+  kAuth,       // /auth/...: sign-in, its callback, sign-out
+  kApp,        // /app, the signed-in home
   kOther
 };
-inline constexpr std::size_t kRouteCount = 15;
+inline constexpr std::size_t kRouteCount = 17;
 std::string_view RouteName(Route route);
 
 // One sample of a gauge or counter kept elsewhere, rendered as `name{labels} value`.

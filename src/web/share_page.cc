@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "domain/enums.h"
@@ -23,6 +24,9 @@ struct Head {
   std::string_view description;  // for search results and link previews
   std::string url;               // the page's own address; empty for error pages
   bool index = false;
+  // The page's referrer policy: "no-referrer" for share pages (an unlisted link is a secret); the home
+  // page's forms need "same-origin", without which browsers send "Origin: null" with their posts.
+  std::string_view referrer = "no-referrer";
 };
 
 void AppendMeta(std::string& out, std::string_view attr, std::string_view key, std::string_view content) {
@@ -39,7 +43,9 @@ void AppendDocumentStart(std::string& out, const Head& head, const PageOptions& 
   out += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   // Share links of unlisted tasks are secrets: never send them to the sites a transcript links to.
-  out += "<meta name=\"referrer\" content=\"no-referrer\">\n";
+  out += "<meta name=\"referrer\" content=\"";
+  out += head.referrer;
+  out += "\">\n";
   if (!head.index) out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
   out += "<title>";
   AppendEscaped(out, head.title);
@@ -172,7 +178,7 @@ std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& opt
 }
 
 std::string RenderErrorPage(int status, std::string_view title, std::string_view message,
-                            const PageOptions& options) {
+                            const PageOptions& options, const PageLink* link) {
   std::string out;
   AppendDocumentStart(out, {title, message, std::string(), false}, options);
   out += "<header class=\"task\">\n<p class=\"site\">";
@@ -183,7 +189,52 @@ std::string RenderErrorPage(int status, std::string_view title, std::string_view
   AppendEscaped(out, title);
   out += "</h1>\n</header>\n<main>\n<p>";
   AppendEscaped(out, message);
-  out += "</p>\n</main>\n";
+  out += "</p>\n";
+  if (link != nullptr) {
+    out += "<p><a href=\"";
+    AppendEscaped(out, link->href);
+    out += "\">";
+    AppendEscaped(out, link->text);
+    out += "</a></p>\n";
+  }
+  out += "</main>\n";
+  AppendDocumentEnd(out);
+  return out;
+}
+
+std::string RenderHomePage(const std::string* email, std::string_view csrf_token, const PageLink* sign_in,
+                           const PageOptions& options) {
+  std::string out;
+  const std::string_view title = email != nullptr ? "Signed in" : "Not signed in";
+  AppendDocumentStart(out, {title, title, std::string(), false, "same-origin"}, options);
+  out += "<header class=\"task\">\n<p class=\"site\">";
+  AppendEscaped(out, options.site_name);
+  out += "</p>\n<h1>";
+  AppendEscaped(out, title);
+  out += "</h1>\n</header>\n<main>\n";
+  if (email != nullptr) {
+    out += "<p>You are signed in as <b>";
+    AppendEscaped(out, *email);
+    out += "</b>.</p>\n";
+    for (const auto& [action, words] :
+         {std::pair<std::string_view, std::string_view>{"/auth/sign-out", "Sign out"},
+          {"/auth/sign-out-everywhere", "Sign out everywhere"}}) {
+      out += "<form method=\"post\" action=\"";
+      out += action;
+      out += "\"><input type=\"hidden\" name=\"csrf\" value=\"";
+      AppendEscaped(out, csrf_token);
+      out += "\"><button type=\"submit\">";
+      out += words;
+      out += "</button></form>\n";
+    }
+  } else if (sign_in != nullptr) {
+    out += "<p><a href=\"";
+    AppendEscaped(out, sign_in->href);
+    out += "\">";
+    AppendEscaped(out, sign_in->text);
+    out += "</a></p>\n";
+  }
+  out += "</main>\n";
   AppendDocumentEnd(out);
   return out;
 }

@@ -47,6 +47,9 @@ struct PageOptions {
   // What the reader's view was redacted with (api/reader_view.h), applied once more to the texts the
   // page renders as markdown, as they are rendered (MarkdownOptions::redactor); null: none.
   const redact::Redactor* redactor = nullptr;
+  // The server signs readers in (docs/sign-in.md): a link refused to an anonymous reader because it is
+  // not shared offers to sign in.
+  bool sign_in = false;
 };
 
 // What the messages of a page may take beyond kHtmlBytesPerStoredByte for each of their stored bytes:
@@ -60,10 +63,23 @@ inline constexpr size_t kPageAllowanceBytes = 8 * 1024;
 // valid JSON is shown as escaped text. Its size, memory and time are bounded as stated above.
 std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& options);
 
+// A link a page offers the reader: where to, and its words.
+struct PageLink {
+  std::string href;  // a path on this server
+  std::string text;
+};
+
 // A styled error page with the same stylesheet: `status` (403, 404, 400, 500...), `title` ("Task not
-// found") and `message` are shown, escaped; always noindex.
+// found") and `message` are shown, escaped, then `link` when given ("Sign in to view"); always noindex.
 std::string RenderErrorPage(int status, std::string_view title, std::string_view message,
-                            const PageOptions& options);
+                            const PageOptions& options, const PageLink* link = nullptr);
+
+// The signed-in home, /app: who is signed in (`email`), and the forms that sign out of this session
+// and of every session, each posting `csrf_token` (auth/browser_session.h) to /auth/sign-out and
+// /auth/sign-out-everywhere. With `email` null, a page that offers `sign_in` instead (when given).
+// Same stylesheet; the page needs `form-action 'self'` in its CSP.
+std::string RenderHomePage(const std::string* email, std::string_view csrf_token, const PageLink* sign_in,
+                           const PageOptions& options);
 
 // The CSS that both pages inline in their <style> element, byte for byte.
 std::string_view Stylesheet();

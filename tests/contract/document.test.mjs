@@ -86,6 +86,18 @@ const README_OPERATIONS = [
     success: ['200', 'ApiKeyInfo'], errors: KEYED },
   { method: 'post', path: '/api/v1/user/apikey/rotate', id: 'post-v1-user-apikey-rotate', auth: true,
     success: ['201', 'RotatedApiKey'], errors: KEYED },
+  // Signing in (docs/sign-in.md): pages and redirects, and the router's JSON 404 on a server started
+  // without a provider (`jsonErrors`).
+  { method: 'get', path: '/auth/sign-in', id: 'get-auth-sign-in', auth: false, page: true, jsonErrors: [400, 404],
+    success: ['303', null], errors: [...ANY, 404, ...DB] },
+  { method: 'get', path: '/auth/callback', id: 'get-auth-callback', auth: false, page: true, jsonErrors: [404],
+    success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/auth/sign-out', id: 'post-auth-sign-out', auth: false, page: true,
+    jsonErrors: [400, 404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/auth/sign-out-everywhere', id: 'post-auth-sign-out-everywhere', auth: false, page: true,
+    jsonErrors: [400, 404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'get', path: '/app', id: 'get-app', auth: false, page: true, jsonErrors: [400, 404],
+    success: ['200', undefined, 'text/html'], errors: [...ANY, 404, ...DB] },
 ];
 
 // Every GET also answers HEAD: the same statuses and headers, no body.
@@ -154,6 +166,7 @@ describe('coverage of docs/api.md API', () => {
           let expectedContent = json;
           if (expected.page && [403, 404, 429, 500, 503].includes(Number(status))) expectedContent = html;
           if (expected.page && Number(status) === 400) expectedContent = { ...html, ...json };
+          if ((expected.jsonErrors ?? []).includes(Number(status))) expectedContent = json;
           assert.deepStrictEqual(r.content, expectedContent, `${status} body`);
         }
       });

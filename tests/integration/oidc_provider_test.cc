@@ -22,6 +22,7 @@
 
 #include "auth/https_client.h"
 #include "common/clock.h"
+#include "common/ids.h"
 #include "support/oidc_provider_process.h"
 
 namespace taskshare::testing {
@@ -84,8 +85,8 @@ std::unique_ptr<OidcProvider> DiscoverOk(const OidcSettings& settings) {
 // One sign-in's values, and the code the provider gave for them.
 struct SignedIn {
   std::string verifier = auth::NewPkceVerifier();
-  std::string state = auth::NewRandomToken();
-  std::string nonce = auth::NewRandomToken();
+  std::string state = NewRandomToken();
+  std::string nonce = NewRandomToken();
   std::string code;
 };
 
@@ -215,7 +216,7 @@ TEST_F(OidcProviderTest, RefusesATokenForAnotherNonce) {
   auto provider = DiscoverOk(SettingsFor(*provider_));
   ASSERT_NE(provider, nullptr);
   const SignedIn s = SignIn(*provider_, *provider, "admin");
-  auto refused = provider->Redeem(s.code, s.verifier, auth::NewRandomToken());
+  auto refused = provider->Redeem(s.code, s.verifier, NewRandomToken());
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Code::kUnauthenticated);
   EXPECT_NE(refused.status().message().find("ID token refused"), std::string::npos)

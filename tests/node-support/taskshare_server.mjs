@@ -60,12 +60,13 @@ export class TaskshareWorkspace {
     return key;
   }
 
-  // Starts `taskshare serve` on 127.0.0.1, port 0, and waits for its "listening" line on stderr.
-  // Without a --rate-limit among `options`, share requests are not limited: the suites make many from
-  // one address.
+  // Starts `taskshare serve` on 127.0.0.1, port 0 unless `options` hold a --listen, and waits for its
+  // "listening" line on stderr. Without a --rate-limit among `options`, share requests are not limited:
+  // the suites make many from one address.
   async start(...options) {
     const rateLimit = options.includes('--rate-limit') ? [] : ['--rate-limit', '0'];
-    const child = spawn(this.#bin, ['serve', '--listen', '127.0.0.1:0', '--db', this.db, ...rateLimit, ...options], {
+    const listen = options.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+    const child = spawn(this.#bin, ['serve', ...listen, '--db', this.db, ...rateLimit, ...options], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.#child = child;

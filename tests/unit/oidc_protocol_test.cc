@@ -13,6 +13,7 @@
 
 #include "auth/fetch_url.h"
 #include "auth/pkce.h"
+#include "common/ids.h"
 
 namespace taskshare::auth {
 namespace {

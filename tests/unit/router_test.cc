@@ -176,6 +176,11 @@ TEST_P(RouterTest, EveryRouteAnswersOtherMethods405WithTheAllowOfItsTable) {
       {"/api/v1/secrets", "GET, HEAD, POST"},
       {"/api/v1/secrets/{name}", "DELETE"},
       {"/api/v1/admin/sharing", "GET, HEAD, PUT"},
+      {"/auth/sign-in", "GET, HEAD"},
+      {"/auth/callback", "GET, HEAD"},
+      {"/auth/sign-out", "POST"},
+      {"/auth/sign-out-everywhere", "POST"},
+      {"/app", "GET, HEAD"},
   };
   ASSERT_EQ(api::Routes().size(), expected.size());
   observe::Metrics metrics(1, {});
@@ -234,6 +239,9 @@ TEST_P(RouterTest, ApiKeyOperationsNeedAValidKeyAndAnonymousOnesNone) {
         ++api_key_operations;
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 401);
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target, bad_key))), 401);
+      } else if (route.needs == api::RouteNeeds::kSignIn) {
+        // Without a provider the sign-in routes do not exist (tests/e2e/sign_in.test.mjs has them).
+        EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 404);
       } else if (op.access == api::Access::kAnonymous || op.access == api::Access::kReader) {
         EXPECT_EQ(op.method, Method::kGet);
         EXPECT_EQ(StatusCode(router.Handle(Req(op.method, target))), 200);

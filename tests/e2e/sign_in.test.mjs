@@ -1,0 +1,308 @@
+// Signing in through a real OpenID Connect provider (tests/oidc-provider: panva's oidc-provider on
+// loopback, with its development login pages) against the real server: in Debian's headless Chromium,
+// a teammate opens a team link by signing in from its "Sign in to view" page and signs out again; and,
+// with a scripted client (fetch, and login.mjs for the provider's pages), every hostile case of
+// docs/sign-in.md: a state this browser did not start, a replayed callback, return paths to other
+// sites, a planted session, CSRF without the token or from another origin, an unverified email, an
+// unknown email, a forged or ended session cookie, and the cookies' flags.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmod, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { signInWithCode } from '../oidc-provider/login.mjs';
+import { Server, sourceDir } from './support/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ACTION_TIMEOUT_MS = 15_000;
+const TEST_TIMEOUT_MS = 60_000;
+const CLIENT_ID = 'taskshare';
+const CLIENT_SECRET = 'e2e-client-secret-5d1f0c';
+const TEAM_TEXT = 'Team-only finding: the staging admin panel is reachable';
+
+let server;
+let provider;
+let issuer;
+let ownerKey;
+let teamTask;
+let browser;
+
+// A free loopback port, for the server's --listen: the provider must know the redirect URI first.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts tests/oidc-provider/provider.mjs; resolves to its issuer URL.
+function startProvider(redirectUri) {
+  const script = join(sourceDir, 'tests', 'oidc-provider', 'provider.mjs');
+  provider = spawn(process.execPath, [script, '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET,
+    '--redirect-uri', redirectUri], { stdio: ['ignore', 'pipe', 'pipe'] });
+  process.once('exit', () => provider?.kill('SIGKILL'));
+  let out = '';
+  let err = '';
+  provider.stderr.on('data', (chunk) => { err = (err + chunk).slice(-10_000); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the provider did not start:\n${err}`)), 20_000);
+    provider.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /^issuer (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    provider.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the provider exited (${code}):\n${err}`));
+    });
+  });
+}
+
+// One request without following redirects; `cookies` is sent as the Cookie header.
+async function call(path, { method = 'GET', cookies = '', headers = {}, body } = {}) {
+  const res = await fetch(server.baseUrl + path, {
+    method,
+    redirect: 'manual',
+    headers: { ...(cookies ? { Cookie: cookies } : {}), ...headers },
+    body,
+    signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+// name=value of each Set-Cookie of `res`, by name.
+function setCookies(res) {
+  const out = {};
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair.indexOf('=');
+    out[pair.slice(0, eq)] = { value: pair.slice(eq + 1), line };
+  }
+  return out;
+}
+
+// Starts a sign-in for `returnTo` as the browser would: the redirect to the provider and the state
+// cookie it sets.
+async function startSignIn(returnTo) {
+  const res = await call(`/auth/sign-in?return=${encodeURIComponent(returnTo)}`);
+  assert.equal(res.status, 303, res.text);
+  const state = setCookies(res).taskshare_sign_in;
+  assert.ok(state, 'the sign-in sets its state cookie');
+  return { authorizationUrl: res.headers.get('location'), stateCookie: `taskshare_sign_in=${state.value}` };
+}
+
+// A whole sign-in as `login`: returns the callback's answer and the cookies sent to it.
+async function signIn(login, { returnTo = '/app', extraCookies = '' } = {}) {
+  const { authorizationUrl, stateCookie } = await startSignIn(returnTo);
+  const location = await signInWithCode({ authorizationUrl, login });
+  const callback = new URL(location);
+  assert.equal(callback.origin, server.baseUrl);
+  const cookies = [stateCookie, extraCookies].filter(Boolean).join('; ');
+  const res = await call(callback.pathname + callback.search, { cookies });
+  return { res, path: callback.pathname + callback.search, cookies };
+}
+
+function sessionCookieOf(res) {
+  const session = setCookies(res).taskshare_session;
+  assert.ok(session, `a session cookie is set (${res.status}: ${res.text.slice(0, 200)})`);
+  return `taskshare_session=${session.value}`;
+}
+
+// The session's CSRF token, as /app's forms carry it.
+async function csrfOf(sessionCookie) {
+  const app = await call('/app', { cookies: sessionCookie });
+  const m = /name="csrf" value="([^"]+)"/.exec(app.text);
+  assert.ok(m, 'the signed-in home carries the CSRF token');
+  return m[1];
+}
+
+before(async () => {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  issuer = await startProvider(`${base}/auth/callback`);
+  server = await Server.create();
+  ownerKey = await server.addUser('owner@example.com', '--team', 'red-team');
+  await server.addUser('mate@oidc.test', '--team', 'red-team');
+  await server.addUser('unverified@oidc.test', '--team', 'red-team');
+  const secretFile = join(server.dir, 'oidc-client-secret');
+  await writeFile(secretFile, CLIENT_SECRET, { mode: 0o600 });
+  await chmod(secretFile, 0o600);
+  await server.start('--listen', `127.0.0.1:${port}`, '--oidc-issuer', issuer, '--oidc-client-id', CLIENT_ID,
+    '--oidc-client-secret-file', secretFile);
+  const created = await server.api('POST', '/api/v1/tasks', {
+    key: ownerKey, expect: 202, body: { title: 'Staging review', task: TEAM_TEXT, visibility: 'team' },
+  });
+  teamTask = created.json.id;
+}, { timeout: TEST_TIMEOUT_MS });
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.stop();
+  provider?.kill('SIGTERM');
+});
+
+describe('a teammate in Chromium', () => {
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('is sent to sign in by a team link, comes back to it signed in, and signs out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    try {
+      const link = `${server.baseUrl}/share/${teamTask}`;
+      const refused = await page.goto(link);
+      assert.equal(refused.status(), 403);
+      assert.equal(await page.locator('body').innerText().then((t) => t.includes(TEAM_TEXT)), false);
+      await page.getByRole('link', { name: 'Sign in to view' }).click();
+      // The provider's login page, then its consent page.
+      await page.locator('input[name="login"]').fill('mate');
+      await page.locator('input[name="password"]').fill('any password');
+      await page.locator('button[type="submit"]').click();
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(link);
+      assert.match(await page.locator('body').innerText(), new RegExp(TEAM_TEXT));
+      const cookies = await context.cookies(server.baseUrl);
+      const session = cookies.find((c) => c.name === 'taskshare_session');
+      assert.ok(session, 'signed in');
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, 'Lax');
+
+      await page.goto(`${server.baseUrl}/app`);
+      assert.match(await page.locator('body').innerText(), /signed in as mate@oidc\.test/i);
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await page.waitForURL(`${server.baseUrl}/app`);
+      assert.match(await page.locator('body').innerText(), /Not signed in/);
+      const again = await page.goto(link);
+      assert.equal(again.status(), 403);
+    } finally {
+      await context.close();
+    }
+  }, { timeout: TEST_TIMEOUT_MS });
+});
+
+describe('hostile sign-ins, scripted', () => {
+  test('a signed-in teammate reads a team link privately, never from the shared cache', async () => {
+    const { res } = await signIn('mate', { returnTo: `/share/${teamTask}` });
+    assert.equal(res.status, 303, res.text);
+    assert.equal(res.headers.get('location'), `/share/${teamTask}`);
+    const session = sessionCookieOf(res);
+    const line = setCookies(res).taskshare_session.line;
+    assert.match(line, /; HttpOnly/);
+    assert.match(line, /; SameSite=Lax/);
+    assert.match(line, /; Path=\//);
+    const page = await call(`/share/${teamTask}`, { cookies: session });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cache-control'), 'private, no-store');
+    assert.ok(page.text.includes(TEAM_TEXT));
+    const anonymous = await call(`/share/${teamTask}`);
+    assert.equal(anonymous.status, 403);
+    assert.ok(!anonymous.text.includes(TEAM_TEXT));
+    assert.ok(anonymous.text.includes('/auth/sign-in?return=%2Fshare%2F'), 'the 403 page offers to sign in');
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('a state this browser did not start, and a replayed callback, are refused', async () => {
+    const forged = await call('/auth/callback?code=abc&state=forged', { cookies: 'taskshare_sign_in=other' });
+    assert.equal(forged.status, 400);
+    assert.equal(setCookies(forged).taskshare_session, undefined);
+    const noCookie = await call('/auth/callback?code=abc&state=forged');
+    assert.equal(noCookie.status, 400);
+
+    const { res, path, cookies } = await signIn('mate');
+    assert.equal(res.status, 303, res.text);
+    const replayed = await call(path, { cookies });
+    assert.equal(replayed.status, 400);
+    assert.match(replayed.text, /expired or was already used/);
+    assert.equal(setCookies(replayed).taskshare_session, undefined);
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('a sign-in returns only to a path on this server', async () => {
+    for (const target of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
+      const { res } = await signIn('mate', { returnTo: target });
+      assert.equal(res.status, 303, res.text);
+      assert.equal(res.headers.get('location'), '/app', target);
+    }
+  }, { timeout: 2 * TEST_TIMEOUT_MS });
+
+  test('a session the browser brings to a sign-in is replaced, and ends', async () => {
+    const first = sessionCookieOf((await signIn('mate')).res);
+    const { res } = await signIn('mate', { extraCookies: first });
+    const second = sessionCookieOf(res);
+    assert.notEqual(second, first);
+    assert.match((await call('/app', { cookies: second })).text, /signed in as/i);
+    assert.match((await call('/app', { cookies: first })).text, /Not signed in/);
+    // A planted id that was never a session changes nothing either.
+    const planted = await signIn('mate', { extraCookies: 'taskshare_session=planted-by-an-attacker' });
+    assert.notEqual(sessionCookieOf(planted.res), 'taskshare_session=planted-by-an-attacker');
+  }, { timeout: 2 * TEST_TIMEOUT_MS });
+
+  test('signing out needs the session CSRF token and this site as its origin', async () => {
+    const session = sessionCookieOf((await signIn('mate')).res);
+    const csrf = await csrfOf(session);
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const refusedCases = [
+      { headers: { ...form, Origin: server.baseUrl }, body: '' },
+      { headers: { ...form, Origin: server.baseUrl }, body: 'csrf=wrong' },
+      { headers: { ...form, Origin: 'https://evil.example' }, body: `csrf=${csrf}` },
+      { headers: { ...form }, body: `csrf=${csrf}` },
+    ];
+    for (const c of refusedCases) {
+      const res = await call('/auth/sign-out', { method: 'POST', cookies: session, ...c });
+      assert.equal(res.status, 403, JSON.stringify(c.headers));
+    }
+    assert.match((await call('/app', { cookies: session })).text, /signed in as/i);
+    assert.equal((await call('/auth/sign-out', { cookies: session })).status, 405, 'no GET signs out');
+    const out = await call('/auth/sign-out', {
+      method: 'POST', cookies: session, headers: { ...form, Origin: server.baseUrl }, body: `csrf=${csrf}`,
+    });
+    assert.equal(out.status, 303);
+    assert.match(setCookies(out).taskshare_session.line, /Max-Age=0/);
+    assert.match((await call('/app', { cookies: session })).text, /Not signed in/);
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('signing out everywhere ends every session of the user', async () => {
+    const a = sessionCookieOf((await signIn('mate')).res);
+    const b = sessionCookieOf((await signIn('mate')).res);
+    const out = await call('/auth/sign-out-everywhere', {
+      method: 'POST', cookies: a, body: `csrf=${await csrfOf(a)}`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Referer: `${server.baseUrl}/app` },
+    });
+    assert.equal(out.status, 303);
+    assert.match((await call('/app', { cookies: b })).text, /Not signed in/);
+    assert.equal((await call(`/share/${teamTask}`, { cookies: b })).status, 403);
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('an unverified email, and an email no user has, do not sign in', async () => {
+    const unverified = (await signIn('unverified')).res;
+    assert.equal(unverified.status, 403);
+    assert.equal(setCookies(unverified).taskshare_session, undefined);
+    const stranger = (await signIn('stranger')).res;
+    assert.equal(stranger.status, 403);
+    assert.match(stranger.text, /no account/i);
+    assert.equal(setCookies(stranger).taskshare_session, undefined);
+  }, { timeout: TEST_TIMEOUT_MS });
+
+  test('a forged session cookie reads as anonymous', async () => {
+    const forged = `taskshare_session=${'A'.repeat(43)}`;
+    const res = await call(`/share/${teamTask}`, { cookies: forged });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  }, { timeout: TEST_TIMEOUT_MS });
+});

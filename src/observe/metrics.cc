@@ -7,8 +7,8 @@ namespace taskshare::observe {
 namespace {
 
 // The statuses the server answers with, each counted under its own label; anything else is "other".
-constexpr std::array<int, 19> kStatuses = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405,
-                                           408, 409, 413, 415, 429, 431, 500, 503, 0};
+constexpr std::array<int, 20> kStatuses = {200, 201, 202, 204, 303, 304, 400, 401, 403, 404,
+                                           405, 408, 409, 413, 415, 429, 431, 500, 503, 0};
 constexpr std::size_t kStatusCount = kStatuses.size();
 
 std::size_t StatusIndex(int status) {

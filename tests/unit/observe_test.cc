@@ -49,12 +49,14 @@ TEST(MetricsTest, RendersCountersHistogramsAndGauges) {
   metrics.Record(1, Route::kShare, 200, 3ms);
   metrics.Record(1, Route::kShare, 599, 3ms);
   metrics.Record(0, Route::kTasks, 202, 10s);
+  metrics.Record(0, Route::kAuth, 303, 1ms);
   const std::string text = metrics.Render();
   for (const char* expected : {
            "# TYPE taskshare_http_requests_total counter\n",
            "taskshare_http_requests_total{route=\"share\",status=\"200\"} 2\n",
            "taskshare_http_requests_total{route=\"share\",status=\"other\"} 1\n",
            "taskshare_http_requests_total{route=\"tasks\",status=\"202\"} 1\n",
+           "taskshare_http_requests_total{route=\"auth\",status=\"303\"} 1\n",
            "# TYPE taskshare_http_request_duration_seconds histogram\n",
            "taskshare_http_request_duration_seconds_bucket{route=\"share\",le=\"0.0001\"} 1\n",
            "taskshare_http_request_duration_seconds_bucket{route=\"share\",le=\"0.0025\"} 1\n",
@@ -95,6 +97,10 @@ TEST(MetricsRouteTest, EveryEndpointHasARouteLabel) {
       {"/healthz", "healthz"},
       {"/readyz", "readyz"},
       {"/metrics", "metrics"},
+      {"/auth/sign-in", "auth"},
+      {"/auth/callback", "auth"},
+      {"/auth/sign-out-everywhere", "auth"},
+      {"/app", "app"},
       {"/api/v1/nothing", "other"},
       {"/", "other"},
   };

@@ -70,6 +70,15 @@ void AppendDocumentStart(std::string& out, const Head& head, const PageOptions& 
 
 void AppendDocumentEnd(std::string& out) { out += "</div>\n</body>\n</html>\n"; }
 
+// "<p><a href=...>text</a></p>", both escaped.
+void AppendLink(std::string& out, const PageLink& link) {
+  out += "<p><a href=\"";
+  AppendEscaped(out, link.href);
+  out += "\">";
+  AppendEscaped(out, link.text);
+  out += "</a></p>\n";
+}
+
 // "<span>Label <b>value</b></span>" with both escaped.
 void AppendFact(std::string& out, std::string_view label, std::string_view value) {
   out += "<span>";
@@ -190,13 +199,7 @@ std::string RenderErrorPage(int status, std::string_view title, std::string_view
   out += "</h1>\n</header>\n<main>\n<p>";
   AppendEscaped(out, message);
   out += "</p>\n";
-  if (link != nullptr) {
-    out += "<p><a href=\"";
-    AppendEscaped(out, link->href);
-    out += "\">";
-    AppendEscaped(out, link->text);
-    out += "</a></p>\n";
-  }
+  if (link != nullptr) AppendLink(out, *link);
   out += "</main>\n";
   AppendDocumentEnd(out);
   return out;
@@ -228,11 +231,7 @@ std::string RenderHomePage(const std::string* email, std::string_view csrf_token
       out += "</button></form>\n";
     }
   } else if (sign_in != nullptr) {
-    out += "<p><a href=\"";
-    AppendEscaped(out, sign_in->href);
-    out += "\">";
-    AppendEscaped(out, sign_in->text);
-    out += "</a></p>\n";
+    AppendLink(out, *sign_in);
   }
   out += "</main>\n";
   AppendDocumentEnd(out);

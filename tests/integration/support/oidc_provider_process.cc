@@ -96,22 +96,7 @@ void OidcProviderProcess::Start() {
   }
 }
 
-void OidcProviderProcess::DrainOutput(int fd) {
-  char buf[4096];
-  for (;;) {
-    const ssize_t got = ::read(fd, buf, sizeof buf);
-    if (got < 0 && errno == EINTR) continue;
-    std::lock_guard lock(mu_);
-    if (got <= 0) {
-      eof_ = true;
-      cv_.notify_all();
-      break;
-    }
-    log_.append(buf, static_cast<size_t>(got));
-    cv_.notify_all();
-  }
-  ::close(fd);
-}
+void OidcProviderProcess::DrainOutput(int fd) { DrainInto(fd, mu_, cv_, log_, eof_); }
 
 std::string OidcProviderProcess::Log() const {
   std::lock_guard lock(mu_);

@@ -236,22 +236,24 @@ void ServerProcess::Start(std::chrono::milliseconds timeout) {
   throw std::runtime_error(why + " (exit " + std::to_string(last_status_) + "); its output:\n" + Log());
 }
 
-void ServerProcess::DrainOutput(int fd) {
+void DrainInto(int fd, std::mutex& mu, std::condition_variable& cv, std::string& log, bool& eof) {
   char buf[4096];
   for (;;) {
     const ssize_t got = ::read(fd, buf, sizeof buf);
     if (got < 0 && errno == EINTR) continue;
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(mu);
     if (got <= 0) {
-      eof_ = true;
-      cv_.notify_all();
+      eof = true;
+      cv.notify_all();
       break;
     }
-    log_.append(buf, static_cast<size_t>(got));
-    cv_.notify_all();
+    log.append(buf, static_cast<size_t>(got));
+    cv.notify_all();
   }
   ::close(fd);
 }
+
+void ServerProcess::DrainOutput(int fd) { DrainInto(fd, mu_, cv_, log_, eof_); }
 
 void ServerProcess::Reap(int status) {
   last_status_ = ExitCode(status);

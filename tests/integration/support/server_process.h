@@ -43,6 +43,11 @@ struct CommandResult {
 // interrupted test run leaves nothing behind. Returns its pid; throws if it cannot fork.
 pid_t SpawnChild(const std::string& program, const std::vector<std::string>& args, int out_fd, int err_fd);
 
+// Reads a child's output from `fd` until it ends, appending it to `log` and waking `cv` with each
+// read; sets `eof` at the end and closes `fd`. `log` and `eof` are guarded by `mu`. For a thread of
+// its own.
+void DrainInto(int fd, std::mutex& mu, std::condition_variable& cv, std::string& log, bool& eof);
+
 // Runs TASKSHARE_BIN with `args` to completion (killed after `timeout`, which then throws).
 CommandResult RunTaskshare(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::seconds(30));

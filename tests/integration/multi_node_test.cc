@@ -392,7 +392,13 @@ TEST_F(MultiNodeTest, ANodeThatLostItsFeedBypassesItsCacheUntilItResubscribes) {
 
   ASSERT_EQ(a.Patch("/api/v1/tasks/" + id, R"({"visibility":"private"})", Auth(key_)).status, 200);
   const double hits_before = MetricValue(b_->port(), "taskshare_cache_hits_total");
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(b.Get(SharePath(id)).status, 403) << "a stale 200 from B's cache";
+  // 403 from the database; or 503 when the read needed a connection the database now refuses: a view
+  // whose first build was costly (the redactors' first compile, slow under a sanitizer) is read again
+  // on the costly reads' pool, whose connection is opened on first use. Never the stale 200.
+  for (int i = 0; i < 20; ++i) {
+    const int status = b.Get(SharePath(id)).status;
+    ASSERT_TRUE(status == 403 || status == 503) << status << ": a stale 200 from B's cache";
+  }
   EXPECT_EQ(MetricValue(b_->port(), "taskshare_cache_hits_total"), hits_before)
       << "B used its cache while deaf";
   EXPECT_EQ(MetricValue(b_->port(), "taskshare_change_feed_up"), 0);

@@ -9,7 +9,7 @@ namespace {
 // How stale a session's idle expiry may get before a use writes it forward.
 constexpr std::int64_t kTouchEveryMicros = 60'000'000;
 
-std::int64_t Micros(std::chrono::seconds s) { return static_cast<std::int64_t>(s.count()) * 1'000'000; }
+std::int64_t Micros(std::chrono::seconds s) { return std::chrono::microseconds(s).count(); }
 
 }  // namespace
 
@@ -21,6 +21,10 @@ SignIn::SignIn(const SignInOptions& options)
       idle_(options.idle),
       lifetime_(options.lifetime),
       clock_(options.clock) {}
+
+Session SignIn::NewSession(std::string id_hash, std::string user_id, UnixMicros now) const {
+  return {std::move(id_hash), std::move(user_id), now, now + Micros(idle_), now + Micros(lifetime_)};
+}
 
 UnixMicros SignIn::Now() const { return clock_ != nullptr ? clock_->Now() : SystemTime().Now(); }
 

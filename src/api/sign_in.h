@@ -72,6 +72,9 @@ class SignIn {
   // expiry forward when it was last moved more than a minute ago. Store errors pass through.
   Result<std::optional<SessionUser>> SessionOf(Store& store, const Request& request) const;
 
+  // A session for `user_id` signed in at `now`, with this server's idle and absolute expiries.
+  Session NewSession(std::string id_hash, std::string user_id, UnixMicros now) const;
+
   // The session id in the request's cookie, if any (not checked against the store).
   std::optional<std::string_view> SessionId(const Request& request) const;
 

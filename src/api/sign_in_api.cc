@@ -22,8 +22,6 @@ constexpr std::string_view kHtml = "text/html; charset=utf-8";
 constexpr std::int64_t kAttemptSeconds = 600;
 constexpr std::string_view kHome = "/app";
 
-std::int64_t Micros(std::chrono::seconds s) { return static_cast<std::int64_t>(s.count()) * 1'000'000; }
-
 // The headers of every page here: the share page's, but forms may post to this server.
 void AddPageHeaders(Response& r) {
   r.headers.emplace_back("Content-Security-Policy",
@@ -236,8 +234,7 @@ Response FinishSignIn(const SignInRoutes& r, const Request& request, const Query
     (void)r.store.DeleteSession(Sha256Hex(*old));
   }
   const std::string id = NewRandomToken();
-  Session session{Sha256Hex(id), (*user)->id, now, now + Micros(r.sign_in.idle()),
-                  now + Micros(r.sign_in.lifetime())};
+  const Session session = r.sign_in.NewSession(Sha256Hex(id), (*user)->id, now);
   if (Status s = r.store.CreateSession(session); !s.ok()) return FailurePage(s, r.page);
   Response out = Redirect(attempt->return_to);
   out.headers.emplace_back("Set-Cookie",

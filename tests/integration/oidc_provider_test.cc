@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "support/oidc_provider_process.h"
+#include "support/scoped_env.h"
 
 namespace taskshare::testing {
 namespace {
@@ -36,32 +37,6 @@ using auth::OidcSettings;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kTimeout{5000};
-
-// Sets (or, given nullopt, unsets) an environment variable for one scope. Tests run on one thread.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 OidcSettings SettingsFor(const OidcProviderProcess& provider) {
   OidcSettings settings;

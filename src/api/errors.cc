@@ -6,6 +6,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/request_id.h"
+#include "common/strings.h"
 
 namespace taskshare::api {
 namespace {
@@ -40,30 +41,6 @@ ErrorKind KindOf(Code code) {
       break;
   }
   return {"internal", "internal error"};
-}
-
-// True if `s` is valid UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
-// past U+10FFFF.
-bool IsUtf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80                 ? 1
-                          : c >= 0xC2 && c <= 0xDF ? 2
-                          : c >= 0xE0 && c <= 0xEF ? 3
-                          : c >= 0xF0 && c <= 0xF4 ? 4
-                                                   : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) ||
-        (c == 0xF4 && c1 > 0x8F)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
 }
 
 // A client-facing message may quote what the client sent (a percent-decoded query parameter holds any

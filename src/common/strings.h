@@ -28,4 +28,8 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b);
 // Whether `s` begins with `prefix`, ASCII letters compared without regard to case.
 bool StartsWithIgnoringCase(std::string_view s, std::string_view prefix);
 
+// True if `s` is valid UTF-8: no stray continuation bytes, overlong forms, surrogates or code points
+// past U+10FFFF. U+0000 is valid.
+bool IsUtf8(std::string_view s);
+
 }  // namespace taskshare

@@ -37,5 +37,21 @@ TEST(StringsTest, CaseInsensitiveComparisons) {
   EXPECT_TRUE(StartsWithIgnoringCase("anything", ""));
 }
 
+TEST(StringsTest, IsUtf8AcceptsWellFormedTextOnly) {
+  EXPECT_TRUE(IsUtf8(""));
+  EXPECT_TRUE(IsUtf8("plain ASCII"));
+  EXPECT_TRUE(IsUtf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"))
+      << "é, €, an emoji, U+10FFFF";
+  EXPECT_TRUE(IsUtf8(std::string("a\0b", 3))) << "U+0000 is a character";
+  EXPECT_FALSE(IsUtf8("\x80")) << "a stray continuation byte";
+  EXPECT_FALSE(IsUtf8("\xC3")) << "cut short";
+  EXPECT_FALSE(IsUtf8("\xC3(")) << "not followed by a continuation byte";
+  EXPECT_FALSE(IsUtf8("\xC0\xAF")) << "an overlong form";
+  EXPECT_FALSE(IsUtf8("\xE0\x80\xAF")) << "an overlong form";
+  EXPECT_FALSE(IsUtf8("\xED\xA0\x80")) << "a surrogate";
+  EXPECT_FALSE(IsUtf8("\xF4\x90\x80\x80")) << "past U+10FFFF";
+  EXPECT_FALSE(IsUtf8("\xFF"));
+}
+
 }  // namespace
 }  // namespace taskshare

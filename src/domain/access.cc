@@ -8,6 +8,8 @@ bool IsShared(Visibility visibility) {
 
 bool IsOwner(const User& caller, const Task& task) { return caller.id == task.owner_id; }
 
+bool ReadsSupportTasks(Role role) { return role == Role::kSupport || role == Role::kAdmin; }
+
 bool CanRead(const User& caller, const Task& task) {
   if (IsOwner(caller, task)) return true;
   switch (task.visibility) {
@@ -17,7 +19,7 @@ bool CanRead(const User& caller, const Task& task) {
     case Visibility::kTeam:
       return caller.team.has_value() && caller.team == task.owner_team;
     case Visibility::kSupport:
-      return caller.role == Role::kSupport || caller.role == Role::kAdmin;
+      return ReadsSupportTasks(caller.role);
     case Visibility::kPrivate:
       return false;
   }

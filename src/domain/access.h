@@ -20,6 +20,9 @@ bool IsShared(Visibility visibility);
 
 bool IsOwner(const User& caller, const Task& task);
 
+// True if a user of `role` reads every user's support tasks (role support or admin).
+bool ReadsSupportTasks(Role role);
+
 // True if `caller` may read `task` through the authenticated API.
 bool CanRead(const User& caller, const Task& task);
 

@@ -32,6 +32,19 @@ Status CheckPageSize(int limit) {
   return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxPageSize));
 }
 
+Status CheckTitleSearch(std::string_view needle) {
+  if (needle.size() > kMaxTitleSearchBytes) {
+    return Status::InvalidArgument("title search must be at most " + std::to_string(kMaxTitleSearchBytes) +
+                                   " bytes");
+  }
+  // PostgreSQL refuses text that is not UTF-8 and would cut a parameter at a NUL; refusing both here
+  // keeps every backend's answer the same.
+  if (!IsUtf8(needle) || needle.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("title search must be UTF-8 text without NUL");
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const StoreOptions& options) {
   const std::string_view url = options.url;
   const std::string_view scheme = UrlScheme(url);

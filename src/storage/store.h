@@ -12,6 +12,7 @@
 // client-safe message "storage error" and the details in Status::detail().
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,6 +53,14 @@ inline constexpr int kMaxPageSize = 100;
 // and 100". Every backend's list checks its query with it.
 Status CheckPageSize(int limit);
 
+// The longest title search (TaskQuery::title_contains, ReadableQuery::title_contains), in bytes.
+inline constexpr std::size_t kMaxTitleSearchBytes = 200;
+
+// Ok if `needle` is a title search the lists accept: UTF-8 text of at most kMaxTitleSearchBytes bytes
+// without U+0000 (which no title holds). Else kInvalidArgument "title search must be at most 200 bytes"
+// or "title search must be UTF-8 text without NUL". Every backend's lists check their queries with it.
+Status CheckTitleSearch(std::string_view needle);
+
 struct TaskQuery {
   std::string owner_id;
   int limit = 20;                     // 1..kMaxPageSize
@@ -62,6 +71,23 @@ struct TaskQuery {
   // true: only tasks a share link serves (public or unlisted, expired links included); false: only
   // the others.
   std::optional<bool> shared;
+  // Empty: any title. Else only tasks whose title contains it: ASCII letters compared without regard to
+  // case, every other byte as it is, and every byte literal text (%, _ and \ are no wildcards).
+  std::string title_contains;
+};
+
+// One page of the tasks of other users that a reader may read because of their visibility
+// (domain/access.h, CanRead), newest first, as TaskQuery pages an owner's tasks.
+struct ReadableQuery {
+  std::string reader_id;  // whose own tasks are left out
+  // The reader's team: the team tasks of the users in it now (each owner's current team, as
+  // Task::owner_team reads it). nullopt: no team tasks.
+  std::optional<std::string> team;
+  // Whether the reader's role reads support tasks (domain/access.h, ReadsSupportTasks).
+  bool support = false;
+  int limit = 20;                     // 1..kMaxPageSize
+  std::optional<ListPosition> after;  // start strictly after this position
+  std::string title_contains;         // as TaskQuery's
 };
 
 struct TaskPage {
@@ -258,8 +284,23 @@ class Store {
   // database, however it races with the delete. kNotFound if there is no such task.
   virtual Status DeleteTask(std::string_view id) = 0;
 
-  // One page of the owner's tasks matching the filters.
+  // One page of the owner's tasks matching the filters. kInvalidArgument as CheckPageSize and
+  // CheckTitleSearch say.
   virtual Result<TaskPage> ListTasks(const TaskQuery& query) = 0;
+
+  // "Shared with me": one page of the tasks of other users that query.reader_id may read because of
+  // their visibility, exactly those CanRead (domain/access.h) grants a reader of that team and role:
+  // team tasks whose owner is in query.team now, and support tasks when query.support. Never the
+  // reader's own tasks, and never public or unlisted ones (those a share link serves) or private ones.
+  // An empty page when the reader has neither a team nor support. kInvalidArgument as CheckPageSize and
+  // CheckTitleSearch say.
+  //
+  // Each visibility is read newest first through one index of the team and support tasks of every
+  // owner (SQLite migration 18, PostgreSQL 16), the two merged in order, so a page of support tasks
+  // costs what it returns; a page of team tasks also reads, and passes over, the newer team tasks of
+  // other teams (PostgreSQL reads instead the team tasks of each member of the team, and sorts them,
+  // where its statistics say that is cheaper).
+  virtual Result<TaskPage> ListReadableTasks(const ReadableQuery& query) = 0;
 
   // ---- Share settings (domain/task.h, ShareSettings) ----
   //
@@ -413,6 +454,7 @@ class Store {
   Result<Task> UpdateTask(std::string_view id, const TaskPatch& patch, UnixMicros now) override;        \
   Status DeleteTask(std::string_view id) override;                                                      \
   Result<TaskPage> ListTasks(const TaskQuery& query) override;                                          \
+  Result<TaskPage> ListReadableTasks(const ReadableQuery& query) override;                              \
   Result<Task> ShareTask(std::string_view id, const ShareRequest& request, UnixMicros now) override;    \
   Result<Task> UnshareTask(std::string_view id, UnixMicros now) override;                               \
   Result<RevokedSharing> UnshareAll(std::string_view owner_id, UnixMicros now) override;                \

@@ -1,5 +1,6 @@
 #include "storage/task_filters.h"
 
+#include "common/strings.h"
 #include "domain/access.h"
 
 namespace taskshare {
@@ -12,6 +13,11 @@ std::optional<TaskQuery> EffectiveFilters(const TaskQuery& query) {
     out.shared.reset();
   }
   return out;
+}
+
+std::optional<std::string> TitleNeedle(const std::string& title_contains) {
+  if (title_contains.empty()) return std::nullopt;
+  return AsciiLower(title_contains);
 }
 
 }  // namespace taskshare

@@ -19,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "auth/https_client.h"
 #include "common/clock.h"
@@ -229,25 +230,31 @@ TEST_F(OidcProviderTest, RefetchesTheJwksForAnUnknownKeyAtMostOncePerMinute) {
   options.extra_args = {"--late-signing-key"};
   OidcProviderProcess rotating(options);
   rotating.Start();
-  auto jwks_fetches = [&] {
-    const std::string log = rotating.Log();
-    int n = 0;
-    for (auto at = log.find("jwks served"); at != std::string::npos; at = log.find("jwks served", at + 1))
-      ++n;
-    return n;
+  // The fetches the provider has logged, once at least `expected` have reached the log (its output is
+  // read by another thread, so a line can lag the answer it logs) or five seconds have passed.
+  auto jwks_fetches = [&](int expected) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      const std::string log = rotating.Log();
+      int n = 0;
+      for (auto at = log.find("jwks served"); at != std::string::npos; at = log.find("jwks served", at + 1))
+        ++n;
+      if (n >= expected || std::chrono::steady_clock::now() > deadline) return n;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   };
   ManualClock clock(NowMicros());
   auto discovered = OidcProvider::Discover(SettingsFor(rotating), clock);
   ASSERT_TRUE(discovered.ok()) << discovered.status().message();
   OidcProvider& provider = **discovered;
-  EXPECT_EQ(jwks_fetches(), 1);
+  EXPECT_EQ(jwks_fetches(1), 1);
 
   const SignedIn early = SignIn(rotating, provider, "mate");
   auto refused = provider.Redeem(early.code, early.verifier, early.nonce);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Code::kUnauthenticated);
   EXPECT_EQ(refused.status().reason(), Reason::kUnknownSigningKey);
-  EXPECT_EQ(jwks_fetches(), 1);
+  EXPECT_EQ(jwks_fetches(1), 1);
 
   clock.Advance(auth::kJwksRefetchInterval + 1'000'000);
   for (const char* login : {"mate", "admin"}) {
@@ -256,7 +263,7 @@ TEST_F(OidcProviderTest, RefetchesTheJwksForAnUnknownKeyAtMostOncePerMinute) {
     ASSERT_TRUE(claims.ok()) << claims.status().message();
     EXPECT_EQ(claims->subject, login);
   }
-  EXPECT_EQ(jwks_fetches(), 2);
+  EXPECT_EQ(jwks_fetches(2), 2);
 }
 
 TEST_F(OidcProviderTest, FetchRefusesPlainHttpToAnyOtherHostWithoutConnecting) {

@@ -31,7 +31,7 @@ Response GetApiKey(Store& store, const User& caller) {
   return NoStoreJson(o, 200);
 }
 
-Response RotateApiKey(Store& store, const User& caller, std::string_view presented_key_hash,
+Response RotateApiKey(Store& store, const User& caller, std::optional<std::string_view> presented_key_hash,
                       std::string_view body) {
   if (Status s = CheckEmptyBody(body, "key rotation"); !s.ok()) return ErrorResponse(s);
   const std::string key = NewApiKey();

@@ -2,6 +2,7 @@
 // thread-safe. Both answers carry Cache-Control: no-store, since one holds a key and both describe one.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "api/http_types.h"
@@ -21,8 +22,9 @@ Response GetApiKey(Store& store, const User& caller);
 // rotation happens only if that key is still the caller's when it commits, else 401, so a request
 // that was authenticated just before another rotation cannot replace the key that rotation issued.
 // The old key is refused from the next request on; if the rotation fails (an error answer), the old
-// key still works and no new one exists. The body must be empty or {}.
-Response RotateApiKey(Store& store, const User& caller, std::string_view presented_key_hash,
+// key still works and no new one exists. The body must be empty or {}. Without `presented_key_hash`
+// (a rotation by a signed-in session, api/dashboard_api.h), whatever key the caller has is replaced.
+Response RotateApiKey(Store& store, const User& caller, std::optional<std::string_view> presented_key_hash,
                       std::string_view body);
 
 }  // namespace taskshare::api

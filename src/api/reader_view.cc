@@ -157,6 +157,20 @@ Result<ShownTask> ShowTask(Task& task, MessagesToShow& messages, const User* rea
   return shown;
 }
 
+Result<ShownTask> ShowListedTask(Task& task, Store& store, secrets::ViewRedactors& redactors,
+                                 const User* reader, UnixMicros now) {
+  class NoMessages : public MessagesToShow {
+   public:
+    bool KeepFirst(std::size_t) override { return true; }
+    bool Redact(const redact::Redactor&) override { return true; }
+  } none;
+  auto shown = ShowTask(task, none, reader, now, RedactorsOf(store, redactors));
+  if (!shown.ok() || shown->owner) return shown;
+  task.secret_names.clear();
+  if (!task.share.show_creator) task.created_by.clear();
+  return shown;
+}
+
 void RedactForViewers(TaskSnapshot& snapshot, const redact::Redactor& redactor) {
   RedactTaskFields(snapshot.task, redactor);
   RowsToShow(snapshot).Redact(redactor);

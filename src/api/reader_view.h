@@ -80,6 +80,13 @@ struct ShownTask {
 Result<ShownTask> ShowTask(Task& task, MessagesToShow& messages, const User* reader, UnixMicros now,
                            const RedactorOf& redactor_of);
 
+// `task`, without its messages, as `reader` sees it at `now` in a list of tasks: ShowTask on the task
+// alone, and then, for a reader other than the owner, the fields TaskView::kAnonymous leaves out
+// emptied (secret_names; created_by unless show_creator), so that a list shows no more than a read of
+// the task would. Errors as ShowTask's: a list leaves out a task it refuses.
+Result<ShownTask> ShowListedTask(Task& task, Store& store, secrets::ViewRedactors& redactors,
+                                 const User* reader, UnixMicros now);
+
 // A task as one reader sees it.
 struct ReaderView : ShownTask {
   TaskSnapshot snapshot;

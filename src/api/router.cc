@@ -9,8 +9,11 @@
 
 #include "api/auth.h"
 #include "api/errors.h"
+#include "api/forms.h"
+#include "api/page_responses.h"
 #include "api/share_page_api.h"
 #include "api/share_stats_api.h"
+#include "auth/browser_session.h"
 #include "common/ids.h"
 
 namespace taskshare::api {
@@ -70,10 +73,11 @@ bool Router::Available(const Route& route) const {
 
 std::optional<Response> Router::Refusal(const Operation& operation, const Request& request,
                                         bool charge) const {
-  if (operation.share == ShareRead::kNo) return std::nullopt;
+  const bool share = operation.share != ShareRead::kNo;
+  if (!share && !operation.rate_limited) return std::nullopt;
   Status refused;
   int retry_after = 0;
-  if (options_.sharing != nullptr && !options_.sharing->on()) {
+  if (share && options_.sharing != nullptr && !options_.sharing->on()) {
     refused = Status::Forbidden("Sharing is turned off on this server");
   } else if (charge && options_.rate_limiter != nullptr && options_.rate_limiter->enabled()) {
     retry_after = options_.rate_limiter->Take(options_.rate_limiter->ClientOf(request),
@@ -82,7 +86,8 @@ std::optional<Response> Router::Refusal(const Operation& operation, const Reques
   }
   if (refused.ok()) return std::nullopt;
   if (operation.share == ShareRead::kPage) return SharePageRefusal(refused, options_.page, retry_after);
-  Response r = ErrorResponse(refused);
+  // Not a share read: a rate-limited route of the signed-in pages.
+  Response r = share ? ErrorResponse(refused) : StatusPage(refused, options_.page);
   if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return r;
 }
@@ -92,9 +97,35 @@ bool Router::SignedIn(const Operation& operation, const Request& request) const 
          options_.sign_in->Claims(request);
 }
 
+std::optional<Response> Router::AdmitSession(const Request& request,
+                                             std::optional<SessionUser>& session) const {
+  auto live = options_.sign_in->SessionOf(store_, request);
+  if (!live.ok()) return StatusPage(live.status(), options_.page);
+  if (request.method != Method::kGet) {
+    if (!*live) {
+      const web::PageLink again{"/auth/sign-in?return=%2Fapp", "Sign in again"};
+      return ErrorPage(403, "Signed out", "Your session has ended. Sign in again to continue.", options_.page,
+                       &again);
+    }
+    const std::optional<std::string> csrf = FieldValue(FormFields(request.body), "csrf");
+    if (!auth::FromOurOrigin(request.origin, request.referer, options_.page.public_url) || !csrf ||
+        !auth::CsrfTokenMatches(*options_.sign_in->SessionId(request), *csrf)) {
+      return ErrorPage(403, "Refused", "This request did not come from this site's own page.", options_.page);
+    }
+  }
+  session = std::move(*live);
+  return std::nullopt;
+}
+
 std::optional<Response> Router::Admit(const Operation& operation, const Request& request,
-                                      std::optional<User>& caller) const {
+                                      std::optional<User>& caller,
+                                      std::optional<SessionUser>& session) const {
   if (operation.access == Access::kAnonymous) return std::nullopt;
+  if (operation.access == Access::kSession) {
+    if (auto refused = AdmitSession(request, session)) return refused;
+    if (session) caller = session->user;
+    return std::nullopt;
+  }
   if (operation.access == Access::kReader) {
     if (!SignedIn(operation, request)) return std::nullopt;
     auto reader = options_.sign_in->ReaderOf(store_, request);
@@ -167,12 +198,17 @@ Response Router::Dispatch(const Request& request, const Routing& routing) const 
   if (Status body = CheckNoBody(request); !body.ok()) {
     return operation->share == ShareRead::kPage ? SharePageRefusal(body, options_.page) : ErrorResponse(body);
   }
-  if (auto refused = Refusal(*operation, request, /*charge=*/false)) return std::move(*refused);
+  // Share reads were charged by TryHandleNow; other rate-limited operations are charged here.
+  if (auto refused = Refusal(*operation, request, /*charge=*/operation->share == ShareRead::kNo)) {
+    return std::move(*refused);
+  }
   std::optional<User> caller;
-  if (auto refused = Admit(*operation, request, caller)) return std::move(*refused);
+  std::optional<SessionUser> session;
+  if (auto refused = Admit(*operation, request, caller, session)) return std::move(*refused);
   const std::string_view param = routing.param();
-  Response response = operation->handler(
-      context_, Call{request, routing, param, caller ? &*caller : nullptr, SignedIn(*operation, request)});
+  Response response =
+      operation->handler(context_, Call{request, routing, param, caller ? &*caller : nullptr,
+                                        SignedIn(*operation, request), session ? &*session : nullptr});
   CountView(*operation, param, request, response);
   return response;
 }

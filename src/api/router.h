@@ -92,15 +92,19 @@ class Router {
   // What Handle() answers, before it counts a refusal.
   Response Dispatch(const Request& request, const Routing& routing) const;
   // 401 or 403 for a caller who may not call `operation`; nullopt to go ahead, with `caller` set to
-  // the authenticated user (left empty for an operation open to anyone, and for a kReader request
-  // signed in as nobody the store knows).
+  // the authenticated user (left empty for an operation open to anyone, for a kReader request signed
+  // in as nobody the store knows, and for a kSession GET without a live session), and `session` to a
+  // kSession request's live session.
   std::optional<Response> Admit(const Operation& operation, const Request& request,
-                                std::optional<User>& caller) const;
+                                std::optional<User>& caller, std::optional<SessionUser>& session) const;
+  // Admit for Access::kSession (api/routes.h).
+  std::optional<Response> AdmitSession(const Request& request, std::optional<SessionUser>& session) const;
   // True for a kReader operation's request that is signed in (SignIn::Claims).
   bool SignedIn(const Operation& operation, const Request& request) const;
   // For a share read: 403 while sharing is off, then (when `charge`) 429 with Retry-After when the
   // client is over its rate, taking a token from its bucket; as JSON or a page as the operation
-  // says. nullopt to go ahead, and always for other operations.
+  // says. For another rate-limited operation (Operation::rate_limited), the 429 alone, as a page.
+  // nullopt to go ahead, and always for other operations.
   std::optional<Response> Refusal(const Operation& operation, const Request& request, bool charge) const;
   // Counts `response` to a share read of task `raw_id` if it is a view (api/share_stats_api.h).
   void CountView(const Operation& operation, std::string_view raw_id, const Request& request,

@@ -7,6 +7,7 @@
 #include "api/admin_api.h"
 #include "api/apikey_api.h"
 #include "api/auth.h"
+#include "api/dashboard_api.h"
 #include "api/errors.h"
 #include "api/openapi.h"
 #include "api/router.h"
@@ -22,29 +23,6 @@
 
 namespace taskshare::api {
 namespace {
-
-// The query's parameters, decoded ('+' as a space), as Boost.URL's url_view::params() gives them: a
-// "?" with nothing after it is one parameter with an empty name.
-QueryParams ParamsOf(const Routing& target) {
-  QueryParams params;
-  if (!target.has_query()) return params;
-  if (target.query().empty()) {
-    params.emplace_back();
-    return params;
-  }
-  // Checked first, so that the view below, which throws on a query it cannot parse, never does.
-  if (!boost::urls::parse_query(target.query())) return params;
-  // Decodes '+' as a space, as url_view::params() does.
-  for (auto p : boost::urls::params_view(target.query())) {
-    params.emplace_back(p.key, p.has_value ? p.value : std::string());
-  }
-  return params;
-}
-
-// The time that decides behaviour (share expiry, schedules): the server's clock.
-UnixMicros Now(const RouteContext& c) {
-  return c.options.clock != nullptr ? c.options.clock->Now() : SystemTime().Now();
-}
 
 // Ready when a read of the database gets an answer (a task that cannot exist is not found).
 Response Ready(const RouteContext& c, const Call&) {
@@ -154,7 +132,7 @@ Response PutSharingOf(const RouteContext& c, const Call& k) {
   return PutSharing(*k.caller, *c.options.sharing, k.request.body);
 }
 
-// Signing in (api/sign_in_api.h); these routes exist only with RouteNeeds::kSignIn.
+// Signing in and out (api/sign_in_api.h); these routes exist only with RouteNeeds::kSignIn.
 SignInRoutes SignInOf(const RouteContext& c) {
   return {c.store, *c.options.sign_in, c.options.oidc, c.options.page};
 }
@@ -164,11 +142,10 @@ Response StartSignInOf(const RouteContext& c, const Call& k) {
 Response FinishSignInOf(const RouteContext& c, const Call& k) {
   return FinishSignIn(SignInOf(c), k.request, ParamsOf(k.routing));
 }
-Response SignOutOf(const RouteContext& c, const Call& k) { return SignOut(SignInOf(c), k.request, false); }
+Response SignOutOf(const RouteContext& c, const Call& k) { return SignOut(SignInOf(c), *k.session, false); }
 Response SignOutEverywhereOf(const RouteContext& c, const Call& k) {
-  return SignOut(SignInOf(c), k.request, true);
+  return SignOut(SignInOf(c), *k.session, true);
 }
-Response HomeOf(const RouteContext& c, const Call& k) { return Home(SignInOf(c), k.request); }
 
 using enum Method;
 using enum Access;
@@ -207,13 +184,29 @@ constexpr std::array kRoutes{
     Route{"/api/v1/secrets/{name}", observe::Route::kSecrets, {O{kDelete, kApiKey, DeleteSecretOf}}},
     Route{"/api/v1/admin/sharing", observe::Route::kAdmin,
           {O{kGet, kApiKey, GetSharingOf}, O{kPut, kApiKey, PutSharingOf}}, RouteNeeds::kSharingSwitch},
-    Route{"/auth/sign-in", observe::Route::kAuth, {O{kGet, kAnonymous, StartSignInOf}}, RouteNeeds::kSignIn},
+    Route{"/auth/sign-in", observe::Route::kAuth,
+          {O{kGet, kAnonymous, StartSignInOf, ShareRead::kNo, nullptr, /*rate_limited=*/true}},
+          RouteNeeds::kSignIn},
     Route{"/auth/callback", observe::Route::kAuth, {O{kGet, kAnonymous, FinishSignInOf}},
           RouteNeeds::kSignIn},
-    Route{"/auth/sign-out", observe::Route::kAuth, {O{kPost, kAnonymous, SignOutOf}}, RouteNeeds::kSignIn},
-    Route{"/auth/sign-out-everywhere", observe::Route::kAuth, {O{kPost, kAnonymous, SignOutEverywhereOf}},
+    Route{"/auth/sign-out", observe::Route::kAuth, {O{kPost, kSession, SignOutOf}}, RouteNeeds::kSignIn},
+    Route{"/auth/sign-out-everywhere", observe::Route::kAuth, {O{kPost, kSession, SignOutEverywhereOf}},
           RouteNeeds::kSignIn},
-    Route{"/app", observe::Route::kApp, {O{kGet, kAnonymous, HomeOf}}, RouteNeeds::kSignIn},
+    // The dashboard (api/dashboard_api.h).
+    Route{"/app", observe::Route::kApp, {O{kGet, kSession, MyTasksPage}}, RouteNeeds::kSignIn},
+    Route{"/app/shared", observe::Route::kApp, {O{kGet, kSession, SharedWithMePage}}, RouteNeeds::kSignIn},
+    Route{"/app/account", observe::Route::kApp, {O{kGet, kSession, AccountPage}}, RouteNeeds::kSignIn},
+    Route{"/app/tasks/{id}", observe::Route::kApp, {O{kGet, kSession, TaskSettingsPage}}, RouteNeeds::kSignIn},
+    Route{"/app/tasks/{id}/share", observe::Route::kApp, {O{kPost, kSession, ShareFromPage}},
+          RouteNeeds::kSignIn},
+    Route{"/app/tasks/{id}/revoke", observe::Route::kApp, {O{kPost, kSession, RevokeFromPage}},
+          RouteNeeds::kSignIn},
+    Route{"/app/revoke-all", observe::Route::kApp, {O{kPost, kSession, RevokeAllFromPage}}, RouteNeeds::kSignIn},
+    Route{"/app/apikey/rotate", observe::Route::kApp, {O{kPost, kSession, RotateKeyFromPage}},
+          RouteNeeds::kSignIn},
+    Route{"/app/secrets", observe::Route::kApp, {O{kPost, kSession, AddSecretFromPage}}, RouteNeeds::kSignIn},
+    Route{"/app/secrets/delete", observe::Route::kApp, {O{kPost, kSession, DeleteSecretFromPage}},
+          RouteNeeds::kSignIn},
 };
 // clang-format on
 
@@ -246,6 +239,26 @@ constexpr auto kPatterns = [] {
 }();
 
 }  // namespace
+
+QueryParams ParamsOf(const Routing& target) {
+  QueryParams params;
+  if (!target.has_query()) return params;
+  if (target.query().empty()) {
+    params.emplace_back();
+    return params;
+  }
+  // Checked first, so that the view below, which throws on a query it cannot parse, never does.
+  if (!boost::urls::parse_query(target.query())) return params;
+  // Decodes '+' as a space, as url_view::params() does.
+  for (auto p : boost::urls::params_view(target.query())) {
+    params.emplace_back(p.key, p.has_value ? p.value : std::string());
+  }
+  return params;
+}
+
+UnixMicros Now(const RouteContext& c) {
+  return c.options.clock != nullptr ? c.options.clock->Now() : SystemTime().Now();
+}
 
 const Operation* Route::Find(Method method) const {
   for (const Operation& op : operations) {

@@ -6,9 +6,10 @@
 //   - 405 for a method the route has no operation for, with an Allow header listing the route's methods
 //     (HEAD wherever GET is: a HEAD request is handled as its GET);
 //   - 404 for a route whose dependency the server was built without (RouteNeeds);
-//   - for share reads: the sharing switch, the rate limit, view counting and the cached fast path;
-//   - who may call (Access: anyone, an API key, an admin, or anyone with a signed-in reader), then
-//     the handler;
+//   - for share reads: the sharing switch, the rate limit, view counting and the cached fast path; the
+//     rate limit for the operations marked rate_limited too;
+//   - who may call (Access: anyone, an API key, an admin, anyone with a signed-in reader, or a browser
+//     session with its CSRF token), then the handler;
 //   - the route label of /metrics (Routing::label, api/routing.h).
 // Adding a route is one entry in the table of routes.cc plus its handler; nothing else in the router
 // changes. The table is immutable and built at compile time; every function here is thread-safe and
@@ -22,10 +23,12 @@
 #include <string>
 #include <string_view>
 
+#include "api/forms.h"
 #include "api/http_types.h"
 #include "api/routing.h"
 #include "api/target.h"
 #include "cache/response_cache.h"
+#include "domain/session.h"
 #include "domain/user.h"
 #include "observe/metrics.h"
 #include "secrets/view_redactors.h"
@@ -46,6 +49,12 @@ enum class Access {
   // the signed-in user as the caller. A signed-in request is never answered from the cache on the
   // network thread. For the share page.
   kReader,
+  // A browser session (api/sign_in.h), for the signed-in pages. A GET reaches the handler with the
+  // session's user as the caller, or with none (it shows a signed-out page). Any other method needs a
+  // live session (a 403 page "Signed out" otherwise), the session's CSRF token in the form field `csrf`
+  // and an Origin or Referer of this server (a 403 page "Refused" otherwise): checked here, once, for
+  // every state-changing request a signed-in page makes. Only on RouteNeeds::kSignIn routes.
+  kSession,
 };
 
 // A share read: an anonymous GET of a share link. Share reads answer 403 while sharing is off and 429
@@ -72,8 +81,17 @@ struct Call {
   // that is anonymous or signed in as nobody the store knows.
   const User* caller;
   bool signed_in = false;  // kReader: the request is signed in (SignIn::Claims), whoever it names
+  // kSession: the live session and its user (`caller` is the same user); null without one.
+  const SessionUser* session = nullptr;
 };
 using Handler = Response (*)(const RouteContext& context, const Call& call);
+
+// The query's parameters, decoded ('+' as a space), as Boost.URL's url_view::params() gives them: a
+// "?" with nothing after it is one parameter with an empty name.
+QueryParams ParamsOf(const Routing& target);
+// The time that decides behaviour (share expiry, schedules, sessions): the server's clock
+// (RouterOptions::clock), else the system's.
+UnixMicros Now(const RouteContext& context);
 // A share read's answer from the cache alone, without blocking, for a canonical task id; nullopt on a
 // miss.
 using CachedHandler = std::optional<Response> (*)(ResponseCache& cache, const Request& request,
@@ -85,6 +103,10 @@ struct Operation {
   Handler handler = nullptr;
   ShareRead share = ShareRead::kNo;
   CachedHandler cached = nullptr;  // share reads only: the fast path, tried on the network thread
+  // Charged to the rate limiter of anonymous requests as share reads are (429 with Retry-After past
+  // the client's rate), for an anonymous operation that costs the server a write: GET /auth/sign-in,
+  // which stores a sign-in attempt. Share reads are always charged.
+  bool rate_limited = false;
 };
 
 struct Route {

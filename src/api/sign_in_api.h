@@ -1,5 +1,5 @@
-// The routes of signing in through an OpenID Connect provider (docs/sign-in.md), and the signed-in
-// home. Each answer is a page or a redirect, never cached (Cache-Control: no-store):
+// The routes of signing in through an OpenID Connect provider (docs/sign-in.md), and of signing out.
+// Each answer is a page or a redirect, never cached (Cache-Control: no-store):
 //
 //   GET  /auth/sign-in?return=PATH   starts a sign-in: a new state, nonce and PKCE verifier, kept in the
 //                                    store (a sign-in attempt, ten minutes) and the state also in a
@@ -13,23 +13,22 @@
 //                                    Then a new session (never one the browser brought: no fixation),
 //                                    its cookie, and 303 back to PATH.
 //   POST /auth/sign-out              ends this browser's session;
-//   POST /auth/sign-out-everywhere   every session of its user. Both need the session's CSRF token in
-//                                    the form (csrf=...) and an Origin (or Referer) of this server;
-//                                    303 to /app.
-//   GET  /app                        the signed-in home (web/share_page.h, RenderHomePage).
+//   POST /auth/sign-out-everywhere   every session of its user. Both are Access::kSession (api/routes.h):
+//                                    the router has checked the session, its CSRF token and the
+//                                    origin. 303 to /app.
 //
 // Refusals are styled pages: 400 for a sign-in this browser did not start, or one expired or used; 403
-// for what the provider or its token did not prove, an unverified email, no account (without
-// auto_create), and a state-changing request without its CSRF token or from another origin; 503 when
-// the provider cannot be reached. Their messages never quote what the provider or the request sent.
+// for what the provider or its token did not prove, an unverified email, and no account (without
+// auto_create); 503 when the provider cannot be reached. Their messages never quote what the provider
+// or the request sent.
 // Thread-safe; every route blocks on the store, and the callback on the provider.
 #pragma once
 
 #include <string>
 
+#include "api/forms.h"
 #include "api/http_types.h"
 #include "api/sign_in.h"
-#include "api/tasks_api.h"
 #include "auth/identity_provider.h"
 #include "storage/store.h"
 #include "web/share_page.h"
@@ -59,8 +58,7 @@ struct SignInRoutes {
 
 Response StartSignIn(const SignInRoutes& r, const Request& request, const QueryParams& params);
 Response FinishSignIn(const SignInRoutes& r, const Request& request, const QueryParams& params);
-Response SignOut(const SignInRoutes& r, const Request& request, bool everywhere);
-Response Home(const SignInRoutes& r, const Request& request);
+Response SignOut(const SignInRoutes& r, const SessionUser& session, bool everywhere);
 
 // The answer to an anonymous reader refused a link that signing in might open: the link to sign in
 // and come back to `path`, for the share page's 403 ("Sign in to view").

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/forms.h"
 #include "api/http_types.h"
 #include "domain/quotas.h"
 #include "domain/user.h"
@@ -15,8 +16,6 @@
 #include "storage/store.h"
 
 namespace taskshare::api {
-
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 // POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken, and 409
 // `limit_reached` past `quotas`' secret_names_per_task or (as the store decides) tasks_per_user; 413

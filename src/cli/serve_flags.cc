@@ -223,11 +223,14 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
          "/api/v1/admin/sharing); off: this node answers every share link with 403 whatever is stored")
       ->capture_default_str()
       ->check(CLI::IsMember({"on", "off"}));
-  cmd.add_option("--rate-limit", flags.rate_limit,
-                 "Share requests per second each client address may make on average; 0 turns limiting off")
+  cmd.add_option(
+         "--rate-limit", flags.rate_limit,
+         "Share requests (and sign-ins started) per second each client address may make on average; 0 "
+         "turns limiting off")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e6));
-  cmd.add_option("--rate-burst", flags.rate_burst, "Share requests a client address may make at once")
+  cmd.add_option("--rate-burst", flags.rate_burst,
+                 "Share requests (and sign-ins started) a client address may make at once")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e6));
   cmd.add_option("--trusted-proxy", flags.trusted_proxies,

@@ -232,12 +232,13 @@ class Store {
   virtual Result<ApiKeyInfo> GetApiKey(std::string_view user_id) = 0;
   // Replaces the user's key `current_key_hash` (the key the rotation is authorized by): in one
   // transaction, checks that it is still a key of the user, deletes every key of the user and stores
-  // `key` instead. Once it returns ok the old keys find no one and the new one finds the user; on any
-  // error nothing changed and the old keys still work. Rotations of one user take turns, so of several
-  // racing with the same current key exactly one succeeds, and exactly one key is left.
-  // kNotFound "API key not found" if `current_key_hash` is not (or no longer) a key of `user_id`;
+  // `key` instead. Without `current_key_hash` (a rotation authorized otherwise, by a signed-in
+  // session), whatever keys the user has are replaced. Once it returns ok the old keys find no one and the
+  // new one finds the user; on any error nothing changed and the old keys still work. Rotations of one user
+  // take turns, so of several racing with the same current key exactly one succeeds, and exactly one key is
+  // left. kNotFound "API key not found" if `current_key_hash` is not (or no longer) a key of `user_id`;
   // kAlreadyExists if the new hash is already stored (for this or another user).
-  virtual Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+  virtual Status RotateApiKey(std::string_view user_id, std::optional<std::string_view> current_key_hash,
                               const StoredApiKey& key) = 0;
 
   // Stores a new task and its first messages in one transaction, assigning task.seq.
@@ -443,7 +444,7 @@ class Store {
   Status SaveSignInAttempt(const SignInAttempt& attempt) override;                                      \
   Result<SignInAttempt> TakeSignInAttempt(std::string_view state_hash, UnixMicros now) override;        \
   Result<ApiKeyInfo> GetApiKey(std::string_view user_id) override;                                      \
-  Status RotateApiKey(std::string_view user_id, std::string_view current_key_hash,                      \
+  Status RotateApiKey(std::string_view user_id, std::optional<std::string_view> current_key_hash,       \
                       const StoredApiKey& key) override;                                                \
   Status CreateTask(const Task& task, const std::vector<NewMessage>& messages) override;                \
   Result<Task> GetTask(std::string_view id) override;                                                   \

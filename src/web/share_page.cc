@@ -19,83 +19,6 @@ namespace {
 constexpr size_t kDescriptionChars = 200;
 constexpr std::string_view kUntitled = "Untitled task";
 
-struct Head {
-  std::string_view title;        // of the document
-  std::string_view description;  // for search results and link previews
-  std::string url;               // the page's own address; empty for error pages
-  bool index = false;
-  // The page's referrer policy: "no-referrer" for share pages (an unlisted link is a secret); the home
-  // page's forms need "same-origin", without which browsers send "Origin: null" with their posts.
-  std::string_view referrer = "no-referrer";
-};
-
-void AppendMeta(std::string& out, std::string_view attr, std::string_view key, std::string_view content) {
-  out += "<meta ";
-  out += attr;
-  out += "=\"";
-  AppendEscaped(out, key);
-  out += "\" content=\"";
-  AppendEscaped(out, content);
-  out += "\">\n";
-}
-
-void AppendDocumentStart(std::string& out, const Head& head, const PageOptions& options) {
-  out += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  // Share links of unlisted tasks are secrets: never send them to the sites a transcript links to.
-  out += "<meta name=\"referrer\" content=\"";
-  out += head.referrer;
-  out += "\">\n";
-  if (!head.index) out += "<meta name=\"robots\" content=\"noindex, nofollow\">\n";
-  out += "<title>";
-  AppendEscaped(out, head.title);
-  out += " \xC2\xB7 ";  // ·
-  AppendEscaped(out, options.site_name);
-  out += "</title>\n";
-  AppendMeta(out, "name", "description", head.description);
-  if (!head.url.empty()) {
-    AppendMeta(out, "property", "og:title", head.title);
-    AppendMeta(out, "property", "og:description", head.description);
-    AppendMeta(out, "property", "og:site_name", options.site_name);
-    AppendMeta(out, "property", "og:type", "article");
-    AppendMeta(out, "property", "og:url", head.url);
-    AppendMeta(out, "name", "twitter:card", "summary");
-    AppendMeta(out, "name", "twitter:title", head.title);
-    AppendMeta(out, "name", "twitter:description", head.description);
-  }
-  out += "<style>";
-  out += Stylesheet();
-  out += "</style>\n</head>\n<body>\n<div class=\"wrap\">\n";
-}
-
-void AppendDocumentEnd(std::string& out) { out += "</div>\n</body>\n</html>\n"; }
-
-// "<p><a href=...>text</a></p>", both escaped.
-void AppendLink(std::string& out, const PageLink& link) {
-  out += "<p><a href=\"";
-  AppendEscaped(out, link.href);
-  out += "\">";
-  AppendEscaped(out, link.text);
-  out += "</a></p>\n";
-}
-
-// "<span>Label <b>value</b></span>" with both escaped.
-void AppendFact(std::string& out, std::string_view label, std::string_view value) {
-  out += "<span>";
-  AppendEscaped(out, label);
-  out += " <b>";
-  AppendEscaped(out, value);
-  out += "</b></span>";
-}
-
-void AppendTimeFact(std::string& out, std::string_view label, UnixMicros t) {
-  out += "<span>";
-  AppendEscaped(out, label);
-  out += ' ';
-  AppendTime(out, t);
-  out += "</span>";
-}
-
 void AppendSchedule(std::string& out, const ScheduleInfo& s) {
   out += "<div class=\"sched\"><span class=\"kind\">Schedule</span>";
   if (s.schedule_name) AppendFact(out, "Name", *s.schedule_name);
@@ -200,39 +123,6 @@ std::string RenderErrorPage(int status, std::string_view title, std::string_view
   AppendEscaped(out, message);
   out += "</p>\n";
   if (link != nullptr) AppendLink(out, *link);
-  out += "</main>\n";
-  AppendDocumentEnd(out);
-  return out;
-}
-
-std::string RenderHomePage(const std::string* email, std::string_view csrf_token, const PageLink* sign_in,
-                           const PageOptions& options) {
-  std::string out;
-  const std::string_view title = email != nullptr ? "Signed in" : "Not signed in";
-  AppendDocumentStart(out, {title, title, std::string(), false, "same-origin"}, options);
-  out += "<header class=\"task\">\n<p class=\"site\">";
-  AppendEscaped(out, options.site_name);
-  out += "</p>\n<h1>";
-  AppendEscaped(out, title);
-  out += "</h1>\n</header>\n<main>\n";
-  if (email != nullptr) {
-    out += "<p>You are signed in as <b>";
-    AppendEscaped(out, *email);
-    out += "</b>.</p>\n";
-    for (const auto& [action, words] :
-         {std::pair<std::string_view, std::string_view>{"/auth/sign-out", "Sign out"},
-          {"/auth/sign-out-everywhere", "Sign out everywhere"}}) {
-      out += "<form method=\"post\" action=\"";
-      out += action;
-      out += "\"><input type=\"hidden\" name=\"csrf\" value=\"";
-      AppendEscaped(out, csrf_token);
-      out += "\"><button type=\"submit\">";
-      out += words;
-      out += "</button></form>\n";
-    }
-  } else if (sign_in != nullptr) {
-    AppendLink(out, *sign_in);
-  }
   out += "</main>\n";
   AppendDocumentEnd(out);
   return out;

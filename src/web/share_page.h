@@ -33,24 +33,9 @@
 #include "domain/task.h"
 #include "redact/redactor.h"
 #include "web/message_view.h"
+#include "web/page_frame.h"
 
 namespace taskshare::web {
-
-struct PageOptions {
-  // Base of absolute links, without a trailing slash: "https://share.example.com". The page's own
-  // address (og:url) is public_url + "/share/" + the task id.
-  std::string public_url;
-  // The name shown above the title and in og:site_name.
-  std::string site_name = "taskshare";
-  // Whether search engines may index the page; false adds <meta name="robots" content="noindex, nofollow">.
-  bool index = false;
-  // What the reader's view was redacted with (api/reader_view.h), applied once more to the texts the
-  // page renders as markdown, as they are rendered (MarkdownOptions::redactor); null: none.
-  const redact::Redactor* redactor = nullptr;
-  // The server signs readers in (docs/sign-in.md): a link refused to an anonymous reader because it is
-  // not shared offers to sign in.
-  bool sign_in = false;
-};
 
 // What the messages of a page may take beyond kHtmlBytesPerStoredByte for each of their stored bytes:
 // room for a few short messages whole (each needs its markup, a few hundred bytes, whatever its size)
@@ -63,30 +48,9 @@ inline constexpr size_t kPageAllowanceBytes = 8 * 1024;
 // valid JSON is shown as escaped text. Its size, memory and time are bounded as stated above.
 std::string RenderSharePage(const TaskSnapshot& snapshot, const PageOptions& options);
 
-// A link a page offers the reader: where to, and its words.
-struct PageLink {
-  std::string href;  // a path on this server
-  std::string text;
-};
-
 // A styled error page with the same stylesheet: `status` (403, 404, 400, 500...), `title` ("Task not
 // found") and `message` are shown, escaped, then `link` when given ("Sign in to view"); always noindex.
 std::string RenderErrorPage(int status, std::string_view title, std::string_view message,
                             const PageOptions& options, const PageLink* link = nullptr);
-
-// The signed-in home, /app: who is signed in (`email`), and the forms that sign out of this session
-// and of every session, each posting `csrf_token` (auth/browser_session.h) to /auth/sign-out and
-// /auth/sign-out-everywhere. With `email` null, a page that offers `sign_in` instead (when given).
-// Same stylesheet; the page needs `form-action 'self'` in its CSP.
-std::string RenderHomePage(const std::string* email, std::string_view csrf_token, const PageLink* sign_in,
-                           const PageOptions& options);
-
-// The CSS that both pages inline in their <style> element, byte for byte.
-std::string_view Stylesheet();
-
-// The CSP source that allows exactly that stylesheet: "'sha256-<base64 of its SHA-256>'". The pages
-// need `Content-Security-Policy: default-src 'none'; style-src <this>; img-src data:; base-uri 'none';
-// form-action 'none'; frame-ancestors 'none'`; they use no script, style attribute or external resource.
-const std::string& StyleCspSource();
 
 }  // namespace taskshare::web

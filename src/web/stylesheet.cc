@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "web/share_page.h"
+#include "web/page_frame.h"
 
 namespace taskshare::web {
 namespace {
@@ -70,6 +70,17 @@ details.more>pre{margin:.3rem 0 0}
 .empty{color:var(--mut);font-style:italic}
 .foot{margin-top:2rem;padding-top:1rem;border-top:1px solid var(--bd);color:var(--mut);font-size:.8125rem}
 .status{font-size:3rem;font-weight:700;color:var(--mut);margin:0}
+nav.app{display:flex;flex-wrap:wrap;gap:.3rem 1rem;align-items:center;font-size:.875rem;margin:.2rem 0 .6rem}
+h2{font-size:1.2rem;margin:1.6rem 0 .5rem}
+form{margin:.5rem 0}form.inline{display:inline;margin:0 0 0 .5rem}
+fieldset{border:1px solid var(--bd);border-radius:6px;margin:.6rem 0;padding:.4rem .8rem}
+label{display:block;margin:.25rem 0}fieldset label{margin:.15rem 0}
+input,select,button{font:inherit;color:var(--fg)}
+input[type=text],input[type=search],input[type=password],select{padding:.25rem .45rem;border:1px solid var(--bd);border-radius:6px;background:var(--bg)}
+input.link{display:block;width:100%;margin:.3rem 0;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.875rem}
+button{padding:.25rem .8rem;border:1px solid var(--bd);border-radius:6px;background:var(--sf);cursor:pointer}
+button.danger{color:var(--er);border-color:var(--er)}
+ul.tasks{list-style:none;padding:0;margin:.5rem 0}ul.tasks>li{padding:.6rem 0;border-bottom:1px solid var(--bd)}
 @media (max-width:480px){.wrap{padding:1rem .75rem 2rem}h1{font-size:1.375rem}.msg{padding-left:.7rem}.r-user{padding-right:.7rem}pre{padding:.5rem .6rem}details>pre{margin:.5rem}}
 @media print{:root{--bg:#fff;--fg:#000;--mut:#444;--bd:#aaa;--sf:#fff;--ubg:#fff;--a:#000}body{font-size:10.5pt}.wrap{max-width:none;padding:0}pre{white-space:pre-wrap;overflow-wrap:anywhere}.msg,summary,h1{break-inside:avoid}.md a[href^="http"]::after{content:" <" attr(href) ">";color:var(--mut)}summary{white-space:normal}.n{display:none}}
 )css";

@@ -89,15 +89,38 @@ const README_OPERATIONS = [
   // Signing in (docs/sign-in.md): pages and redirects, and the router's JSON 404 on a server started
   // without a provider (`jsonErrors`).
   { method: 'get', path: '/auth/sign-in', id: 'get-auth-sign-in', auth: false, page: true, jsonErrors: [400, 404],
-    success: ['303', null], errors: [...ANY, 404, ...DB] },
+    success: ['303', null], errors: [...ANY, 404, 429, ...DB] },
   { method: 'get', path: '/auth/callback', id: 'get-auth-callback', auth: false, page: true, jsonErrors: [404],
     success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
   { method: 'post', path: '/auth/sign-out', id: 'post-auth-sign-out', auth: false, page: true,
     jsonErrors: [400, 404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
   { method: 'post', path: '/auth/sign-out-everywhere', id: 'post-auth-sign-out-everywhere', auth: false, page: true,
     jsonErrors: [400, 404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
-  { method: 'get', path: '/app', id: 'get-app', auth: false, page: true, jsonErrors: [400, 404],
+  // The dashboard (docs/dashboard.md): pages and form posts with the session's CSRF token; an error of
+  // the API operation an action calls is shown as a page (`htmlErrors`), and where the same status can
+  // also come from the router before the route is known, as either (`mixedErrors`).
+  { method: 'get', path: '/app', id: 'get-app', auth: false, page: true, jsonErrors: [404],
     success: ['200', undefined, 'text/html'], errors: [...ANY, 404, ...DB] },
+  { method: 'get', path: '/app/shared', id: 'get-app-shared', auth: false, page: true, jsonErrors: [404],
+    success: ['200', undefined, 'text/html'], alsoSuccess: ['303'], errors: [...ANY, 404, ...DB] },
+  { method: 'get', path: '/app/account', id: 'get-app-account', auth: false, page: true, jsonErrors: [400, 404],
+    success: ['200', undefined, 'text/html'], alsoSuccess: ['303'], errors: [...ANY, 404, ...DB] },
+  { method: 'get', path: '/app/tasks/{id}', id: 'get-app-task', auth: false, page: true, mixedErrors: [404],
+    success: ['200', undefined, 'text/html'], alsoSuccess: ['303'], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/app/tasks/{id}/share', id: 'post-app-task-share', auth: false, page: true,
+    formBody: true, mixedErrors: [404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/app/tasks/{id}/revoke', id: 'post-app-task-revoke', auth: false, page: true,
+    formBody: true, mixedErrors: [404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/app/revoke-all', id: 'post-app-revoke-all', auth: false, page: true, formBody: true,
+    jsonErrors: [400, 404], success: ['200', undefined, 'text/html'], alsoSuccess: ['303'],
+    errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/app/apikey/rotate', id: 'post-app-apikey-rotate', auth: false, page: true, formBody: true,
+    jsonErrors: [400, 404], success: ['200', undefined, 'text/html'], errors: [...ANY, 403, 404, ...DB] },
+  { method: 'post', path: '/app/secrets', id: 'post-app-secrets', auth: false, page: true, formBody: true,
+    jsonErrors: [404], htmlErrors: [409], mixedErrors: [413], success: ['303', null],
+    errors: [...ANY, 403, 404, 409, ...DB] },
+  { method: 'post', path: '/app/secrets/delete', id: 'post-app-secrets-delete', auth: false, page: true,
+    formBody: true, mixedErrors: [404], success: ['303', null], errors: [...ANY, 403, 404, ...DB] },
 ];
 
 // Every GET also answers HEAD: the same statuses and headers, no body.
@@ -133,7 +156,14 @@ describe('coverage of docs/api.md API', () => {
         assert.deepStrictEqual(op.security ?? doc.security, securityOf(expected.auth));
       });
 
-      it(expected.body ? `takes a required ${expected.body} body` : 'takes no body', () => {
+      it(expected.body ? `takes a required ${expected.body} body` : expected.formBody ? 'takes a form' : 'takes no body', () => {
+        if (expected.formBody) {
+          assert.equal(op.requestBody?.required, true);
+          const form = op.requestBody?.content?.['application/x-www-form-urlencoded']?.schema;
+          assert.deepStrictEqual(Object.keys(op.requestBody.content), ['application/x-www-form-urlencoded']);
+          assert.ok(form.required.includes('csrf'), 'the CSRF token is required');
+          return;
+        }
         if (!expected.body) return assert.equal(op.requestBody, undefined);
         assert.equal(op.requestBody?.required, true);
         assert.deepStrictEqual(op.requestBody?.content, { 'application/json': { schema: schemaRef(expected.body) } });
@@ -167,6 +197,8 @@ describe('coverage of docs/api.md API', () => {
           if (expected.page && [403, 404, 429, 500, 503].includes(Number(status))) expectedContent = html;
           if (expected.page && Number(status) === 400) expectedContent = { ...html, ...json };
           if ((expected.jsonErrors ?? []).includes(Number(status))) expectedContent = json;
+          if ((expected.htmlErrors ?? []).includes(Number(status))) expectedContent = html;
+          if ((expected.mixedErrors ?? []).includes(Number(status))) expectedContent = { ...json, ...html };
           assert.deepStrictEqual(r.content, expectedContent, `${status} body`);
         }
       });

@@ -6,160 +6,43 @@
 // sites, a planted session, CSRF without the token or from another origin, an unverified email, an
 // unknown email, a forged or ended session cookie, and the cookies' flags.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import {
+  ACTION_TIMEOUT_MS, SignInServer, TEST_TIMEOUT_MS, launchChromium, sessionCookieOf, setCookies,
+} from './support/sign_in.mjs';
 
-import { signInWithCode } from '../oidc-provider/login.mjs';
-import { Server, sourceDir } from './support/server.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-const ACTION_TIMEOUT_MS = 15_000;
-const TEST_TIMEOUT_MS = 60_000;
-const CLIENT_ID = 'taskshare';
-const CLIENT_SECRET = 'e2e-client-secret-5d1f0c';
 const TEAM_TEXT = 'Team-only finding: the staging admin panel is reachable';
 
+let harness;
 let server;
-let provider;
-let issuer;
-let ownerKey;
 let teamTask;
 let browser;
 
-// A free loopback port, for the server's --listen: the provider must know the redirect URI first.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-// Starts tests/oidc-provider/provider.mjs; resolves to its issuer URL.
-function startProvider(redirectUri) {
-  const script = join(sourceDir, 'tests', 'oidc-provider', 'provider.mjs');
-  provider = spawn(process.execPath, [script, '--client-id', CLIENT_ID, '--client-secret', CLIENT_SECRET,
-    '--redirect-uri', redirectUri], { stdio: ['ignore', 'pipe', 'pipe'] });
-  process.once('exit', () => provider?.kill('SIGKILL'));
-  let out = '';
-  let err = '';
-  provider.stderr.on('data', (chunk) => { err = (err + chunk).slice(-10_000); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the provider did not start:\n${err}`)), 20_000);
-    provider.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /^issuer (\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    provider.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the provider exited (${code}):\n${err}`));
-    });
-  });
-}
-
-// One request without following redirects; `cookies` is sent as the Cookie header.
-async function call(path, { method = 'GET', cookies = '', headers = {}, body } = {}) {
-  const res = await fetch(server.baseUrl + path, {
-    method,
-    redirect: 'manual',
-    headers: { ...(cookies ? { Cookie: cookies } : {}), ...headers },
-    body,
-    signal: AbortSignal.timeout(ACTION_TIMEOUT_MS),
-  });
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-// name=value of each Set-Cookie of `res`, by name.
-function setCookies(res) {
-  const out = {};
-  for (const line of res.headers.getSetCookie()) {
-    const [pair] = line.split(';');
-    const eq = pair.indexOf('=');
-    out[pair.slice(0, eq)] = { value: pair.slice(eq + 1), line };
-  }
-  return out;
-}
-
-// Starts a sign-in for `returnTo` as the browser would: the redirect to the provider and the state
-// cookie it sets.
-async function startSignIn(returnTo) {
-  const res = await call(`/auth/sign-in?return=${encodeURIComponent(returnTo)}`);
-  assert.equal(res.status, 303, res.text);
-  const state = setCookies(res).taskshare_sign_in;
-  assert.ok(state, 'the sign-in sets its state cookie');
-  return { authorizationUrl: res.headers.get('location'), stateCookie: `taskshare_sign_in=${state.value}` };
-}
-
-// A whole sign-in as `login`: returns the callback's answer and the cookies sent to it.
-async function signIn(login, { returnTo = '/app', extraCookies = '' } = {}) {
-  const { authorizationUrl, stateCookie } = await startSignIn(returnTo);
-  const location = await signInWithCode({ authorizationUrl, login });
-  const callback = new URL(location);
-  assert.equal(callback.origin, server.baseUrl);
-  const cookies = [stateCookie, extraCookies].filter(Boolean).join('; ');
-  const res = await call(callback.pathname + callback.search, { cookies });
-  return { res, path: callback.pathname + callback.search, cookies };
-}
-
-function sessionCookieOf(res) {
-  const session = setCookies(res).taskshare_session;
-  assert.ok(session, `a session cookie is set (${res.status}: ${res.text.slice(0, 200)})`);
-  return `taskshare_session=${session.value}`;
-}
-
-// The session's CSRF token, as /app's forms carry it.
-async function csrfOf(sessionCookie) {
-  const app = await call('/app', { cookies: sessionCookie });
-  const m = /name="csrf" value="([^"]+)"/.exec(app.text);
-  assert.ok(m, 'the signed-in home carries the CSRF token');
-  return m[1];
-}
+const call = (...args) => harness.call(...args);
+const signIn = (...args) => harness.signIn(...args);
+const csrfOf = (...args) => harness.csrfOf(...args);
 
 before(async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  issuer = await startProvider(`${base}/auth/callback`);
-  server = await Server.create();
-  ownerKey = await server.addUser('owner@example.com', '--team', 'red-team');
-  await server.addUser('mate@oidc.test', '--team', 'red-team');
-  await server.addUser('unverified@oidc.test', '--team', 'red-team');
-  const secretFile = join(server.dir, 'oidc-client-secret');
-  await writeFile(secretFile, CLIENT_SECRET, { mode: 0o600 });
-  await chmod(secretFile, 0o600);
-  await server.start('--listen', `127.0.0.1:${port}`, '--oidc-issuer', issuer, '--oidc-client-id', CLIENT_ID,
-    '--oidc-client-secret-file', secretFile);
+  harness = await SignInServer.start([
+    ['owner@example.com', '--team', 'red-team'], ['mate@oidc.test', '--team', 'red-team'],
+    ['unverified@oidc.test', '--team', 'red-team']]);
+  server = harness.server;
   const created = await server.api('POST', '/api/v1/tasks', {
-    key: ownerKey, expect: 202, body: { title: 'Staging review', task: TEAM_TEXT, visibility: 'team' },
+    key: harness.keys['owner@example.com'], expect: 202,
+    body: { title: 'Staging review', task: TEAM_TEXT, visibility: 'team' },
   });
   teamTask = created.json.id;
 }, { timeout: TEST_TIMEOUT_MS });
 
 after(async () => {
   if (browser) await browser.close().catch(() => {});
-  if (server) await server.stop();
-  provider?.kill('SIGTERM');
+  if (harness) await harness.stop();
 });
 
 describe('a teammate in Chromium', () => {
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, { timeout: TEST_TIMEOUT_MS });
 
   test('is sent to sign in by a team link, comes back to it signed in, and signs out', async () => {
@@ -304,5 +187,23 @@ describe('hostile sign-ins, scripted', () => {
     const res = await call(`/share/${teamTask}`, { cookies: forged });
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('cache-control'), 'private, no-store');
+  }, { timeout: TEST_TIMEOUT_MS });
+});
+
+describe('starting sign-ins', () => {
+  test('is held to the rate limit of anonymous requests, and refused as a page with Retry-After', async () => {
+    const limited = await SignInServer.start([], { args: ['--rate-limit', '0.01', '--rate-burst', '3'] });
+    try {
+      for (let i = 0; i < 3; i += 1) assert.equal((await limited.call('/auth/sign-in')).status, 303);
+      const refused = await limited.call('/auth/sign-in');
+      assert.equal(refused.status, 429);
+      assert.match(refused.headers.get('content-type'), /text\/html/);
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      assert.equal(refused.headers.get('set-cookie'), null, 'no attempt was started');
+      // The dashboard is not limited.
+      assert.equal((await limited.call('/app')).status, 200);
+    } finally {
+      await limited.stop();
+    }
   }, { timeout: TEST_TIMEOUT_MS });
 });

@@ -83,7 +83,8 @@ TEST_F(RouteTableOpenApiTest, EveryOperationDocumentsItsCallersAndTheRoutersOwnA
                         [](const json::value& v) { return v.as_object().empty(); });
         switch (op.access) {
           case Access::kAnonymous:
-          case Access::kReader:  // signed in by a proxy's header, which is no credential of the API's
+          case Access::kReader:   // signed in by a proxy's header, which is no credential of the API's
+          case Access::kSession:  // a browser session's cookie, which is no credential of the API's either
             EXPECT_TRUE(security == nullptr || security->as_array().empty()) << where << " needs no key";
             break;
           case Access::kApiKey:
@@ -98,6 +99,8 @@ TEST_F(RouteTableOpenApiTest, EveryOperationDocumentsItsCallersAndTheRoutersOwnA
         if (op.share != ShareRead::kNo) {
           // The sharing switch and the rate limit, which the table applies to share reads.
           EXPECT_TRUE(responses.contains("403") && responses.contains("429")) << where;
+        } else if (op.rate_limited) {
+          EXPECT_TRUE(responses.contains("429")) << where << " is rate limited";
         } else {
           EXPECT_FALSE(responses.contains("429")) << where << " is not rate limited";
         }

@@ -181,6 +181,15 @@ TEST_P(RouterTest, EveryRouteAnswersOtherMethods405WithTheAllowOfItsTable) {
       {"/auth/sign-out", "POST"},
       {"/auth/sign-out-everywhere", "POST"},
       {"/app", "GET, HEAD"},
+      {"/app/shared", "GET, HEAD"},
+      {"/app/account", "GET, HEAD"},
+      {"/app/tasks/{id}", "GET, HEAD"},
+      {"/app/tasks/{id}/share", "POST"},
+      {"/app/tasks/{id}/revoke", "POST"},
+      {"/app/revoke-all", "POST"},
+      {"/app/apikey/rotate", "POST"},
+      {"/app/secrets", "POST"},
+      {"/app/secrets/delete", "POST"},
   };
   ASSERT_EQ(api::Routes().size(), expected.size());
   observe::Metrics metrics(1, {});

@@ -90,6 +90,26 @@ TEST_P(StoreKeysTest, RotationReplacesEveryKeyOfTheUserAndNoOtherKey) {
   EXPECT_EQ(store().GetApiKey(user.id)->prefix, "neo_sk_new01");
 }
 
+TEST_P(StoreKeysTest, ARotationWithoutACurrentKeyReplacesWhateverKeysTheUserHas) {
+  const User user = AddUser("ana@example.com");
+  const User bystander = AddUser("bob@example.com");
+  db_->ExecRaw("INSERT INTO api_keys(key_hash, user_id, created_at) VALUES ('hash-extra', '" + user.id +
+               "', 5)");
+  ASSERT_OK(
+      store().RotateApiKey(user.id, std::nullopt,
+                           StoredApiKey{.key_hash = "hash-new", .prefix = "neo_sk_new00", .created_at = 7}));
+  ExpectKeyFindsNobody("hash-of-ana@example.com");
+  ExpectKeyFindsNobody("hash-extra");
+  ExpectKeyFinds("hash-new", user);
+  ExpectKeyFinds("hash-of-bob@example.com", bystander);
+  EXPECT_EQ(KeyCount(user), 1);
+  EXPECT_EQ(KeyCount(bystander), 1);
+  // A user who does not exist gets no key.
+  const std::string nobody = NewUuidV4();
+  EXPECT_FALSE(store().RotateApiKey(nobody, std::nullopt, StoredApiKey{.key_hash = "hash-orphan"}).ok());
+  ExpectKeyFindsNobody("hash-orphan");
+}
+
 TEST_P(StoreKeysTest, RotationForAnUnknownUserIsNotFoundAndStoresNothing) {
   AddUser("ana@example.com");
   for (const std::string& user_id : {NewUuidV4(), std::string()}) {

@@ -145,7 +145,7 @@ Result<ApiKeyInfo> PostgresStore::GetApiKey(std::string_view user_id) {
   return ApiKeyInfo{rows->OptionalText(0, 0), rows->Int64(0, 1)};
 }
 
-Status PostgresStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+Status PostgresStore::RotateApiKey(std::string_view user_id, std::optional<std::string_view> current_key_hash,
                                    const StoredApiKey& key) {
   Result<Lease> conn = pool_->Acquire();
   if (!conn.ok()) return conn.status();
@@ -154,9 +154,11 @@ Status PostgresStore::RotateApiKey(std::string_view user_id, std::string_view cu
   Result<Rows> user = (*conn)->Query(kLockUserSql, user_id);
   if (!user.ok()) return user.status();
   if (user->empty()) return Status::NotFound("API key not found");
-  Result<Rows> current = (*conn)->Query(kKeyOfUserExistsSql, current_key_hash, user_id);
-  if (!current.ok()) return current.status();
-  if (current->empty()) return Status::NotFound("API key not found");
+  if (current_key_hash) {
+    Result<Rows> current = (*conn)->Query(kKeyOfUserExistsSql, *current_key_hash, user_id);
+    if (!current.ok()) return current.status();
+    if (current->empty()) return Status::NotFound("API key not found");
+  }
   if (Result<Rows> deleted = (*conn)->Query(kDeleteKeysOfUserSql, user_id); !deleted.ok()) {
     return deleted.status();
   }

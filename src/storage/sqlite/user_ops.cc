@@ -133,13 +133,13 @@ Result<ApiKeyInfo> SqliteStore::GetApiKey(std::string_view user_id) {
   return ApiKeyInfo{stmt->ColumnOptionalText(0), stmt->ColumnInt64(1)};
 }
 
-Status SqliteStore::RotateApiKey(std::string_view user_id, std::string_view current_key_hash,
+Status SqliteStore::RotateApiKey(std::string_view user_id, std::optional<std::string_view> current_key_hash,
                                  const StoredApiKey& key) {
   ConnectionPool::Lease conn = pool_->Acquire();
   Result<Transaction> tx = Transaction::Begin(*conn, TxMode::kWrite);
   if (!tx.ok()) return tx.status();
-  {
-    Result<Statement> current = conn->Query(kKeyOfUserExistsSql, current_key_hash, user_id);
+  if (current_key_hash) {
+    Result<Statement> current = conn->Query(kKeyOfUserExistsSql, *current_key_hash, user_id);
     if (!current.ok()) return current.status();
     Result<bool> found = current->Step();
     if (!found.ok()) return found.status();

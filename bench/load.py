@@ -145,6 +145,7 @@ def cmd_load(a):
         "hot": hot["task"]["id"],
         "large": str(uuid.uuid4()),
         "private": str(uuid.uuid4()),
+        "team": str(uuid.uuid4()),
         "ingest": [str(uuid.uuid4()) for _ in range(a.ingest_tasks)],
     }
     spread = [str(uuid.uuid4()) for _ in range(a.spread)]
@@ -153,9 +154,10 @@ def cmd_load(a):
     create_task(client, ids["hot"], title, "unlisted", template)
     create_task(client, ids["large"], title + " (long run)", "unlisted", large["messages"])
     create_task(client, ids["private"], title, "private", fresh_ids(template))
+    create_task(client, ids["team"], title + " (team)", "team", fresh_ids(template))
     for tid in ids["ingest"]:
         create_task(client, tid, "Ingest target", "unlisted", [])
-    print(f"  hot, large ({a.large_messages} messages), private and {a.ingest_tasks} ingest tasks "
+    print(f"  hot, large ({a.large_messages} messages), private, team and {a.ingest_tasks} ingest tasks "
           f"in {time.monotonic() - t0:.1f}s", flush=True)
 
     t1 = time.monotonic()
@@ -174,7 +176,7 @@ def cmd_load(a):
         for m in template:
             f.write(json.dumps(dict(m, id="@ID@"), separators=(",", ":")) + "\n")
     total = time.monotonic() - t0
-    print(f"loaded {3 + a.ingest_tasks + len(spread)} tasks through the API in {total:.1f}s "
+    print(f"loaded {4 + a.ingest_tasks + len(spread)} tasks through the API in {total:.1f}s "
           f"(spread: {len(spread)} tasks in {spread_s:.1f}s, "
           f"{2 * len(spread) / max(spread_s, 1e-9):.0f} write requests/s, {a.threads} client threads)",
           flush=True)

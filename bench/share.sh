@@ -22,6 +22,11 @@
 #              secrets, deletes secrets it does not have, views its own public task that names as many
 #              secrets as the server lets it store, as large as it lets them be, appends to that task
 #              and creates schedules, all as fast as it can; taskshare only
+#   h page     the share page of case a's link, anonymous (from the cache), on a server that also signs
+#              readers in by an authenticating proxy's header (--auth-header, --trusted-proxy 127.0.0.1);
+#              taskshare only
+#   h signed-in the page of a team task (case a's 30 messages) read by a signed-in teammate through that
+#              header: built for its reader on every request, never cached (docs/sign-in.md); taskshare only
 #
 # Then, unless POSTGRES=0, cases c and f again on PostgreSQL (a cluster of scripts/pg-test-cluster.sh,
 # pinned to CPU 0 with the servers): "taskshare pg" is one node, "taskshare pg x2" two nodes on the
@@ -250,7 +255,8 @@ load_data() {
     echo "loading into $LOAD_DIR (tmpfs); the database moves to $WORK before the benchmark"
   fi
   local db="sqlite:$LOAD_DIR/bench.db"
-  API_KEY=$("$BIN" user add --email bench@example.com --db "$db")
+  API_KEY=$("$BIN" user add --email bench@example.com --team bench --db "$db")
+  "$BIN" user add --email reader@example.com --team bench --db "$db" >/dev/null  # case h's teammate
   HOSTILE_KEY=$("$BIN" user add --email hostile@example.com --db "$db")
   start_taskshare "$db"
   local t0
@@ -263,6 +269,7 @@ load_data() {
   HOT_ID=$(json_field "$DATA/ids.json" hot)
   LARGE_ID=$(json_field "$DATA/ids.json" large)
   PRIVATE_ID=$(json_field "$DATA/ids.json" private)
+  TEAM_ID=$(json_field "$DATA/ids.json" team)
 }
 
 fetch_for_nginx() {
@@ -449,6 +456,17 @@ run_cases() {
   INGEST_ACKED=$(($(awk '/ requests in /{ print $1 }' "$RESULTS/f-ingest-taskshare.txt") * INGEST_BATCH))
 
   run_hostile
+  run_signed_in
+}
+
+# Case h (see the header), on a server restarted to believe the proxy's sign-in header from loopback.
+run_signed_in() {
+  stop_taskshare
+  SERVE_ARGS="$SERVE_ARGS --auth-header X-Forwarded-Email --trusted-proxy 127.0.0.1" \
+    start_taskshare "sqlite:$WORK/bench.db" "$CACHE_BYTES"
+  run_wrk "h page" taskshare "$CONNECTIONS" "$TS_URL/share/$HOT_ID" 200
+  run_wrk "h signed-in" taskshare "$CONNECTIONS" "$TS_URL/share/$TEAM_ID" 200 \
+    -H "X-Forwarded-Email: reader@example.com"
 }
 
 # Case g: case a's link measured while the hostile account works (see the header). It starts before

@@ -92,6 +92,7 @@ QueryParams ParamsOf(const Routing& target);
 // The time that decides behaviour (share expiry, schedules, sessions): the server's clock
 // (RouterOptions::clock), else the system's.
 UnixMicros Now(const RouteContext& context);
+
 // A share read's answer from the cache alone, without blocking, for a canonical task id; nullopt on a
 // miss.
 using CachedHandler = std::optional<Response> (*)(ResponseCache& cache, const Request& request,

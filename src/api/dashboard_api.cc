@@ -15,6 +15,7 @@
 #include "api/router.h"
 #include "api/secrets_api.h"
 #include "api/share_settings_api.h"
+#include "api/sign_in_api.h"
 #include "api/task_requests.h"
 #include "api/tasks_api.h"
 #include "auth/browser_session.h"
@@ -45,10 +46,7 @@ web::PageOptions PageOf(const RouteContext& c) {
 }
 
 // A page that needs a session, asked for without one: sign in, then come back here.
-Response SignInFirst(const Call& k) {
-  return Redirect("/auth/sign-in?return=" +
-                  boost::urls::encode(k.request.target, boost::urls::unreserved_chars));
-}
+Response SignInFirst(const Call& k) { return Redirect(SignInPath(k.request.target)); }
 
 // The answer of the API operation an action called, as the browser's: a redirect to `back` on
 // success, else an error page with the operation's status and message (and error id, for a 5xx).
@@ -66,8 +64,7 @@ Response Outcome(const Response& api, std::string back, const web::PageOptions& 
     }
   }
   const web::PageLink link{back, "Back"};
-  std::string_view title = api.status >= 500 ? "Something went wrong" : "Not done";
-  Response r = ErrorPage(api.status, title, message, page, &link);
+  Response r = ErrorPage(api.status, ErrorPageTitle(api.status), message, page, &link);
   r.limit = api.limit;
   return r;
 }
@@ -119,7 +116,7 @@ Result<json::value> ExpiryOf(const std::optional<std::string>& field, const Task
 Response MyTasksPage(const RouteContext& c, const Call& k) {
   const web::PageOptions page = PageOf(c);
   if (k.caller == nullptr) {
-    const web::PageLink sign_in{"/auth/sign-in?return=%2Fapp", "Sign in"};
+    const web::PageLink sign_in{SignInPath("/app"), "Sign in"};
     return Page(200, web::RenderSignedOut(&sign_in, page));
   }
   const QueryParams params = ParamsOf(k.routing);

@@ -37,21 +37,27 @@ Response ErrorPage(int status, std::string_view title, std::string_view message,
   return Page(status, web::RenderErrorPage(status, title, message, noindex, link));
 }
 
+std::string_view ErrorPageTitle(int http_status) {
+  if (http_status >= 500) return http_status == 503 ? "Temporarily unavailable" : "Something went wrong";
+  switch (http_status) {
+    case 404:
+      return "Not found";
+    case 429:
+      return "Too many requests";
+    case 400:
+    case 409:
+    case 413:
+      return "Not done";
+    default:
+      return "Refused";
+  }
+}
+
 Response StatusPage(const Status& status, const web::PageOptions& page) {
   const HttpError error = ToHttpError(status);
   std::string message = error.message;
   if (!error.error_id.empty()) message += " (error id " + error.error_id + ")";
-  std::string_view title = "Refused";
-  if (error.status >= 500) {
-    title = error.status == 503 ? "Temporarily unavailable" : "Something went wrong";
-  } else if (error.status == 404) {
-    title = "Not found";
-  } else if (error.status == 429) {
-    title = "Too many requests";
-  } else if (error.status == 400 || error.status == 409 || error.status == 413) {
-    title = "Not done";
-  }
-  Response r = ErrorPage(error.status, title, message, page);
+  Response r = ErrorPage(error.status, ErrorPageTitle(error.status), message, page);
   r.limit = status.limit();
   return r;
 }

@@ -20,8 +20,12 @@ Response Page(int status, std::string body);
 Response ErrorPage(int status, std::string_view title, std::string_view message, const web::PageOptions& page,
                    const web::PageLink* link = nullptr);
 
+// The heading of an error page of HTTP status `http_status`: "Not found", "Refused", "Not done",
+// "Too many requests", "Temporarily unavailable", "Something went wrong".
+std::string_view ErrorPageTitle(int http_status);
+
 // The error page of `status`, which must not be ok, as api/errors.h maps it: its HTTP status and
-// client-facing message, and for a 5xx its error id (logged there).
+// client-facing message, and for a 5xx its error id (logged there), under ErrorPageTitle.
 Response StatusPage(const Status& status, const web::PageOptions& page);
 
 // A 303 See Other to `location` (a path on this server or the provider's URL).

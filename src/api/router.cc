@@ -103,7 +103,7 @@ std::optional<Response> Router::AdmitSession(const Request& request,
   if (!live.ok()) return StatusPage(live.status(), options_.page);
   if (request.method != Method::kGet) {
     if (!*live) {
-      const web::PageLink again{"/auth/sign-in?return=%2Fapp", "Sign in again"};
+      const web::PageLink again{SignInPath("/app"), "Sign in again"};
       return ErrorPage(403, "Signed out", "Your session has ended. Sign in again to continue.", options_.page,
                        &again);
     }

@@ -90,10 +90,11 @@ Result<std::optional<User>> UserFor(const SignInRoutes& r, const std::string& em
 
 }  // namespace
 
-web::PageLink SignInLink(std::string_view path) {
-  return {"/auth/sign-in?return=" + boost::urls::encode(path, boost::urls::unreserved_chars),
-          "Sign in to view"};
+std::string SignInPath(std::string_view path) {
+  return "/auth/sign-in?return=" + boost::urls::encode(path, boost::urls::unreserved_chars);
 }
+
+web::PageLink SignInLink(std::string_view path) { return {SignInPath(path), "Sign in to view"}; }
 
 Response StartSignIn(const SignInRoutes& r, const Request& request, const QueryParams& params) {
   (void)request;

@@ -60,6 +60,9 @@ Response StartSignIn(const SignInRoutes& r, const Request& request, const QueryP
 Response FinishSignIn(const SignInRoutes& r, const Request& request, const QueryParams& params);
 Response SignOut(const SignInRoutes& r, const SessionUser& session, bool everywhere);
 
+// The address that starts a sign-in and comes back to `path` ("/auth/sign-in?return=%2Fapp").
+std::string SignInPath(std::string_view path);
+
 // The answer to an anonymous reader refused a link that signing in might open: the link to sign in
 // and come back to `path`, for the share page's 403 ("Sign in to view").
 web::PageLink SignInLink(std::string_view path);

@@ -114,23 +114,27 @@ void AppendOlder(std::string& out, std::string_view older) {
   AppendLink(out, {std::string(older), "Older tasks"});
 }
 
-void AppendRadio(std::string& out, std::string_view name, std::string_view value, bool checked,
-                 std::string_view words) {
-  out += "<label><input type=\"radio\" name=\"";
+// The start of a task's item in a list: its title, linking to `path_prefix` + its id, and the opening
+// of its facts; the caller closes both.
+void OpenTaskItem(std::string& out, std::string_view path_prefix, const Task& task) {
+  out += "<li><a href=\"";
+  out += path_prefix;
+  AppendEscaped(out, task.id);
+  out += "\">";
+  AppendEscaped(out, TitleOf(task));
+  out += "</a>\n<div class=\"meta\">";
+}
+
+// A labelled radio button or checkbox (`type`) of field `name` with `value`.
+void AppendChoice(std::string& out, std::string_view type, std::string_view name, std::string_view value,
+                  bool checked, std::string_view words) {
+  out += "<label><input type=\"";
+  out += type;
+  out += "\" name=\"";
   out += name;
   out += "\" value=\"";
   out += value;
   out += '"';
-  if (checked) out += " checked";
-  out += "> ";
-  AppendEscaped(out, words);
-  out += "</label>\n";
-}
-
-void AppendCheckbox(std::string& out, std::string_view name, bool checked, std::string_view words) {
-  out += "<label><input type=\"checkbox\" name=\"";
-  out += name;
-  out += "\" value=\"on\"";
   if (checked) out += " checked";
   out += "> ";
   AppendEscaped(out, words);
@@ -155,11 +159,7 @@ std::string RenderMyTasks(const Viewer& viewer, const MyTasks& page, UnixMicros 
   out += "<ul class=\"tasks\">\n";
   for (const OwnTask& own : page.tasks) {
     const Task& task = own.task;
-    out += "<li><a href=\"/app/tasks/";
-    AppendEscaped(out, task.id);
-    out += "\">";
-    AppendEscaped(out, TitleOf(task));
-    out += "</a>\n<div class=\"meta\">";
+    OpenTaskItem(out, "/app/tasks/", task);
     AppendFact(out, "Status", ToString(task.status));
     AppendShareState(out, task, now);
     if (IsShared(task.visibility)) AppendViews(out, own.views);
@@ -185,11 +185,7 @@ std::string RenderSharedWithMe(const Viewer& viewer, const SharedWithMe& page, c
   }
   out += "<ul class=\"tasks\">\n";
   for (const Task& task : page.tasks) {
-    out += "<li><a href=\"/share/";
-    AppendEscaped(out, task.id);
-    out += "\">";
-    AppendEscaped(out, TitleOf(task));
-    out += "</a>\n<div class=\"meta\">";
+    OpenTaskItem(out, "/share/", task);
     AppendFact(out, "For", ToString(task.visibility));
     AppendFact(out, "Status", ToString(task.status));
     if (!task.created_by.empty()) AppendFact(out, "By", task.created_by);
@@ -270,14 +266,15 @@ std::string RenderTaskSettings(const Viewer& viewer, const OwnTask& own, UnixMic
   const std::string action = "/app/tasks/" + task.id + "/share";
   OpenForm(out, action, viewer);
   out += "<fieldset><legend>Who may open the link</legend>\n";
-  AppendRadio(out, "visibility", "unlisted", task.visibility != Visibility::kPublic,
-              "Anyone with the link (unlisted)");
-  AppendRadio(out, "visibility", "public", task.visibility == Visibility::kPublic,
-              "Public: anyone, and search engines may list it");
+  AppendChoice(out, "radio", "visibility", "unlisted", task.visibility != Visibility::kPublic,
+               "Anyone with the link (unlisted)");
+  AppendChoice(out, "radio", "visibility", "public", task.visibility == Visibility::kPublic,
+               "Public: anyone, and search engines may list it");
   out += "</fieldset>\n<fieldset><legend>What the link shows</legend>\n";
-  AppendRadio(out, "mode", "live", share.mode != ShareMode::kPinned, "Live: messages added later show too");
-  AppendRadio(out, "mode", "pinned", share.mode == ShareMode::kPinned,
-              "Pinned: only the messages the task has when you save");
+  AppendChoice(out, "radio", "mode", "live", share.mode != ShareMode::kPinned,
+               "Live: messages added later show too");
+  AppendChoice(out, "radio", "mode", "pinned", share.mode == ShareMode::kPinned,
+               "Pinned: only the messages the task has when you save");
   out += "</fieldset>\n<label>Expires <select name=\"expires\">";
   const bool keep = share.expires_at && !ShareExpired(share, now);
   if (keep) {
@@ -295,8 +292,10 @@ std::string RenderTaskSettings(const Viewer& viewer, const OwnTask& own, UnixMic
     out += "</option>";
   }
   out += "</select></label>\n";
-  AppendCheckbox(out, "show_creator", share.show_creator, "Show my email as the task's creator");
-  AppendCheckbox(out, "redact", share.redact, "Redact credentials (secrets you named are always redacted)");
+  AppendChoice(out, "checkbox", "show_creator", "on", share.show_creator,
+               "Show my email as the task's creator");
+  AppendChoice(out, "checkbox", "redact", "on", share.redact,
+               "Redact credentials (secrets you named are always redacted)");
   out += "<button type=\"submit\">";
   out += shared ? "Save" : "Share";
   out += "</button></form>\n";

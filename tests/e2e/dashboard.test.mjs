@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ACTION_TIMEOUT_MS, SignInServer, TEST_TIMEOUT_MS, launchChromium,
+  ACTION_TIMEOUT_MS, SignInServer, TEST_TIMEOUT_MS, launchChromium, loginAtProvider,
 } from './support/sign_in.mjs';
 
 const MATE = 'mate@oidc.test';
@@ -60,10 +60,7 @@ describe('an owner in Chromium', () => {
     try {
       await page.goto(`${harness.baseUrl}/app`);
       await page.getByRole('link', { name: 'Sign in' }).click();
-      await page.locator('input[name="login"]').fill('mate');
-      await page.locator('input[name="password"]').fill('any password');
-      await page.locator('button[type="submit"]').click();
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await loginAtProvider(page, 'mate');
       await page.waitForURL(`${harness.baseUrl}/app`);
 
       await page.getByRole('link', { name: 'Browser-shared audit' }).click();

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import {
-  ACTION_TIMEOUT_MS, SignInServer, TEST_TIMEOUT_MS, launchChromium, sessionCookieOf, setCookies,
+  ACTION_TIMEOUT_MS, SignInServer, TEST_TIMEOUT_MS, launchChromium, loginAtProvider, sessionCookieOf,
+  setCookies,
 } from './support/sign_in.mjs';
 
 const TEAM_TEXT = 'Team-only finding: the staging admin panel is reachable';
@@ -55,11 +56,7 @@ describe('a teammate in Chromium', () => {
       assert.equal(refused.status(), 403);
       assert.equal(await page.locator('body').innerText().then((t) => t.includes(TEAM_TEXT)), false);
       await page.getByRole('link', { name: 'Sign in to view' }).click();
-      // The provider's login page, then its consent page.
-      await page.locator('input[name="login"]').fill('mate');
-      await page.locator('input[name="password"]').fill('any password');
-      await page.locator('button[type="submit"]').click();
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await loginAtProvider(page, 'mate');
       await page.waitForURL(link);
       assert.match(await page.locator('body').innerText(), new RegExp(TEAM_TEXT));
       const cookies = await context.cookies(server.baseUrl);

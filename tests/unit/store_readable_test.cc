@@ -62,20 +62,6 @@ class StoreReadableTest : public StoreTest {
     EXPECT_TRUE(page.ok()) << Describe(StatusOf(page));
     return page.ok() ? IdsOf(page->tasks) : std::vector<std::string>{};
   }
-
-  // Every page of `query`, following `next` to the end.
-  std::vector<std::string> AllReadableIds(ReadableQuery query) {
-    std::vector<std::string> ids;
-    for (int pages = 0; pages < 1000; ++pages) {
-      Result<TaskPage> page = store().ListReadableTasks(query);
-      EXPECT_TRUE(page.ok()) << Describe(StatusOf(page));
-      if (!page.ok()) break;
-      for (const Task& t : page->tasks) ids.push_back(t.id);
-      if (!page->next) break;
-      query.after = page->next;
-    }
-    return ids;
-  }
 };
 
 // ---- The title search ----
@@ -239,7 +225,7 @@ TEST_P(StoreReadableTest, EachReaderGetsExactlyWhatCanReadGrantsByVisibility) {
     for (const Task& t : tasks) {
       if (CanRead(reader, t) && !IsOwner(reader, t) && !IsShared(t.visibility)) expected.push_back(t.id);
     }
-    EXPECT_EQ(AllReadableIds(ReadableBy(reader, 3)), expected) << reader.email;
+    EXPECT_EQ(ListAllIds(ReadableBy(reader, 3)), expected) << reader.email;
   }
 
   // The same, spelled out for two readers, so that a change in CanRead cannot hide a change here.
@@ -256,9 +242,9 @@ TEST_P(StoreReadableTest, EachReaderGetsExactlyWhatCanReadGrantsByVisibility) {
   const User& sue = users[4];
   const User& adm = users[5];
   const User& sam = users[6];
-  EXPECT_EQ(AllReadableIds(ReadableBy(ana)),
+  EXPECT_EQ(ListAllIds(ReadableBy(ana)),
             (std::vector<std::string>{task_of(adm, Visibility::kTeam), task_of(ben, Visibility::kTeam)}));
-  EXPECT_EQ(AllReadableIds(ReadableBy(sam)),
+  EXPECT_EQ(ListAllIds(ReadableBy(sam)),
             (std::vector<std::string>{task_of(adm, Visibility::kSupport), task_of(sue, Visibility::kSupport),
                                       task_of(dan, Visibility::kSupport), task_of(cat, Visibility::kSupport),
                                       task_of(ben, Visibility::kSupport), task_of(ana, Visibility::kSupport),
@@ -353,14 +339,14 @@ TEST_P(StoreReadableTest, TheTitleSearchFiltersTheReadableList) {
   Add(adm, 600, Visibility::kTeam, "own 50% scan");
   ReadableQuery query = ReadableBy(adm);
   query.title_contains = "50% Scan";
-  EXPECT_EQ(AllReadableIds(query), (std::vector<std::string>{support_match.id, team_match.id}));
+  EXPECT_EQ(ListAllIds(query), (std::vector<std::string>{support_match.id, team_match.id}));
   query.support = false;
-  EXPECT_EQ(AllReadableIds(query), std::vector<std::string>{team_match.id});
+  EXPECT_EQ(ListAllIds(query), std::vector<std::string>{team_match.id});
   query.team.reset();
   query.support = true;
-  EXPECT_EQ(AllReadableIds(query), std::vector<std::string>{support_match.id});
+  EXPECT_EQ(ListAllIds(query), std::vector<std::string>{support_match.id});
   query.title_contains = "_";
-  EXPECT_EQ(AllReadableIds(query), std::vector<std::string>{});
+  EXPECT_EQ(ListAllIds(query), std::vector<std::string>{});
 }
 
 TEST_P(StoreReadableTest, PageSizesOutsideOneToTheMaximumAreRefused) {

@@ -337,11 +337,13 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     return snapshot.ok() ? snapshot->messages : std::vector<std::string>{};
   }
 
-  // Every page of `query`, following `next` to the end.
-  std::vector<std::string> ListAllIds(TaskQuery query) {
+  // Every page of `query` (a TaskQuery for ListTasks, a ReadableQuery for ListReadableTasks),
+  // following `next` to the end.
+  template <typename Query>
+  std::vector<std::string> ListAllIds(Query query) {
     std::vector<std::string> ids;
     for (int pages = 0; pages < 1000; ++pages) {
-      Result<TaskPage> page = store().ListTasks(query);
+      Result<TaskPage> page = ListPage(query);
       EXPECT_TRUE(page.ok()) << Describe(StatusOf(page));
       if (!page.ok()) break;
       for (const Task& t : page->tasks) ids.push_back(t.id);
@@ -350,6 +352,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     }
     return ids;
   }
+  Result<TaskPage> ListPage(const TaskQuery& query) { return store().ListTasks(query); }
+  Result<TaskPage> ListPage(const ReadableQuery& query) { return store().ListReadableTasks(query); }
 
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<Store> store_;

@@ -84,6 +84,15 @@ export function launchChromium() {
   });
 }
 
+// In a browser on the provider's login page: signs in as `login` (any password) and consents, which
+// sends the browser back to the server.
+export async function loginAtProvider(page, login) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.locator('button[type="submit"]').click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 // The provider and a server that signs in through it. `users` are [email, ...`user add` flags]; their
 // API keys come back in `keys`, by email. With `secretsKey`, the server has a secrets key; `args` are
 // more flags for `serve`.

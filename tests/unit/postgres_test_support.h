@@ -99,7 +99,7 @@ class PostgresDatabase {
     id.erase(std::remove(id.begin(), id.end(), '-'), id.end());
     name_ = "taskshare_test_" + id;
     RawPostgres server(server_url_);
-    server.Exec("CREATE DATABASE " + server.Identifier(name_) + " ENCODING 'UTF8'");
+    server.Exec("CREATE DATABASE " + server.Identifier(name_) + " ENCODING 'UTF8' STRATEGY FILE_COPY");
     url_ = PostgresUrlWithDatabase(server_url_, name_);
   }
   PostgresDatabase(const PostgresDatabase&) = delete;

@@ -33,17 +33,19 @@ struct Request {
   // The authenticating proxy's header (api/sign_in.h), several joined with ", "; believed only when
   // the peer is a trusted proxy (SignIn::Claims).
   std::string signed_in_email;
-  std::string cookie;   // the Cookie header, several joined with "; " (auth/browser_session.h)
-  std::string origin;   // the Origin header, if any
-  std::string referer;  // the Referer header, if any
+  std::string signed_in_groups;  // the proxy's groups header, if one is read; believed as the above
+  std::string cookie;            // the Cookie header, several joined with "; " (auth/browser_session.h)
+  std::string origin;            // the Origin header, if any
+  std::string referer;           // the Referer header, if any
   std::string body;
   std::string client_address;  // the peer's IP address; set once per connection, kept by clear()
 
   void clear() {
     method = Method::kGet;
     head = false;
-    for (std::string* s : {&target, &api_key, &authorization, &if_none_match, &accept_encoding,
-                           &forwarded_for, &signed_in_email, &cookie, &origin, &referer, &body}) {
+    for (std::string* s :
+         {&target, &api_key, &authorization, &if_none_match, &accept_encoding, &forwarded_for,
+          &signed_in_email, &signed_in_groups, &cookie, &origin, &referer, &body}) {
       s->clear();
     }
   }

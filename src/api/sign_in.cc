@@ -15,6 +15,8 @@ std::int64_t Micros(std::chrono::seconds s) { return std::chrono::microseconds(s
 
 SignIn::SignIn(const SignInOptions& options)
     : auth_header_(options.auth_header),
+      proxy_groups_(options.proxy_groups),
+      proxy_role_groups_(options.proxy_role_groups),
       proxies_(options.trusted_proxies),
       sessions_(options.sessions),
       cookies_(auth::CookieNamesFor(options.public_url)),
@@ -66,7 +68,10 @@ Result<std::optional<User>> SignIn::ReaderOf(Store& store, const Request& reques
           "the sign-in header of the proxy in front of this server is not one email address");
     }
     auto user = store.FindUserByEmail(request.signed_in_email);
-    if (user.ok()) return std::optional<User>(std::move(*user));
+    if (user.ok()) {
+      if (proxy_groups_) user->role = proxy_role_groups_.RoleOf(SplitGroupList(request.signed_in_groups));
+      return std::optional<User>(std::move(*user));
+    }
     if (user.status().code() == Code::kNotFound) return std::optional<User>();
     return user.status();
   }

@@ -11,7 +11,10 @@
 //     e.g. X-Forwarded-Email). The header is believed from the proxies of --trusted-proxy
 //     (api/trusted_proxies.h) and from no other peer: from anyone else it is ignored and the request is
 //     anonymous, so a client that reaches the server directly cannot sign itself in by sending it.
-//     When a request carries both, the proxy's word wins.
+//     When a request carries both, the proxy's word wins. With a groups header as well
+//     (--auth-groups-header, e.g. X-Forwarded-Groups), the proxy's groups decide the reader's role for
+//     that request (domain/role_groups.h): no groups, or none of the role groups, is a plain user.
+//     The stored role, which the user's API key carries, is not changed.
 //
 // A request that claims a sign-in (Claims) is never answered from, nor stored in, the cache shared by
 // anonymous readers, and its answer carries Cache-Control: private, no-store (api/share_page_api.h).
@@ -28,6 +31,7 @@
 #include "auth/browser_session.h"
 #include "common/clock.h"
 #include "common/status.h"
+#include "domain/role_groups.h"
 #include "domain/session.h"
 #include "domain/user.h"
 #include "storage/store.h"
@@ -38,6 +42,10 @@ struct SignInOptions {
   // The header in which a trusted proxy names the signed-in user's email; empty: no proxy sign-in.
   // The network layer copies it into Request::signed_in_email (http/request_parser.h).
   std::string auth_header;
+  // Whether the proxy names the user's groups (Request::signed_in_groups), and which make admins and
+  // support users; false: the stored role holds.
+  bool proxy_groups = false;
+  RoleGroups proxy_role_groups;
   std::vector<std::string> trusted_proxies;  // as --trusted-proxy gives them (api/trusted_proxies.h)
   // Sessions: on when sign-in through an OpenID Connect provider is configured.
   bool sessions = false;
@@ -61,7 +69,8 @@ class SignIn {
   // session cookie. Allocates nothing; for the network thread.
   bool Claims(const Request& request) const;
 
-  // The user a claiming request (Claims) is signed in as, looked up in the store on every call.
+  // The user a claiming request (Claims) is signed in as, looked up in the store on every call (with
+  // the role the proxy's groups give, when it names them).
   // nullopt when the claim names no one: an email no user has, or a session that ended (expired,
   // signed out, its user changed); the reader is then anonymous, though still private. kInvalidArgument
   // when the proxy's header is not one email address (as when it was sent more than once). Other store
@@ -87,6 +96,8 @@ class SignIn {
   bool ProxyClaims(const Request& request) const;
 
   std::string auth_header_;
+  bool proxy_groups_;
+  RoleGroups proxy_role_groups_;
   TrustedProxies proxies_;
   bool sessions_;
   auth::CookieNames cookies_;

@@ -5,6 +5,8 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "api/forms.h"
 #include "api/page_responses.h"
@@ -30,7 +32,7 @@ struct ClaimedAccess {
 std::optional<ClaimedAccess> AccessFromClaims(const OidcOptions& oidc, const boost::json::object& claims,
                                               const User* current) {
   const bool teams = !oidc.team_claim.empty();
-  const bool roles = !oidc.admin_group.empty() || !oidc.support_group.empty();
+  const bool roles = oidc.role_groups.any();
   if (!teams && !roles) return std::nullopt;
   ClaimedAccess access;
   access.team = current != nullptr ? current->team : std::nullopt;
@@ -46,16 +48,13 @@ std::optional<ClaimedAccess> AccessFromClaims(const OidcOptions& oidc, const boo
     }
   }
   if (roles) {
-    bool admin = false;
-    bool support = false;
+    std::vector<std::string_view> groups;
     if (const boost::json::value* v = claims.if_contains(oidc.groups_claim); v != nullptr && v->is_array()) {
       for (const boost::json::value& g : v->get_array()) {
-        if (!g.is_string()) continue;
-        admin = admin || (!oidc.admin_group.empty() && g.get_string() == oidc.admin_group);
-        support = support || (!oidc.support_group.empty() && g.get_string() == oidc.support_group);
+        if (g.is_string()) groups.push_back(g.get_string());
       }
     }
-    access.role = admin ? Role::kAdmin : support ? Role::kSupport : Role::kUser;
+    access.role = oidc.role_groups.RoleOf(groups);
   }
   return access;
 }
@@ -130,6 +129,11 @@ Response FinishSignIn(const SignInRoutes& r, const Request& request, const Query
   if (!attempt.ok()) {
     if (attempt.status().code() != Code::kNotFound) return StatusPage(attempt.status(), r.page);
     return ErrorPage(400, "Sign-in expired", "This sign-in has expired or was already used.", r.page,
+                     &kSignInAgain);
+  }
+  if (const Status issuer = r.oidc.provider->CheckResponseIssuer(FieldValue(params, "iss")); !issuer.ok()) {
+    if (issuer.code() == Code::kUnavailable) return StatusPage(issuer, r.page);
+    return ErrorPage(403, "Not signed in", "The identity provider's answer could not be verified.", r.page,
                      &kSignInAgain);
   }
   const std::optional<std::string> code = FieldValue(params, "code");

@@ -30,6 +30,7 @@
 #include "api/http_types.h"
 #include "api/sign_in.h"
 #include "auth/identity_provider.h"
+#include "domain/role_groups.h"
 #include "storage/store.h"
 #include "web/share_page.h"
 
@@ -42,10 +43,9 @@ struct OidcOptions {
   // the team is left as stored.
   std::string team_claim;
   // The claim that lists the user's groups, and the groups that make a user an admin or a support
-  // user (anyone else is a plain user). With both groups empty, roles are left as stored.
+  // user (domain/role_groups.h). With neither group set, roles are left as stored.
   std::string groups_claim = "groups";
-  std::string admin_group;
-  std::string support_group;
+  RoleGroups role_groups;
 };
 
 // What the routes are given.

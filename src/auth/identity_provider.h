@@ -4,6 +4,7 @@
 // thread-safe and may block (they talk to the provider).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,11 @@ class IdentityProvider {
   // kUnavailable when the provider's configuration cannot be had now.
   virtual Result<std::string> AuthorizationUrl(std::string_view state, std::string_view nonce,
                                                std::string_view code_challenge) = 0;
+
+  // Ok if an authorization response carrying the "iss" parameter `iss` (nullopt: none) may be this
+  // provider's (auth/oidc_protocol.h CheckResponseIssuer); kUnauthenticated if not; kUnavailable when
+  // the provider's configuration cannot be had now.
+  virtual Status CheckResponseIssuer(std::optional<std::string_view> iss) = 0;
 
   // The verified claims of the ID token that `code` redeems for (auth/id_token.h). kUnauthenticated
   // for a refused code or token; kUnavailable when the provider cannot be reached.

@@ -38,6 +38,13 @@ Result<std::string> LazyOidcProvider::AuthorizationUrl(std::string_view state, s
   return (*provider)->AuthorizationUrl(state, nonce, code_challenge);
 }
 
+Status LazyOidcProvider::CheckResponseIssuer(std::optional<std::string_view> iss) {
+  auto provider = Get();
+  if (!provider.ok())
+    return Status::Unavailable("sign-in is unavailable: the identity provider cannot be reached");
+  return (*provider)->CheckResponseIssuer(iss);
+}
+
 Result<IdTokenClaims> LazyOidcProvider::Redeem(std::string_view code, std::string_view code_verifier,
                                                std::string_view nonce) {
   auto provider = Get();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,7 @@ class LazyOidcProvider final : public IdentityProvider {
 
   Result<std::string> AuthorizationUrl(std::string_view state, std::string_view nonce,
                                        std::string_view code_challenge) override;
+  Status CheckResponseIssuer(std::optional<std::string_view> iss) override;
   Result<IdTokenClaims> Redeem(std::string_view code, std::string_view code_verifier,
                                std::string_view nonce) override;
 

@@ -166,7 +166,21 @@ Result<ProviderMetadata> ParseDiscovery(std::string_view text, std::string_view 
   } else {
     return Invalid("lists neither client_secret_basic nor client_secret_post in " + std::string(kMethods));
   }
+  const auto* names_issuer = document->if_contains("authorization_response_iss_parameter_supported");
+  out.names_issuer_in_responses =
+      names_issuer != nullptr && names_issuer->is_bool() && names_issuer->get_bool();
   return out;
+}
+
+Status CheckResponseIssuer(const ProviderMetadata& provider, std::optional<std::string_view> iss) {
+  if (iss) {
+    if (*iss != provider.issuer) {
+      return Status::Unauthenticated("the authorization response names another issuer");
+    }
+  } else if (provider.names_issuer_in_responses) {
+    return Status::Unauthenticated("the authorization response names no issuer");
+  }
+  return Status::Ok();
 }
 
 std::string AuthorizationUrl(const ProviderMetadata& provider, const OidcSettings& settings,

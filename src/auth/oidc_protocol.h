@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,9 @@ struct ProviderMetadata {
   std::string token_endpoint;
   std::string jwks_uri;
   ClientAuth client_auth = ClientAuth::kBasic;
+  // authorization_response_iss_parameter_supported (RFC 9207): the provider names itself in every
+  // authorization response, so a response without "iss" is not its own.
+  bool names_issuer_in_responses = false;
 };
 
 // Ok if `settings` can be used, else kInvalidArgument naming the setting at fault.
@@ -66,7 +70,15 @@ std::string DiscoveryUrl(std::string_view issuer);
 // listed, holds "S256"; whose id_token_signing_alg_values_supported, if listed, holds RS256 or ES256;
 // and whose token_endpoint_auth_methods_supported, if listed (absent means client_secret_basic), holds
 // client_secret_basic or client_secret_post. kInvalidArgument otherwise, saying which rule failed.
+// authorization_response_iss_parameter_supported counts only as the JSON value true.
 Result<ProviderMetadata> ParseDiscovery(std::string_view document, std::string_view issuer);
+
+// Whether an authorization response (the browser's return to the redirect URI) that carried the "iss"
+// parameter `iss` (nullopt when it had none) may come from `provider` (RFC 9207, 2.4): an "iss" must
+// equal the issuer exactly, and one that the provider says it always sends must be there. A response
+// from another provider, sent back to us by a mix-up attack, is refused before its code is redeemed.
+// kUnauthenticated, with a fixed message, when it may not.
+Status CheckResponseIssuer(const ProviderMetadata& provider, std::optional<std::string_view> iss);
 
 // The authorization request URL (OpenID Connect Core, 3.1.2.1): the authorization endpoint with its own
 // query kept and response_type=code, client_id, redirect_uri, scope, state, nonce, code_challenge and

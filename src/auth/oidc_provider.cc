@@ -70,6 +70,10 @@ std::string OidcProvider::AuthorizationUrl(std::string_view state, std::string_v
   return auth::AuthorizationUrl(metadata_, settings_, state, nonce, code_challenge);
 }
 
+Status OidcProvider::CheckResponseIssuer(std::optional<std::string_view> iss) const {
+  return auth::CheckResponseIssuer(metadata_, iss);
+}
+
 std::shared_ptr<const Jwks> OidcProvider::keys() const {
   std::lock_guard lock(mu_);
   return keys_;

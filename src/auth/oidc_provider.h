@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,9 @@ class OidcProvider {
   // `nonce` from NewRandomToken(), `code_challenge` = PkceChallenge(NewPkceVerifier()).
   std::string AuthorizationUrl(std::string_view state, std::string_view nonce,
                                std::string_view code_challenge) const;
+
+  // auth/oidc_protocol.h CheckResponseIssuer against this provider's metadata.
+  Status CheckResponseIssuer(std::optional<std::string_view> iss) const;
 
   // The verified claims of the ID token that `code` is redeemed for at the token endpoint, with the
   // PKCE `code_verifier` and the `nonce` sent in the authorization request (VerifyIdToken with our

@@ -164,6 +164,7 @@ int Serve(ServeFlags& f) {
   options.max_connections = f.max_connections;
   options.shutdown_grace = std::chrono::seconds(f.shutdown_grace);
   options.auth_header = f.auth_header;
+  options.auth_groups_header = f.auth_groups_header;
   RaiseDescriptorLimit(f.max_connections);
 
   api::RateLimiter rate_limiter(
@@ -291,6 +292,8 @@ int Serve(ServeFlags& f) {
   routing.refusals = &refusals;
   sign_in = std::make_unique<api::SignIn>(
       api::SignInOptions{.auth_header = f.auth_header,
+                         .proxy_groups = !f.auth_groups_header.empty(),
+                         .proxy_role_groups = {.admin = f.auth_admin_group, .support = f.auth_support_group},
                          .trusted_proxies = f.trusted_proxies,
                          .sessions = !f.oidc_issuer.empty(),
                          .public_url = routing.page.public_url,
@@ -309,8 +312,7 @@ int Serve(ServeFlags& f) {
                     .auto_create = f.oidc_auto_create,
                     .team_claim = f.oidc_team_claim,
                     .groups_claim = f.oidc_groups_claim,
-                    .admin_group = f.oidc_admin_group,
-                    .support_group = f.oidc_support_group};
+                    .role_groups = {.admin = f.oidc_admin_group, .support = f.oidc_support_group}};
     routing.page.sign_in = true;
   }
   router = std::make_unique<api::Router>(store, cache, routing);

@@ -74,26 +74,61 @@ bool SplitHostPort(const std::string& s, std::string& host, std::uint16_t& port)
 
 namespace {
 
-// --auth-header: a field name (RFC 9110 token characters) that no other part of the server reads, and
-// only with a proxy to believe it from: a header believed from every peer would let anyone sign in as
-// anyone.
-Status CheckAuthHeader(const std::string& name, const std::vector<std::string>& trusted_proxies) {
-  if (name.empty()) return Status::Ok();
+// A proxy's header: a field name (RFC 9110 token characters) that no other part of the server reads.
+Status CheckProxyHeaderName(const std::string& flag, const std::string& name) {
   const bool token = std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) != 0 ||
            std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
   });
-  if (!token || name.size() > 100) return BadFlag("--auth-header", name, "must be a header name");
+  if (name.empty() || !token || name.size() > 100) return BadFlag(flag, name, "must be a header name");
   for (std::string_view taken :
        {"X-Api-Key", "Authorization", "X-Forwarded-For", "Cookie", "Host", "Content-Length",
-        "Transfer-Encoding", "If-None-Match", "Accept-Encoding", "Expect"}) {
-    if (EqualsIgnoringCase(name, taken)) {
-      return BadFlag("--auth-header", name, "is a header the server reads for something else");
+        "Transfer-Encoding", "If-None-Match", "Accept-Encoding", "Expect", "Origin", "Referer"}) {
+    if (EqualsIgnoringCase(name, taken))
+      return BadFlag(flag, name, "is a header the server reads for something else");
+  }
+  return Status::Ok();
+}
+
+// A group a proxy's groups header can name: its list is split at commas and trimmed.
+Status CheckProxyGroup(const std::string& flag, const std::string& group) {
+  if (group.empty() || group.find(',') != std::string::npos || Trim(group) != group) {
+    return BadFlag(flag, group, "must be a group name without commas or surrounding blanks");
+  }
+  return Status::Ok();
+}
+
+// --auth-header only with a proxy to believe it from (a header believed from every peer would let
+// anyone sign in as anyone); --auth-groups-header only with it, and with a group to look for.
+Status CheckProxyFlags(const ServeFlags& f) {
+  if (!f.auth_header.empty()) {
+    if (Status s = CheckProxyHeaderName("--auth-header", f.auth_header); !s.ok()) return s;
+    if (f.trusted_proxies.empty()) {
+      return BadFlag("--auth-header", f.auth_header,
+                     "needs --trusted-proxy: the header is believed only from the proxies it names");
     }
   }
-  if (trusted_proxies.empty()) {
-    return BadFlag("--auth-header", name,
-                   "needs --trusted-proxy: the header is believed only from the proxies it names");
+  const bool groups = !f.auth_admin_group.empty() || !f.auth_support_group.empty();
+  if (f.auth_groups_header.empty()) {
+    if (groups)
+      return BadFlag("--auth-groups-header", "",
+                     "is needed with --auth-admin-group and --auth-support-group");
+    return Status::Ok();
+  }
+  if (Status s = CheckProxyHeaderName("--auth-groups-header", f.auth_groups_header); !s.ok()) return s;
+  if (f.auth_header.empty()) return BadFlag("--auth-header", "", "is needed with --auth-groups-header");
+  if (EqualsIgnoringCase(f.auth_groups_header, f.auth_header)) {
+    return BadFlag("--auth-groups-header", f.auth_groups_header, "must differ from --auth-header");
+  }
+  if (!groups) {
+    return BadFlag("--auth-groups-header", f.auth_groups_header,
+                   "needs --auth-admin-group or --auth-support-group: the groups that give a role");
+  }
+  if (!f.auth_admin_group.empty()) {
+    if (Status s = CheckProxyGroup("--auth-admin-group", f.auth_admin_group); !s.ok()) return s;
+  }
+  if (!f.auth_support_group.empty()) {
+    if (Status s = CheckProxyGroup("--auth-support-group", f.auth_support_group); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -134,7 +169,7 @@ Status CheckServeFlags(ServeFlags& f) {
   if (auto bad = api::InvalidTrustedProxies(f.trusted_proxies); !bad.empty()) {
     return BadFlag("--trusted-proxy", bad.front(), "must be an IP address or a CIDR block");
   }
-  if (Status s = CheckAuthHeader(f.auth_header, f.trusted_proxies); !s.ok()) return s;
+  if (Status s = CheckProxyFlags(f); !s.ok()) return s;
   if (Status s = CheckOidcFlags(f); !s.ok()) return s;
   if (!std::isfinite(f.rate_limit)) {
     return BadFlag("--rate-limit", std::to_string(f.rate_limit), "must be a number from 0 to 1000000");
@@ -241,6 +276,15 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags) {
                  "the signed-in user's email, e.g. X-Forwarded-Email; believed from --trusted-proxy peers "
                  "only; signed-in users open the team, support and private links they may read on the page")
       ->envname("TASKSHARE_AUTH_HEADER");
+  cmd.add_option(
+         "--auth-groups-header", flags.auth_groups_header,
+         "Header in which the proxy lists the user's groups, comma-separated (e.g. X-Forwarded-Groups); "
+         "with it, --auth-admin-group and --auth-support-group decide a signed-in reader's role")
+      ->envname("TASKSHARE_AUTH_GROUPS_HEADER");
+  cmd.add_option("--auth-admin-group", flags.auth_admin_group,
+                 "Readers the proxy lists in this group are admins (everyone else a plain user, or support)");
+  cmd.add_option("--auth-support-group", flags.auth_support_group,
+                 "Readers the proxy lists in this group are support users");
   cmd.add_option("--oidc-issuer", flags.oidc_issuer,
                  "Sign users in through this OpenID Connect provider (its issuer URL; https, or http to a "
                  "loopback host); they then open on the page the links they may read, and /app")

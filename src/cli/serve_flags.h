@@ -58,7 +58,10 @@ struct ServeFlags {
   double rate_limit = 20;
   double rate_burst = 100;
   std::vector<std::string> trusted_proxies;
-  std::string auth_header;  // the authenticating proxy's header (api/sign_in.h); empty: none
+  std::string auth_header;         // the authenticating proxy's header (api/sign_in.h); empty: none
+  std::string auth_groups_header;  // and its groups header; empty: none
+  std::string auth_admin_group;
+  std::string auth_support_group;
   // Sign-in through an OpenID Connect provider (docs/sign-in.md); off without an issuer.
   std::string oidc_issuer;
   std::string oidc_client_id;
@@ -89,7 +92,9 @@ void AddServeFlags(CLI::App& cmd, ServeFlags& flags);
 // Checks what CLI11's ranges cannot: --listen is IPV4:PORT or [IPV6]:PORT, the address numeric, --public-url
 // an absolute http or https URL with a host and nothing after its path (no user, query or fragment; its
 // trailing slashes are removed), every --trusted-proxy an address or a CIDR block, --auth-header a
-// header name that the server reads for nothing else, given with at least one --trusted-proxy, the
+// header name that the server reads for nothing else, given with at least one --trusted-proxy,
+// --auth-groups-header another such name, only with --auth-header and with --auth-admin-group and/or
+// --auth-support-group (group names without commas or surrounding blanks, only with it), the
 // --oidc-* flags only with --oidc-issuer (an https URL, or http to a loopback host) and
 // --oidc-client-id, --rate-limit and --rate-burst finite. Ok, or kInvalidArgument with a message that names
 // the flag and the value.

@@ -40,6 +40,11 @@ void RequestParser::on_field_impl(field name, string_view name_string, string_vi
     out_.signed_in_email.append(value.data(), value.size());
     return;
   }
+  if (!groups_header_.empty() && boost::beast::iequals(name_string, groups_header_)) {
+    if (!out_.signed_in_groups.empty()) out_.signed_in_groups += ", ";
+    out_.signed_in_groups.append(value.data(), value.size());
+    return;
+  }
   switch (name) {
     case field::transfer_encoding:
       // Beast takes a coding list that does not end in chunked ("identity", "chunked, chunked") as a

@@ -22,10 +22,12 @@ namespace taskshare::http {
 
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  // `auth_header`: the name of the authenticating proxy's header (api/sign_in.h), copied into
-  // Request::signed_in_email; empty for none. Must outlive the parser.
-  explicit RequestParser(api::Request& out, std::string_view auth_header = {})
-      : out_(out), auth_header_(auth_header) {}
+  // `auth_header` and `groups_header`: the names of the authenticating proxy's headers (api/sign_in.h),
+  // copied into Request::signed_in_email and Request::signed_in_groups; empty for none. Must outlive
+  // the parser.
+  explicit RequestParser(api::Request& out, std::string_view auth_header = {},
+                         std::string_view groups_header = {})
+      : out_(out), auth_header_(auth_header), groups_header_(groups_header) {}
 
   unsigned version() const { return version_; }
   bool expects_continue() const { return expect_continue_; }
@@ -49,6 +51,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   api::Request& out_;
   std::string_view auth_header_;
+  std::string_view groups_header_;
   unsigned version_ = 11;
   bool expect_continue_ = false;
   bool transfer_encoding_ = false;  // a Transfer-Encoding field has been seen

@@ -316,7 +316,7 @@ struct Server::Impl {
       if (ec = co_await AwaitRequest(conn, buffer); ec) break;
       request.clear();
       request.id = NewRequestId();
-      RequestParser parser(request, options.auth_header);
+      RequestParser parser(request, options.auth_header, options.auth_groups_header);
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
       stream.expires_after(options.request_timeout);

@@ -62,6 +62,7 @@ struct ServerOptions {
   // The authenticating proxy's header (api/sign_in.h), read into api::Request::signed_in_email; empty:
   // none is read.
   std::string auth_header;
+  std::string auth_groups_header;  // and its groups header, into api::Request::signed_in_groups
 };
 
 // One answered request, as the server reports it to Handlers::observe.

@@ -113,6 +113,24 @@ describe('hostile sign-ins, scripted', () => {
     assert.equal(setCookies(replayed).taskshare_session, undefined);
   }, { timeout: TEST_TIMEOUT_MS });
 
+  test('an answer that names another issuer, or none, is refused before its code is redeemed', async () => {
+    const { res: named } = await signIn('mate');
+    assert.equal(named.status, 303, 'the provider names itself (RFC 9207), and that is accepted');
+    const { issuer } = harness;
+    for (const tamper of [(p) => p.set('iss', 'https://evil.example'), (p) => p.set('iss', `${issuer}/`),
+      (p) => p.delete('iss')]) {
+      const { res, path, cookies } = await signIn('mate', { tamper });
+      assert.equal(res.status, 403, res.text);
+      assert.match(res.text, /could not be verified/);
+      assert.equal(setCookies(res).taskshare_session, undefined);
+      // The attempt is spent: the same answer with the true issuer does not sign in either.
+      const honest = new URL(path, harness.baseUrl);
+      honest.searchParams.set('iss', issuer);
+      const again = await call(honest.pathname + honest.search, { cookies });
+      assert.equal(again.status, 400, again.text);
+    }
+  }, { timeout: 2 * TEST_TIMEOUT_MS });
+
   test('a sign-in returns only to a path on this server', async () => {
     for (const target of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
       const { res } = await signIn('mate', { returnTo: target });

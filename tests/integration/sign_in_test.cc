@@ -144,5 +144,54 @@ TEST_F(SignInTest, AHeaderThatIsNotOneEmailIsRefused) {
   EXPECT_EQ(Client().Get("/share/" + id).status, 200);
 }
 
+// Behind a proxy that also names the reader's groups: the groups decide the role, per request.
+class SignInGroupsTest : public SignInTest {
+ protected:
+  static void SetUpTestSuite() {
+    StartServer({"--auth-header", kHeader, "--trusted-proxy", kProxy, "--auth-groups-header", kGroupsHeader,
+                 "--auth-support-group", "helpdesk", "--auth-admin-group", "root"},
+                kOwner);
+    outsider_key_ = server_->AddUser("outsider@signin.test", "blue");
+    server_->AddUser("helper@signin.test", "blue", "support");
+  }
+
+  static Response AsMemberOf(const std::string& id, const std::string& email, const std::string& groups) {
+    return HttpClient::From(server_->port(), kProxy)
+        .Get("/share/" + id, {{kHeader, email}, {kGroupsHeader, groups}});
+  }
+
+  static constexpr char kGroupsHeader[] = "X-Forwarded-Groups";
+  inline static std::string outsider_key_;
+};
+
+TEST_F(SignInGroupsTest, TheProxysGroupsGiveTheRoleForThatRequestOnly) {
+  const std::string id = NewTask("support");
+  // A plain user the proxy lists in the support group reads support links; in the admin group too.
+  EXPECT_EQ(AsMemberOf(id, "outsider@signin.test", "staff,helpdesk").status, 200);
+  EXPECT_EQ(AsMemberOf(id, "outsider@signin.test", " staff , root ").status, 200);
+  // Names are matched whole and exactly.
+  for (const std::string groups : {"staff", "helpdesk-old", "Helpdesk", "help desk", ""}) {
+    EXPECT_EQ(AsMemberOf(id, "outsider@signin.test", groups).status, 403) << groups;
+  }
+  // A stored support user whom the proxy lists in no role group is a plain user here...
+  EXPECT_EQ(AsSignedIn(id, "helper@signin.test").status, 403);
+  EXPECT_EQ(AsMemberOf(id, "helper@signin.test", "staff").status, 403);
+  // ...and the stored role is not changed: the outsider's API key still reads as a plain user's.
+  EXPECT_TRUE(IsError(Client().Get("/api/v1/tasks/" + id, Auth(outsider_key_)), 403));
+  // A team link stays the team's: a role does not open it.
+  EXPECT_EQ(AsMemberOf(NewTask("team"), "outsider@signin.test", "helpdesk").status, 403);
+}
+
+TEST_F(SignInGroupsTest, TheGroupsHeaderIsBelievedFromTrustedProxiesOnly) {
+  const std::string id = NewTask("support");
+  const Response direct =
+      Client().Get("/share/" + id, {{kHeader, "outsider@signin.test"}, {kGroupsHeader, "helpdesk"}});
+  EXPECT_EQ(direct.status, 403);
+  EXPECT_NE(direct.body.find("This task is not shared"), std::string::npos);
+  // Groups without an email sign no one in.
+  EXPECT_EQ(HttpClient::From(server_->port(), kProxy).Get("/share/" + id, {{kGroupsHeader, "root"}}).status,
+            403);
+}
+
 }  // namespace
 }  // namespace taskshare::testing

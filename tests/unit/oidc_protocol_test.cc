@@ -190,6 +190,35 @@ TEST(OidcDiscoveryTest, AllowsLoopbackHttpEndpointsOnlyForALoopbackHttpIssuer) {
   EXPECT_FALSE(Parse(document, "http://127.0.0.1:5556").ok());
 }
 
+TEST(OidcDiscoveryTest, ReadsWhetherTheProviderNamesItselfInEachAuthorizationResponse) {
+  EXPECT_FALSE(Parse(Document())->names_issuer_in_responses);
+  for (const json::value flag : {json::value(false), json::value("true"), json::value(1)}) {
+    json::object document = Document();
+    document["authorization_response_iss_parameter_supported"] = flag;
+    EXPECT_FALSE(Parse(document)->names_issuer_in_responses) << json::serialize(flag);
+  }
+  json::object document = Document();
+  document["authorization_response_iss_parameter_supported"] = true;
+  EXPECT_TRUE(Parse(document)->names_issuer_in_responses);
+}
+
+TEST(OidcResponseIssuerTest, AnIssMustNameTheProviderAndMustBeThereIfItSaysItSendsOne) {
+  ProviderMetadata provider = *Parse(Document());
+  EXPECT_TRUE(CheckResponseIssuer(provider, kIssuer).ok());
+  EXPECT_TRUE(CheckResponseIssuer(provider, std::nullopt).ok());  // a provider that does not send one
+  for (const std::string_view other : {std::string_view("https://evil.example"), std::string_view(""),
+                                       std::string_view("https://login.example.com/realms/x/")}) {
+    const Status refused = CheckResponseIssuer(provider, other);
+    EXPECT_EQ(refused.code(), Code::kUnauthenticated) << other;
+    EXPECT_EQ(refused.message(), "the authorization response names another issuer");
+  }
+  provider.names_issuer_in_responses = true;
+  EXPECT_TRUE(CheckResponseIssuer(provider, kIssuer).ok());
+  const Status missing = CheckResponseIssuer(provider, std::nullopt);
+  EXPECT_EQ(missing.code(), Code::kUnauthenticated);
+  EXPECT_EQ(missing.message(), "the authorization response names no issuer");
+}
+
 ProviderMetadata Metadata(ClientAuth auth) {
   Result<ProviderMetadata> m = Parse(Document());
   m->client_auth = auth;

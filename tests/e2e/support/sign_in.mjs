@@ -162,11 +162,13 @@ export class SignInServer {
   }
 
   // A whole sign-in as `login`: returns the callback's answer and the cookies sent to it.
-  async signIn(login, { returnTo = '/app', extraCookies = '' } = {}) {
+  // `tamper(searchParams)` may change the provider's answer before the browser brings it back.
+  async signIn(login, { returnTo = '/app', extraCookies = '', tamper } = {}) {
     const { authorizationUrl, stateCookie } = await this.startSignIn(returnTo);
     const location = await signInWithCode({ authorizationUrl, login });
     const callback = new URL(location);
     assert.equal(callback.origin, this.baseUrl);
+    if (tamper) tamper(callback.searchParams);
     const cookies = [stateCookie, extraCookies].filter(Boolean).join('; ');
     const res = await this.call(callback.pathname + callback.search, { cookies });
     return { res, path: callback.pathname + callback.search, cookies };

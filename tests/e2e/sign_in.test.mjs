@@ -4,7 +4,9 @@
 // with a scripted client (fetch, and login.mjs for the provider's pages), every hostile case of
 // docs/sign-in.md: a state this browser did not start, a replayed callback, return paths to other
 // sites, a planted session, CSRF without the token or from another origin, an unverified email, an
-// unknown email, a forged or ended session cookie, and the cookies' flags.
+// unknown email, a forged or ended session cookie, the cookies' flags, and an answer that names another
+// issuer (RFC 9207); and the session column of the authorization matrix: each kind of user, signed in,
+// reading each visibility's link.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -27,7 +29,9 @@ const csrfOf = (...args) => harness.csrfOf(...args);
 before(async () => {
   harness = await SignInServer.start([
     ['owner@example.com', '--team', 'red-team'], ['mate@oidc.test', '--team', 'red-team'],
-    ['unverified@oidc.test', '--team', 'red-team']]);
+    ['unverified@oidc.test', '--team', 'red-team'], ['owner@oidc.test', '--team', 'red-team'],
+    ['outsider@oidc.test', '--team', 'blue-team'], ['helper@oidc.test', '--team', 'green-team', '--role', 'support'],
+    ['admin@oidc.test', '--team', 'gold-team', '--role', 'admin'], ['loner@oidc.test']]);
   server = harness.server;
   const created = await server.api('POST', '/api/v1/tasks', {
     key: harness.keys['owner@example.com'], expect: 202,
@@ -203,6 +207,67 @@ describe('hostile sign-ins, scripted', () => {
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('cache-control'), 'private, no-store');
   }, { timeout: TEST_TIMEOUT_MS });
+});
+
+// The session column of the authorization matrix (tests/integration/auth_test.cc has the API-key
+// one): each kind of user signed in through the provider, reading each visibility's link on the page,
+// through the JSON share endpoint and through the owner API with nothing but the cookie.
+describe('signed in as each kind of user', () => {
+  const KEY = 'AKIAIOSFODNN7EXAMPLE';
+  // Who opens the page of a link of each visibility; everyone else gets a 403 page.
+  const OPENS = {
+    public: ['anonymous', 'owner', 'mate', 'outsider', 'helper', 'admin', 'loner'],
+    unlisted: ['anonymous', 'owner', 'mate', 'outsider', 'helper', 'admin', 'loner'],
+    team: ['owner', 'mate'],
+    support: ['owner', 'helper', 'admin'],
+    private: ['owner'],
+  };
+
+  test('opens on the page exactly the links the visibility table allows, and only the owner sees the original', async () => {
+    const ownerKey = harness.keys['owner@oidc.test'];
+    const ids = {};
+    for (const visibility of Object.keys(OPENS)) {
+      const created = await server.api('POST', '/api/v1/tasks', {
+        key: ownerKey, expect: 202, body: { title: 'Matrix', task: `key ${KEY} found`, visibility },
+      });
+      ids[visibility] = created.json.id;
+    }
+    const cookies = { anonymous: '' };
+    for (const login of ['owner', 'mate', 'outsider', 'helper', 'admin', 'loner']) {
+      cookies[login] = sessionCookieOf((await signIn(login)).res);
+    }
+    for (const [visibility, id] of Object.entries(ids)) {
+      const anonymousShare = await call(`/api/v1/tasks/${id}/share`);
+      for (const [caller, cookie] of Object.entries(cookies)) {
+        const what = `${caller} reading a ${visibility} link`;
+        const page = await call(`/share/${id}`, { cookies: cookie });
+        if (OPENS[visibility].includes(caller)) {
+          assert.equal(page.status, 200, what);
+          assert.ok(page.text.includes(' found'), what);
+          assert.equal(page.text.includes(KEY), caller === 'owner', `${what}: the original is the owner's alone`);
+        } else {
+          assert.equal(page.status, 403, what);
+          assert.ok(!page.text.includes(' found'), what);
+        }
+        if (caller !== 'anonymous') {
+          assert.equal(page.headers.get('cache-control'), 'private, no-store', what);
+          // The JSON share endpoint stays anonymous: a cookie changes nothing there.
+          const share = await call(`/api/v1/tasks/${id}/share`, { cookies: cookie });
+          assert.equal(share.status, anonymousShare.status, what);
+          assert.ok(!share.text.includes(KEY), what);
+          // And a session is no API credential.
+          assert.equal((await call(`/api/v1/tasks/${id}`, { cookies: cookie })).status, 401, what);
+        }
+      }
+    }
+    // A cookie that outlived its session (signed out; stolen before, replayed after) is anonymous.
+    const stolen = cookies.mate;
+    const out = await harness.post('/auth/sign-out', stolen, { csrf: await csrfOf(stolen) });
+    assert.equal(out.status, 303);
+    const replayed = await call(`/share/${ids.team}`, { cookies: stolen });
+    assert.equal(replayed.status, 403);
+    assert.match(replayed.text, /This task is not shared/);
+  }, { timeout: 4 * TEST_TIMEOUT_MS });
 });
 
 describe('starting sign-ins', () => {

@@ -26,7 +26,7 @@
 // fetched its keys: the client's first tokens name a key it does not hold until it fetches again.
 //
 // Accounts, found by the login name typed in the form (any password): mate, admin, unverified,
-// stranger (see ACCOUNTS). The login form (POST /interaction/UID with prompt=login, login, password)
+// stranger, owner, outsider, helper, loner (see ACCOUNTS). The login form (POST /interaction/UID with prompt=login, login, password)
 // and the consent page (prompt=consent, "Continue") are the provider's devInteractions, usable by a
 // browser and by login.mjs's scripted client alike; a login name that is no account ends in the
 // provider's error page (500). Endpoints: /auth, /token, /jwks, /me, /interaction/UID; discovery at
@@ -57,6 +57,11 @@ const ACCOUNTS = {
   admin: { email: 'admin@oidc.test', email_verified: true, name: 'Admin', groups: ['taskshare-admins'] },
   unverified: { email: 'unverified@oidc.test', email_verified: false, name: 'Unverified', groups: [] },
   stranger: { email: 'stranger@oidc.test', email_verified: true, name: 'Stranger', groups: [] },
+  // One more of each kind of user, for the session column of the e2e authorization matrix.
+  owner: { email: 'owner@oidc.test', email_verified: true, name: 'Owner', groups: [] },
+  outsider: { email: 'outsider@oidc.test', email_verified: true, name: 'Outsider', groups: [] },
+  helper: { email: 'helper@oidc.test', email_verified: true, name: 'Helper', groups: [] },
+  loner: { email: 'loner@oidc.test', email_verified: true, name: 'Loner', groups: [] },
 };
 
 const { values: opts } = parseArgs({

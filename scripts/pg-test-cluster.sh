@@ -107,9 +107,15 @@ start() {
     port=$(<"$dir/port")
     start_server "$port" && started=1
   else
-    # A port free now may be taken before the server binds it: try a few.
+    # A port below the kernel's range of ephemeral ports (ip_local_port_range), from which every
+    # listener on port 0 and every outgoing connection takes theirs: a cluster restarted on the port it
+    # had (the tests of an outage) finds it still free. A port free now may be taken before the server
+    # binds it: try a few.
+    local ephemeral_low=32768
+    read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral_low=32768
+    ((ephemeral_low > 12000)) || ephemeral_low=32768
     for _ in 1 2 3 4 5 6 7 8; do
-      port=$((20000 + RANDOM % 40000))
+      port=$((10000 + RANDOM % (ephemeral_low - 10000)))
       port_in_use "$port" && continue
       if start_server "$port"; then
         started=1

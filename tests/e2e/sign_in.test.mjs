@@ -8,6 +8,9 @@
 // issuer (RFC 9207); and the session column of the authorization matrix: each kind of user, signed in,
 // reading each visibility's link.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -268,6 +271,36 @@ describe('signed in as each kind of user', () => {
     assert.equal(replayed.status, 403);
     assert.match(replayed.text, /This task is not shared/);
   }, { timeout: 4 * TEST_TIMEOUT_MS });
+
+  test('a session unused for longer than its idle time reads as anonymous; each use moves it on', async () => {
+    // The server's clock read from a file (tests only): the system time until the file is written.
+    const clockDir = await mkdtemp(join(tmpdir(), 'taskshare-clock-'));
+    const clockFile = join(clockDir, 'clock');
+    const clocked = await SignInServer.start([['owner@example.com', '--team', 'red-team'],
+      ['mate@oidc.test', '--team', 'red-team']], { args: ['--clock-file', clockFile, '--session-idle-minutes', '60'] });
+    try {
+      const setClock = (minutes) => writeFile(clockFile, new Date(Date.now() + minutes * 60_000).toISOString());
+      const created = await clocked.server.api('POST', '/api/v1/tasks', {
+        key: clocked.keys['owner@example.com'], expect: 202,
+        body: { title: 'Idle', task: TEAM_TEXT, visibility: 'team' },
+      });
+      const page = `/share/${created.json.id}`;
+      const cookie = sessionCookieOf((await clocked.signIn('mate')).res);
+      await setClock(50);  // used within the hour: open, and the idle expiry moves to 110 min
+      assert.equal((await clocked.call(page, { cookies: cookie })).status, 200);
+      await setClock(100);
+      assert.equal((await clocked.call(page, { cookies: cookie })).status, 200);
+      await setClock(161);  // 61 minutes after its last use
+      const expired = await clocked.call(page, { cookies: cookie });
+      assert.equal(expired.status, 403);
+      assert.match(expired.text, /This task is not shared/);
+      assert.equal(expired.headers.get('cache-control'), 'private, no-store');
+      assert.match((await clocked.call('/app', { cookies: cookie })).text, /Not signed in/);
+    } finally {
+      await clocked.stop();
+      await rm(clockDir, { recursive: true, force: true });
+    }
+  }, { timeout: 2 * TEST_TIMEOUT_MS });
 });
 
 describe('starting sign-ins', () => {

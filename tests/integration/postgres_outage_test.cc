@@ -76,6 +76,18 @@ TEST(PostgresOutageTest, RestartUnderLoadFailsFastResumesByItselfAndKeepsEveryAc
   Tally reads;
   std::atomic<bool> stop{false};
   std::vector<std::thread> clients;
+  // Stops and joins the clients, also when the cluster or a request throws: the test then fails with
+  // the exception's message instead of ending the process on a joinable thread.
+  const auto join_clients = [&] {
+    stop = true;
+    for (std::thread& t : clients) {
+      if (t.joinable()) t.join();
+    }
+  };
+  const struct JoinOnExit {
+    const decltype(join_clients)& join;
+    ~JoinOnExit() { join(); }
+  } join_on_exit{join_clients};
   for (int w = 0; w < 3; ++w) {
     clients.emplace_back([&, w] {
       const HttpClient client(node.port());
@@ -126,8 +138,7 @@ TEST(PostgresOutageTest, RestartUnderLoadFailsFastResumesByItselfAndKeepsEveryAc
     std::this_thread::sleep_for(milliseconds(10));
   const double recovery_ms = MillisSince(started);
   std::this_thread::sleep_for(milliseconds(1000));
-  stop = true;
-  for (std::thread& t : clients) t.join();
+  join_clients();
 
   std::printf(
       "outage %.0f ms: %d appends acknowledged (%d before the stop), %d 503s (appends %d, shares %d), "

@@ -497,7 +497,7 @@ start_postgres() {
   PG_DIR="$WORK/pg"
   mkdir -p "$PG_DIR"
   local server_url
-  server_url=$(taskset -c 0 "$REPO/scripts/pg-test-cluster.sh" start "$PG_DIR")
+  server_url=$(PG_DURABLE=1 taskset -c 0 "$REPO/scripts/pg-test-cluster.sh" start "$PG_DIR")
   PG_URL=$server_url
   psql_bench -c "CREATE DATABASE bench"
   PG_URL=${server_url%/postgres}/bench

@@ -89,10 +89,11 @@ $(cat "$dir/initdb.log")"
 # fsync and full-page writes off: what PostgreSQL writes reaches the kernel all the same, so a test that
 # kills or restarts the server loses nothing acknowledged; only a crash of the machine could, and the
 # cluster is thrown away. Each test's CREATE and DROP DATABASE then cost no flush to disk.
+# PG_DURABLE=1 keeps PostgreSQL's defaults (every commit flushed), for measurements (bench/share.sh).
 start_server() {
   local port=$1
   local options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir'"
-  options+=" -c fsync=off -c full_page_writes=off"
+  [[ ${PG_DURABLE:-0} == 1 ]] || options+=" -c fsync=off -c full_page_writes=off"
   as_owner "$PG_BIN/pg_ctl" --pgdata="$data" --log="$log" --wait --timeout=60 -o "$options" start \
     >/dev/null 2>&1
 }

@@ -78,7 +78,6 @@ WORK=""
 LOAD_DIR=""
 TS_PID=""
 NGINX_PID=""
-SAMPLER_PID=""
 CHILD_PID=""
 HOSTILE_PID=""
 TS2_PID=""
@@ -118,7 +117,6 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$CHILD_PID"
   stop_pid "$HOSTILE_PID"
-  stop_pid "$SAMPLER_PID"
   stop_pid "$TS_PID"
   stop_pid "$TS2_PID"
   stop_pid "$NGINX_PID"
@@ -404,15 +402,6 @@ json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[
 
 rss_kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
-# Records the highest VmRSS of $1 into $2 every 0.2 s until killed.
-sample_memory() {
-  local pid=$1 out=$2 max=0 rss
-  while rss=$(rss_kib "$pid" VmRSS 2>/dev/null) && [[ -n $rss ]]; do
-    ((rss > max)) && max=$rss && echo "$max" >"$out"
-    sleep 0.2
-  done
-}
-
 base_url() { [[ $1 == taskshare ]] && echo "$TS_URL" || echo "$NGINX_URL"; }
 
 share_url() { echo "$(base_url "$1")/api/v1/tasks/$2/share"; }
@@ -427,14 +416,11 @@ run_cases() {
     run_wrk "b gzip" "$server" "$CONNECTIONS" "$(share_url "$server" "$HOT_ID")" 200 -H "Accept-Encoding: gzip"
   done
 
+  # Memory is read before and after, never during: a sampler's wakeups took CPU 0 from the server
+  # (the peak is VmHWM, which the kernel keeps).
   RSS_BEFORE_C=$(rss_kib "$TS_PID" VmRSS)
-  sample_memory "$TS_PID" "$WORK/rss-max" &
-  SAMPLER_PID=$!
   CASE_WARMUP=$SPREAD_WARMUP BENCH_IDS="$DATA/spread_ids.txt" \
     run_wrk "c spread" taskshare "$CONNECTIONS" "$TS_URL" 200 -s "$BENCH/spread.lua"
-  stop_pid "$SAMPLER_PID"
-  SAMPLER_PID=""
-  RSS_MAX_C=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)
   RSS_AFTER_C=$(rss_kib "$TS_PID" VmRSS)
   HWM_AFTER_C=$(rss_kib "$TS_PID" VmHWM)
   CASE_WARMUP=$SPREAD_WARMUP BENCH_IDS="$DATA/spread_ids.txt" \
@@ -607,8 +593,8 @@ report() {
       echo "c spread: no cache budget (serve has no --cache-bytes), working set $WORKING_SET bytes" \
         "($(mib "$WORKING_SET"), $SPREAD_TASKS tasks)"
     fi
-    echo "c spread: taskshare VmRSS $(mib $((RSS_BEFORE_C * 1024))) before, max $(mib $((RSS_MAX_C * 1024)))" \
-      "during, $(mib $((RSS_AFTER_C * 1024))) after; VmHWM $(mib $((HWM_AFTER_C * 1024)))"
+    echo "c spread: taskshare VmRSS $(mib $((RSS_BEFORE_C * 1024))) before, $(mib $((RSS_AFTER_C * 1024)))" \
+      "after; VmHWM (its peak since the restart before case a) $(mib $((HWM_AFTER_C * 1024)))"
     [[ $GZIP_NATIVE == True ]] || echo "b gzip: taskshare answered uncompressed (no gzip support yet)"
     echo "f ingest: $INGEST_ACKED messages acknowledged to wrk, $INGEST_STORED stored (the difference is" \
       "requests in flight when wrk stopped), batches of $INGEST_BATCH over $INGEST_TASKS tasks, no warm-up"

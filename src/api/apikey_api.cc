@@ -32,11 +32,11 @@ Response GetApiKey(Store& store, const User& caller) {
 }
 
 Response RotateApiKey(Store& store, const User& caller, std::optional<std::string_view> presented_key_hash,
-                      std::string_view body) {
+                      std::string_view body, UnixMicros now) {
   if (Status s = CheckEmptyBody(body, "key rotation"); !s.ok()) return ErrorResponse(s);
   const std::string key = NewApiKey();
   const StoredApiKey stored{
-      .key_hash = Sha256Hex(key), .prefix = std::string(ApiKeyPrefix(key)), .created_at = NowMicros()};
+      .key_hash = Sha256Hex(key), .prefix = std::string(ApiKeyPrefix(key)), .created_at = now};
   if (Status s = store.RotateApiKey(caller.id, presented_key_hash, stored); !s.ok()) {
     // The key was rotated away between authentication and this rotation's commit.
     if (s.code() == Code::kNotFound) return ErrorResponse(Status::Unauthenticated("invalid API key"));

@@ -24,7 +24,8 @@ Response GetApiKey(Store& store, const User& caller);
 // The old key is refused from the next request on; if the rotation fails (an error answer), the old
 // key still works and no new one exists. The body must be empty or {}. Without `presented_key_hash`
 // (a rotation by a signed-in session, api/dashboard_api.h), whatever key the caller has is replaced.
+// The new key's created_at is `now`, the server's time.
 Response RotateApiKey(Store& store, const User& caller, std::optional<std::string_view> presented_key_hash,
-                      std::string_view body);
+                      std::string_view body, UnixMicros now);
 
 }  // namespace taskshare::api

@@ -215,7 +215,7 @@ Response RevokeFromPage(const RouteContext& c, const Call& k) {
   const web::PageOptions page = PageOf(c);
   auto task = OwnedTask(c.store, *k.caller, k.param);
   if (!task.ok()) return StatusPage(task.status(), page);
-  return Outcome(DeleteShare(c.store, *k.caller, task->id), "/app/tasks/" + task->id, page);
+  return Outcome(DeleteShare(c.store, *k.caller, task->id, Now(c)), "/app/tasks/" + task->id, page);
 }
 
 Response RevokeAllFromPage(const RouteContext& c, const Call& k) {
@@ -223,12 +223,12 @@ Response RevokeAllFromPage(const RouteContext& c, const Call& k) {
   if (FieldValue(FormFields(k.request.body), "confirm") != "yes") {
     return Page(200, web::RenderConfirmRevokeAll(ViewerOf(c, k).viewer(), page));
   }
-  return Outcome(RevokeAllShares(c.store, *k.caller, "{}"), "/app", page);
+  return Outcome(RevokeAllShares(c.store, *k.caller, "{}", Now(c)), "/app", page);
 }
 
 Response RotateKeyFromPage(const RouteContext& c, const Call& k) {
   const web::PageOptions page = PageOf(c);
-  const Response api = RotateApiKey(c.store, *k.caller, std::nullopt, "{}");
+  const Response api = RotateApiKey(c.store, *k.caller, std::nullopt, "{}", Now(c));
   if (api.status != 201) return Outcome(api, "/app/account", page);
   const json::value created = json::parse(api.body);
   return Page(200, web::RenderNewApiKey(ViewerOf(c, k).viewer(), created.at("api_key").as_string(), page));
@@ -240,7 +240,7 @@ Response AddSecretFromPage(const RouteContext& c, const Call& k) {
   body["name"] = FieldValue(form, "name").value_or("");
   body["value"] = FieldValue(form, "value").value_or("");
   const Response api =
-      CreateSecret(c.store, c.redactors.box(), c.options.quotas, *k.caller, json::serialize(body));
+      CreateSecret(c.store, c.redactors.box(), c.options.quotas, *k.caller, json::serialize(body), Now(c));
   return Outcome(api, "/app/account", PageOf(c));
 }
 

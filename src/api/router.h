@@ -35,8 +35,9 @@ struct RouterOptions {
   bool metrics_public = false;                // else /metrics needs an admin's API key
   RateLimiter* rate_limiter = nullptr;        // the anonymous endpoints are not limited without it
   SharingSwitch* sharing = nullptr;           // the kill switch (api/admin_api.h); always on without it
-  // The time that decides behaviour: the due times of the Schedules API (the scheduler's clock) and
-  // the expiry of share links (null: the system clock). The cache's expiry reads the same clock.
+  // The server's time (null: the system clock): the due times of the Schedules API (the scheduler's
+  // clock), the expiry of share links and sessions, and the stamps of every write the API makes. The
+  // cache's expiry reads the same clock.
   const Clock* clock = nullptr;
   // The redactors of views shown to readers other than a task's owner, and the key of users' secrets
   // (secrets/view_redactors.h); null: the router keeps its own, without a secrets key (see

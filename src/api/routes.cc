@@ -61,7 +61,7 @@ Response PutShareOf(const RouteContext& c, const Call& k) {
   return PutShare(c.store, *k.caller, k.param, k.request.body, c.options.page.public_url, Now(c));
 }
 Response DeleteShareOf(const RouteContext& c, const Call& k) {
-  return DeleteShare(c.store, *k.caller, k.param);
+  return DeleteShare(c.store, *k.caller, k.param, Now(c));
 }
 Response ShareSettingsOf(const RouteContext& c, const Call& k) {
   return GetShareSettings(c.store, *k.caller, k.param, c.options.page.public_url, Now(c));
@@ -70,7 +70,7 @@ Response ShareStatsOf(const RouteContext& c, const Call& k) {
   return GetShareStats(c.store, *k.caller, k.param);
 }
 Response RevokeAll(const RouteContext& c, const Call& k) {
-  return RevokeAllShares(c.store, *k.caller, k.request.body);
+  return RevokeAllShares(c.store, *k.caller, k.request.body, Now(c));
 }
 
 // Tasks.
@@ -78,19 +78,19 @@ Response ListTasksOf(const RouteContext& c, const Call& k) {
   return ListTasks(c.store, *k.caller, ParamsOf(k.routing), c.options.page.public_url, Now(c));
 }
 Response CreateTaskOf(const RouteContext& c, const Call& k) {
-  return CreateTask(c.store, c.options.quotas, *k.caller, k.request.body);
+  return CreateTask(c.store, c.options.quotas, *k.caller, k.request.body, Now(c));
 }
 Response GetTaskOf(const RouteContext& c, const Call& k) {
   return GetTask(c.store, c.redactors, *k.caller, k.param, Now(c));
 }
 Response PatchTaskOf(const RouteContext& c, const Call& k) {
-  return PatchTask(c.store, *k.caller, k.param, k.request.body);
+  return PatchTask(c.store, *k.caller, k.param, k.request.body, Now(c));
 }
 Response DeleteTaskOf(const RouteContext& c, const Call& k) {
   return DeleteTask(c.store, *k.caller, k.param);
 }
 Response AppendMessagesOf(const RouteContext& c, const Call& k) {
-  return AppendMessages(c.store, *k.caller, k.param, k.request.body);
+  return AppendMessages(c.store, *k.caller, k.param, k.request.body, Now(c));
 }
 
 // Schedules, which compute due times from the scheduler's clock.
@@ -114,11 +114,11 @@ Response DeleteScheduleOf(const RouteContext& c, const Call& k) {
 Response ApiKey(const RouteContext& c, const Call& k) { return GetApiKey(c.store, *k.caller); }
 Response RotateKey(const RouteContext& c, const Call& k) {
   // The caller was authenticated by this key, so it is present and well-formed.
-  return RotateApiKey(c.store, *k.caller, Sha256Hex(*PresentedApiKey(k.request)), k.request.body);
+  return RotateApiKey(c.store, *k.caller, Sha256Hex(*PresentedApiKey(k.request)), k.request.body, Now(c));
 }
 Response ListSecretsOf(const RouteContext& c, const Call& k) { return ListSecrets(c.store, *k.caller); }
 Response CreateSecretOf(const RouteContext& c, const Call& k) {
-  return CreateSecret(c.store, c.redactors.box(), c.options.quotas, *k.caller, k.request.body);
+  return CreateSecret(c.store, c.redactors.box(), c.options.quotas, *k.caller, k.request.body, Now(c));
 }
 Response DeleteSecretOf(const RouteContext& c, const Call& k) {
   return DeleteSecret(c.store, *k.caller, k.param);

@@ -89,8 +89,9 @@ using Handler = Response (*)(const RouteContext& context, const Call& call);
 // The query's parameters, decoded ('+' as a space), as Boost.URL's url_view::params() gives them: a
 // "?" with nothing after it is one parameter with an empty name.
 QueryParams ParamsOf(const Routing& target);
-// The time that decides behaviour (share expiry, schedules, sessions): the server's clock
-// (RouterOptions::clock), else the system's.
+// The server's time: the server's clock (RouterOptions::clock), else the system's. It decides
+// behaviour (share expiry, schedules, sessions) and stamps every write a handler makes (created_at,
+// updated_at), so that the two never disagree.
 UnixMicros Now(const RouteContext& context);
 
 // A share read's answer from the cache alone, without blocking, for a canonical task id; nullopt on a

@@ -33,7 +33,7 @@ json::object SecretJson(const SecretInfo& s) {
 }  // namespace
 
 Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const Quotas& quotas,
-                      const User& caller, std::string_view body) {
+                      const User& caller, std::string_view body, UnixMicros now) {
   if (secrets == nullptr)
     return ErrorResponse(Status::Unavailable("secrets are not configured on this server"));
   auto in = ParseCreateSecret(body);
@@ -41,7 +41,7 @@ Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const Quo
   if (Status s = CheckSecretValue(quotas, in->value.size()); !s.ok()) return ErrorResponse(s);
   if (Status s = CheckSecretRoom(store, quotas, caller, in->name); !s.ok()) return ErrorResponse(s);
   const std::string sealed = secrets->Seal(caller.id, in->name, in->value);
-  auto stored = store.PutSecret(caller.id, in->name, sealed, NowMicros());
+  auto stored = store.PutSecret(caller.id, in->name, sealed, now);
   if (!stored.ok()) return ErrorResponse(stored.status());
   return JsonResponse(json::serialize(json::object{{"secret", SecretJson(*stored)}}), 201);
 }

@@ -20,8 +20,9 @@ namespace taskshare::api {
 // `quotas`' secret_value_bytes; 409 `limit_reached` for a new name once the caller holds
 // secrets_per_user secrets. The count is read before the write, so two puts of new names racing at the
 // limit may both pass it: a user can go past it by at most the requests they have in flight at once.
+// The secret is stamped with `now`, the server's time.
 Response CreateSecret(Store& store, const secrets::SecretBox* secrets, const Quotas& quotas,
-                      const User& caller, std::string_view body);
+                      const User& caller, std::string_view body, UnixMicros now);
 
 // GET /api/v1/secrets: 200 {"secrets": [{"name", "created_at", "updated_at"}, ...]}, by name.
 Response ListSecrets(Store& store, const User& caller);

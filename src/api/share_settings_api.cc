@@ -45,10 +45,10 @@ Response GetShareSettings(Store& store, const User& caller, std::string_view raw
   return ShareBody(*task, public_url, now);
 }
 
-Response DeleteShare(Store& store, const User& caller, std::string_view raw_id) {
+Response DeleteShare(Store& store, const User& caller, std::string_view raw_id, UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
-  auto updated = store.UnshareTask(task->id, NowMicros());
+  auto updated = store.UnshareTask(task->id, now);
   if (!updated.ok()) return ErrorResponse(StoreError(updated.status()));
   Response r;
   r.status = 204;
@@ -56,9 +56,9 @@ Response DeleteShare(Store& store, const User& caller, std::string_view raw_id) 
   return r;
 }
 
-Response RevokeAllShares(Store& store, const User& caller, std::string_view body) {
+Response RevokeAllShares(Store& store, const User& caller, std::string_view body, UnixMicros now) {
   if (Status s = CheckEmptyBody(body, "revoke-all"); !s.ok()) return ErrorResponse(s);
-  auto revoked = store.UnshareAll(caller.id, NowMicros());
+  auto revoked = store.UnshareAll(caller.id, now);
   if (!revoked.ok()) return ErrorResponse(revoked.status());
   json::object o;
   o["revoked"] = revoked->task_ids.size();

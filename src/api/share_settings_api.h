@@ -24,13 +24,15 @@ Response PutShare(Store& store, const User& caller, std::string_view raw_id, std
 Response GetShareSettings(Store& store, const User& caller, std::string_view raw_id,
                           std::string_view public_url, UnixMicros now);
 
-// DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings; 204.
-Response DeleteShare(Store& store, const User& caller, std::string_view raw_id);
+// DELETE /api/v1/tasks/{id}/share (owner): the task becomes private with default settings, updated at
+// `now` (the server's time); 204.
+Response DeleteShare(Store& store, const User& caller, std::string_view raw_id, UnixMicros now);
 
 // POST /api/v1/shares/revoke-all: every public or unlisted task of the caller becomes private, and
 // every schedule of theirs that would create such tasks now creates private ones, in one transaction
 // (Store::UnshareAll); 200 {"revoked": N, "task_ids": [...], "schedules_made_private": [...]}. The
-// body must be empty or {} (400 otherwise, and nothing changes).
-Response RevokeAllShares(Store& store, const User& caller, std::string_view body);
+// body must be empty or {} (400 otherwise, and nothing changes). What changes is updated at `now` (the
+// server's time).
+Response RevokeAllShares(Store& store, const User& caller, std::string_view body, UnixMicros now);
 
 }  // namespace taskshare::api

@@ -37,14 +37,15 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
   return task;
 }
 
-Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body) {
+Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body,
+                    UnixMicros now) {
   auto in = ParseCreateTask(body);
   if (!in.ok()) return ErrorResponse(in.status());
   Task& task = in->task;
   if (Status s = CheckSecretNames(quotas, task.secret_names.size()); !s.ok()) return ErrorResponse(s);
   task.owner_id = caller.id;
   task.status = TaskStatus::kPending;
-  task.created_at = task.updated_at = NowMicros();
+  task.created_at = task.updated_at = now;
   if (Status s = store.CreateTask(task, in->messages); !s.ok()) return ErrorResponse(s);
   return Json({{"id", task.id}, {"status", "pending"}}, 202);
 }
@@ -78,12 +79,13 @@ Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& ca
   return JsonResponse(TaskDetailsBody(view->snapshot, view->fields(), !view->owner));
 }
 
-Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {
+Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                   UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
   auto patch = ParsePatchTask(body);
   if (!patch.ok()) return ErrorResponse(patch.status());
-  auto updated = store.UpdateTask(task->id, *patch, NowMicros());
+  auto updated = store.UpdateTask(task->id, *patch, now);
   if (!updated.ok()) return ErrorResponse(TaskLookupError(updated.status()));
   return Json({{"task", TaskInfoToJson(*updated, TaskView::kFull)}});
 }
@@ -98,12 +100,13 @@ Response DeleteTask(Store& store, const User& caller, std::string_view raw_id) {
   return r;
 }
 
-Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body) {
+Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                        UnixMicros now) {
   auto task = OwnedTask(store, caller, raw_id);
   if (!task.ok()) return ErrorResponse(task.status());
   auto messages = ParseAppendMessages(body);
   if (!messages.ok()) return ErrorResponse(messages.status());
-  auto result = store.AppendMessages(task->id, *messages, NowMicros());
+  auto result = store.AppendMessages(task->id, *messages, now);
   if (!result.ok()) return ErrorResponse(TaskLookupError(result.status()));
   return Json({{"appended", result->appended}, {"message_count", result->message_count}});
 }

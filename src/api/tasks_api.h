@@ -17,10 +17,13 @@
 
 namespace taskshare::api {
 
+// The writes below stamp the task with `now`, the server's time (RouterOptions::clock, common/clock.h).
+
 // POST /api/v1/tasks: 202 {"id", "status": "pending"}; 409 when the id is taken, and 409
 // `limit_reached` past `quotas`' secret_names_per_task or (as the store decides) tasks_per_user; 413
-// past task_bytes.
-Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body);
+// past task_bytes. created_at and updated_at are `now`.
+Response CreateTask(Store& store, const Quotas& quotas, const User& caller, std::string_view body,
+                    UnixMicros now);
 
 // GET /api/v1/tasks: 200 {"tasks", "next_cursor", "has_more"} of the caller's own tasks. With
 // shared=true each task also carries its `share` (api/share_requests.h), its url on `public_url` and
@@ -39,14 +42,16 @@ Result<Task> OwnedTask(Store& store, const User& caller, std::string_view raw_id
 Response GetTask(Store& store, secrets::ViewRedactors& redactors, const User& caller, std::string_view raw_id,
                  UnixMicros now);
 
-// PATCH /api/v1/tasks/{id} (owner): 200 {"task"}.
-Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body);
+// PATCH /api/v1/tasks/{id} (owner): 200 {"task"}, updated at `now`.
+Response PatchTask(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                   UnixMicros now);
 
 // DELETE /api/v1/tasks/{id} (owner): 204.
 Response DeleteTask(Store& store, const User& caller, std::string_view raw_id);
 
 // POST /api/v1/tasks/{id}/messages (owner): 200 {"appended", "message_count"}; 413 past the store's
-// task_bytes (StoreOptions::quotas).
-Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body);
+// task_bytes (StoreOptions::quotas). The task is updated at `now`.
+Response AppendMessages(Store& store, const User& caller, std::string_view raw_id, std::string_view body,
+                        UnixMicros now);
 
 }  // namespace taskshare::api

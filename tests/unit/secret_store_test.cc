@@ -12,6 +12,7 @@
 
 #include "api/secrets_api.h"
 #include "common/ids.h"
+#include "common/time.h"
 #include "secrets/secret_box.h"
 #include "secrets/task_secrets.h"
 #include "storage/store.h"
@@ -176,8 +177,8 @@ TEST_P(SecretStoreTest, TheApiStoresValuesOnlySealed) {
   const User ana = AddUser("ana@secrets.test");
   auto box = Box(kKey);
   const std::string value = "plaintext-marker-4f9a7c";
-  const api::Response r =
-      api::CreateSecret(store(), box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "\"}");
+  const api::Response r = api::CreateSecret(store(), box.get(), Quotas{}, ana,
+                                            R"({"name": "TOKEN", "value": ")" + value + "\"}", NowMicros());
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.body.find(value), std::string::npos);
   EXPECT_EQ(db_->QueryInt("SELECT COUNT(*) FROM secrets"), 1);
@@ -192,7 +193,8 @@ TEST_P(SecretStoreTest, TheApiStoresValuesOnlySealed) {
   EXPECT_EQ(list.body.find(value), std::string::npos);
   EXPECT_NE(list.body.find("\"TOKEN\""), std::string::npos);
   EXPECT_EQ(
-      api::CreateSecret(store(), nullptr, Quotas{}, ana, R"({"name": "T", "value": "abcdefgh"})").status,
+      api::CreateSecret(store(), nullptr, Quotas{}, ana, R"({"name": "T", "value": "abcdefgh"})", NowMicros())
+          .status,
       503);
 }
 
@@ -268,14 +270,14 @@ TEST(SqliteSecretsTest, NoFileOfTheDatabaseHoldsAValue) {
   ASSERT_OK(store.CreateUser(ana, KeyHash("hash")));
   auto box = Box(kKey);
   const std::string value = "file-scan-marker-0b7e31d2";
-  ASSERT_EQ(
-      api::CreateSecret(store, box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "\"}")
-          .status,
-      201);
-  ASSERT_EQ(
-      api::CreateSecret(store, box.get(), Quotas{}, ana, R"({"name": "TOKEN", "value": ")" + value + "-2\"}")
-          .status,
-      201);
+  ASSERT_EQ(api::CreateSecret(store, box.get(), Quotas{}, ana,
+                              R"({"name": "TOKEN", "value": ")" + value + "\"}", NowMicros())
+                .status,
+            201);
+  ASSERT_EQ(api::CreateSecret(store, box.get(), Quotas{}, ana,
+                              R"({"name": "TOKEN", "value": ")" + value + "-2\"}", NowMicros())
+                .status,
+            201);
   std::string all;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     const std::string bytes = FileBytes(entry.path());

@@ -45,6 +45,14 @@ Status CheckPublicUrl(std::string_view url) {
       parsed->has_fragment()) {
     return BadFlag("--public-url", url, kRule);
   }
+  // Boost.URL 1.81 reads the host of https://10.0.0.5.example.org as 10.0.0.5 and the rest as a path
+  // (boostorg/url#755), which would make the origin that sign-in's cookies and CSRF checks compare
+  // against another host than the one named. After a host a path is empty or begins with '/'.
+  if (!parsed->encoded_path().empty() && parsed->encoded_path().front() != '/') {
+    return BadFlag("--public-url", url,
+                   "must not have a host name that begins like an IPv4 address (10.0.0.5.example.org); "
+                   "use the address itself or another name");
+  }
   return Status::Ok();
 }
 

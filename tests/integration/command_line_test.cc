@@ -46,6 +46,8 @@ TEST(CommandLineTest, EveryInvalidServeFlagExits2BeforeAnythingIsOpened) {
       {{"--public-url", "https://me@share.example.org"}, "--public-url must be"},
       {{"--public-url", "https://share.example.org/?a=b"}, "--public-url must be"},
       {{"--public-url", "https://share.example.org/#top"}, "--public-url must be"},
+      {{"--public-url", "https://10.0.0.5.nip.io"},
+       "--public-url must not have a host name that begins like"},
       {{"--listen", "8080"}, "--listen must be"},
       {{"--listen", "localhost:8080"}, "--listen must be"},
       {{"--listen", "127.0.0.1:65536"}, "--listen must be"},

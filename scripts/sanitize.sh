@@ -38,17 +38,17 @@ run_each_test() {
   local binary=$1 jobs=$2 out=$PWD/test-output
   echo "== ${binary##*/}"
   mkdir -p "$out"
-  "$binary" --gtest_list_tests |
-    awk '/^[^ ]/ { suite = $1 } /^  / { print suite $1 }' |
+  local tests
+  tests=$("$binary" --gtest_list_tests | awk '/^[^ ]/ { suite = $1 } /^  / { print suite $1 }') || return 1
+  printf '%s\n' "$tests" |
     xargs -P "$jobs" -I{} bash -c '
       log="$1/$(echo "$2" | tr "/" "_").log"
       if timeout 600 "$0" --gtest_brief=1 --gtest_filter="$2" >"$log" 2>&1; then rm -f "$log"
       else echo "FAILED: $2"; cat "$log"; rm -f "$log"; exit 1; fi' "$binary" "$out" {}
   local status=$?
   rmdir "$out" 2>/dev/null || true
-  local count
-  count=$("$binary" --gtest_list_tests | grep -c '^  ')
-  echo "${binary##*/}: $count tests, each in its own process: $([[ $status == 0 ]] && echo passed || echo FAILED)"
+  echo "${binary##*/}: $(printf '%s\n' "$tests" | grep -c .) tests, each in its own process:" \
+    "$([[ $status == 0 ]] && echo passed || echo FAILED)"
   return "$status"
 }
 

@@ -81,13 +81,14 @@ TEST_F(ServerClockTest, EveryWriteOfTheApiCarriesTheServersTime) {
   EXPECT_EQ(Task(id).at("visibility"), "private");
   EXPECT_EQ(UpdatedAt(id), "2031-03-04T09:00:00Z");
 
-  // Revoke-all stamps the tasks it makes private and the schedules it makes create private tasks.
+  // Revoke-all stamps the tasks it makes private and the schedules it makes create private tasks. The
+  // schedule is first due at 23:00, after every time this test sets, so it never runs here.
   ExpectJson(
       Client().Request("PUT", "/api/v1/tasks/" + id + "/share", R"({"visibility": "public"})", Auth(key_)),
       200);
   const std::string schedule(
       ExpectJson(Client().Post("/api/v1/schedules",
-                               R"({"task_message":"Audit","scan_frequency":"daily","start_time":"10:00",)"
+                               R"({"task_message":"Audit","scan_frequency":"daily","start_time":"23:00",)"
                                R"("selected_visibility_type":"public"})",
                                Auth(key_)),
                  201)

@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "common/strings.h"
+#include "common/url_host.h"
 
 namespace taskshare::auth {
 namespace {
@@ -15,10 +16,10 @@ constexpr std::size_t kMaxReturnPathBytes = 1024;
 constexpr std::string_view kCsrfLabel = "taskshare csrf token v1";
 
 // scheme://host[:port] of an absolute URL, lower-cased, with the default port left out; "" if `url`
-// is not an absolute http(s) URL with a host.
+// is not an absolute http(s) URL with a host, or has a host that Boost.URL misread (common/url_host.h).
 std::string OriginOf(std::string_view url) {
   auto parsed = boost::urls::parse_absolute_uri(url);
-  if (!parsed || !parsed->has_authority() || parsed->host().empty()) return {};
+  if (!parsed || !parsed->has_authority() || parsed->host().empty() || HostMisread(*parsed)) return {};
   const std::string scheme = AsciiLower(parsed->scheme());
   if (scheme != "http" && scheme != "https") return {};
   std::string origin = scheme + "://" + AsciiLower(parsed->encoded_host());

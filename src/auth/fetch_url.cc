@@ -6,6 +6,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "common/strings.h"
+#include "common/url_host.h"
 
 namespace taskshare::auth {
 
@@ -23,10 +24,8 @@ Result<FetchUrl> ParseFetchUrl(std::string_view url) {
     return refuse("is neither http nor https");
   }
   if (u.has_userinfo()) return refuse("must not carry a user name or password");
-  // Boost.URL 1.81 reads the host of http://127.0.0.1.example.com/ as the address 127.0.0.1 and the
-  // rest as a path (boostorg/url#755). After an authority a path is empty or begins with '/', so a
-  // path that does not is that misreading: refused rather than connect to another host than named.
-  if (!u.encoded_path().empty() && u.encoded_path().front() != '/') {
+  // Refused rather than connect to another host than named.
+  if (HostMisread(u)) {
     return refuse("has a host that begins like an IPv4 address, which is not supported");
   }
   switch (u.host_type()) {

@@ -13,6 +13,7 @@
 #include "api/trusted_proxies.h"
 #include "cli/quota_flags.h"
 #include "common/strings.h"
+#include "common/url_host.h"
 
 namespace taskshare::cli {
 namespace {
@@ -45,10 +46,8 @@ Status CheckPublicUrl(std::string_view url) {
       parsed->has_fragment()) {
     return BadFlag("--public-url", url, kRule);
   }
-  // Boost.URL 1.81 reads the host of https://10.0.0.5.example.org as 10.0.0.5 and the rest as a path
-  // (boostorg/url#755), which would make the origin that sign-in's cookies and CSRF checks compare
-  // against another host than the one named. After a host a path is empty or begins with '/'.
-  if (!parsed->encoded_path().empty() && parsed->encoded_path().front() != '/') {
+  // Refused at start rather than have every link and origin check name another host than the one given.
+  if (HostMisread(*parsed)) {
     return BadFlag("--public-url", url,
                    "must not have a host name that begins like an IPv4 address (10.0.0.5.example.org); "
                    "use the address itself or another name");

@@ -80,6 +80,10 @@ TEST(BrowserSessionTest, OnlyOurOwnOriginMayPost) {
   EXPECT_FALSE(auth::FromOurOrigin("", "https://evil.example/?https://share.example.com/", ours));
   EXPECT_FALSE(auth::FromOurOrigin("", "", ours));
   EXPECT_TRUE(auth::FromOurOrigin("http://127.0.0.1:8080", "", "http://127.0.0.1:8080"));
+  // A host name that begins like our address is another host (Boost.URL 1.81 reads it as the address).
+  EXPECT_TRUE(auth::FromOurOrigin("https://10.0.0.5", "", "https://10.0.0.5"));
+  EXPECT_FALSE(auth::FromOurOrigin("https://10.0.0.5.evil.example", "", "https://10.0.0.5"));
+  EXPECT_FALSE(auth::FromOurOrigin("", "https://10.0.0.5.evil.example/app", "https://10.0.0.5"));
 }
 
 TEST(BrowserSessionTest, Base64UrlHasNoPaddingAndTheUrlAlphabet) {

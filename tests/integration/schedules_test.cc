@@ -43,12 +43,8 @@ class SchedulesTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(server_->running()) << "no server:\n" << server_->Log(); }
   void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
-  // Moves the server's clock: the file is replaced whole (rename), so it is never read half-written.
-  static void SetClock(const std::string& rfc3339) {
-    const auto tmp = clock_dir_->path() / "clock.tmp";
-    std::ofstream(tmp) << rfc3339 << "\n";
-    std::filesystem::rename(tmp, clock_dir_->path() / "clock");
-  }
+  // Moves the server's clock.
+  static void SetClock(const std::string& rfc3339) { SetClockFile(clock_dir_->path() / "clock", rfc3339); }
 
   static HttpClient Client() { return HttpClient(server_->port()); }
 
@@ -336,10 +332,7 @@ TEST(SchedulesOnPostgresTest, TwoNodesMakeOneTaskPerDueTime) {
   const PostgresDatabase db(TestPostgresUrl());
   TempDir dir;
   const std::filesystem::path clock = dir.path() / "clock";
-  const auto set_clock = [&](const std::string& text) {
-    std::ofstream(dir.path() / "clock.tmp") << text << "\n";
-    std::filesystem::rename(dir.path() / "clock.tmp", clock);
-  };
+  const auto set_clock = [&](const std::string& text) { SetClockFile(clock, text); };
   set_clock("2031-06-01T07:30:00Z");
   // The flag's older name, which still works.
   const std::vector<std::string> args{"--scheduler-clock-file", clock.string()};

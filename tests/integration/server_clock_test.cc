@@ -33,11 +33,7 @@ class ServerClockTest : public ::testing::Test {
   }
   void TearDown() override { EXPECT_FALSE(server_->Exited()) << "the server died:\n" << server_->Log(); }
 
-  // Moves the server's clock: the file is replaced whole (rename), so it is never read half-written.
-  void SetClock(const std::string& rfc3339) {
-    std::ofstream(dir_.path() / "clock.tmp") << rfc3339 << "\n";
-    std::filesystem::rename(dir_.path() / "clock.tmp", dir_.path() / "clock");
-  }
+  void SetClock(const std::string& rfc3339) { SetClockFile(dir_.path() / "clock", rfc3339); }
   HttpClient Client() const { return HttpClient(server_->port()); }
   json::object Task(const std::string& id) const {
     return ExpectJson(Client().Get("/api/v1/tasks/" + id, Auth(key_)), 200).at("task").as_object();

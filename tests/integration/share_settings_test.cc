@@ -106,9 +106,7 @@ TEST_F(ShareSettingsTest, PinnedLinksHideLaterMessagesUntilPinnedAgain) {
 TEST(ShareExpiryTest, ExpiredLinksAnswer403OnJsonAndPageEvenWhenCached) {
   TempDir clock_dir;
   const auto set_clock = [&clock_dir](UnixMicros t) {
-    const auto tmp = clock_dir.path() / "clock.tmp";
-    std::ofstream(tmp) << FormatRfc3339(t) << "\n";
-    std::filesystem::rename(tmp, clock_dir.path() / "clock");
+    SetClockFile(clock_dir.path() / "clock", FormatRfc3339(t));
   };
   constexpr UnixMicros kStart = 1'900'000'000'000'000;  // 2030-03-17, ahead of the wall clock
   set_clock(kStart);

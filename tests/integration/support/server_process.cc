@@ -180,6 +180,13 @@ std::string WritePrivateFile(const std::filesystem::path& path, const std::strin
   return name;
 }
 
+void SetClockFile(const std::filesystem::path& clock, const std::string& rfc3339) {
+  std::filesystem::path tmp = clock;
+  tmp += ".tmp";
+  std::ofstream(tmp) << rfc3339 << "\n";
+  std::filesystem::rename(tmp, clock);
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "taskshare-it-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) ThrowErrno("mkdtemp");

@@ -60,6 +60,10 @@ CommandResult RunProgram(const std::string& program, const std::vector<std::stri
 // requires of a secrets key file (secrets/private_file.h); returns `path`. Throws if it cannot.
 std::string WritePrivateFile(const std::filesystem::path& path, const std::string& contents);
 
+// Sets the time that `serve --clock-file clock` reads to `rfc3339`: the file is replaced whole (written
+// beside it, then renamed over it), so the server never reads it half-written.
+void SetClockFile(const std::filesystem::path& clock, const std::string& rfc3339);
+
 // A fresh directory under the system temporary directory, removed with its contents on destruction.
 class TempDir {
  public:
